@@ -1,0 +1,48 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let package = Package(
+    name: "mtpsessiond",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "mtpsim", targets: ["mtpsim"]),
+        .executable(name: "mtpsim-probe", targets: ["mtpsim-probe"]),
+        .library(name: "VirtualPlayer", targets: ["VirtualPlayer"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        // C at the edge: headers only, one module per library.
+        .systemLibrary(name: "CUMockdev", pkgConfig: "umockdev-1.0",
+                       providers: [.apt(["libumockdev-dev"])]),
+        .systemLibrary(name: "CLibMTP", pkgConfig: "libmtp",
+                       providers: [.apt(["libmtp-dev"])]),
+        .systemLibrary(name: "CLibUSB", pkgConfig: "libusb-1.0",
+                       providers: [.apt(["libusb-1.0-0-dev"])]),
+
+        // Wire-level PTP/MTP: codes, containers and datasets. Pure Swift, no I/O.
+        .target(name: "PTPWire"),
+        // The emulated player's brain: PTP responder, object stores, counters, faults. Pure Swift.
+        .target(name: "VirtualPlayer", dependencies: ["PTPWire"]),
+        // The emulated player's body: a umockdev testbed answering usbdevfs ioctls with a VirtualPlayer.
+        .target(name: "VirtualUSB", dependencies: ["VirtualPlayer", "CUMockdev"]),
+        // The simulator's runtime: devices on a testbed, the command under them, faults, control socket, stats.
+        .target(name: "MTPSimKit", dependencies: ["VirtualUSB", "VirtualPlayer", "PTPWire"]),
+        .executableTarget(name: "mtpsim", dependencies: [
+            "MTPSimKit",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+
+        // The service provider: the one module that imports libmtp and libusb.
+        .target(name: "MTPProvider", dependencies: ["CLibMTP", "CLibUSB"]),
+        .executableTarget(name: "mtpsim-probe", dependencies: [
+            "MTPProvider",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+
+        .testTarget(name: "PTPWireTests", dependencies: ["PTPWire"]),
+        .testTarget(name: "VirtualPlayerTests", dependencies: ["VirtualPlayer", "PTPWire"]),
+        .testTarget(name: "MTPSimIntegrationTests", dependencies: ["VirtualPlayer"]),
+    ]
+)

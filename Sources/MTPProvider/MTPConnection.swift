@@ -1,0 +1,70 @@
+internal import CLibMTP
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// An event a device reported on its interrupt endpoint.
+public enum MTPDeviceEvent: Sendable, Equatable {
+    /// A storage appeared (e.g. a card was inserted).
+    case storeAdded(UInt32)
+    /// A storage went away.
+    case storeRemoved(UInt32)
+    /// An object appeared on the device.
+    case objectAdded(UInt32)
+    /// An object was removed from the device.
+    case objectRemoved(UInt32)
+    /// A device property changed.
+    case devicePropertyChanged(UInt32)
+    /// An event libmtp does not classify.
+    case other
+}
+
+/// One open libmtp device: the single owner of its `LIBMTP_mtpdevice_t`, released in deinit.
+///
+/// Blocking and not thread-safe, like libmtp itself: callers keep each connection on one thread.
+public final class MTPConnection {
+    private let device: UnsafeMutablePointer<LIBMTP_mtpdevice_t>
+
+    private init(device: UnsafeMutablePointer<LIBMTP_mtpdevice_t>) { self.device = device }
+
+    deinit { LIBMTP_Release_Device(device) }
+
+    /// Opens the first MTP device libmtp detects, without enumerating its objects.
+    public static func openFirst() throws(MTPError) -> MTPConnection {
+        _ = libmtpInitialised
+        var raw: UnsafeMutablePointer<LIBMTP_raw_device_t>? = nil
+        var count: Int32 = 0
+        let rc = LIBMTP_Detect_Raw_Devices(&raw, &count)
+        defer { free(raw) }
+        guard rc == LIBMTP_ERROR_NONE, count > 0, let raw else {
+            throw MTPError(kind: .noDevice, function: "LIBMTP_Detect_Raw_Devices",
+                           message: rc == LIBMTP_ERROR_NO_DEVICE_ATTACHED ? "no MTP device attached" : "error \(rc.rawValue)")
+        }
+        let device = try libmtpCall("LIBMTP_Open_Raw_Device_Uncached", kind: .connectionFailed,
+                                    { LIBMTP_Open_Raw_Device_Uncached(raw) }, failed: { $0 == nil })
+        return MTPConnection(device: device!)
+    }
+
+    /// Blocks until the device reports an event.
+    public func readEvent() throws(MTPError) -> MTPDeviceEvent {
+        var event = LIBMTP_EVENT_NONE
+        var parameter: UInt32 = 0
+        _ = try libmtpCall("LIBMTP_Read_Event", device: device, kind: .connectionFailed,
+                           { LIBMTP_Read_Event(device, &event, &parameter) }, failed: { $0 != 0 })
+        switch event {
+        case LIBMTP_EVENT_STORE_ADDED: return .storeAdded(parameter)
+        case LIBMTP_EVENT_STORE_REMOVED: return .storeRemoved(parameter)
+        case LIBMTP_EVENT_OBJECT_ADDED: return .objectAdded(parameter)
+        case LIBMTP_EVENT_OBJECT_REMOVED: return .objectRemoved(parameter)
+        case LIBMTP_EVENT_DEVICE_PROPERTY_CHANGED: return .devicePropertyChanged(parameter)
+        default: return .other
+        }
+    }
+
+    /// The device's serial number as it reports it.
+    public var serialNumber: String? {
+        guard let s = LIBMTP_Get_Serialnumber(device) else { return nil }
+        defer { free(s) }
+        return String(cString: s)
+    }
+}

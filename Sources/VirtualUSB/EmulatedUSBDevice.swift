@@ -1,0 +1,350 @@
+internal import CUMockdev
+import Dispatch
+import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// One emulated USB device: answers the usbdevfs ioctls of every process that opens its node, by driving a
+/// `PTPFunction` from the URBs they submit.
+///
+/// umockdev calls `handle(_:)` on its own worker thread; fault injection (unplug, events) comes from other
+/// threads. All mutable state sits behind one lock, held only for the duration of one ioctl's bookkeeping.
+public final class EmulatedUSBDevice: @unchecked Sendable {
+    /// What the device announces on the bus.
+    public let descriptors: USBDescriptors
+    /// The function behind the endpoints; only touched with `lock` held.
+    private let function: PTPFunction
+    private let lock = Mutex(())
+    private var link: LinkModel
+    private var clients: [UInt: ClientState] = [:]
+    private var unplugged = false
+    private var claimedBy: UInt?
+    private var scratch = [UInt8](repeating: 0, count: 64 * 1024)
+    private var unplugAfterBytes: UInt64?
+    /// Called (on the ioctl thread, without the lock) when `unplugAfterBytes` is reached, so the owner can
+    /// send the "remove" uevent and take the node away.
+    private let onSelfUnplug: @Sendable () -> Void
+    /// The umockdev handler object, created once and attached at each plug.
+    let handler: UnsafeMutablePointer<UMockdevIoctlBase>
+
+    /// Creates a device; it is not on the bus until a `VirtualTestbed` plugs it.
+    public init(identity: USBIdentity, function: PTPFunction, link: LinkModel = .unlimited,
+                unplugAfterBytes: UInt64? = nil, onSelfUnplug: @escaping @Sendable () -> Void = {}) {
+        self.descriptors = USBDescriptors(identity: identity)
+        self.function = function
+        self.link = link
+        self.unplugAfterBytes = unplugAfterBytes
+        self.onSelfUnplug = onSelfUnplug
+        self.handler = umockdev_ioctl_base_new()
+        let me = Unmanaged.passUnretained(self).toOpaque()
+        // The handler never outlives this object: deinit disconnects by releasing it, so no retain is handed over.
+        _ = mtpsim_connect_handle_ioctl(handler, handleIoctlTrampoline, me)
+        _ = mtpsim_connect_client_signal(handler, "client-vanished", clientVanishedTrampoline, me)
+    }
+
+    deinit { g_object_unref(UnsafeMutableRawPointer(handler)) }
+
+    /// Runs `body` on the function with the device lock held: the in-process API for counters and faults.
+    public func withFunction<R>(_ body: (PTPFunction) throws -> R) rethrows -> R {
+        try lock.withLock { _ in try body(function) }
+    }
+
+    /// Takes the device off the link: every pending URB completes with ENODEV and new ones are refused.
+    public func markUnplugged() {
+        lock.withLock { _ in
+            unplugged = true
+            claimedBy = nil
+            for key in clients.keys { clients[key]!.failPending(errno: ENODEV) }
+            function.reset()
+        }
+    }
+
+    /// Puts the device back on the link after `markUnplugged` (a replug): a fresh, idle function.
+    public func markPlugged() {
+        lock.withLock { _ in
+            unplugged = false
+            clients.removeAll()
+            claimedBy = nil
+            if let limit = unplugAfterBytes, function.objectBytesTransferred >= limit { unplugAfterBytes = nil }
+        }
+    }
+
+    // MARK: ioctl dispatch (umockdev worker thread)
+
+    fileprivate func handle(_ client: UnsafeMutablePointer<UMockdevIoctlClient>) -> Bool {
+        let request = UInt(umockdev_ioctl_client_get_request(client))
+        guard let arg = umockdev_ioctl_client_get_arg(client) else { return false }
+        let key = UInt(bitPattern: client)
+        var outcome = Outcome.done(0, 0)
+        var selfUnplugged = false
+        lock.withLock { _ in
+            if clients[key] == nil { clients[key] = ClientState() }
+            switch request {
+            case mtpsim_usbdevfs_submiturb():
+                outcome = submit(arg, key: key)
+                selfUnplugged = checkUnplugAfterBytes()
+            case mtpsim_usbdevfs_reapurbndelay(), mtpsim_usbdevfs_reapurb():
+                outcome = reap(arg, key: key)
+            case mtpsim_usbdevfs_discardurb():
+                outcome = discard(arg, key: key)
+            case mtpsim_usbdevfs_get_capabilities():
+                outcome = writeCapabilities(arg)
+            case mtpsim_usbdevfs_claiminterface():
+                if unplugged { outcome = .done(-1, ENODEV) }
+                else if let owner = claimedBy, owner != key { outcome = .done(-1, EBUSY) }  // "device busy", as the kernel says.
+                else { claimedBy = key }
+            case mtpsim_usbdevfs_releaseinterface():
+                if claimedBy == key { claimedBy = nil }
+            case mtpsim_usbdevfs_reset():
+                if unplugged { outcome = .done(-1, ENODEV) } else { function.reset() }
+            case mtpsim_usbdevfs_getdriver(), mtpsim_usbdevfs_ioctl():
+                outcome = .done(-1, ENODATA)  // No kernel driver is bound to the interface.
+            case mtpsim_usbdevfs_setinterface(), mtpsim_usbdevfs_setconfiguration(), mtpsim_usbdevfs_clear_halt(),
+                 mtpsim_usbdevfs_resetep():
+                outcome = unplugged ? .done(-1, ENODEV) : .done(0, 0)
+            default:
+                outcome = .done(-1, ENOTTY)
+            }
+        }
+        switch outcome {
+        case .done(let result, let err):
+            umockdev_ioctl_client_complete(client, glong(result), gint(err))
+        case .tryAgain(let afterNanos):
+            // Answering "nothing yet" later instead of at once keeps a waiting libusb from spinning a whole core
+            // on REAPURBNDELAY (umockdev's node always polls ready). The worker thread stays free meanwhile.
+            g_object_ref(UnsafeMutableRawPointer(client))
+            let raw = UInt(bitPattern: client)
+            DispatchQueue.global().asyncAfter(deadline: .now() + .nanoseconds(Int(afterNanos))) {
+                let c = UnsafeMutablePointer<UMockdevIoctlClient>(bitPattern: raw)!
+                umockdev_ioctl_client_complete(c, -1, EAGAIN)
+                g_object_unref(UnsafeMutableRawPointer(c))
+            }
+        }
+        if selfUnplugged { onSelfUnplug() }
+        return true
+    }
+
+    fileprivate func vanished(_ client: UnsafeMutablePointer<UMockdevIoctlClient>) {
+        let key = UInt(bitPattern: client)
+        lock.withLock { _ in
+            clients[key] = nil
+            if claimedBy == key {
+                claimedBy = nil
+                if !unplugged { function.clientVanished() }
+            }
+        }
+    }
+
+    private enum Outcome {
+        case done(Int, Int32)
+        case tryAgain(afterNanos: UInt64)
+    }
+
+    private func submit(_ arg: UnsafeMutablePointer<UMockdevIoctlData>, key: UInt) -> Outcome {
+        if unplugged { return .done(-1, ENODEV) }
+        var error: UnsafeMutablePointer<GError>? = nil
+        guard let data = umockdev_ioctl_data_resolve(arg, 0, gsize(MemoryLayout<usbdevfs_urb>.size), &error) else {
+            if error != nil { g_error_free(error) }
+            return .done(-1, EFAULT)
+        }
+        let record = URBRecord(data: data)
+        switch Int32(record.type) {
+        case USBDEVFS_URB_TYPE_CONTROL:
+            control(record)
+            complete(record, key: key, atSubmit: true, bytes: 0, transactions: 0)
+        case USBDEVFS_URB_TYPE_BULK where record.endpoint == USBDescriptors.bulkOut:
+            let before = function.transactionsBegun
+            let count = record.bufferLength
+            if let bytes = record.resolveBuffer(count: count) {
+                function.bulkOut(UnsafeRawBufferPointer(bytes))
+            } else {
+                function.bulkOut(UnsafeRawBufferPointer(start: nil, count: 0))
+            }
+            record.finish(status: 0, actualLength: count)
+            complete(record, key: key, atSubmit: true, bytes: count,
+                     transactions: function.transactionsBegun - before)
+            // A response may now be due to an IN URB submitted earlier.
+            fillPending(key: key)
+        case USBDEVFS_URB_TYPE_BULK where record.endpoint == USBDescriptors.bulkIn:
+            if !fill(record, key: key, interrupt: false, atSubmit: true) { clients[key]!.pendingIn.append(record) }
+        case USBDEVFS_URB_TYPE_INTERRUPT where record.endpoint == USBDescriptors.interruptIn:
+            if !fill(record, key: key, interrupt: true, atSubmit: true) { clients[key]!.pendingInterrupt.append(record) }
+        default:
+            return .done(-1, EINVAL)
+        }
+        return .done(0, 0)
+    }
+
+    /// Tries to satisfy an IN URB from the function; true when it completed.
+    private func fill(_ record: URBRecord, key: UInt, interrupt: Bool, atSubmit: Bool) -> Bool {
+        let capacity = record.bufferLength
+        if scratch.count < capacity { scratch = [UInt8](repeating: 0, count: capacity) }
+        let produced: Int? = scratch.withUnsafeMutableBytes { all in
+            let buffer = UnsafeMutableRawBufferPointer(rebasing: all[0..<capacity])
+            return interrupt ? function.interruptIn(into: buffer) : function.bulkIn(into: buffer)
+        }
+        guard let count = produced else { return false }
+        if count > 0, let dest = record.resolveBuffer(count: count) {
+            scratch.withUnsafeBytes { dest.copyMemory(from: UnsafeRawBufferPointer(rebasing: $0[0..<count])) }
+        }
+        record.finish(status: 0, actualLength: count)
+        complete(record, key: key, atSubmit: atSubmit, bytes: interrupt ? 0 : count, transactions: 0)
+        return true
+    }
+
+    private func fillPending(key: UInt) {
+        while let head = clients[key]?.pendingIn.first, fill(head, key: key, interrupt: false, atSubmit: false) {
+            clients[key]!.pendingIn.removeFirst()
+        }
+        while let head = clients[key]?.pendingInterrupt.first, fill(head, key: key, interrupt: true, atSubmit: false) {
+            clients[key]!.pendingInterrupt.removeFirst()
+        }
+    }
+
+    private func complete(_ record: URBRecord, key: UInt, atSubmit: Bool, bytes: Int, transactions: Int) {
+        record.writtenBackAtSubmit = atSubmit
+        if !link.isUnlimited {
+            record.readyAt = link.book(bytes: bytes, transactions: transactions, now: monotonicNanos())
+        }
+        clients[key]!.completed.append(record)
+    }
+
+    private func control(_ record: URBRecord) {
+        // libusb sizes a control URB as the 8-byte setup packet plus wLength: resolve it all at once.
+        guard let whole = record.resolveBuffer(count: record.bufferLength),
+              let setup = ControlRequest(UnsafeRawBufferPointer(whole)) else {
+            record.finish(status: -EPIPE, actualLength: 0)
+            return
+        }
+        let dataLength = min(Int(setup.length), whole.count - 8)
+        let payload = UnsafeRawBufferPointer(rebasing: whole[8..<(8 + dataLength)])
+        let reply = ControlResponder(descriptors: descriptors).reply(to: setup, payload: payload, function: function)
+        switch reply {
+        case .stall:
+            record.finish(status: -EPIPE, actualLength: 0)
+        case .data(let bytes):
+            guard setup.isDeviceToHost else {
+                record.finish(status: 0, actualLength: dataLength)
+                return
+            }
+            let n = min(bytes.count, dataLength)
+            if n > 0 {
+                bytes.withUnsafeBytes { whole.baseAddress!.advanced(by: 8).copyMemory(from: $0.baseAddress!, byteCount: n) }
+            }
+            record.finish(status: 0, actualLength: n)
+        }
+    }
+
+    private func reap(_ arg: UnsafeMutablePointer<UMockdevIoctlData>, key: UInt) -> Outcome {
+        fillPending(key: key)
+        guard let head = clients[key]!.completed.first else {
+            if unplugged { return .done(-1, ENODEV) }
+            clients[key]!.emptyReaps += 1
+            let n = clients[key]!.emptyReaps
+            return n < 2 ? .done(-1, EAGAIN) : .tryAgain(afterNanos: n < 200 ? 1_000_000 : 4_000_000)
+        }
+        if head.readyAt > 0 {
+            let now = monotonicNanos()
+            if head.readyAt > now { return .tryAgain(afterNanos: min(head.readyAt - now, 1_000_000)) }
+        }
+        clients[key]!.completed.removeFirst()
+        clients[key]!.emptyReaps = 0
+        var error: UnsafeMutablePointer<GError>? = nil
+        guard let slot = umockdev_ioctl_data_resolve(arg, 0, gsize(MemoryLayout<UInt>.size), &error) else {
+            if error != nil { g_error_free(error) }
+            return .done(-1, EFAULT)
+        }
+        if head.writtenBackAtSubmit {
+            UnsafeMutableRawPointer(slot.pointee.data!).storeBytes(of: head.clientAddress, as: UInt.self)
+        } else {
+            // Completed after its submit: attach it so its struct and buffer are written back with this reap.
+            _ = umockdev_ioctl_data_set_ptr(slot, 0, head.data)
+        }
+        g_object_unref(UnsafeMutableRawPointer(slot))
+        return .done(0, 0)
+    }
+
+    private func discard(_ arg: UnsafeMutablePointer<UMockdevIoctlData>, key: UInt) -> Outcome {
+        let address = UnsafeRawPointer(arg.pointee.data!).loadUnaligned(as: UInt.self)
+        guard clients[key]!.cancel(clientAddress: address) else { return .done(-1, EINVAL) }
+        return .done(0, 0)
+    }
+
+    private func writeCapabilities(_ arg: UnsafeMutablePointer<UMockdevIoctlData>) -> Outcome {
+        var error: UnsafeMutablePointer<GError>? = nil
+        guard let caps = umockdev_ioctl_data_resolve(arg, 0, 4, &error) else {
+            if error != nil { g_error_free(error) }
+            return .done(-1, EFAULT)
+        }
+        // No packet-size limit: libusb submits each transfer as one URB, as on a modern kernel.
+        let value = UInt32(USBDEVFS_CAP_ZERO_PACKET | USBDEVFS_CAP_BULK_CONTINUATION |
+                           USBDEVFS_CAP_NO_PACKET_SIZE_LIM | USBDEVFS_CAP_REAP_AFTER_DISCONNECT)
+        UnsafeMutableRawPointer(caps.pointee.data!).storeBytes(of: value, as: UInt32.self)
+        g_object_unref(UnsafeMutableRawPointer(caps))
+        return .done(0, 0)
+    }
+
+    private func checkUnplugAfterBytes() -> Bool {
+        guard !unplugged, let limit = unplugAfterBytes, function.objectBytesTransferred >= limit else { return false }
+        unplugAfterBytes = nil
+        unplugged = true
+        claimedBy = nil
+        for k in clients.keys { clients[k]!.failPending(errno: ENODEV) }
+        function.reset()
+        return true
+    }
+}
+
+/// The URBs of one open file descriptor on the device node.
+private struct ClientState {
+    var pendingIn: [URBRecord] = []
+    var pendingInterrupt: [URBRecord] = []
+    var completed: [URBRecord] = []
+    var emptyReaps = 0
+
+    mutating func failPending(errno: Int32) {
+        for r in pendingIn + pendingInterrupt {
+            r.finish(status: -errno, actualLength: 0)
+            r.writtenBackAtSubmit = false
+            r.readyAt = 0
+            completed.append(r)
+        }
+        pendingIn.removeAll()
+        pendingInterrupt.removeAll()
+    }
+
+    mutating func cancel(clientAddress: UInt) -> Bool {
+        for kind in 0..<2 {
+            var list = kind == 0 ? pendingIn : pendingInterrupt
+            if let i = list.firstIndex(where: { $0.clientAddress == clientAddress }) {
+                let r = list.remove(at: i)
+                r.finish(status: -ENOENT, actualLength: 0)
+                completed.append(r)
+                if kind == 0 { pendingIn = list } else { pendingInterrupt = list }
+                return true
+            }
+        }
+        return false
+    }
+}
+
+func monotonicNanos() -> UInt64 {
+    var ts = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &ts)
+    return UInt64(ts.tv_sec) * 1_000_000_000 + UInt64(ts.tv_nsec)
+}
+
+private func handleIoctlTrampoline(_ handler: UnsafeMutablePointer<UMockdevIoctlBase>?,
+                                   _ client: UnsafeMutablePointer<UMockdevIoctlClient>?,
+                                   _ me: gpointer?) -> gboolean {
+    guard let client, let me else { return 0 }
+    return Unmanaged<EmulatedUSBDevice>.fromOpaque(me).takeUnretainedValue().handle(client) ? 1 : 0
+}
+
+private func clientVanishedTrampoline(_ handler: UnsafeMutablePointer<UMockdevIoctlBase>?,
+                                      _ client: UnsafeMutablePointer<UMockdevIoctlClient>?,
+                                      _ me: gpointer?) {
+    guard let client, let me else { return }
+    Unmanaged<EmulatedUSBDevice>.fromOpaque(me).takeUnretainedValue().vanished(client)
+}

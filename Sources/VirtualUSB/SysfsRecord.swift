@@ -1,0 +1,61 @@
+/// The sysfs entry of an emulated USB device in umockdev's text format: what libusb and udev read about it.
+///
+/// Besides the descriptors, libusb needs `busnum`, `devnum`, `bConfigurationValue` (without it libmtp cannot
+/// initialise the device) and `speed`; udev needs DEVTYPE and DEVNAME to treat it as a usb_device.
+struct SysfsRecord {
+    let descriptors: USBDescriptors
+    let busNumber: Int
+    let deviceNumber: Int
+    /// Path below /sys, starting with /devices.
+    let sysPath: String
+
+    var text: String {
+        let id = descriptors.identity
+        let bus = pad3(busNumber), dev = pad3(deviceNumber)
+        let hex = descriptors.sysfsDescriptors.map { b in
+            let s = String(b, radix: 16)
+            return s.count == 1 ? "0" + s : s
+        }.joined()
+        let lines = [
+            "P: \(sysPath)",
+            "N: bus/usb/\(bus)/\(dev)",
+            "E: DEVNAME=/dev/bus/usb/\(bus)/\(dev)",
+            "E: DEVTYPE=usb_device",
+            "E: DRIVER=usb",
+            "E: SUBSYSTEM=usb",
+            "E: BUSNUM=\(bus)",
+            "E: DEVNUM=\(dev)",
+            "E: PRODUCT=\(String(id.vendorID, radix: 16))/\(String(id.productID, radix: 16))/\(String(id.deviceRelease, radix: 16))",
+            "E: TYPE=0/0/0",
+            "A: busnum=\(busNumber)\\n",
+            "A: devnum=\(deviceNumber)\\n",
+            "A: bConfigurationValue=1\\n",
+            "A: bNumConfigurations=1\\n",
+            "A: bNumInterfaces= 1\\n",
+            "A: speed=480\\n",
+            "A: idVendor=\(hex4(id.vendorID))\\n",
+            "A: idProduct=\(hex4(id.productID))\\n",
+            "A: bcdDevice=\(hex4(id.deviceRelease))\\n",
+            "A: manufacturer=\(sanitize(id.manufacturer))\\n",
+            "A: product=\(sanitize(id.product))\\n",
+            "A: serial=\(sanitize(id.serial))\\n",
+            "H: descriptors=\(hex)",
+        ]
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    private func pad3(_ n: Int) -> String {
+        let s = String(n)
+        return String(repeating: "0", count: max(0, 3 - s.count)) + s
+    }
+
+    private func hex4(_ v: UInt16) -> String {
+        let s = String(v, radix: 16)
+        return String(repeating: "0", count: 4 - s.count) + s
+    }
+
+    /// The record format is line-based: a newline or backslash in a user-given string would break it.
+    private func sanitize(_ s: String) -> String {
+        String(s.map { $0 == "\n" || $0 == "\\" || $0 == "\r" ? " " : $0 })
+    }
+}
