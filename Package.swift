@@ -43,6 +43,9 @@ let package = Package(
 
         .testTarget(name: "PTPWireTests", dependencies: ["PTPWire"]),
         .testTarget(name: "VirtualPlayerTests", dependencies: ["VirtualPlayer", "PTPWire"]),
-        .testTarget(name: "MTPSimIntegrationTests", dependencies: ["VirtualPlayer"]),
+        .testTarget(name: "VirtualUSBTests", dependencies: ["VirtualUSB"]),
+        .testTarget(name: "MTPSimKitTests", dependencies: ["MTPSimKit"]),
+        // Runs the built mtpsim and mtpsim-probe executables against mtp-tools: no in-process shortcuts.
+        .testTarget(name: "MTPSimIntegrationTests"),
     ]
 )

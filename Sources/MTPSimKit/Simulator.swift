@@ -1,0 +1,154 @@
+import Dispatch
+import Foundation
+import VirtualUSB
+
+/// Runs a command with emulated MTP devices on a umockdev testbed: plugs them, applies the fault schedule,
+/// serves the control socket, waits for the command and writes the counters.
+///
+/// Testbed calls (plug, unplug, uevents) all happen on one serial queue; device state is guarded by each
+/// device's own lock, so the control socket and timers never race umockdev's ioctl thread.
+public final class Simulator: @unchecked Sendable {
+    private let options: SimulatorOptions
+    private let queue = DispatchQueue(label: "mtpsim.testbed")
+    private let testbed: VirtualTestbed
+    private var devices: [SimulatedDevice] = []
+    private var control: ControlServer?
+    private var watcher: StorageWatcher?
+
+    /// Builds the devices (not yet plugged). Must run under the preload (`PreloadEnvironment.isActive`).
+    public init(options: SimulatorOptions) throws(SimulatorError) {
+        self.options = options
+        PreloadEnvironment.minimiseTimerSlack()
+        testbed = VirtualTestbed()
+        for (index, spec) in options.devices.enumerated() {
+            let device = try SimulatedDevice(spec: spec, link: options.link, faults: options.faults) { [weak self] in
+                // Reached the unplug-after-bytes mark on the ioctl thread: finish the unplug on the testbed queue.
+                guard let self else { return }
+                self.queue.async { self.unplug(index, alreadyOffLink: true) }
+            }
+            device.index = index
+            devices.append(device)
+        }
+    }
+
+    /// The control socket path (after `run` has started it).
+    public var controlPath: String? { control?.path }
+
+    /// Plugs the devices, runs the command and returns its exit status.
+    public func run() throws(SimulatorError) -> Int32 {
+        let controlPath = options.controlPath ?? Self.privateControlPath()
+        control = try ControlServer(path: controlPath) { [weak self] line in
+            self?.handleControl(line) ?? "error: shutting down"
+        }
+        setenv("MTPSIM_CONTROL", controlPath, 1)
+        watcher = StorageWatcher(directories: devices.enumerated().flatMap { i, d in
+            d.spec.storageDirectories.map { (i, $0) }
+        }) { [weak self] index in self?.devices[index].storageChanged() }
+
+        var plugError: SimulatorError?
+        if let delay = options.faults.plugAfterMilliseconds {
+            queue.asyncAfter(deadline: .now() + .milliseconds(delay)) { [self] in
+                for i in devices.indices { try? plug(i) }
+            }
+        } else {
+            queue.sync {
+                do throws(SimulatorError) { for i in devices.indices { try plug(i) } } catch { plugError = error }
+            }
+        }
+        if let plugError { throw plugError }
+
+        let child = try ChildProcess.spawn(options.command)
+        let status = child.wait()
+        queue.sync {
+            if let path = options.statsPath { writeStats(to: path) }
+            for i in devices.indices { unplug(i, alreadyOffLink: false, replug: false) }
+        }
+        if options.controlPath == nil {
+            unlink(controlPath)
+            rmdir((controlPath as NSString).deletingLastPathComponent)
+        }
+        return status
+    }
+
+    // MARK: testbed queue
+
+    private func plug(_ index: Int) throws(SimulatorError) {
+        let device = devices[index]
+        do throws(TestbedError) { try testbed.plug(device.usb) } catch { throw .testbed(error.description) }
+        device.plugs += 1
+        if let after = options.faults.unplugAfterMilliseconds {
+            let generation = device.plugs
+            queue.asyncAfter(deadline: .now() + .milliseconds(after)) { [self] in
+                if devices[index].plugs == generation { unplug(index, alreadyOffLink: false) }
+            }
+        }
+    }
+
+    private func unplug(_ index: Int, alreadyOffLink: Bool, replug: Bool = true) {
+        let device = devices[index]
+        guard testbed.deviceNode(of: device.usb) != nil else { return }
+        testbed.unplug(device.usb)
+        device.unplugs += 1
+        if replug, let after = options.faults.replugAfterMilliseconds {
+            queue.asyncAfter(deadline: .now() + .milliseconds(after)) { [self] in try? plug(index) }
+        }
+    }
+
+    private func writeStats(to path: String) {
+        let report = StatsReport(devices: devices.map { $0.stats(node: testbed.deviceNode(of: $0.usb)) })
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        if let data = try? encoder.encode(report) {
+            _ = FileManager.default.createFile(atPath: path, contents: data)
+        }
+    }
+
+    // MARK: control socket
+
+    /// Answers one control request; see `ControlCommand` for the grammar.
+    func handleControl(_ line: String) -> String {
+        let command: ControlCommand
+        do throws(ControlCommand.ParseError) { command = try ControlCommand(parsing: line) } catch {
+            return "error: \(error.message)"
+        }
+        return queue.sync {
+            let targets = command.device.map { sel in devices.indices.filter { devices[$0].matches(sel) } }
+                ?? Array(devices.indices)
+            if targets.isEmpty { return "error: no device matches '\(command.device ?? "")'" }
+            switch command.action {
+            case .stats:
+                let report = StatsReport(devices: targets.map { devices[$0].stats(node: testbed.deviceNode(of: devices[$0].usb)) })
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.sortedKeys]
+                return (try? encoder.encode(report)).map { String(decoding: $0, as: UTF8.self) } ?? "error: encoding"
+            case .unplug:
+                for i in targets { unplug(i, alreadyOffLink: false, replug: false) }
+            case .plug:
+                for i in targets {
+                    do throws(SimulatorError) { try plug(i) } catch { return "error: \(error)" }
+                }
+            case .event(let code, let params):
+                for i in targets { devices[i].raiseEvent(code: code, params: params) }
+            case .busy(let n):
+                for i in targets { devices[i].setBusyResponses(n) }
+            case .storeFull(let on):
+                for i in targets { devices[i].setStoreFull(on) }
+            case .refresh:
+                for i in targets { devices[i].storageChanged() }
+            }
+            return "ok"
+        }
+    }
+
+    private static func privateControlPath() -> String {
+        let base = ProcessInfo.processInfo.environment["XDG_RUNTIME_DIR"] ?? NSTemporaryDirectory()
+        var template = Array((base as NSString).appendingPathComponent("mtpsim-XXXXXX").utf8CString)
+        let dir = template.withUnsafeMutableBufferPointer { mkdtemp($0.baseAddress!) }.map { String(cString: $0) }
+        return ((dir ?? base) as NSString).appendingPathComponent("control")
+    }
+}
+
+/// The JSON that `--stats FILE` and the control socket's `stats` return.
+struct StatsReport: Encodable {
+    var devices: [DeviceStats]
+}

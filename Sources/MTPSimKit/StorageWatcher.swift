@@ -1,0 +1,70 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Watches storage directories with inotify and reports, per device, that something changed on the host side,
+/// so that the device can rescan and raise ObjectAdded/ObjectRemoved as a phone does when a file appears.
+///
+/// Subdirectories are watched as they appear. Change bursts are coalesced: one report per batch of reads.
+final class StorageWatcher: @unchecked Sendable {
+    private let fd: Int32
+    private var watches: [Int32: Int] = [:]  // watch descriptor → device index
+    private let onChange: @Sendable (Int) -> Void
+
+    init?(directories: [(device: Int, path: String)], onChange: @escaping @Sendable (Int) -> Void) {
+        guard !directories.isEmpty else { return nil }
+        fd = inotify_init1(Int32(IN_CLOEXEC))
+        guard fd >= 0 else { return nil }
+        self.onChange = onChange
+        for (device, path) in directories { addTree(path, device: device) }
+        Thread { [self] in loop() }.start()
+    }
+
+    private static let mask = UInt32(IN_CREATE | IN_DELETE | IN_MOVED_FROM | IN_MOVED_TO | IN_CLOSE_WRITE | IN_DELETE_SELF)
+
+    private func addTree(_ path: String, device: Int) {
+        let wd = inotify_add_watch(fd, path, Self.mask)
+        if wd >= 0 { watches[wd] = device; paths[wd] = path }
+        guard let children = try? FileManager.default.contentsOfDirectory(atPath: path) else { return }
+        for name in children {
+            var isDir: ObjCBool = false
+            let child = (path as NSString).appendingPathComponent(name)
+            if FileManager.default.fileExists(atPath: child, isDirectory: &isDir), isDir.boolValue {
+                addTree(child, device: device)
+            }
+        }
+    }
+
+    private func loop() {
+        var buffer = [UInt8](repeating: 0, count: 64 * 1024)
+        while true {
+            let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if n < 0 && errno == EINTR { continue }
+            if n <= 0 { return }
+            var changed = Set<Int>()
+            var offset = 0
+            while offset + MemoryLayout<inotify_event>.size <= n {
+                let (wd, mask, nameLength, name) = buffer.withUnsafeBytes { raw -> (Int32, UInt32, Int, String) in
+                    let event = raw.loadUnaligned(fromByteOffset: offset, as: inotify_event.self)
+                    let start = offset + MemoryLayout<inotify_event>.size
+                    let nameBytes = raw[start..<(start + Int(event.len))].prefix { $0 != 0 }
+                    return (event.wd, event.mask, Int(event.len), String(decoding: nameBytes, as: UTF8.self))
+                }
+                offset += MemoryLayout<inotify_event>.size + nameLength
+                guard let device = watches[wd] else { continue }
+                changed.insert(device)
+                if mask & UInt32(IN_ISDIR) != 0, mask & UInt32(IN_CREATE | IN_MOVED_TO) != 0 {
+                    // A new folder: watch it too (its path is the parent's plus the name).
+                    if let parent = path(of: wd) { addTree((parent as NSString).appendingPathComponent(name), device: device) }
+                }
+            }
+            for d in changed { onChange(d) }
+        }
+    }
+
+    private func path(of wd: Int32) -> String? { paths[wd] }
+
+    /// Watched directory by watch descriptor, to name the new subdirectories it reports.
+    private var paths: [Int32: String] = [:]
+}

@@ -1,0 +1,147 @@
+import ArgumentParser
+import MTPSimKit
+import VirtualUSB
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `mtpsim`: run a command with an emulated MTP device plugged in.
+@main
+struct MTPSim: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "mtpsim",
+        abstract: "Run a command with a virtual MTP player plugged in, emulated at the USB level.",
+        discussion: """
+            The command (after --) sees the virtual player as a real USB device: libmtp, libusb and udev find it \
+            as they would a phone or media player. The exit status is the command's.
+
+            Examples:
+              mtpsim -- mtp-detect
+              mtpsim --storage ./music --personality classic -- mtp-files
+              mtpsim --latency-ms 2 --bandwidth-mbs 35 --stats stats.json -- mtp-sendfile big.bin /Music
+              mtpsim --unplug-after-bytes 1048576 -- mtp-getfile 1 out.bin
+
+            While the command runs, MTPSIM_CONTROL names a socket for `mtpsim control` (unplug, plug, event, \
+            busy, store-full, stats).
+            """,
+        subcommands: [Run.self, Control.self],
+        defaultSubcommand: Run.self)
+}
+
+struct Run: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Run COMMAND with the virtual player(s) attached (the default).")
+
+    @Option(name: .customLong("storage"), help: ArgumentHelp("Back a storage with this host directory (repeatable: one storage each). Without it, one empty in-memory storage.", valueName: "DIR"))
+    var storages: [String] = []
+    @Option(help: ArgumentHelp("Capacity of each storage in bytes (StoreFull beyond it).", valueName: "BYTES"))
+    var capacity: UInt64?
+    @Option(help: "android (property lists, 64-bit partial reads) or classic (a plain MTP player).")
+    var personality: Personality = .android
+    @Option(help: "USB and MTP serial number.") var serial: String?
+    @Option(help: ArgumentHelp("USB vendor id (hex).", valueName: "HEX")) var vendorId: String?
+    @Option(help: ArgumentHelp("USB product id (hex).", valueName: "HEX")) var productId: String?
+    @Option(help: "Manufacturer string.") var manufacturer: String?
+    @Option(help: "Model (product) string.") var model: String?
+    @Option(help: "Device friendly name.") var friendlyName: String?
+    @Option(help: "How many identical devices to plug (serials get -1, -2, … suffixes).") var devices = 1
+    @Option(help: ArgumentHelp("Write the PTP counters as JSON here when the command exits.", valueName: "FILE"))
+    var stats: String?
+    @Option(help: ArgumentHelp("Serve the control socket at this path (default: a private temporary path).", valueName: "PATH"))
+    var control: String?
+    @Option(help: ArgumentHelp("Added latency per PTP transaction.", valueName: "MS")) var latencyMs: Double = 0
+    @Option(help: ArgumentHelp("Bulk bandwidth limit in MB/s.", valueName: "MBS")) var bandwidthMbs: Double?
+    @Option(help: ArgumentHelp("Plug the device in only after this delay.", valueName: "MS")) var plugAfterMs: Int?
+    @Option(help: ArgumentHelp("Unplug the device this long after it was plugged.", valueName: "MS")) var unplugAfterMs: Int?
+    @Option(help: ArgumentHelp("Unplug once N bytes of object data have crossed the link since the plug.", valueName: "N"))
+    var unplugAfterBytes: UInt64?
+    @Option(help: ArgumentHelp("Plug the device in again this long after an unplug.", valueName: "MS")) var replugAfterMs: Int?
+    @Option(help: ArgumentHelp("Answer the first N commands with DeviceBusy.", valueName: "N")) var busyResponses = 0
+    @Argument(parsing: .postTerminator, help: "The command to run, after --.") var command: [String] = []
+
+    func validate() throws {
+        if command.isEmpty { throw ValidationError("give the command to run after --, e.g. mtpsim -- mtp-detect") }
+        if devices < 1 || devices > 32 { throw ValidationError("--devices must be between 1 and 32") }
+        if let v = vendorId, UInt16(v.replacingOccurrences(of: "0x", with: ""), radix: 16) == nil {
+            throw ValidationError("--vendor-id must be a 16-bit hex number, e.g. 18d1")
+        }
+        if let p = productId, UInt16(p.replacingOccurrences(of: "0x", with: ""), radix: 16) == nil {
+            throw ValidationError("--product-id must be a 16-bit hex number, e.g. 4ee1")
+        }
+        if latencyMs < 0 { throw ValidationError("--latency-ms cannot be negative") }
+        if let b = bandwidthMbs, b <= 0 { throw ValidationError("--bandwidth-mbs must be positive") }
+        for d in storages {
+            var isDir: Bool = false
+            var st = stat()
+            if stat(d, &st) == 0 { isDir = (st.st_mode & S_IFMT) == S_IFDIR }
+            if !isDir { throw ValidationError("--storage \(d): not a directory (create it first)") }
+        }
+    }
+
+    func run() throws {
+        // umockdev only delivers uevents to libusb when the testbed's own process runs under its preload.
+        if !PreloadEnvironment.isActive {
+            let err = PreloadEnvironment.reexecUnderPreload()
+            throw ValidationError("cannot re-execute under \(PreloadEnvironment.library): \(String(cString: strerror(err))) (install the umockdev package)")
+        }
+        let defaults = PersonalityDefaults(personality)
+        let base = serial ?? defaults.serial
+        let specs = (1...devices).map { n in
+            DeviceSpec(
+                personality: personality,
+                identity: USBIdentity(
+                    vendorID: vendorId.flatMap { UInt16($0.replacingOccurrences(of: "0x", with: ""), radix: 16) } ?? defaults.vendorID,
+                    productID: productId.flatMap { UInt16($0.replacingOccurrences(of: "0x", with: ""), radix: 16) } ?? defaults.productID,
+                    manufacturer: manufacturer ?? defaults.manufacturer,
+                    product: model ?? defaults.model,
+                    serial: devices == 1 ? base : "\(base)-\(n)"),
+                friendlyName: friendlyName ?? defaults.friendlyName,
+                storageDirectories: devices == 1 ? storages : storages.map { "\($0)/\(base)-\(n)" },
+                capacity: capacity)
+        }
+        var faults = FaultSchedule()
+        faults.plugAfterMilliseconds = plugAfterMs
+        faults.unplugAfterMilliseconds = unplugAfterMs
+        faults.unplugAfterBytes = unplugAfterBytes
+        faults.replugAfterMilliseconds = replugAfterMs
+        faults.busyResponses = busyResponses
+        let options = SimulatorOptions(
+            devices: specs,
+            link: LinkModel(latencyMilliseconds: latencyMs, bandwidthMegabytesPerSecond: bandwidthMbs),
+            faults: faults, statsPath: stats, controlPath: control, command: command)
+        do {
+            let simulator = try Simulator(options: options)
+            let status = try simulator.run()
+            throw ExitCode(status)
+        } catch let error as SimulatorError {
+            FileHandleStderr.write("mtpsim: \(error)\n")
+            throw ExitCode(125)
+        }
+    }
+}
+
+struct Control: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Send a request to a running mtpsim (from the command it runs, or with --socket).",
+        discussion: """
+            Requests: stats | unplug | plug | event CODE [PARAM...] | busy N | store-full on|off | refresh, \
+            optionally followed by device=SERIAL or device=INDEX. Example: mtpsim control event 0x4002 7
+            """)
+
+    @Option(help: "The control socket (default: $MTPSIM_CONTROL).") var socket: String?
+    @Argument(help: "The request words.") var request: [String]
+
+    func run() throws {
+        guard let path = socket ?? getenv("MTPSIM_CONTROL").map({ String(cString: $0) }) else {
+            throw ValidationError("no control socket: run this under mtpsim, or pass --socket PATH")
+        }
+        let reply = try controlRequest(path: path, request.joined(separator: " "))
+        print(reply)
+        if reply.hasPrefix("error") { throw ExitCode(1) }
+    }
+}
+
+extension Personality: ExpressibleByArgument {}
+
+enum FileHandleStderr {
+    static func write(_ s: String) { _ = s.utf8CString.withUnsafeBufferPointer { Glibc.write(2, $0.baseAddress, $0.count - 1) } }
+}

@@ -1,0 +1,135 @@
+import Foundation
+import XCTest
+
+/// Where the package's built executables are: MTPSIM_BIN_DIR (set by the Makefile) or .build/debug.
+enum Binaries {
+    static let directory: String = {
+        if let dir = ProcessInfo.processInfo.environment["MTPSIM_BIN_DIR"] { return dir }
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent()
+        return root.appendingPathComponent(".build/debug").path
+    }()
+
+    static var mtpsim: String { directory + "/mtpsim" }
+    static var probe: String { directory + "/mtpsim-probe" }
+}
+
+/// A child process whose output a test reads line by line, waiting on each line with a deadline.
+final class RunningProcess: @unchecked Sendable {
+    private let process = Process()
+    private let lock = NSCondition()
+    private var lines: [String] = []
+    private var partial = Data()
+    private var errorText = Data()
+    private var exited = false
+    private let outPipe = Pipe()
+    private let errPipe = Pipe()
+
+    /// Starts `executable` with `arguments`; stdout is read as lines, stderr is collected.
+    init(_ executable: String, _ arguments: [String], environment: [String: String] = [:]) throws {
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        var env = ProcessInfo.processInfo.environment
+        for (k, v) in environment { env[k] = v }
+        process.environment = env
+        process.standardOutput = outPipe
+        process.standardError = errPipe
+        process.standardInput = FileHandle.nullDevice
+        outPipe.fileHandleForReading.readabilityHandler = { [weak self] h in self?.took(h.availableData) }
+        errPipe.fileHandleForReading.readabilityHandler = { [weak self] h in
+            let d = h.availableData
+            guard let self else { return }
+            self.lock.lock(); self.errorText.append(d); self.lock.unlock()
+        }
+        process.terminationHandler = { [weak self] _ in
+            guard let self else { return }
+            self.lock.lock(); self.exited = true; self.lock.broadcast(); self.lock.unlock()
+        }
+        try process.run()
+    }
+
+    private func took(_ data: Data) {
+        lock.lock()
+        defer { lock.unlock() }
+        if data.isEmpty { return }
+        partial.append(data)
+        while let nl = partial.firstIndex(of: 0x0A) {
+            lines.append(String(decoding: partial[partial.startIndex..<nl], as: UTF8.self))
+            partial.removeSubrange(partial.startIndex...nl)
+        }
+        lock.broadcast()
+    }
+
+    /// Waits until a stdout line satisfies `predicate`; fails the test and throws on timeout or exit.
+    @discardableResult
+    func waitForLine(timeout: TimeInterval = 20, file: StaticString = #filePath, line: UInt = #line,
+                     where predicate: (String) -> Bool) throws -> String {
+        let deadline = Date().addingTimeInterval(timeout)
+        lock.lock()
+        defer { lock.unlock() }
+        var seen = 0
+        while true {
+            while seen < lines.count {
+                if predicate(lines[seen]) { return lines[seen] }
+                seen += 1
+            }
+            if exited && outputDrained { break }
+            if !lock.wait(until: deadline) { break }
+        }
+        let message = "no matching line; stdout: \(lines.joined(separator: "\\n")) stderr: \(String(decoding: errorText, as: UTF8.self))"
+        XCTFail(message, file: file, line: line)
+        throw ProcessError.noMatchingLine(message)
+    }
+
+    private var outputDrained: Bool { true }
+
+    /// Waits for the process to exit (killing it after `timeout`) and returns its status.
+    func waitForExit(timeout: TimeInterval = 60) -> Int32 {
+        let deadline = Date().addingTimeInterval(timeout)
+        lock.lock()
+        while !exited {
+            if !lock.wait(until: deadline) {
+                lock.unlock()
+                process.terminate()
+                process.waitUntilExit()
+                return -1
+            }
+        }
+        lock.unlock()
+        process.waitUntilExit()
+        // Let the readability handlers deliver the last bytes.
+        outPipe.fileHandleForReading.readabilityHandler = nil
+        errPipe.fileHandleForReading.readabilityHandler = nil
+        let rest = outPipe.fileHandleForReading.readDataToEndOfFile()
+        took(rest + (rest.last == 0x0A || rest.isEmpty ? Data() : Data([0x0A])))
+        let errRest = errPipe.fileHandleForReading.readDataToEndOfFile()
+        lock.lock(); errorText.append(errRest); lock.unlock()
+        return process.terminationStatus
+    }
+
+    /// Every stdout line so far.
+    var stdoutLines: [String] { lock.lock(); defer { lock.unlock() }; return lines }
+    /// stderr so far.
+    var stderrText: String { lock.lock(); defer { lock.unlock() }; return String(decoding: errorText, as: UTF8.self) }
+
+    /// Sends SIGKILL.
+    func kill() { process.interrupt(); Foundation.kill(process.processIdentifier, SIGKILL) }
+}
+
+enum ProcessError: Error { case noMatchingLine(String) }
+
+/// The result of a command run to completion.
+struct CommandResult {
+    var status: Int32
+    var stdout: String
+    var stderr: String
+    var combined: String { stdout + "\n" + stderr }
+}
+
+/// Runs a command to completion (killed after `timeout`).
+func runCommand(_ executable: String, _ arguments: [String], environment: [String: String] = [:],
+                timeout: TimeInterval = 120) throws -> CommandResult {
+    let p = try RunningProcess(executable, arguments, environment: environment)
+    let status = p.waitForExit(timeout: timeout)
+    return CommandResult(status: status, stdout: p.stdoutLines.joined(separator: "\n"), stderr: p.stderrText)
+}
