@@ -41,6 +41,9 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
+        // libFuzzer target over the container parser (make fuzz); a corpus replayer when built plainly.
+        .executableTarget(name: "PTPContainerFuzzer", dependencies: ["PTPWire"]),
+
         .testTarget(name: "PTPWireTests", dependencies: ["PTPWire"]),
         .testTarget(name: "VirtualPlayerTests", dependencies: ["VirtualPlayer", "PTPWire"]),
         .testTarget(name: "VirtualUSBTests", dependencies: ["VirtualUSB"]),

@@ -61,6 +61,51 @@ public final class MTPConnection {
         }
     }
 
+    /// The device's friendly name (one GetDevicePropValue transaction), or nil when it has none.
+    public func friendlyName() -> String? {
+        guard let s = LIBMTP_Get_Friendlyname(device) else {
+            LIBMTP_Clear_Errorstack(device)
+            return nil
+        }
+        defer { free(s) }
+        return String(cString: s)
+    }
+
+    /// The id of the first storage, after asking the device for its storages.
+    public func firstStorageID() throws(MTPError) -> UInt32 {
+        _ = try libmtpCall("LIBMTP_Get_Storage", device: device, { LIBMTP_Get_Storage(device, 0) }, failed: { $0 != 0 })
+        guard let storage = device.pointee.storage else {
+            throw MTPError(kind: .general, function: "LIBMTP_Get_Storage", message: "the device reports no storage")
+        }
+        return storage.pointee.id
+    }
+
+    /// Sends `size` bytes read from `fd` as a new file `name` in folder `parent` (0 = root) of `storage`;
+    /// returns the new object's id.
+    public func sendFile(from fd: Int32, name: String, size: UInt64, parent: UInt32, storage: UInt32) throws(MTPError) -> UInt32 {
+        let file = LIBMTP_new_file_t()!
+        defer { LIBMTP_destroy_file_t(file) }
+        file.pointee.filename = strdup(name)
+        file.pointee.filesize = size
+        file.pointee.parent_id = parent
+        file.pointee.storage_id = storage
+        file.pointee.filetype = LIBMTP_FILETYPE_UNKNOWN
+        _ = try libmtpCall("LIBMTP_Send_File_From_File_Descriptor", device: device,
+                           { LIBMTP_Send_File_From_File_Descriptor(device, fd, file, nil, nil) }, failed: { $0 != 0 })
+        return file.pointee.item_id
+    }
+
+    /// Writes object `id`'s data to `fd`.
+    public func getFile(id: UInt32, to fd: Int32) throws(MTPError) {
+        _ = try libmtpCall("LIBMTP_Get_File_To_File_Descriptor", device: device,
+                           { LIBMTP_Get_File_To_File_Descriptor(device, id, fd, nil, nil) }, failed: { $0 != 0 })
+    }
+
+    /// Deletes object `id` (folders recursively, where the device does so).
+    public func deleteObject(id: UInt32) throws(MTPError) {
+        _ = try libmtpCall("LIBMTP_Delete_Object", device: device, { LIBMTP_Delete_Object(device, id) }, failed: { $0 != 0 })
+    }
+
     /// The device's serial number as it reports it.
     public var serialNumber: String? {
         guard let s = LIBMTP_Get_Serialnumber(device) else { return nil }

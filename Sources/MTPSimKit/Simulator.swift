@@ -24,7 +24,7 @@ public final class Simulator: @unchecked Sendable {
             let device = try SimulatedDevice(spec: spec, link: options.link, faults: options.faults) { [weak self] in
                 // Reached the unplug-after-bytes mark on the ioctl thread: finish the unplug on the testbed queue.
                 guard let self else { return }
-                self.queue.async { self.unplug(index, alreadyOffLink: true) }
+                self.queue.async { self.unplug(index, reason: "after \(options.faults.unplugAfterBytes ?? 0) bytes") }
             }
             device.index = index
             devices.append(device)
@@ -61,7 +61,7 @@ public final class Simulator: @unchecked Sendable {
         let status = child.wait()
         queue.sync {
             if let path = options.statsPath { writeStats(to: path) }
-            for i in devices.indices { unplug(i, alreadyOffLink: false, replug: false) }
+            for i in devices.indices { unplug(i, reason: nil, replug: false) }
         }
         if options.controlPath == nil {
             unlink(controlPath)
@@ -76,19 +76,22 @@ public final class Simulator: @unchecked Sendable {
         let device = devices[index]
         do throws(TestbedError) { try testbed.plug(device.usb) } catch { throw .testbed(error.description) }
         device.plugs += 1
+        if device.plugs > 1 { log("\(device.spec.identity.serial) plugged in again as \(testbed.deviceNode(of: device.usb) ?? "?")") }
         if let after = options.faults.unplugAfterMilliseconds {
             let generation = device.plugs
             queue.asyncAfter(deadline: .now() + .milliseconds(after)) { [self] in
-                if devices[index].plugs == generation { unplug(index, alreadyOffLink: false) }
+                if devices[index].plugs == generation { unplug(index, reason: "after \(after) ms") }
             }
         }
     }
 
-    private func unplug(_ index: Int, alreadyOffLink: Bool, replug: Bool = true) {
+    /// Unplugs device `index`; a `reason` means it is a fault worth a line on stderr (tests wait on it).
+    private func unplug(_ index: Int, reason: String?, replug: Bool = true) {
         let device = devices[index]
         guard testbed.deviceNode(of: device.usb) != nil else { return }
         testbed.unplug(device.usb)
         device.unplugs += 1
+        if let reason { log("\(device.spec.identity.serial) unplugged \(reason)") }
         if replug, let after = options.faults.replugAfterMilliseconds {
             queue.asyncAfter(deadline: .now() + .milliseconds(after)) { [self] in try? plug(index) }
         }
@@ -122,7 +125,7 @@ public final class Simulator: @unchecked Sendable {
                 encoder.outputFormatting = [.sortedKeys]
                 return (try? encoder.encode(report)).map { String(decoding: $0, as: UTF8.self) } ?? "error: encoding"
             case .unplug:
-                for i in targets { unplug(i, alreadyOffLink: false, replug: false) }
+                for i in targets { unplug(i, reason: "on request", replug: false) }
             case .plug:
                 for i in targets {
                     do throws(SimulatorError) { try plug(i) } catch { return "error: \(error)" }
@@ -146,6 +149,12 @@ public final class Simulator: @unchecked Sendable {
         let dir = template.withUnsafeMutableBufferPointer { mkdtemp($0.baseAddress!) }.map { String(cString: $0) }
         return ((dir ?? base) as NSString).appendingPathComponent("control")
     }
+}
+
+/// One line on stderr, flushed at once so a watcher sees it when it happens.
+func log(_ message: String) {
+    let line = "mtpsim: \(message)\n"
+    _ = line.utf8CString.withUnsafeBufferPointer { write(2, $0.baseAddress, $0.count - 1) }
 }
 
 /// The JSON that `--stats FILE` and the control socket's `stats` return.

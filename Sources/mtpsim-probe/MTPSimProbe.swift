@@ -11,7 +11,7 @@ struct MTPSimProbe: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "mtpsim-probe",
         abstract: "Watch an MTP device through the real libusb and libmtp (a test tool for mtpsim).",
-        subcommands: [Hotplug.self, Events.self])
+        subcommands: [Hotplug.self, Events.self, RoundTrip.self, Throughput.self])
 }
 
 struct Hotplug: ParsableCommand {
@@ -55,6 +55,75 @@ struct Events: ParsableCommand {
             }
         }
     }
+}
+
+struct RoundTrip: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "rtt",
+        abstract: "Time N one-transaction calls (GetDevicePropValue of the friendly name): 'rtt median_us=… p99_us=…'.")
+
+    @Option(help: "How many calls.") var count = 2000
+
+    func run() throws {
+        let connection = try MTPConnection.openFirst()
+        let clock = ContinuousClock()
+        var samples: [Duration] = []
+        samples.reserveCapacity(count)
+        for _ in 0..<count {
+            let start = clock.now
+            _ = connection.friendlyName()
+            samples.append(clock.now - start)
+        }
+        samples.sort()
+        func us(_ d: Duration) -> Int { Int(d.components.seconds * 1_000_000 + d.components.attoseconds / 1_000_000_000_000) }
+        emit("rtt calls=\(count) median_us=\(us(samples[count / 2])) p99_us=\(us(samples[min(count - 1, count * 99 / 100)]))")
+    }
+}
+
+struct Throughput: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Send then get back N bytes through libmtp, check them, and print 'throughput send_mbs=… get_mbs=…'.")
+
+    @Option(help: "Bytes to transfer each way.") var bytes = 64 << 20
+
+    func run() throws {
+        let connection = try MTPConnection.openFirst()
+        let storage = try connection.firstStorageID()
+        // Unlinked temporary files: the page cache keeps the host disk mostly out of the measurement.
+        let source = unlinkedTemporaryFile()
+        let sink = unlinkedTemporaryFile()
+        guard source >= 0, sink >= 0 else { throw ValidationError("cannot create temporary files in /tmp") }
+        var pattern = [UInt8](repeating: 0, count: 1 << 20)
+        for i in pattern.indices { pattern[i] = UInt8(truncatingIfNeeded: i &* 2654435761 >> 7) }
+        var left = bytes
+        while left > 0 {
+            let n = min(left, pattern.count)
+            _ = pattern.withUnsafeBytes { write(source, $0.baseAddress, n) }
+            left -= n
+        }
+        lseek(source, 0, SEEK_SET)
+        let clock = ContinuousClock()
+        var start = clock.now
+        let id = try connection.sendFile(from: source, name: "throughput.bin", size: UInt64(bytes), parent: 0, storage: storage)
+        let sendTime = clock.now - start
+        start = clock.now
+        try connection.getFile(id: id, to: sink)
+        let getTime = clock.now - start
+        try connection.deleteObject(id: id)
+        guard lseek(sink, 0, SEEK_END) == off_t(bytes) else { throw ValidationError("got back a different size") }
+        func mbs(_ d: Duration) -> String {
+            let s = Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
+            return String(Int((Double(bytes) / 1e6 / s).rounded()))
+        }
+        emit("throughput bytes=\(bytes) send_mbs=\(mbs(sendTime)) get_mbs=\(mbs(getTime))")
+    }
+}
+
+private func unlinkedTemporaryFile() -> Int32 {
+    var template = Array("/tmp/mtpsim-probe-XXXXXX".utf8CString)
+    let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+    if fd >= 0 { template.withUnsafeBufferPointer { _ = unlink($0.baseAddress!) } }
+    return fd
 }
 
 private func emit(_ line: String) {

@@ -21,6 +21,8 @@ final class RunningProcess: @unchecked Sendable {
     private var lines: [String] = []
     private var partial = Data()
     private var errorText = Data()
+    private var errorLines: [String] = []
+    private var errorPartial = Data()
     private var exited = false
     private let outPipe = Pipe()
     private let errPipe = Pipe()
@@ -39,7 +41,15 @@ final class RunningProcess: @unchecked Sendable {
         errPipe.fileHandleForReading.readabilityHandler = { [weak self] h in
             let d = h.availableData
             guard let self else { return }
-            self.lock.lock(); self.errorText.append(d); self.lock.unlock()
+            self.lock.lock()
+            self.errorText.append(d)
+            self.errorPartial.append(d)
+            while let nl = self.errorPartial.firstIndex(of: 0x0A) {
+                self.errorLines.append(String(decoding: self.errorPartial[self.errorPartial.startIndex..<nl], as: UTF8.self))
+                self.errorPartial.removeSubrange(self.errorPartial.startIndex...nl)
+            }
+            self.lock.broadcast()
+            self.lock.unlock()
         }
         process.terminationHandler = { [weak self] _ in
             guard let self else { return }
@@ -62,26 +72,25 @@ final class RunningProcess: @unchecked Sendable {
 
     /// Waits until a stdout line satisfies `predicate`; fails the test and throws on timeout or exit.
     @discardableResult
-    func waitForLine(timeout: TimeInterval = 20, file: StaticString = #filePath, line: UInt = #line,
+    func waitForLine(onStderr: Bool = false, timeout: TimeInterval = 20, file: StaticString = #filePath, line: UInt = #line,
                      where predicate: (String) -> Bool) throws -> String {
         let deadline = Date().addingTimeInterval(timeout)
         lock.lock()
         defer { lock.unlock() }
         var seen = 0
         while true {
-            while seen < lines.count {
-                if predicate(lines[seen]) { return lines[seen] }
+            let source = onStderr ? errorLines : lines
+            while seen < source.count {
+                if predicate(source[seen]) { return source[seen] }
                 seen += 1
             }
-            if exited && outputDrained { break }
+            if exited { break }
             if !lock.wait(until: deadline) { break }
         }
         let message = "no matching line; stdout: \(lines.joined(separator: "\\n")) stderr: \(String(decoding: errorText, as: UTF8.self))"
         XCTFail(message, file: file, line: line)
         throw ProcessError.noMatchingLine(message)
     }
-
-    private var outputDrained: Bool { true }
 
     /// Waits for the process to exit (killing it after `timeout`) and returns its status.
     func waitForExit(timeout: TimeInterval = 60) -> Int32 {
