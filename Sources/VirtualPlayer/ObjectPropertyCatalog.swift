@@ -1,0 +1,91 @@
+import PTPWire
+
+/// The object properties the virtual player supports: their types, which the host may set, which formats carry
+/// them, and how each is derived from a `StoredObject`.
+enum ObjectPropertyCatalog {
+    /// One supported property.
+    struct Spec {
+        let code: ObjectPropertyCode
+        let dataType: DataTypeCode
+        let writable: Bool
+        let form: PropertyForm
+    }
+
+    /// Carried by every object.
+    static let common: [Spec] = [
+        Spec(code: .storageID, dataType: .uint32, writable: false, form: .none),
+        Spec(code: .objectFormat, dataType: .uint16, writable: false, form: .none),
+        Spec(code: .protectionStatus, dataType: .uint16, writable: false,
+             form: .enumeration([.uint16(0), .uint16(1)])),
+        // UInt64 on every format: libmtp reads this description per playback format at open to decide between
+        // 32- and 64-bit sizes, and gives up on 64-bit when formats disagree.
+        Spec(code: .objectSize, dataType: .uint64, writable: false, form: .none),
+        Spec(code: .objectFileName, dataType: .string, writable: true, form: .none),
+        Spec(code: .dateModified, dataType: .string, writable: true, form: .dateTime),
+        Spec(code: .parentObject, dataType: .uint32, writable: false, form: .none),
+        Spec(code: .persistentUniqueObjectIdentifier, dataType: .uint128, writable: false, form: .none),
+        Spec(code: .name, dataType: .string, writable: true, form: .none),
+        Spec(code: .dateAdded, dataType: .string, writable: false, form: .dateTime),
+    ]
+
+    /// Carried by audio formats in addition: what libmtp's track functions read and write.
+    static let audio: [Spec] = [
+        Spec(code: .artist, dataType: .string, writable: true, form: .none),
+        Spec(code: .albumName, dataType: .string, writable: true, form: .none),
+        Spec(code: .albumArtist, dataType: .string, writable: true, form: .none),
+        Spec(code: .genre, dataType: .string, writable: true, form: .none),
+        Spec(code: .composer, dataType: .string, writable: true, form: .none),
+        Spec(code: .track, dataType: .uint16, writable: true, form: .none),
+        Spec(code: .duration, dataType: .uint32, writable: true, form: .none),
+        Spec(code: .originalReleaseDate, dataType: .string, writable: true, form: .dateTime),
+        Spec(code: .rating, dataType: .uint16, writable: true,
+             form: .range(minimum: .uint16(0), maximum: .uint16(100), step: .uint16(1))),
+        Spec(code: .useCount, dataType: .uint32, writable: true, form: .none),
+        Spec(code: .sampleRate, dataType: .uint32, writable: true, form: .none),
+        Spec(code: .numberOfChannels, dataType: .uint16, writable: true, form: .none),
+        Spec(code: .audioBitRate, dataType: .uint32, writable: true, form: .none),
+    ]
+
+    private static let byCode: [ObjectPropertyCode: Spec] = Dictionary(
+        uniqueKeysWithValues: (common + audio).map { ($0.code, $0) })
+
+    /// The spec of `code`, if the player supports it on any format.
+    static func spec(_ code: ObjectPropertyCode) -> Spec? { byCode[code] }
+
+    /// The properties objects of `format` carry.
+    static func specs(for format: ObjectFormatCode) -> [Spec] {
+        format.isAudio ? common + audio : common
+    }
+
+    /// Whether objects of `format` carry `code`.
+    static func supports(_ code: ObjectPropertyCode, on format: ObjectFormatCode) -> Bool {
+        guard let spec = byCode[code] else { return false }
+        return format.isAudio || !audio.contains { $0.code == spec.code }
+    }
+
+    /// The description dataset of `code` for `format`.
+    static func description(_ code: ObjectPropertyCode, format: ObjectFormatCode) -> ObjectPropertyDescription? {
+        guard supports(code, on: format), let spec = byCode[code] else { return nil }
+        return ObjectPropertyDescription(code: code, dataType: spec.dataType, writable: spec.writable, form: spec.form)
+    }
+
+    /// The value of `code` on `object`, nil when the object's format does not carry it.
+    static func value(_ code: ObjectPropertyCode, of object: StoredObject) -> PropertyValue? {
+        guard supports(code, on: object.format), let spec = byCode[code] else { return nil }
+        switch code {
+        case .storageID: return .uint32(object.storageID)
+        case .objectFormat: return .uint16(object.format.rawValue)
+        case .protectionStatus: return .uint16(0)
+        case .objectSize: return .uint64(object.size)
+        case .objectFileName: return .string(object.name)
+        case .dateModified: return .string(PTPDateTime.string(secondsSince1970: object.modified))
+        case .dateAdded: return .string(PTPDateTime.string(secondsSince1970: object.added))
+        case .parentObject: return .uint32(object.parent)
+        case .persistentUniqueObjectIdentifier:
+            // Stable for the object's life and unique across storages of the device.
+            return .uint128(UInt128(object.storageID) << 64 | UInt128(object.handle))
+        case .name: return object.metadata[.name] ?? .string(object.name)
+        default: return object.metadata[code] ?? PropertyValue.zero(of: spec.dataType)
+        }
+    }
+}

@@ -1,0 +1,96 @@
+/// Which kind of device the responder imitates.
+public enum PlayerPersonality: String, Sendable, Codable, CaseIterable {
+    /// An Android phone: `android.com` extension (libmtp then applies its Android quirk flags), property lists,
+    /// 64-bit partial reads and in-place editing.
+    case android
+    /// A plain MTP media player: single object properties but no property lists, so libmtp lists objects with
+    /// GetObjectHandles and GetObjectInfo and sets track metadata one property at a time.
+    case classic
+}
+
+/// Where one storage keeps its objects.
+public enum StorageBacking: Sendable, Equatable {
+    /// In memory; gone at exit.
+    case memory
+    /// In a host directory (created if missing); folders are directories, files are files.
+    case directory(String)
+}
+
+/// One storage the device offers.
+public struct StorageConfiguration: Sendable, Equatable {
+    /// Where objects live.
+    public var backing: StorageBacking
+    /// Capacity in bytes; nil means 1 GiB in memory, or the host filesystem's size for a directory.
+    public var capacity: UInt64?
+    /// StorageDescription and VolumeLabel.
+    public var label: String
+
+    /// Creates a storage configuration.
+    public init(backing: StorageBacking, capacity: UInt64? = nil, label: String = "Internal storage") {
+        self.backing = backing
+        self.capacity = capacity
+        self.label = label
+    }
+}
+
+/// Everything that makes one virtual device what it is: personality, identity strings, storages.
+public struct PlayerConfiguration: Sendable, Equatable {
+    /// The personality.
+    public var personality: PlayerPersonality
+    /// USB idVendor; the responder itself does not use it (PTP has no vendor id), it is here so one value
+    /// describes the whole device.
+    public var vendorID: UInt16
+    /// USB idProduct, likewise.
+    public var productID: UInt16
+    /// DeviceInfo Manufacturer.
+    public var manufacturer: String
+    /// DeviceInfo Model.
+    public var model: String
+    /// DeviceInfo SerialNumber.
+    public var serialNumber: String
+    /// DeviceInfo DeviceVersion.
+    public var deviceVersion: String
+    /// DeviceFriendlyName (0xD402).
+    public var friendlyName: String
+    /// SynchronizationPartner (0xD401).
+    public var synchronizationPartner: String
+    /// BatteryLevel (0x5001), 0…100.
+    public var batteryLevel: UInt8
+    /// The storages, given ids 0x00010001, 0x00020001… in this order.
+    public var storages: [StorageConfiguration]
+    /// Bulk endpoint max packet size; a container whose length is a multiple of it ends with a zero-length packet.
+    public var packetSize: Int
+
+    /// The defaults of `personality`, with one 1 GiB in-memory storage.
+    public init(personality: PlayerPersonality) {
+        self.personality = personality
+        switch personality {
+        case .android:
+            // A Google Nexus/Pixel in MTP mode: in libmtp's device list with DEVICE_FLAGS_ANDROID_BUGS.
+            vendorID = 0x18D1
+            productID = 0x4EE1
+            manufacturer = "Google"
+            model = "Pixel (mtpsim)"
+            serialNumber = "MTPSIM0001"
+            friendlyName = "Virtual Phone"
+        case .classic:
+            // pid.codes' open vendor id: not in libmtp's list, so libmtp probes it and applies no quirks.
+            vendorID = 0x1209
+            productID = 0x4D54
+            manufacturer = "mtpsessiond"
+            model = "Classic Player (mtpsim)"
+            serialNumber = "MTPSIM0002"
+            friendlyName = "Virtual Player"
+        }
+        deviceVersion = "1.0"
+        synchronizationPartner = ""
+        batteryLevel = 100
+        storages = [StorageConfiguration(backing: .memory)]
+        packetSize = 512
+    }
+
+    /// The PTP storage id of the storage at `index`: physical storage index+1 in the high half, logical 1 below.
+    public static func storageID(index: Int) -> UInt32 {
+        UInt32(index + 1) << 16 | 0x0001
+    }
+}
