@@ -68,6 +68,9 @@ public struct ObjectFormatCode: RawRepresentable, Hashable, Sendable, Codable, C
         }
     }
 
+    /// Whether this is an MTP abstract object (album, playlist): metadata and references, no contents of its own.
+    public var isAbstract: Bool { rawValue & 0xFF00 == 0xBA00 }
+
     /// Every code this module names, with its name.
     public static let names: [ObjectFormatCode: String] = [
         .undefined: "Undefined", .association: "Association", .script: "Script", .executable: "Executable",

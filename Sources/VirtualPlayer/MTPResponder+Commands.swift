@@ -111,6 +111,7 @@ extension MTPResponder {
         case .setObjectPropValue: result = setObjectPropValue(command, data: incoming.payload)
         case .setObjectPropList: result = setObjectPropList(command, data: incoming.payload)
         case .sendPartialObject: result = finishSendPartialObject(command, data: incoming.payload)
+        case .setObjectReferences: result = setObjectReferences(command, data: incoming.payload)
         default: result = .response(.operationNotSupported)
         }
         guard case .response(let code, let parameters) = result else {
@@ -137,7 +138,9 @@ extension MTPResponder {
         case .getPartialObject: return getPartialObject(p[0], offset: UInt64(p[1]), maxBytes: p[2])
         case .getPartialObject64: return getPartialObject(p[0], offset: UInt64(p[2]) << 32 | UInt64(p[1]), maxBytes: p[3])
         case .deleteObject: return deleteObject(p[0], format: p[1])
-        case .sendObjectInfo, .sendObjectPropList, .setDevicePropValue, .setObjectPropValue, .setObjectPropList:
+        case .getObjectReferences: return objectReferences(p[0])
+        case .sendObjectInfo, .sendObjectPropList, .setDevicePropValue, .setObjectPropValue, .setObjectPropList,
+             .setObjectReferences:
             return .receive(.memory([]), .header)
         case .sendObject: return beginSendObject()
         case .moveObject: return moveObject(p[0], storage: p[1], parent: p[2])

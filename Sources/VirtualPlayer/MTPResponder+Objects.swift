@@ -100,7 +100,7 @@ extension MTPResponder {
         }
         guard let (index, _) = locate(handle) else { return .response(.invalidObjectHandle) }
         do throws(StoreError) {
-            _ = try stores[index].delete(handle)
+            for gone in try stores[index].delete(handle) { references[gone] = nil }
             return .response(.ok)
         } catch {
             return .response(error.responseCode)
@@ -183,6 +183,14 @@ extension MTPResponder {
             } catch {
                 return .response(error.responseCode)
             }
+        } else if draft.format.isAbstract {
+            do throws(StoreError) {
+                draft.size = 0
+                _ = try store.beginWrite(draft, handle: handle).commit()
+            } catch {
+                return .response(error.responseCode)
+            }
+            pendingObject = PendingObject(storeIndex: target.store, draft: draft, handle: handle, alreadyCreated: true)
         } else {
             if let size = draft.size, size > store.freeBytes { return .response(.storeFull) }
             pendingObject = PendingObject(storeIndex: target.store, draft: draft, handle: handle)
@@ -192,6 +200,7 @@ extension MTPResponder {
 
     func beginSendObject() -> Reply {
         guard let pending = pendingObject else { return .receive(.discard, .header, failure: .noValidObjectInfo) }
+        if pending.alreadyCreated { return .receive(.discard, .header) }
         if faults.storeFull { return .receive(.discard, .header, failure: .storeFull) }
         // The header's length is only trusted when the size fits it: libmtp truncates it past 4 GiB.
         let endRule: IncomingData.EndRule
@@ -210,6 +219,9 @@ extension MTPResponder {
 
     func finishSendObject(_ incoming: IncomingData) -> Reply {
         defer { pendingObject = nil }
+        if pendingObject?.alreadyCreated == true {
+            return .response(incoming.received == 0 ? .ok : .incompleteTransfer)
+        }
         guard case .object(let writer) = incoming.sink else { return .response(.generalError) }
         if let size = pendingObject?.draft.size, size != writer.bytesWritten {
             writer.abort()
@@ -297,5 +309,27 @@ extension MTPResponder {
             throw error
         }
         return newHandle
+    }
+}
+
+/// Object references: the members of albums and playlists.
+extension MTPResponder {
+    func objectReferences(_ handle: UInt32) -> Reply {
+        guard locate(handle) != nil else { return .response(.invalidObjectHandle) }
+        // Members deleted since the references were set are left out rather than reported dangling.
+        let members = (references[handle] ?? []).filter { locate($0) != nil }
+        var writer = WireWriter()
+        writer.writeArray(members)
+        return .data(writer.bytes)
+    }
+
+    func setObjectReferences(_ command: Container, data: [UInt8]) -> Reply {
+        let handle = command.parameters.first ?? 0
+        guard locate(handle) != nil else { return .response(.invalidObjectHandle) }
+        var reader = WireReader(data)
+        guard let members = try? reader.readUInt32Array(), reader.isAtEnd else { return .response(.invalidDataset) }
+        guard members.allSatisfy({ locate($0) != nil }) else { return .response(.invalidObjectReference) }
+        references[handle] = members
+        return .response(.ok)
     }
 }

@@ -26,6 +26,8 @@ public final class MTPResponder {
     var phase: Phase = .idle
     var outgoing: [Outgoing] = []
     var events: [[UInt8]] = []
+    /// Object references (album and playlist members) by object handle.
+    var references: [UInt32: [UInt32]] = [:]
     private var partialEvent: ArraySlice<UInt8>?
 
     /// What the bulk-OUT side is doing.
@@ -43,6 +45,9 @@ public final class MTPResponder {
         let storeIndex: Int
         let draft: ObjectDraft
         let handle: UInt32
+        /// Albums and playlists exist from the announcement on (libmtp sends them no data when it uses
+        /// SendObjectInfo); a SendObject that follows may only carry zero bytes.
+        var alreadyCreated = false
     }
 
     /// Builds the storages of `configuration`; a directory that cannot be opened is a thrown `StoreError`.

@@ -8,6 +8,8 @@ enum ObjectFormatGuess {
         "avi": .avi, "mpg": .mpeg, "mpeg": .mpeg, "jpg": .exifJPEG, "jpeg": .exifJPEG, "bmp": .bmp, "gif": .gif,
         "png": .png, "wma": .wma, "ogg": .ogg, "oga": .ogg, "aac": .aac, "flac": .flac, "wmv": .wmv,
         "mp4": .mp4, "m4a": .mp4, "m3u": .m3uPlaylist,
+        // libmtp names albums and playlists it creates with these suffixes.
+        "alb": .abstractAudioAlbum, "pla": .abstractAudioVideoPlaylist, "zpl": .abstractAudioVideoPlaylist,
     ]
 
     /// The format of a file called `name`; `.undefined` when the extension says nothing.

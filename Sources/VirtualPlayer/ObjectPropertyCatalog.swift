@@ -46,6 +46,13 @@ enum ObjectPropertyCatalog {
         Spec(code: .audioBitRate, dataType: .uint32, writable: true, form: .none),
     ]
 
+    /// Carried by albums and playlists in addition: what libmtp's album functions read and write.
+    static let abstract: [Spec] = audio.filter { [.artist, .albumArtist, .composer, .genre].contains($0.code) }
+
+    private static let commonCodes = Set(common.map(\.code))
+    private static let audioCodes = Set(audio.map(\.code))
+    private static let abstractCodes = Set(abstract.map(\.code))
+
     private static let byCode: [ObjectPropertyCode: Spec] = Dictionary(
         uniqueKeysWithValues: (common + audio).map { ($0.code, $0) })
 
@@ -54,13 +61,16 @@ enum ObjectPropertyCatalog {
 
     /// The properties objects of `format` carry.
     static func specs(for format: ObjectFormatCode) -> [Spec] {
-        format.isAudio ? common + audio : common
+        if format.isAudio { return common + audio }
+        if format.isAbstract { return common + abstract }
+        return common
     }
 
     /// Whether objects of `format` carry `code`.
     static func supports(_ code: ObjectPropertyCode, on format: ObjectFormatCode) -> Bool {
-        guard let spec = byCode[code] else { return false }
-        return format.isAudio || !audio.contains { $0.code == spec.code }
+        if commonCodes.contains(code) { return true }
+        if format.isAudio { return audioCodes.contains(code) }
+        return format.isAbstract && abstractCodes.contains(code)
     }
 
     /// The description dataset of `code` for `format`.

@@ -16,11 +16,13 @@ struct PersonalityProfile {
         .getDevicePropDesc, .getDevicePropValue, .setDevicePropValue, .moveObject, .copyObject, .getPartialObject,
         // Single-property access: enough for libmtp to read and write track metadata one property at a time.
         .getObjectPropsSupported, .getObjectPropDesc, .getObjectPropValue, .setObjectPropValue,
+        // Albums and playlists: mtp-sendtr files every track into an album and fails when it cannot.
+        .getObjectReferences, .setObjectReferences,
     ]
 
     private static let formats: [ObjectFormatCode] = [
         .undefined, .association, .text, .html, .wav, .mp3, .aac, .flac, .ogg, .wma, .mp4, .avi, .exifJPEG, .png,
-        .gif, .bmp, .m3uPlaylist,
+        .gif, .bmp, .m3uPlaylist, .abstractAudioAlbum, .abstractAudioVideoPlaylist,
     ]
 
     private static let events: [EventCode] = [
