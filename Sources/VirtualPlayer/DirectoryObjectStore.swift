@@ -111,6 +111,34 @@ public final class DirectoryObjectStore: ObjectStore {
         return Reader(file: try HostFile(path: path, flags: O_RDONLY))
     }
 
+    /// Opens a file for in-place editing.
+    public func openEditor(_ handle: UInt32) throws(StoreError) -> any ObjectEditor {
+        guard let object = table[handle], let path = path(of: handle) else { throw .invalidHandle }
+        guard !object.isFolder else { throw .invalidValue }
+        return Editor(store: self, handle: handle, file: try HostFile(path: path, flags: O_WRONLY))
+    }
+
+    /// Whether growing `handle` to `size` bytes fits the storage.
+    fileprivate func canGrow(_ handle: UInt32, to size: UInt64) -> Bool {
+        let current = seen[handle]?.size ?? 0
+        return size <= current || size - current <= freeBytes
+    }
+
+    /// Takes a file's new size and mtime after an edit.
+    fileprivate func noteEdited(_ handle: UInt32) -> StoredObject? {
+        guard var object = table[handle], let path = path(of: handle), let info = try? HostFiles.status(path) else {
+            return table[handle]
+        }
+        let size = UInt64(info.st_size)
+        let modified = Int64(info.st_mtim.tv_sec)
+        usedBytes = usedBytes - min(usedBytes, seen[handle]?.size ?? 0) + size
+        seen[handle] = (size, modified)
+        object.size = size
+        object.modified = modified
+        table.update(object)
+        return object
+    }
+
     /// Deletes a file, or a directory with everything in it.
     public func delete(_ handle: UInt32) throws(StoreError) -> [UInt32] {
         guard let path = path(of: handle) else { throw .invalidHandle }
@@ -295,6 +323,35 @@ public final class DirectoryObjectStore: ObjectStore {
         }
 
         deinit { abort() }
+    }
+
+    fileprivate final class Editor: ObjectEditor {
+        unowned let store: DirectoryObjectStore
+        let handle: UInt32
+        let file: HostFile
+
+        init(store: DirectoryObjectStore, handle: UInt32, file: HostFile) {
+            self.store = store
+            self.handle = handle
+            self.file = file
+        }
+
+        func write(at offset: UInt64, _ bytes: UnsafeRawBufferPointer) throws(StoreError) {
+            guard store.canGrow(handle, to: offset + UInt64(bytes.count)) else { throw .full }
+            try file.write(bytes, at: offset)
+            _ = store.noteEdited(handle)
+        }
+
+        func truncate(to size: UInt64) throws(StoreError) {
+            guard store.canGrow(handle, to: size) else { throw .full }
+            try file.truncate(to: size)
+            _ = store.noteEdited(handle)
+        }
+
+        func close() -> StoredObject? {
+            file.close()
+            return store.noteEdited(handle)
+        }
     }
 
     fileprivate final class Reader: ObjectReader {

@@ -133,6 +133,26 @@ final class HostFile {
         }
     }
 
+    /// pwrite(2) until every byte is written at `offset`.
+    func write(_ bytes: UnsafeRawBufferPointer, at offset: UInt64) throws(StoreError) {
+        guard descriptor >= 0 else { throw .io(errno: EBADF, operation: "write after close") }
+        var done = 0
+        while done < bytes.count {
+            let n = pwrite(descriptor, bytes.baseAddress! + done, bytes.count - done, off_t(offset) + off_t(done))
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw .io(errno: errno, operation: "pwrite")
+            }
+            done += n
+        }
+    }
+
+    /// ftruncate(2).
+    func truncate(to size: UInt64) throws(StoreError) {
+        guard descriptor >= 0 else { throw .io(errno: EBADF, operation: "truncate after close") }
+        guard ftruncate(descriptor, off_t(size)) == 0 else { throw .io(errno: errno, operation: "ftruncate") }
+    }
+
     /// close(2), once.
     func close() {
         if descriptor >= 0 {

@@ -12,6 +12,8 @@ struct IncomingData {
         case memory([UInt8])
         /// Streamed into a new object.
         case object(any ObjectWriter)
+        /// Written into an object being edited, from `offset` on.
+        case edit(any ObjectEditor, offset: UInt64)
         /// Dropped.
         case discard
     }
@@ -135,6 +137,13 @@ struct IncomingData {
             } catch {
                 failure = error.responseCode
                 writer.abort()
+                sink = .discard
+            }
+        case .edit(let editor, let offset):
+            do throws(StoreError) {
+                try editor.write(at: offset + received, bytes)
+            } catch {
+                failure = error.responseCode
                 sink = .discard
             }
         }

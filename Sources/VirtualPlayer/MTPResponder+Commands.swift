@@ -110,7 +110,7 @@ extension MTPResponder {
         case .setDevicePropValue: result = setDevicePropValue(command, data: incoming.payload)
         case .setObjectPropValue: result = setObjectPropValue(command, data: incoming.payload)
         case .setObjectPropList: result = setObjectPropList(command, data: incoming.payload)
-        case .sendPartialObject: result = finishSendPartialObject(command, data: incoming.payload)
+        case .sendPartialObject: result = finishSendPartialObject(incoming)
         case .setObjectReferences: result = setObjectReferences(command, data: incoming.payload)
         default: result = .response(.operationNotSupported)
         }

@@ -100,7 +100,10 @@ extension MTPResponder {
         }
         guard let (index, _) = locate(handle) else { return .response(.invalidObjectHandle) }
         do throws(StoreError) {
-            for gone in try stores[index].delete(handle) { references[gone] = nil }
+            for gone in try stores[index].delete(handle) {
+                references[gone] = nil
+                _ = editors.removeValue(forKey: gone)?.close()
+            }
             return .response(.ok)
         } catch {
             return .response(error.responseCode)

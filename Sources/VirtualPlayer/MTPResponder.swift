@@ -26,6 +26,8 @@ public final class MTPResponder {
     var phase: Phase = .idle
     var outgoing: [Outgoing] = []
     var events: [[UInt8]] = []
+    /// Objects open for Android in-place editing, by handle.
+    var editors: [UInt32: any ObjectEditor] = [:]
     /// Object references (album and playlist members) by object handle.
     var references: [UInt32: [UInt32]] = [:]
     private var partialEvent: ArraySlice<UInt8>?
@@ -233,6 +235,7 @@ public final class MTPResponder {
         if case .receiving(let incoming) = phase { incoming.abandon() }
         phase = .idle
         pendingObject = nil
+        closeEditors()
         clearOutgoing()
     }
 

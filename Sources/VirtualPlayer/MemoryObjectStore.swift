@@ -100,6 +100,30 @@ public final class MemoryObjectStore: ObjectStore {
         return Reader(bytes: bytes)
     }
 
+    /// Opens a file for in-place editing.
+    public func openEditor(_ handle: UInt32) throws(StoreError) -> any ObjectEditor {
+        guard contents[handle] != nil else { throw table[handle] == nil ? .invalidHandle : .invalidValue }
+        return Editor(store: self, handle: handle)
+    }
+
+    /// Replaces a file's contents during an edit, keeping size and usage right.
+    fileprivate func edit(_ handle: UInt32, _ change: (inout [UInt8]) throws(StoreError) -> Void) throws(StoreError) {
+        guard var bytes = contents[handle], var object = table[handle] else { throw .invalidHandle }
+        let before = UInt64(bytes.count)
+        contents[handle] = nil  // Let the array be mutated in place rather than copied.
+        defer { contents[handle] = bytes }
+        try change(&bytes)
+        let after = UInt64(bytes.count)
+        if after > before, after - before > freeBytes {
+            bytes.removeSubrange(Int(before)...)
+            throw .full
+        }
+        usedBytes = usedBytes - before + after
+        object.size = after
+        object.modified = nowSince1970()
+        table.update(object)
+    }
+
     /// Deletes an object and everything below it.
     public func delete(_ handle: UInt32) throws(StoreError) -> [UInt32] {
         guard table[handle] != nil else { throw .invalidHandle }
@@ -190,6 +214,40 @@ public final class MemoryObjectStore: ObjectStore {
             buffer = []
             store.release(self)
         }
+    }
+
+    fileprivate final class Editor: ObjectEditor {
+        unowned let store: MemoryObjectStore
+        let handle: UInt32
+
+        init(store: MemoryObjectStore, handle: UInt32) {
+            self.store = store
+            self.handle = handle
+        }
+
+        func write(at offset: UInt64, _ bytes: UnsafeRawBufferPointer) throws(StoreError) {
+            try store.edit(handle) { contents throws(StoreError) in
+                guard offset <= UInt64(Int.max - bytes.count) else { throw .full }
+                let start = Int(offset)
+                if contents.count < start + bytes.count {
+                    contents += [UInt8](repeating: 0, count: start + bytes.count - contents.count)
+                }
+                contents.replaceSubrange(start..<start + bytes.count, with: bytes)
+            }
+        }
+
+        func truncate(to size: UInt64) throws(StoreError) {
+            try store.edit(handle) { contents throws(StoreError) in
+                guard size <= UInt64(Int.max) else { throw .full }
+                if contents.count > Int(size) {
+                    contents.removeSubrange(Int(size)...)
+                } else {
+                    contents += [UInt8](repeating: 0, count: Int(size) - contents.count)
+                }
+            }
+        }
+
+        func close() -> StoredObject? { store.object(handle) }
     }
 
     fileprivate final class Reader: ObjectReader {

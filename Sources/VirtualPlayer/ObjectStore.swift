@@ -26,6 +26,8 @@ public protocol ObjectStore: AnyObject {
     func beginWrite(_ draft: ObjectDraft, handle: UInt32) throws(StoreError) -> any ObjectWriter
     /// Opens a file's contents for reading in chunks.
     func openReader(_ handle: UInt32) throws(StoreError) -> any ObjectReader
+    /// Opens a file for in-place editing (Android's BeginEditObject); changes are visible as they are made.
+    func openEditor(_ handle: UInt32) throws(StoreError) -> any ObjectEditor
     /// Deletes an object (a folder with everything in it); returns the removed handles.
     func delete(_ handle: UInt32) throws(StoreError) -> [UInt32]
     /// Moves an object under another parent of this storage.
@@ -56,6 +58,18 @@ public protocol ObjectWriter: AnyObject {
     func commit() throws(StoreError) -> StoredObject
     /// Discards everything written; the object never appears.
     func abort()
+}
+
+/// Changes an existing object's contents in place.
+public protocol ObjectEditor: AnyObject {
+    /// The object being edited.
+    var handle: UInt32 { get }
+    /// Writes `bytes` at `offset`, growing the object if needed.
+    func write(at offset: UInt64, _ bytes: UnsafeRawBufferPointer) throws(StoreError)
+    /// Cuts or extends (with zeros) the object to `size` bytes.
+    func truncate(to size: UInt64) throws(StoreError)
+    /// Ends the edit and returns the object's record as it now is.
+    func close() -> StoredObject?
 }
 
 /// File names a storage accepts: what a host filesystem could hold as one path component.
