@@ -16,9 +16,11 @@ struct BulkInCursor: Equatable {
     let total: UInt64
     /// Max packet size of the bulk-IN endpoint.
     let packetSize: UInt64
+    /// Bytes sent so far.
     private(set) var sent: UInt64 = 0
     private var zeroLengthPacketSent = false
 
+    /// A container of `total` bytes on an endpoint of `packetSize`.
     init(total: UInt64, packetSize: Int) {
         precondition(packetSize > 0, "packet size must be positive")
         self.total = total

@@ -43,11 +43,13 @@ public struct Counters: Codable, Equatable, Sendable {
         responses[hex16(response.rawValue)]?.count ?? 0
     }
 
+    /// Counts a command that began a transaction.
     mutating func record(_ operation: OperationCode) {
         transactions += 1
         operations[operation.hex, default: Tally(name: operation.name, count: 0)].count += 1
     }
 
+    /// Counts a response as it starts going out.
     mutating func record(_ response: ResponseCode) {
         responses[hex16(response.rawValue), default: Tally(name: response.name, count: 0)].count += 1
     }

@@ -279,6 +279,7 @@ public final class DirectoryObjectStore: ObjectStore {
         HostFiles.removeFile(writer.temporaryPath)
     }
 
+    /// Receives a new file into a file under its temporary name, renamed on commit.
     fileprivate final class Writer: ObjectWriter {
         unowned let store: DirectoryObjectStore
         let draft: ObjectDraft
@@ -325,6 +326,7 @@ public final class DirectoryObjectStore: ObjectStore {
         deinit { abort() }
     }
 
+    /// Edits one file in place.
     fileprivate final class Editor: ObjectEditor {
         unowned let store: DirectoryObjectStore
         let handle: UInt32
@@ -354,6 +356,7 @@ public final class DirectoryObjectStore: ObjectStore {
         }
     }
 
+    /// Reads one file in chunks.
     fileprivate final class Reader: ObjectReader {
         let file: HostFile
         init(file: HostFile) { self.file = file }

@@ -6,9 +6,13 @@ enum HostFiles {
     /// One directory entry the store cares about (regular files and directories; symlinks are skipped so a
     /// link cycle cannot make a scan endless).
     struct Entry {
+        /// The file name.
         let name: String
+        /// Whether it is a directory.
         let isDirectory: Bool
+        /// Size in bytes (0 for directories).
         let size: UInt64
+        /// mtime, seconds since 1970.
         let modified: Int64
     }
 

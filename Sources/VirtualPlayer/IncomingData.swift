@@ -41,15 +41,20 @@ struct IncomingData {
     /// Datasets larger than this are dropped and answered with an error rather than buffered.
     static let memoryLimit = 16 << 20
 
+    /// The command whose data this is.
     let command: Container
+    /// Where payload bytes go.
     var sink: Sink
+    /// How the end is known.
     var endRule: EndRule
     /// The response to send instead of the operation's own, once something went wrong.
     var failure: ResponseCode?
     private var headerBytes: [UInt8] = []
+    /// Payload bytes taken so far.
     private(set) var received: UInt64 = 0
     private var expected: UInt64?
 
+    /// A data phase for `command`; `failure` set means the data is taken only to be dropped.
     init(command: Container, sink: Sink, endRule: EndRule = .header, failure: ResponseCode? = nil) {
         self.command = command
         self.sink = sink
@@ -57,6 +62,7 @@ struct IncomingData {
         self.failure = failure
     }
 
+    /// The command's operation.
     var operation: OperationCode { OperationCode(command.code) }
 
     /// The buffered payload of a memory sink.

@@ -14,6 +14,7 @@ extension MTPResponder {
         case receive(IncomingData.Sink, IncomingData.EndRule, failure: ResponseCode? = nil)
     }
 
+    /// Parses one bulk-OUT transfer as a command and queues what it earns.
     func handleCommandBytes(_ bytes: UnsafeRawBufferPointer) {
         let command: Container
         switch ContainerParser().parse(bytes) {
@@ -87,6 +88,7 @@ extension MTPResponder {
         }
     }
 
+    /// Queues a response container.
     func queueResponse(_ code: ResponseCode, transactionID: UInt32, _ parameters: [UInt32] = []) {
         outgoing.append(.response(Container.response(code, transactionID: transactionID, parameters),
                                   packetSize: configuration.packetSize))

@@ -22,14 +22,17 @@ extension MTPResponder {
         return info
     }
 
+    /// The GetStorageIDs array.
     func storageIDsDataset() -> [UInt8] {
         var writer = WireWriter()
         writer.writeArray(stores.map(\.storageID))
         return writer.bytes
     }
 
+    /// The index in `stores` of storage `id`.
     func storeIndex(_ id: UInt32) -> Int? { stores.firstIndex { $0.storageID == id } }
 
+    /// GetStorageInfo; free space reads 0 while the StoreFull fault is on.
     func storageInfo(_ id: UInt32) -> Reply {
         guard let index = storeIndex(id) else { return .response(.invalidStorageID) }
         var info = stores[index].storageInfo
@@ -37,6 +40,7 @@ extension MTPResponder {
         return .data(info.bytes)
     }
 
+    /// The description of a device property this personality supports.
     func devicePropertyDescription(_ code: DevicePropertyCode) -> DevicePropertyDescription? {
         guard profile.deviceProperties.contains(code) else { return nil }
         switch code {
@@ -59,11 +63,13 @@ extension MTPResponder {
         }
     }
 
+    /// GetDevicePropDesc.
     func devicePropDesc(_ code: DevicePropertyCode) -> Reply {
         guard let description = devicePropertyDescription(code) else { return .response(.devicePropNotSupported) }
         return .data(description.bytes)
     }
 
+    /// GetDevicePropValue.
     func devicePropValue(_ code: DevicePropertyCode) -> Reply {
         guard let description = devicePropertyDescription(code) else { return .response(.devicePropNotSupported) }
         var writer = WireWriter()
@@ -71,6 +77,7 @@ extension MTPResponder {
         return .data(writer.bytes)
     }
 
+    /// SetDevicePropValue, after its data phase.
     func setDevicePropValue(_ command: Container, data: [UInt8]) -> Reply {
         let code = DevicePropertyCode(UInt16(truncatingIfNeeded: command.parameters.first ?? 0))
         guard let description = devicePropertyDescription(code) else { return .response(.devicePropNotSupported) }

@@ -2,12 +2,14 @@ import PTPWire
 
 /// MTP object properties: descriptions, single values and property lists.
 extension MTPResponder {
+    /// GetObjectPropsSupported.
     func objectPropsSupported(_ format: ObjectFormatCode) -> Reply {
         var writer = WireWriter()
         writer.writeArray(ObjectPropertyCatalog.specs(for: format).map(\.code.rawValue))
         return .data(writer.bytes)
     }
 
+    /// GetObjectPropDesc.
     func objectPropDesc(_ code: ObjectPropertyCode, format: ObjectFormatCode) -> Reply {
         guard let description = ObjectPropertyCatalog.description(code, format: format) else {
             return .response(.invalidObjectPropCode)
@@ -15,6 +17,7 @@ extension MTPResponder {
         return .data(description.bytes)
     }
 
+    /// GetObjectPropValue.
     func objectPropValue(_ handle: UInt32, _ code: ObjectPropertyCode) -> Reply {
         guard let (_, object) = locate(handle) else { return .response(.invalidObjectHandle) }
         guard let value = ObjectPropertyCatalog.value(code, of: object) else { return .response(.invalidObjectPropCode) }
@@ -23,6 +26,7 @@ extension MTPResponder {
         return .data(writer.bytes)
     }
 
+    /// SetObjectPropValue, after its data phase.
     func setObjectPropValue(_ command: Container, data: [UInt8]) -> Reply {
         let p = command.parameters + [0, 0]
         let code = ObjectPropertyCode(UInt16(truncatingIfNeeded: p[1]))
@@ -43,6 +47,7 @@ extension MTPResponder {
         }
     }
 
+    /// SetObjectPropList, after its data phase; stops at the first element that fails.
     func setObjectPropList(_ command: Container, data: [UInt8]) -> Reply {
         guard let elements = try? ObjectPropertyList.parse(data) else { return .response(.invalidDataset) }
         for (position, element) in elements.enumerated() {
@@ -63,6 +68,7 @@ extension MTPResponder {
         return .response(.ok)
     }
 
+    /// GetObjectPropList over a handle (0xFFFFFFFF all), format, property (0xFFFFFFFF all) and depth.
     func objectPropList(handle: UInt32, format: UInt32, property: UInt32, group: UInt32, depth: UInt32) -> Reply {
         if property == 0 { return .response(group == 0 ? .parameterNotSupported : .specificationByGroupUnsupported) }
         let wantedFormat = format == 0 ? nil : ObjectFormatCode(UInt16(truncatingIfNeeded: format))

@@ -13,6 +13,7 @@ extension MTPResponder {
         return nil
     }
 
+    /// GetObjectHandles and GetNumObjects: storage 0xFFFFFFFF is all, parent 0 all, 0xFFFFFFFF the root.
     func objectHandles(storage: UInt32, format: UInt32, parent: UInt32, countOnly: Bool) -> Reply {
         let indices: [Int]
         if storage == 0xFFFF_FFFF {
@@ -59,11 +60,13 @@ extension MTPResponder {
         return info
     }
 
+    /// GetObjectInfo.
     func objectInfo(_ handle: UInt32) -> Reply {
         guard let (_, object) = locate(handle) else { return .response(.invalidObjectHandle) }
         return .data(objectInfoDataset(object).bytes)
     }
 
+    /// GetObject, streamed from the store.
     func getObject(_ handle: UInt32) -> Reply {
         guard let (index, object) = locate(handle), !object.isFolder else { return .response(.invalidObjectHandle) }
         do throws(StoreError) {
@@ -74,6 +77,7 @@ extension MTPResponder {
         }
     }
 
+    /// GetPartialObject and GetPartialObject64; the response names the bytes sent.
     func getPartialObject(_ handle: UInt32, offset: UInt64, maxBytes: UInt32) -> Reply {
         guard let (index, object) = locate(handle), !object.isFolder else { return .response(.invalidObjectHandle) }
         guard offset <= object.size else { return .response(.invalidParameter) }
@@ -86,6 +90,7 @@ extension MTPResponder {
         }
     }
 
+    /// DeleteObject; folders go with everything in them, 0xFFFFFFFF deletes all.
     func deleteObject(_ handle: UInt32, format: UInt32) -> Reply {
         if handle == 0xFFFF_FFFF {
             guard format == 0 else { return .response(.specificationByFormatUnsupported) }
@@ -132,6 +137,7 @@ extension MTPResponder {
         return .success((index, parentHandle))
     }
 
+    /// SendObjectInfo, after its data phase.
     func sendObjectInfo(_ command: Container, dataset: [UInt8]) -> Reply {
         pendingObject = nil
         guard let info = try? ObjectInfo(bytes: dataset) else { return .response(.invalidDataset) }
@@ -142,6 +148,7 @@ extension MTPResponder {
         return announce(draft, storage: p[0], parent: p[1])
     }
 
+    /// SendObjectPropList, after its data phase; the size comes 64-bit in the parameters.
     func sendObjectPropList(_ command: Container, dataset: [UInt8]) -> Reply {
         pendingObject = nil
         guard let elements = try? ObjectPropertyList.parse(dataset) else { return .response(.invalidDataset) }
@@ -201,6 +208,7 @@ extension MTPResponder {
         return .response(.ok, [store.storageID, target.parent, handle])
     }
 
+    /// SendObject's command: where its data phase goes and how its end is known.
     func beginSendObject() -> Reply {
         guard let pending = pendingObject else { return .receive(.discard, .header, failure: .noValidObjectInfo) }
         if pending.alreadyCreated { return .receive(.discard, .header) }
@@ -220,6 +228,7 @@ extension MTPResponder {
         }
     }
 
+    /// SendObject after its data phase: the object appears only with every announced byte.
     func finishSendObject(_ incoming: IncomingData) -> Reply {
         defer { pendingObject = nil }
         if pendingObject?.alreadyCreated == true {
@@ -238,6 +247,7 @@ extension MTPResponder {
         }
     }
 
+    /// MoveObject; across storages it copies then deletes.
     func moveObject(_ handle: UInt32, storage: UInt32, parent: UInt32) -> Reply {
         guard let (source, _) = locate(handle) else { return .response(.invalidObjectHandle) }
         let target: (store: Int, parent: UInt32)
@@ -258,6 +268,7 @@ extension MTPResponder {
         }
     }
 
+    /// CopyObject; the response names the copy.
     func copyObject(_ handle: UInt32, storage: UInt32, parent: UInt32) -> Reply {
         guard let (source, _) = locate(handle) else { return .response(.invalidObjectHandle) }
         let target: (store: Int, parent: UInt32)
@@ -317,6 +328,7 @@ extension MTPResponder {
 
 /// Object references: the members of albums and playlists.
 extension MTPResponder {
+    /// GetObjectReferences.
     func objectReferences(_ handle: UInt32) -> Reply {
         guard locate(handle) != nil else { return .response(.invalidObjectHandle) }
         // Members deleted since the references were set are left out rather than reported dangling.
@@ -326,6 +338,7 @@ extension MTPResponder {
         return .data(writer.bytes)
     }
 
+    /// SetObjectReferences, after its data phase.
     func setObjectReferences(_ command: Container, data: [UInt8]) -> Reply {
         let handle = command.parameters.first ?? 0
         guard locate(handle) != nil else { return .response(.invalidObjectHandle) }

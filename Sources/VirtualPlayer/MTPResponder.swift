@@ -15,16 +15,23 @@ public final class MTPResponder {
     /// What has happened so far.
     public internal(set) var counters = Counters()
 
+    /// What the personality advertises and answers.
     let profile: PersonalityProfile
+    /// The handle sequence every storage draws from.
     let handles: HandleAllocator
     /// The open session's id, nil when none is open.
     public internal(set) var sessionID: UInt32?
+    /// DeviceFriendlyName as the host last set it.
     var friendlyName: String
+    /// SynchronizationPartner as the host last set it.
     var synchronizationPartner: String
     /// The object announced by SendObjectInfo or SendObjectPropList, waiting for SendObject.
     var pendingObject: PendingObject?
+    /// What the bulk-OUT side is doing.
     var phase: Phase = .idle
+    /// Containers waiting for bulk-IN transfers, oldest first.
     var outgoing: [Outgoing] = []
+    /// Event containers waiting for interrupt-IN transfers.
     var events: [[UInt8]] = []
     /// Objects open for Android in-place editing, by handle.
     var editors: [UInt32: any ObjectEditor] = [:]
@@ -44,8 +51,11 @@ public final class MTPResponder {
 
     /// An object announced but not yet sent.
     struct PendingObject {
+        /// Index into `stores`.
         let storeIndex: Int
+        /// What the host announced.
         let draft: ObjectDraft
+        /// The handle promised in the response.
         let handle: UInt32
         /// Albums and playlists exist from the announcement on (libmtp sends them no data when it uses
         /// SendObjectInfo); a SendObject that follows may only carry zero bytes.
@@ -110,7 +120,7 @@ public final class MTPResponder {
             case .notData:
                 // The host gave up on the data phase and sent a new command: forget the old transaction.
                 incoming.abandon()
-                pendingObject = nil
+                if incoming.operation == .sendObject { pendingObject = nil }
                 handleCommandBytes(bytes)
             }
         case .discarding:
@@ -176,7 +186,7 @@ public final class MTPResponder {
     public func cancelTransaction(_ transactionID: UInt32) {
         if case .receiving(let incoming) = phase {
             incoming.abandon()
-            pendingObject = nil
+            if incoming.operation == .sendObject { pendingObject = nil }
             phase = .discarding
         }
         clearOutgoing()
@@ -230,6 +240,7 @@ public final class MTPResponder {
 
     // MARK: Internals shared by the operation handlers
 
+    /// Ends the session and drops everything in flight.
     func closeSession() {
         sessionID = nil
         if case .receiving(let incoming) = phase { incoming.abandon() }

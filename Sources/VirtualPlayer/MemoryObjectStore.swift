@@ -177,6 +177,7 @@ public final class MemoryObjectStore: ObjectStore {
 
     fileprivate func release(_ writer: Writer) { reservedBytes -= writer.reservation }
 
+    /// Receives a new file into an array that becomes the object on commit.
     fileprivate final class Writer: ObjectWriter {
         unowned let store: MemoryObjectStore
         let draft: ObjectDraft
@@ -214,8 +215,11 @@ public final class MemoryObjectStore: ObjectStore {
             buffer = []
             store.release(self)
         }
+
+        deinit { abort() }
     }
 
+    /// Edits one file in place.
     fileprivate final class Editor: ObjectEditor {
         unowned let store: MemoryObjectStore
         let handle: UInt32
@@ -250,6 +254,7 @@ public final class MemoryObjectStore: ObjectStore {
         func close() -> StoredObject? { store.object(handle) }
     }
 
+    /// Reads one file in chunks.
     fileprivate final class Reader: ObjectReader {
         var bytes: [UInt8]?
         init(bytes: [UInt8]) { self.bytes = bytes }

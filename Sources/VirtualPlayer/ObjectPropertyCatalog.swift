@@ -5,9 +5,13 @@ import PTPWire
 enum ObjectPropertyCatalog {
     /// One supported property.
     struct Spec {
+        /// The property.
         let code: ObjectPropertyCode
+        /// Its data type.
         let dataType: DataTypeCode
+        /// Whether the host may set it.
         let writable: Bool
+        /// Its allowed values.
         let form: PropertyForm
     }
 

@@ -5,8 +5,10 @@ struct ObjectTable {
     /// Children by parent handle (0 is the root).
     private var children: [UInt32: [String: UInt32]] = [:]
 
+    /// Number of objects.
     var count: Int { objects.count }
 
+    /// The object with `handle`.
     subscript(handle: UInt32) -> StoredObject? { objects[handle] }
 
     /// Handles of the direct children of `parent`, in creation (handle) order.
@@ -26,6 +28,7 @@ struct ObjectTable {
         parent == 0 || objects[parent]?.isFolder == true
     }
 
+    /// Adds an object under its parent.
     mutating func insert(_ object: StoredObject) {
         precondition(objects[object.handle] == nil, "handle \(object.handle) inserted twice")
         objects[object.handle] = object

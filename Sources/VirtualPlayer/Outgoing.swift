@@ -19,12 +19,18 @@ struct Outgoing {
         case object(any ObjectReader, start: UInt64, length: UInt64)
     }
 
+    /// What the container is.
     let kind: Kind
+    /// The transaction it answers.
     let transactionID: UInt32
+    /// The header, or the whole container for responses.
     let header: [UInt8]
+    /// What follows the header.
     let body: Body
+    /// How much has gone out.
     var cursor: BulkInCursor
 
+    /// Whether this is a data container.
     var isData: Bool {
         if case .data = kind { true } else { false }
     }

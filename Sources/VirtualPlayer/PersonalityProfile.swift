@@ -2,10 +2,15 @@ import PTPWire
 
 /// What a personality advertises in DeviceInfo and therefore answers: operations, events, properties, formats.
 struct PersonalityProfile {
+    /// DeviceInfo's VendorExtensionDesc.
     let extensionDescription: String
+    /// Operations implemented; the rest answer OperationNotSupported.
     let operations: [OperationCode]
+    /// Events the device may send.
     let events: [EventCode]
+    /// Device properties offered.
     let deviceProperties: [DevicePropertyCode]
+    /// Formats offered; libmtp derives its file types from these.
     let playbackFormats: [ObjectFormatCode]
     /// PerceivedDeviceType (0xD407): 2 media player, 3 mobile handset.
     let perceivedDeviceType: UInt32
@@ -30,6 +35,7 @@ struct PersonalityProfile {
         .deviceInfoChanged, .storeFull, .storageInfoChanged, .objectPropChanged,
     ]
 
+    /// The profile of `personality`.
     static func of(_ personality: PlayerPersonality) -> PersonalityProfile {
         switch personality {
         case .android:
