@@ -38,7 +38,7 @@ fuzz: deps
 	  -Xswiftc -sanitize=fuzzer,address -Xswiftc -DFUZZING
 	mkdir -p .build-fuzz/corpus
 	.build-fuzz/debug/PTPContainerFuzzer -max_total_time=$(FUZZ_SECONDS) -max_len=4096 \
-	  .build-fuzz/corpus Fuzz/corpus/PTPContainer
+	  .build-fuzz/corpus Tests/FuzzCorpus/PTPContainer
 
 run: build
 	$(BIN)/mtpsim --help

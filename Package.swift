@@ -42,7 +42,7 @@ let package = Package(
         ]),
 
         // libFuzzer target over the container parser (make fuzz); a corpus replayer when built plainly.
-        .executableTarget(name: "PTPContainerFuzzer", dependencies: ["PTPWire"]),
+        .executableTarget(name: "PTPContainerFuzzer", dependencies: ["PTPWire", "VirtualPlayer"]),
 
         .testTarget(name: "PTPWireTests", dependencies: ["PTPWire"]),
         .testTarget(name: "VirtualPlayerTests", dependencies: ["VirtualPlayer", "PTPWire"]),

@@ -1,44 +1,68 @@
+import PTPWire
+import VirtualPlayer
 import VirtualUSB
+
+/// The responder is the PTP function behind the emulated endpoints: its API was shaped for exactly this.
+extension MTPResponder: PTPFunction {}
 
 /// One emulated device: its USB side, the player behind it, and what the testbed did to it.
 final class SimulatedDevice: @unchecked Sendable {
-    let spec: DeviceSpec
+    let configuration: PlayerConfiguration
     let usb: EmulatedUSBDevice
+    /// Position among the simulator's devices, for `device=INDEX` selectors.
+    let index: Int
     /// Plugs and unplugs so far; touched only on the simulator's testbed queue.
     var plugs = 0
     var unplugs = 0
 
-    init(spec: DeviceSpec, link: LinkModel, faults: FaultSchedule,
+    init(configuration: PlayerConfiguration, index: Int, link: LinkModel, faults: FaultSchedule,
          onSelfUnplug: @escaping @Sendable () -> Void) throws(SimulatorError) {
-        self.spec = spec
-        let function = try PlayerFactory.makeFunction(spec: spec, faults: faults)
-        usb = EmulatedUSBDevice(identity: spec.identity, function: function, link: link,
+        self.configuration = configuration
+        self.index = index
+        let responder: MTPResponder
+        do throws(StoreError) { responder = try MTPResponder(configuration: configuration) } catch {
+            throw .badStorage(path: configuration.storageDirectories.joined(separator: ", "), reason: "\(error)")
+        }
+        responder.faults.busyCommands = faults.busyResponses
+        usb = EmulatedUSBDevice(identity: configuration.usbIdentity, function: responder, link: link,
                                 unplugAfterBytes: faults.unplugAfterBytes, onSelfUnplug: onSelfUnplug)
     }
 
+    var serial: String { configuration.serialNumber }
+
     func matches(_ selector: String) -> Bool {
         if let i = Int(selector) { return i == index }
-        return spec.identity.serial.hasPrefix(selector)
+        return serial.hasPrefix(selector)
     }
 
-    /// Position among the simulator's devices, for `device=INDEX` selectors.
-    var index = 0
-
-    func raiseEvent(code: UInt16, params: [UInt32]) {
-        usb.withFunction { PlayerFactory.raiseEvent($0, code: code, params: params) }
+    private func withResponder<R>(_ body: (MTPResponder) -> R) -> R {
+        // The function was created here as an MTPResponder; anything else is a programming error.
+        usb.withFunction { body($0 as! MTPResponder) }
     }
 
-    func setBusyResponses(_ n: Int) { usb.withFunction { PlayerFactory.setBusyResponses($0, n) } }
+    func raiseEvent(code: UInt16, params: [UInt32]) { withResponder { $0.raiseEvent(EventCode(code), params: params) } }
+    func setBusyResponses(_ n: Int) { withResponder { $0.faults.busyCommands = n } }
+    func setStoreFull(_ on: Bool) { withResponder { $0.faults.storeFull = on } }
 
-    func setStoreFull(_ on: Bool) { usb.withFunction { PlayerFactory.setStoreFull($0, on) } }
-
-    /// The host side of a storage directory changed: rescan and tell the host what appeared or went.
-    func storageChanged() { usb.withFunction { PlayerFactory.refreshStorages($0) } }
+    /// The host side of a storage directory changed: rescan; the responder raises ObjectAdded/Removed itself.
+    func storageChanged() { withResponder { _ = $0.refreshStorages() } }
 
     func stats(node: String?) -> DeviceStats {
-        DeviceStats(serial: spec.identity.serial, personality: spec.personality.rawValue, node: node,
-                    plugs: plugs, unplugs: unplugs,
-                    counters: usb.withFunction { PlayerFactory.counters($0) })
+        DeviceStats(serial: serial, personality: configuration.personality.rawValue, node: node,
+                    plugs: plugs, unplugs: unplugs, counters: withResponder { $0.counters })
+    }
+}
+
+extension PlayerConfiguration {
+    /// The USB identity that matches this device's DeviceInfo.
+    var usbIdentity: USBIdentity {
+        USBIdentity(vendorID: vendorID, productID: productID, manufacturer: manufacturer, product: model,
+                    serial: serialNumber)
+    }
+
+    /// Host directories backing storages, for the watcher.
+    var storageDirectories: [String] {
+        storages.compactMap { if case .directory(let path) = $0.backing { return path } else { return nil } }
     }
 }
 
@@ -49,5 +73,5 @@ struct DeviceStats: Encodable {
     var node: String?
     var plugs: Int
     var unplugs: Int
-    var counters: PlayerCounters
+    var counters: Counters
 }

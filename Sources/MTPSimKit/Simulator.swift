@@ -20,13 +20,13 @@ public final class Simulator: @unchecked Sendable {
         self.options = options
         PreloadEnvironment.minimiseTimerSlack()
         testbed = VirtualTestbed()
-        for (index, spec) in options.devices.enumerated() {
-            let device = try SimulatedDevice(spec: spec, link: options.link, faults: options.faults) { [weak self] in
+        for (index, configuration) in options.devices.enumerated() {
+            let device = try SimulatedDevice(configuration: configuration, index: index, link: options.link,
+                                             faults: options.faults) { [weak self] in
                 // Reached the unplug-after-bytes mark on the ioctl thread: finish the unplug on the testbed queue.
                 guard let self else { return }
                 self.queue.async { self.unplug(index, reason: "after \(options.faults.unplugAfterBytes ?? 0) bytes") }
             }
-            device.index = index
             devices.append(device)
         }
     }
@@ -42,7 +42,7 @@ public final class Simulator: @unchecked Sendable {
         }
         setenv("MTPSIM_CONTROL", controlPath, 1)
         watcher = StorageWatcher(directories: devices.enumerated().flatMap { i, d in
-            d.spec.storageDirectories.map { (i, $0) }
+            d.configuration.storageDirectories.map { (i, $0) }
         }) { [weak self] index in self?.devices[index].storageChanged() }
 
         var plugError: SimulatorError?
@@ -76,7 +76,7 @@ public final class Simulator: @unchecked Sendable {
         let device = devices[index]
         do throws(TestbedError) { try testbed.plug(device.usb) } catch { throw .testbed(error.description) }
         device.plugs += 1
-        if device.plugs > 1 { log("\(device.spec.identity.serial) plugged in again as \(testbed.deviceNode(of: device.usb) ?? "?")") }
+        if device.plugs > 1 { log("\(device.serial) plugged in again as \(testbed.deviceNode(of: device.usb) ?? "?")") }
         if let after = options.faults.unplugAfterMilliseconds {
             let generation = device.plugs
             queue.asyncAfter(deadline: .now() + .milliseconds(after)) { [self] in
@@ -91,7 +91,7 @@ public final class Simulator: @unchecked Sendable {
         guard testbed.deviceNode(of: device.usb) != nil else { return }
         testbed.unplug(device.usb)
         device.unplugs += 1
-        if let reason { log("\(device.spec.identity.serial) unplugged \(reason)") }
+        if let reason { log("\(device.serial) unplugged \(reason)") }
         if replug, let after = options.faults.replugAfterMilliseconds {
             queue.asyncAfter(deadline: .now() + .milliseconds(after)) { [self] in try? plug(index) }
         }

@@ -1,10 +1,44 @@
 import PTPWire
+import VirtualPlayer
 
-/// Feeds arbitrary bytes to the PTP container parser: it must answer every input with a container or a typed
-/// error, never a trap. Built with `-sanitize=fuzzer -DFUZZING` this is a libFuzzer target; built plainly it
-/// replays corpus files given as arguments, so the committed corpus is also a regression test.
+/// Feeds arbitrary bytes to the PTP container parser and to a responder with an open session: both must answer
+/// every input with a container, a typed error or a PTP response code, never a trap. Built with
+/// `-sanitize=fuzzer -DFUZZING` this is a libFuzzer target; built plainly it replays corpus files given as
+/// arguments, so the committed corpus is also a regression test.
 func parseAnything(_ bytes: UnsafeBufferPointer<UInt8>) {
-    _ = bytes.count
+    let parser = ContainerParser()
+    _ = parser.parseHeader(bytes)
+    if case .success(let container) = parser.parse(bytes) {
+        // Whatever parses must encode back to exactly the bytes it came from.
+        precondition(container.bytes.elementsEqual(bytes), "container round trip changed the bytes")
+    }
+    driveResponder(bytes)
+}
+
+/// The first input byte picks how the rest is cut into bulk-OUT transfers, as a host might split them.
+private func driveResponder(_ bytes: UnsafeBufferPointer<UInt8>) {
+    guard let responder = try? MTPResponder(configuration: PlayerConfiguration(personality: .android)) else { return }
+    var inBuffer = [UInt8](repeating: 0, count: 16 * 1024)
+    func drain() {
+        // Bounded: a responder that produced endless data would be a bug the fuzzer should not hang on.
+        for _ in 0..<64 {
+            let n = inBuffer.withUnsafeMutableBytes { responder.bulkIn(into: $0) }
+            if n == nil { break }
+        }
+    }
+    Container.command(.openSession, transactionID: 0, [1]).bytes.withUnsafeBytes { responder.bulkOut($0) }
+    drain()
+    guard let first = bytes.first else { return }
+    let chunk = Int(first) * 37 + 1
+    var offset = 1
+    while offset < bytes.count {
+        let end = min(bytes.count, offset + chunk)
+        responder.bulkOut(UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: bytes[offset..<end])))
+        drain()
+        offset = end
+    }
+    _ = inBuffer.withUnsafeMutableBytes { responder.interruptIn(into: $0) }
+    responder.clientVanished()
 }
 
 #if FUZZING

@@ -153,6 +153,8 @@ public final class EmulatedUSBDevice: @unchecked Sendable {
         case USBDEVFS_URB_TYPE_CONTROL:
             control(record)
             complete(record, key: key, atSubmit: true, bytes: 0, transactions: 0)
+        // Bulk and interrupt URBs are told apart by endpoint: libusb submits interrupt transfers with the bulk
+        // URB type, and the kernel routes by endpoint too.
         case USBDEVFS_URB_TYPE_BULK where record.endpoint == USBDescriptors.bulkOut:
             let before = function.transactionsBegun
             let count = record.bufferLength
@@ -168,7 +170,8 @@ public final class EmulatedUSBDevice: @unchecked Sendable {
             fillPending(key: key)
         case USBDEVFS_URB_TYPE_BULK where record.endpoint == USBDescriptors.bulkIn:
             if !fill(record, key: key, interrupt: false, atSubmit: true) { clients[key]!.pendingIn.append(record) }
-        case USBDEVFS_URB_TYPE_INTERRUPT where record.endpoint == USBDescriptors.interruptIn:
+        case USBDEVFS_URB_TYPE_BULK where record.endpoint == USBDescriptors.interruptIn,
+             USBDEVFS_URB_TYPE_INTERRUPT where record.endpoint == USBDescriptors.interruptIn:
             if !fill(record, key: key, interrupt: true, atSubmit: true) { clients[key]!.pendingInterrupt.append(record) }
         default:
             return .done(-1, EINVAL)

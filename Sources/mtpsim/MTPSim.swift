@@ -1,5 +1,6 @@
 import ArgumentParser
 import MTPSimKit
+import VirtualPlayer
 import VirtualUSB
 #if canImport(Glibc)
 import Glibc
@@ -36,7 +37,7 @@ struct Run: ParsableCommand {
     @Option(help: ArgumentHelp("Capacity of each storage in bytes (StoreFull beyond it).", valueName: "BYTES"))
     var capacity: UInt64?
     @Option(help: "android (property lists, 64-bit partial reads) or classic (a plain MTP player).")
-    var personality: Personality = .android
+    var personality: PlayerPersonality = .android
     @Option(help: "USB and MTP serial number.") var serial: String?
     @Option(help: ArgumentHelp("USB vendor id (hex).", valueName: "HEX")) var vendorId: String?
     @Option(help: ArgumentHelp("USB product id (hex).", valueName: "HEX")) var productId: String?
@@ -61,10 +62,10 @@ struct Run: ParsableCommand {
     func validate() throws {
         if command.isEmpty { throw ValidationError("give the command to run after --, e.g. mtpsim -- mtp-detect") }
         if devices < 1 || devices > 32 { throw ValidationError("--devices must be between 1 and 32") }
-        if let v = vendorId, UInt16(v.replacingOccurrences(of: "0x", with: ""), radix: 16) == nil {
+        if let v = vendorId, Self.hex16(v) == nil {
             throw ValidationError("--vendor-id must be a 16-bit hex number, e.g. 18d1")
         }
-        if let p = productId, UInt16(p.replacingOccurrences(of: "0x", with: ""), radix: 16) == nil {
+        if let p = productId, Self.hex16(p) == nil {
             throw ValidationError("--product-id must be a 16-bit hex number, e.g. 4ee1")
         }
         if latencyMs < 0 { throw ValidationError("--latency-ms cannot be negative") }
@@ -77,26 +78,36 @@ struct Run: ParsableCommand {
         }
     }
 
+    static func hex16(_ s: String) -> UInt16? {
+        UInt16(s.hasPrefix("0x") || s.hasPrefix("0X") ? String(s.dropFirst(2)) : s, radix: 16)
+    }
+
     func run() throws {
         // umockdev only delivers uevents to libusb when the testbed's own process runs under its preload.
         if !PreloadEnvironment.isActive {
             let err = PreloadEnvironment.reexecUnderPreload()
             throw ValidationError("cannot re-execute under \(PreloadEnvironment.library): \(String(cString: strerror(err))) (install the umockdev package)")
         }
-        let defaults = PersonalityDefaults(personality)
-        let base = serial ?? defaults.serial
-        let specs = (1...devices).map { n in
-            DeviceSpec(
-                personality: personality,
-                identity: USBIdentity(
-                    vendorID: vendorId.flatMap { UInt16($0.replacingOccurrences(of: "0x", with: ""), radix: 16) } ?? defaults.vendorID,
-                    productID: productId.flatMap { UInt16($0.replacingOccurrences(of: "0x", with: ""), radix: 16) } ?? defaults.productID,
-                    manufacturer: manufacturer ?? defaults.manufacturer,
-                    product: model ?? defaults.model,
-                    serial: devices == 1 ? base : "\(base)-\(n)"),
-                friendlyName: friendlyName ?? defaults.friendlyName,
-                storageDirectories: devices == 1 ? storages : storages.map { "\($0)/\(base)-\(n)" },
-                capacity: capacity)
+        let configurations = (1...devices).map { n in
+            var c = PlayerConfiguration(personality: personality)
+            if let v = vendorId.flatMap(Self.hex16) { c.vendorID = v }
+            if let p = productId.flatMap(Self.hex16) { c.productID = p }
+            if let manufacturer { c.manufacturer = manufacturer }
+            if let model { c.model = model }
+            if let friendlyName { c.friendlyName = friendlyName }
+            let base = serial ?? c.serialNumber
+            c.serialNumber = devices == 1 ? base : "\(base)-\(n)"
+            // Several devices must not share a directory: each gets its own subdirectory named by serial.
+            let directories = devices == 1 ? storages : storages.map { "\($0)/\(c.serialNumber)" }
+            if !directories.isEmpty {
+                c.storages = directories.enumerated().map { i, dir in
+                    StorageConfiguration(backing: .directory(dir), capacity: capacity,
+                                         label: directories.count == 1 ? "Internal storage" : "Storage \(i + 1)")
+                }
+            } else if let capacity {
+                c.storages = [StorageConfiguration(backing: .memory, capacity: capacity)]
+            }
+            return c
         }
         var faults = FaultSchedule()
         faults.plugAfterMilliseconds = plugAfterMs
@@ -105,7 +116,7 @@ struct Run: ParsableCommand {
         faults.replugAfterMilliseconds = replugAfterMs
         faults.busyResponses = busyResponses
         let options = SimulatorOptions(
-            devices: specs,
+            devices: configurations,
             link: LinkModel(latencyMilliseconds: latencyMs, bandwidthMegabytesPerSecond: bandwidthMbs),
             faults: faults, statsPath: stats, controlPath: control, command: command)
         do {
@@ -140,7 +151,7 @@ struct Control: ParsableCommand {
     }
 }
 
-extension Personality: ExpressibleByArgument {}
+extension PlayerPersonality: ExpressibleByArgument {}
 
 enum FileHandleStderr {
     static func write(_ s: String) { _ = s.utf8CString.withUnsafeBufferPointer { Glibc.write(2, $0.baseAddress, $0.count - 1) } }
