@@ -40,8 +40,21 @@ fuzz: deps
 	.build-fuzz/debug/PTPContainerFuzzer -max_total_time=$(FUZZ_SECONDS) -max_len=4096 \
 	  .build-fuzz/corpus Tests/FuzzCorpus/PTPContainer
 
+# Until the daemon lands (issue 3), the demo is the virtual player itself: libmtp's own tools list, send and
+# fetch files on it, and mtpsim reports what that cost in PTP transactions.
+DEMO := $(CURDIR)/.build/demo
 run: build
-	$(BIN)/mtpsim --help
+	rm -rf $(DEMO) && mkdir -p $(DEMO)/storage/Music $(DEMO)/upload
+	printf 'Preloaded on the device\n' > $(DEMO)/storage/Music/readme.txt
+	for i in 1 2 3; do head -c $$((i * 300000)) /dev/urandom > $(DEMO)/upload/track$$i.mp3; done
+	$(BIN)/mtpsim --storage $(DEMO)/storage --stats $(DEMO)/stats.json -- sh -c '\
+	  mtp-detect 2>/dev/null | grep -E "Manufacturer|Model|Serial number|Friendly name"; \
+	  for f in $(DEMO)/upload/*.mp3; do mtp-sendfile $$f /Music 2>/dev/null | grep "New file ID"; done; \
+	  mtp-files 2>/dev/null | grep -E "Filename|File size"'
+	@echo "On the host, the device's storage now holds:" && ls -l $(DEMO)/storage/Music
+	@python3 -c 'import json; d=json.load(open("$(DEMO)/stats.json"))["devices"][0]["counters"]; \
+	  print("PTP transactions: %d, object bytes received: %d" % (d["transactions"], d["objectBytesReceived"])); \
+	  [print("  %-28s %5d" % (v["name"], v["count"])) for v in sorted(d["operations"].values(), key=lambda v: -v["count"])]'
 
 bench: deps
 	$(SWIFT) build -c release
