@@ -1,4 +1,5 @@
 # mtpsessiond — every target installs what it needs first, so a fresh Debian machine with Swift needs only `make`.
+SHELL        := /bin/bash
 SWIFT        ?= swift
 SUDO         := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # libmtp and libusb are the real stack; umockdev emulates the USB device below libusb; mtp-tools is the
@@ -29,9 +30,11 @@ deps:
 build: deps
 	$(SWIFT) build --build-tests
 
+# The suite is XCTest only; the closing line counts its tests plus the fuzz run, so CI reads one total.
 test: build
-	MTPSIM_BIN_DIR=$(BIN) $(SWIFT) test --skip-build
+	set -o pipefail; MTPSIM_BIN_DIR=$(BIN) $(SWIFT) test --skip-build --disable-swift-testing 2>&1 | tee .build/test.log
 	$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=$(FUZZ_SECONDS)
+	@awk '/^Test Suite .All tests. (passed|failed)/ {getline; n=$$2; f=$$5} END {print n+1-f " passed, " f " failed"}' .build/test.log
 
 fuzz: deps
 	$(SWIFT) build --scratch-path .build-fuzz -c debug --product PTPContainerFuzzer \

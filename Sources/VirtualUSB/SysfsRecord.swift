@@ -11,7 +11,7 @@ struct SysfsRecord {
 
     var text: String {
         let id = descriptors.identity
-        let bus = pad3(busNumber), dev = pad3(deviceNumber)
+        let bus = zeroPadded(busNumber), dev = zeroPadded(deviceNumber)
         let hex = descriptors.sysfsDescriptors.map { b in
             let s = String(b, radix: 16)
             return s.count == 1 ? "0" + s : s
@@ -44,11 +44,6 @@ struct SysfsRecord {
         return lines.joined(separator: "\n") + "\n"
     }
 
-    private func pad3(_ n: Int) -> String {
-        let s = String(n)
-        return String(repeating: "0", count: max(0, 3 - s.count)) + s
-    }
-
     private func hex4(_ v: UInt16) -> String {
         let s = String(v, radix: 16)
         return String(repeating: "0", count: 4 - s.count) + s
@@ -58,4 +53,10 @@ struct SysfsRecord {
     private func sanitize(_ s: String) -> String {
         String(s.map { $0 == "\n" || $0 == "\\" || $0 == "\r" ? " " : $0 })
     }
+}
+
+/// Bus and device numbers as usbfs names them: three digits, zero-padded.
+func zeroPadded(_ n: Int) -> String {
+    let s = String(n)
+    return String(repeating: "0", count: max(0, 3 - s.count)) + s
 }

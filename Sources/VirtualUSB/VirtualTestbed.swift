@@ -43,7 +43,7 @@ public final class VirtualTestbed: @unchecked Sendable {
         guard plugged[ObjectIdentifier(device)] == nil else { return }
         let devnum = nextDeviceNumber
         nextDeviceNumber += 1
-        let bus = String(format3(busNumber)), dev = String(format3(devnum))
+        let bus = zeroPadded(busNumber), dev = zeroPadded(devnum)
         let devNode = "/dev/bus/usb/\(bus)/\(dev)"
         let port = devnum - 1
         let sysPath = "/sys/devices/pci0000:00/0000:00:14.0/usb\(busNumber)/\(busNumber)-\(port)"
@@ -94,9 +94,4 @@ private func consume(_ error: UnsafeMutablePointer<GError>?) -> String {
     guard let error else { return "unknown error" }
     defer { g_error_free(error) }
     return error.pointee.message.map { String(cString: $0) } ?? "unknown error"
-}
-
-private func format3(_ n: Int) -> String {
-    let s = String(n)
-    return String(repeating: "0", count: max(0, 3 - s.count)) + s
 }
