@@ -44,20 +44,24 @@ final class MTPToolsTests: XCTestCase {
     }
 
     func testHundredMebibyteRoundTrip() throws {
-        let sim = try VirtualPlayerFixture()
-        let file = try sim.makeFile("big.bin", size: 100 << 20)
-        let out = sim.root.appendingPathComponent("big.back").path
-        let script = """
-            set -e
-            id=$(mtp-sendfile \(file.path) / | sed -n 's/^New file ID: //p')
-            test -n "$id"
-            mtp-getfile "$id" \(out) > /dev/null
-            """
-        let r = try sim.run(["sh", "-c", script], timeout: 300)
-        XCTAssertEqual(r.status, 0, r.combined)
-        // Compare without holding three copies of 100 MiB at once.
-        XCTAssertTrue(FileManager.default.contentsEqual(atPath: file.path, andPath: sim.storage.appendingPathComponent("big.bin").path))
-        XCTAssertTrue(FileManager.default.contentsEqual(atPath: file.path, andPath: out))
+        for personality in Self.personalities {
+            let sim = try VirtualPlayerFixture(personality: personality)
+            let file = try sim.makeFile("big.bin", size: 100 << 20)
+            let out = sim.root.appendingPathComponent("big.back").path
+            let script = """
+                set -e
+                id=$(mtp-sendfile \(file.path) / | sed -n 's/^New file ID: //p')
+                test -n "$id"
+                mtp-getfile "$id" \(out) > /dev/null
+                """
+            let r = try sim.run(["sh", "-c", script], timeout: 300)
+            XCTAssertEqual(r.status, 0, "\(personality): \(r.combined)")
+            // Compare without holding three copies of 100 MiB at once.
+            XCTAssertTrue(FileManager.default.contentsEqual(atPath: file.path,
+                                                            andPath: sim.storage.appendingPathComponent("big.bin").path),
+                          "\(personality): the file on the device's storage")
+            XCTAssertTrue(FileManager.default.contentsEqual(atPath: file.path, andPath: out), "\(personality): read back")
+        }
     }
 
     func testFoldersFilesAndDelete() throws {
