@@ -98,12 +98,17 @@ public final class Simulator: @unchecked Sendable {
     }
 
     private func writeStats(to path: String) {
-        let report = StatsReport(devices: devices.map { $0.stats(node: testbed.deviceNode(of: $0.usb)) })
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        if let data = try? encoder.encode(report) {
+        if let data = statsJSON(of: Array(devices.indices), pretty: true) {
             _ = FileManager.default.createFile(atPath: path, contents: data)
         }
+    }
+
+    /// The stats of the devices at `indices` as JSON; on the testbed queue.
+    private func statsJSON(of indices: [Int], pretty: Bool) -> Data? {
+        let report = StatsReport(devices: indices.map { devices[$0].stats(node: testbed.deviceNode(of: devices[$0].usb)) })
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = pretty ? [.prettyPrinted, .sortedKeys] : [.sortedKeys]
+        return try? encoder.encode(report)
     }
 
     // MARK: control socket
@@ -120,10 +125,8 @@ public final class Simulator: @unchecked Sendable {
             if targets.isEmpty { return "error: no device matches '\(command.device ?? "")'" }
             switch command.action {
             case .stats:
-                let report = StatsReport(devices: targets.map { devices[$0].stats(node: testbed.deviceNode(of: devices[$0].usb)) })
-                let encoder = JSONEncoder()
-                encoder.outputFormatting = [.sortedKeys]
-                return (try? encoder.encode(report)).map { String(decoding: $0, as: UTF8.self) } ?? "error: encoding"
+                // One line: the control protocol answers with exactly one.
+                return statsJSON(of: targets, pretty: false).map { String(decoding: $0, as: UTF8.self) } ?? "error: encoding"
             case .unplug:
                 for i in targets { unplug(i, reason: "on request", replug: false) }
             case .plug:

@@ -56,14 +56,12 @@ final class StorageWatcher: @unchecked Sendable {
                 changed.insert(device)
                 if mask & UInt32(IN_ISDIR) != 0, mask & UInt32(IN_CREATE | IN_MOVED_TO) != 0 {
                     // A new folder: watch it too (its path is the parent's plus the name).
-                    if let parent = path(of: wd) { addTree((parent as NSString).appendingPathComponent(name), device: device) }
+                    if let parent = paths[wd] { addTree((parent as NSString).appendingPathComponent(name), device: device) }
                 }
             }
             for d in changed { onChange(d) }
         }
     }
-
-    private func path(of wd: Int32) -> String? { paths[wd] }
 
     /// Watched directory by watch descriptor, to name the new subdirectories it reports.
     private var paths: [Int32: String] = [:]

@@ -125,27 +125,26 @@ final class HostFile {
 
     /// write(2) until every byte is written.
     func write(_ bytes: UnsafeRawBufferPointer) throws(StoreError) {
-        guard descriptor >= 0 else { throw .io(errno: EBADF, operation: "write after close") }
-        var done = 0
-        while done < bytes.count {
-            let n = Glibc.write(descriptor, bytes.baseAddress! + done, bytes.count - done)
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw .io(errno: errno, operation: "write")
-            }
-            done += n
-        }
+        try writeAll(bytes, operation: "write") { fd, base, count, _ in Glibc.write(fd, base, count) }
     }
 
     /// pwrite(2) until every byte is written at `offset`.
     func write(_ bytes: UnsafeRawBufferPointer, at offset: UInt64) throws(StoreError) {
-        guard descriptor >= 0 else { throw .io(errno: EBADF, operation: "write after close") }
+        try writeAll(bytes, operation: "pwrite") { fd, base, count, done in
+            pwrite(fd, base, count, off_t(offset) + off_t(done))
+        }
+    }
+
+    /// Calls `writeOnce` until every byte is written, retrying on EINTR; `writeOnce` gets the bytes done so far.
+    private func writeAll(_ bytes: UnsafeRawBufferPointer, operation: String,
+                          _ writeOnce: (Int32, UnsafeRawPointer, Int, Int) -> Int) throws(StoreError) {
+        guard descriptor >= 0 else { throw .io(errno: EBADF, operation: "\(operation) after close") }
         var done = 0
         while done < bytes.count {
-            let n = pwrite(descriptor, bytes.baseAddress! + done, bytes.count - done, off_t(offset) + off_t(done))
+            let n = writeOnce(descriptor, bytes.baseAddress! + done, bytes.count - done, done)
             if n < 0 {
                 if errno == EINTR { continue }
-                throw .io(errno: errno, operation: "pwrite")
+                throw .io(errno: errno, operation: operation)
             }
             done += n
         }

@@ -53,12 +53,15 @@ public final class EmulatedUSBDevice: @unchecked Sendable {
 
     /// Takes the device off the link: every pending URB completes with ENODEV and new ones are refused.
     public func markUnplugged() {
-        lock.withLock { _ in
-            unplugged = true
-            claimedBy = nil
-            for key in clients.keys { clients[key]!.failPending(errno: ENODEV) }
-            function.reset()
-        }
+        lock.withLock { _ in takeOffLink() }
+    }
+
+    /// With the lock held: fail pending URBs with ENODEV, refuse new ones, and reset the function.
+    private func takeOffLink() {
+        unplugged = true
+        claimedBy = nil
+        for key in clients.keys { clients[key]!.failPending(errno: ENODEV) }
+        function.reset()
     }
 
     /// Puts the device back on the link after `markUnplugged` (a replug): a fresh, idle function.
@@ -318,10 +321,7 @@ public final class EmulatedUSBDevice: @unchecked Sendable {
     private func checkUnplugAfterBytes() -> Bool {
         guard !unplugged, let limit = unplugAfterBytes, function.objectBytesTransferred >= limit else { return false }
         unplugAfterBytes = nil
-        unplugged = true
-        claimedBy = nil
-        for k in clients.keys { clients[k]!.failPending(errno: ENODEV) }
-        function.reset()
+        takeOffLink()
         return true
     }
 }
