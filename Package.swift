@@ -7,10 +7,13 @@ let package = Package(
     products: [
         .executable(name: "mtpsim", targets: ["mtpsim"]),
         .executable(name: "mtpsim-probe", targets: ["mtpsim-probe"]),
+        .executable(name: "mtpsessiond", targets: ["mtpsessiond"]),
+        .executable(name: "mtpctl", targets: ["mtpctl"]),
         .library(name: "VirtualPlayer", targets: ["VirtualPlayer"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
         // C at the edge: headers only, one module per library.
@@ -41,6 +44,29 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
+        // Varlink: NUL-framed JSON over a Unix socket, interface descriptions, server and client. Knows nothing of MTP.
+        .target(name: "Varlink"),
+        // Sessions and device lifecycles as pure state machines; no I/O, unit-tested.
+        .target(name: "SessionModel"),
+        // The daemon core: one actor per device on its own thread, sessions, caches, operations.
+        .target(name: "SessionCore", dependencies: [
+            "SessionModel", "MTPProvider", .product(name: "Logging", package: "swift-log"),
+        ]),
+        // The org.mtpsessiond.Manager varlink interface bound to the daemon core.
+        .target(name: "SessionAPI", dependencies: [
+            "Varlink", "SessionCore", "SessionModel", .product(name: "Logging", package: "swift-log"),
+        ], resources: [.embedInCode("org.mtpsessiond.Manager.varlink")]),
+        .executableTarget(name: "mtpsessiond", dependencies: [
+            "SessionAPI", "SessionCore", "Varlink",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        // mtpctl's commands: device addressing, transfers with progress, output for humans and scripts.
+        .target(name: "MTPCtlKit", dependencies: ["Varlink"]),
+        .executableTarget(name: "mtpctl", dependencies: [
+            "MTPCtlKit", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+
         // libFuzzer target over the container parser (make fuzz); a corpus replayer when built plainly.
         .executableTarget(name: "PTPContainerFuzzer", dependencies: ["PTPWire", "VirtualPlayer"]),
 
@@ -48,7 +74,12 @@ let package = Package(
         .testTarget(name: "VirtualPlayerTests", dependencies: ["VirtualPlayer", "PTPWire"]),
         .testTarget(name: "VirtualUSBTests", dependencies: ["VirtualUSB"]),
         .testTarget(name: "MTPSimKitTests", dependencies: ["MTPSimKit"]),
+        .testTarget(name: "VarlinkTests", dependencies: ["Varlink"]),
+        .testTarget(name: "SessionModelTests", dependencies: ["SessionModel"]),
+        .testTarget(name: "MTPCtlKitTests", dependencies: ["MTPCtlKit"]),
         // Runs the built mtpsim and mtpsim-probe executables against mtp-tools: no in-process shortcuts.
         .testTarget(name: "MTPSimIntegrationTests"),
+        // Runs the real mtpsessiond under mtpsim and drives it with mtpctl and Python's varlink client.
+        .testTarget(name: "DaemonIntegrationTests"),
     ]
 )

@@ -1,0 +1,1 @@
+print("mtpctl: not yet")
