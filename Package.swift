@@ -78,8 +78,10 @@ let package = Package(
         .testTarget(name: "SessionModelTests", dependencies: ["SessionModel"]),
         .testTarget(name: "MTPCtlKitTests", dependencies: ["MTPCtlKit"]),
         // Runs the built mtpsim and mtpsim-probe executables against mtp-tools: no in-process shortcuts.
-        .testTarget(name: "MTPSimIntegrationTests"),
+        // Child processes with line-by-line waits, and a virtual player per test: shared by the integration suites.
+        .target(name: "IntegrationSupport", path: "Tests/IntegrationSupport"),
+        .testTarget(name: "MTPSimIntegrationTests", dependencies: ["IntegrationSupport"]),
         // Runs the real mtpsessiond under mtpsim and drives it with mtpctl and Python's varlink client.
-        .testTarget(name: "DaemonIntegrationTests"),
+        .testTarget(name: "DaemonIntegrationTests", dependencies: ["IntegrationSupport"]),
     ]
 )

@@ -1,4 +1,5 @@
 import Foundation
+import IntegrationSupport
 import XCTest
 
 /// Events raised by the virtual player travel over the interrupt endpoint to LIBMTP_Read_Event.

@@ -1,3 +1,4 @@
+import IntegrationSupport
 import XCTest
 
 /// libusb's hotplug support, through udev's monitor, sees the virtual player arrive and leave.

@@ -1,4 +1,5 @@
 import Foundation
+import IntegrationSupport
 import XCTest
 
 /// libmtp's own command-line tools, a client nobody here wrote, against the virtual player in both

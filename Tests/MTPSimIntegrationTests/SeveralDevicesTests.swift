@@ -1,4 +1,5 @@
 import Foundation
+import IntegrationSupport
 import XCTest
 
 /// Several virtual players on one testbed, each with its own device number, serial and storage.

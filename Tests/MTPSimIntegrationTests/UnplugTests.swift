@@ -1,4 +1,5 @@
 import Foundation
+import IntegrationSupport
 import XCTest
 
 /// Pulling the cable mid-transfer: the client's libmtp call fails promptly and nothing partial is left.

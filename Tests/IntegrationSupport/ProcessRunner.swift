@@ -2,20 +2,22 @@ import Foundation
 import XCTest
 
 /// Where the package's built executables are: MTPSIM_BIN_DIR (set by the Makefile) or .build/debug.
-enum Binaries {
-    static let directory: String = {
+public enum Binaries {
+    public static let directory: String = {
         if let dir = ProcessInfo.processInfo.environment["MTPSIM_BIN_DIR"] { return dir }
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().deletingLastPathComponent()
         return root.appendingPathComponent(".build/debug").path
     }()
 
-    static var mtpsim: String { directory + "/mtpsim" }
-    static var probe: String { directory + "/mtpsim-probe" }
+    public static var mtpsim: String { directory + "/mtpsim" }
+    public static var probe: String { directory + "/mtpsim-probe" }
+    public static var daemon: String { directory + "/mtpsessiond" }
+    public static var mtpctl: String { directory + "/mtpctl" }
 }
 
 /// A child process whose output a test reads line by line, waiting on each line with a deadline.
-final class RunningProcess: @unchecked Sendable {
+public final class RunningProcess: @unchecked Sendable {
     private let process = Process()
     private let lock = NSCondition()
     private var lines: [String] = []
@@ -28,7 +30,7 @@ final class RunningProcess: @unchecked Sendable {
     private let errPipe = Pipe()
 
     /// Starts `executable` with `arguments`; stdout is read as lines, stderr is collected.
-    init(_ executable: String, _ arguments: [String], environment: [String: String] = [:]) throws {
+    public init(_ executable: String, _ arguments: [String], environment: [String: String] = [:]) throws {
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
         var env = ProcessInfo.processInfo.environment
@@ -72,7 +74,7 @@ final class RunningProcess: @unchecked Sendable {
 
     /// Waits until a stdout line satisfies `predicate`; fails the test and throws on timeout or exit.
     @discardableResult
-    func waitForLine(onStderr: Bool = false, timeout: TimeInterval = 20, file: StaticString = #filePath, line: UInt = #line,
+    public func waitForLine(onStderr: Bool = false, timeout: TimeInterval = 20, file: StaticString = #filePath, line: UInt = #line,
                      where predicate: (String) -> Bool) throws -> String {
         let deadline = Date().addingTimeInterval(timeout)
         lock.lock()
@@ -93,7 +95,7 @@ final class RunningProcess: @unchecked Sendable {
     }
 
     /// Waits for the process to exit (killing it after `timeout`) and returns its status.
-    func waitForExit(timeout: TimeInterval = 60) -> Int32 {
+    public func waitForExit(timeout: TimeInterval = 60) -> Int32 {
         let deadline = Date().addingTimeInterval(timeout)
         lock.lock()
         while !exited {
@@ -117,26 +119,32 @@ final class RunningProcess: @unchecked Sendable {
     }
 
     /// Every stdout line so far.
-    var stdoutLines: [String] { lock.lock(); defer { lock.unlock() }; return lines }
+    public var stdoutLines: [String] { lock.lock(); defer { lock.unlock() }; return lines }
     /// stderr so far.
-    var stderrText: String { lock.lock(); defer { lock.unlock() }; return String(decoding: errorText, as: UTF8.self) }
+    public var stderrText: String { lock.lock(); defer { lock.unlock() }; return String(decoding: errorText, as: UTF8.self) }
+
+    /// The child's pid.
+    public var pid: Int32 { process.processIdentifier }
+
+    /// Sends SIGTERM, as systemd does to stop a service.
+    public func terminate() { process.terminate() }
 
     /// Sends SIGKILL.
-    func kill() { process.interrupt(); Foundation.kill(process.processIdentifier, SIGKILL) }
+    public func kill() { process.interrupt(); Foundation.kill(process.processIdentifier, SIGKILL) }
 }
 
-enum ProcessError: Error { case noMatchingLine(String) }
+public enum ProcessError: Error { case noMatchingLine(String) }
 
 /// The result of a command run to completion.
-struct CommandResult {
-    var status: Int32
-    var stdout: String
-    var stderr: String
-    var combined: String { stdout + "\n" + stderr }
+public struct CommandResult {
+    public var status: Int32
+    public var stdout: String
+    public var stderr: String
+    public var combined: String { stdout + "\n" + stderr }
 }
 
 /// Runs a command to completion (killed after `timeout`).
-func runCommand(_ executable: String, _ arguments: [String], environment: [String: String] = [:],
+public func runCommand(_ executable: String, _ arguments: [String], environment: [String: String] = [:],
                 timeout: TimeInterval = 120) throws -> CommandResult {
     let p = try RunningProcess(executable, arguments, environment: environment)
     let status = p.waitForExit(timeout: timeout)

@@ -3,15 +3,15 @@ import XCTest
 
 /// A virtual player for one test: a temporary storage directory, a control socket and a stats file, and
 /// helpers to run commands under `mtpsim` with them.
-final class VirtualPlayerFixture {
-    let personality: String
-    let root: URL
-    let storage: URL
-    let statsFile: URL
-    let controlSocket: String
-    var extraOptions: [String] = []
+public final class VirtualPlayerFixture {
+    public let personality: String
+    public let root: URL
+    public let storage: URL
+    public let statsFile: URL
+    public let controlSocket: String
+    public var extraOptions: [String] = []
 
-    init(personality: String = "android") throws {
+    public init(personality: String = "android") throws {
         self.personality = personality
         root = FileManager.default.temporaryDirectory.appendingPathComponent("mtpsim-test-\(UUID().uuidString.prefix(8))")
         storage = root.appendingPathComponent("storage")
@@ -23,37 +23,37 @@ final class VirtualPlayerFixture {
     deinit { try? FileManager.default.removeItem(at: root) }
 
     /// mtpsim's arguments up to and including `--`.
-    var simArguments: [String] {
+    public var simArguments: [String] {
         ["--storage", storage.path, "--personality", personality, "--stats", statsFile.path,
          "--control", controlSocket] + extraOptions + ["--"]
     }
 
     /// Runs `command` under mtpsim to completion.
-    func run(_ command: [String], timeout: TimeInterval = 120, in directory: URL? = nil) throws -> CommandResult {
+    public func run(_ command: [String], timeout: TimeInterval = 120, in directory: URL? = nil) throws -> CommandResult {
         try runCommand(Binaries.mtpsim, simArguments + command, timeout: timeout)
     }
 
     /// Starts `command` under mtpsim and returns it running.
-    func start(_ command: [String]) throws -> RunningProcess {
+    public func start(_ command: [String]) throws -> RunningProcess {
         try RunningProcess(Binaries.mtpsim, simArguments + command)
     }
 
     /// Sends a control request to the running mtpsim.
     @discardableResult
-    func control(_ request: String) throws -> String {
+    public func control(_ request: String) throws -> String {
         let r = try runCommand(Binaries.mtpsim, ["control", "--socket", controlSocket] + request.split(separator: " ").map(String.init))
         XCTAssertEqual(r.status, 0, "control \(request): \(r.combined)")
         return r.stdout
     }
 
     /// The stats the last run wrote.
-    func stats() throws -> [String: Any] {
+    public func stats() throws -> [String: Any] {
         let data = try Data(contentsOf: statsFile)
         return try JSONSerialization.jsonObject(with: data) as! [String: Any]
     }
 
     /// Writes `count` bytes of a deterministic pattern to a host file.
-    func makeFile(_ name: String, size: Int) throws -> URL {
+    public func makeFile(_ name: String, size: Int) throws -> URL {
         let url = root.appendingPathComponent(name)
         var bytes = [UInt8](repeating: 0, count: size)
         var x: UInt32 = 2463534242 &+ UInt32(truncatingIfNeeded: size)

@@ -1,0 +1,68 @@
+import Foundation
+import IntegrationSupport
+import XCTest
+
+/// The real mtpsessiond running under a virtual player, with its socket in a temporary directory, and
+/// mtpctl to drive it. Counters come from the player itself, so transaction counts are the device's view.
+final class DaemonFixture {
+    let sim: VirtualPlayerFixture
+    let socket: String
+    let daemon: RunningProcess
+    let serial: String
+
+    /// Starts the daemon on a `personality` player and waits until it has attached the device.
+    init(personality: String = "android", linger: Double = 5, lease: Double = 30, simOptions: [String] = [],
+         populate: (URL) throws -> Void = { _ in }) throws {
+        sim = try VirtualPlayerFixture(personality: personality)
+        sim.extraOptions = simOptions
+        try populate(sim.storage)
+        socket = sim.root.appendingPathComponent("mtpsessiond.sock").path
+        daemon = try sim.start([Binaries.daemon, "--socket", socket, "--linger", String(linger), "--lease", String(lease),
+                                "--log-level", "debug"])
+        let line = try daemon.waitForLine(onStderr: true, timeout: 30) { $0.contains("device attached") }
+        serial = Self.metadata("device", in: line) ?? ""
+    }
+
+    deinit {
+        daemon.terminate()
+        _ = daemon.waitForExit(timeout: 10)
+    }
+
+    /// Runs mtpctl against this daemon.
+    @discardableResult
+    func ctl(_ arguments: [String], timeout: TimeInterval = 120) throws -> CommandResult {
+        try runCommand(Binaries.mtpctl, ["--socket", socket] + arguments, timeout: timeout)
+    }
+
+    /// Runs mtpctl and fails the test unless it succeeds.
+    @discardableResult
+    func ctlOK(_ arguments: [String], file: StaticString = #filePath, line: UInt = #line) throws -> CommandResult {
+        let r = try ctl(arguments)
+        XCTAssertEqual(r.status, 0, "mtpctl \(arguments.joined(separator: " ")): \(r.combined)", file: file, line: line)
+        return r
+    }
+
+    /// The player's PTP transaction counters now: total and per operation name.
+    func transactions() throws -> (total: Int, byName: [String: Int]) {
+        let text = try sim.control("stats")
+        let json = try JSONSerialization.jsonObject(with: Data(text.utf8)) as! [String: Any]
+        let counters = ((json["devices"] as! [[String: Any]])[0]["counters"] as! [String: Any])
+        var byName: [String: Int] = [:]
+        for case let op as [String: Any] in (counters["operations"] as! [String: Any]).values {
+            byName[op["name"] as! String] = op["count"] as? Int
+        }
+        return (counters["transactions"] as! Int, byName)
+    }
+
+    /// Waits for a daemon log line containing `text`.
+    @discardableResult
+    func waitForLog(_ text: String, timeout: TimeInterval = 30, file: StaticString = #filePath, line: UInt = #line) throws -> String {
+        try daemon.waitForLine(onStderr: true, timeout: timeout, file: file, line: line) { $0.contains(text) }
+    }
+
+    /// A swift-log metadata value (`key=value`) from a log line.
+    static func metadata(_ key: String, in line: String) -> String? {
+        guard let range = line.range(of: "\(key)=") else { return nil }
+        return String(line[range.upperBound...].prefix { !$0.isWhitespace && $0 != "]" && $0 != "," })
+    }
+}
