@@ -10,6 +10,8 @@ public enum MTPCtlError: Error, Sendable, Equatable, CustomStringConvertible {
     case busy(String)
     /// A local file could not be read or written (exit 74, EX_IOERR).
     case localFile(String)
+    /// Not a failure: a streaming command (monitor --count) has what it asked for and stops reading.
+    case finished
 
     /// The process exit status for this error.
     public var exitStatus: Int32 {
@@ -19,6 +21,7 @@ public enum MTPCtlError: Error, Sendable, Equatable, CustomStringConvertible {
         case .failed: 1
         case .busy: 75
         case .localFile: 74
+        case .finished: 0
         }
     }
 
@@ -26,6 +29,7 @@ public enum MTPCtlError: Error, Sendable, Equatable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .usage(let m), .daemonUnreachable(let m), .failed(let m), .busy(let m), .localFile(let m): m
+        case .finished: ""
         }
     }
 }

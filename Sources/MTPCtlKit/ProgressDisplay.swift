@@ -42,7 +42,7 @@ public struct ProgressDisplay {
             return text
         case .lines:
             let tenth = Int(fraction * 10)
-            guard tenth > lastTenth, total >= 1 << 20 || tenth == 10 else { return "" }
+            guard tenth > lastTenth, total >= 1 << 20 else { return "" }  // Small files: the result line is enough.
             lastTenth = tenth
             let text = "\(label): \(tenth * 10)%\n"
             writeStderr(text)

@@ -3,21 +3,6 @@ internal import CLibMTP
 import Glibc
 #endif
 
-/// An event a device reported on its interrupt endpoint.
-public enum MTPDeviceEvent: Sendable, Equatable {
-    /// A storage appeared (e.g. a card was inserted).
-    case storeAdded(UInt32)
-    /// A storage went away.
-    case storeRemoved(UInt32)
-    /// An object appeared on the device.
-    case objectAdded(UInt32)
-    /// An object was removed from the device.
-    case objectRemoved(UInt32)
-    /// A device property changed.
-    case devicePropertyChanged(UInt32)
-    /// An event libmtp does not classify.
-    case other
-}
 
 /// One open libmtp device: the single owner of its `LIBMTP_mtpdevice_t`, released in deinit.
 ///
@@ -51,14 +36,7 @@ public final class MTPConnection {
         var parameter: UInt32 = 0
         _ = try libmtpCall("LIBMTP_Read_Event", device: device, kind: .connectionFailed,
                            { LIBMTP_Read_Event(device, &event, &parameter) }, failed: { $0 != 0 })
-        switch event {
-        case LIBMTP_EVENT_STORE_ADDED: return .storeAdded(parameter)
-        case LIBMTP_EVENT_STORE_REMOVED: return .storeRemoved(parameter)
-        case LIBMTP_EVENT_OBJECT_ADDED: return .objectAdded(parameter)
-        case LIBMTP_EVENT_OBJECT_REMOVED: return .objectRemoved(parameter)
-        case LIBMTP_EVENT_DEVICE_PROPERTY_CHANGED: return .devicePropertyChanged(parameter)
-        default: return .other
-        }
+        return MTPDeviceEvent(event, parameter)
     }
 
     /// The device's friendly name (one GetDevicePropValue transaction), or nil when it has none.

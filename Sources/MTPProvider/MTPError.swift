@@ -4,8 +4,14 @@ public struct MTPError: Error, CustomStringConvertible, Sendable, Equatable {
     public enum Kind: Sendable, Equatable {
         /// No MTP device is attached.
         case noDevice
-        /// The device could not be opened or has gone away.
+        /// The device could not be opened or has gone away (USB I/O failed).
         case connectionFailed
+        /// A progress callback asked libmtp to stop.
+        case cancelled
+        /// The device's storage is full.
+        case storeFull
+        /// The device lacks the operation.
+        case notSupported
         /// Anything else libmtp or libusb reported.
         case general
     }
@@ -16,14 +22,20 @@ public struct MTPError: Error, CustomStringConvertible, Sendable, Equatable {
     public var function: String
     /// libmtp's error-stack text or libusb's error name.
     public var message: String
+    /// The PTP response code the device answered with, when libmtp reported one.
+    public var responseCode: UInt16?
+    /// The errno behind the failure, when there is one.
+    public var errno: Int32?
 
     /// A message that names the failing call.
     public var description: String { "\(function): \(message)" }
 
     /// Creates an error.
-    public init(kind: Kind, function: String, message: String) {
+    public init(kind: Kind, function: String, message: String, responseCode: UInt16? = nil, errno: Int32? = nil) {
         self.kind = kind
         self.function = function
         self.message = message
+        self.responseCode = responseCode
+        self.errno = errno
     }
 }

@@ -1,1 +1,232 @@
-print("mtpctl: not yet")
+#if canImport(Glibc)
+import Glibc
+#endif
+import ArgumentParser
+import MTPCtlKit
+
+/// mtpctl's command line: definitions only; the work is in MTPCtlKit.
+@main
+struct MTPCtl: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "mtpctl",
+        abstract: "Use MTP players and phones through mtpsessiond.",
+        discussion: """
+        Device paths are written DEV:PATH. DEV is a serial number, a unique prefix of one, or empty when one \
+        device is attached (":/Music"). A bare "/Music" means the only device too.
+
+        A put of several files or a folder runs in one device session: the device is opened, the folder \
+        resolved and free space checked once. To bundle across commands:
+          id=$(mtpctl session begin)
+          mtpctl put --session $id a.mp3 :/Music; mtpctl put --session $id b.mp3 :/Music
+          mtpctl session end $id
+
+        Exit status: 0 done, 1 the device or operation failed, 64 usage, 69 daemon unreachable, \
+        74 local file error, 75 device busy (try again later).
+        """,
+        subcommands: [Devices.self, Ls.self, Stat.self, Put.self, Get.self, Rm.self, Mkdir.self, Mv.self,
+                      Session.self, Monitor.self, Cancel.self])
+
+    // Declared here too so `mtpctl --socket PATH --json COMMAND` works as well as after the command.
+    @OptionGroup var global: Global
+}
+
+/// Options every command takes.
+struct Global: ParsableArguments {
+    @Option(help: "The daemon's socket (default: $MTPSESSIOND_SOCKET or /run/mtpsessiond/socket).")
+    var socket: String = Context.defaultSocket
+
+    @Flag(help: "Print JSON for scripts: one object per line (progress steps included).")
+    var json = false
+
+    var context: Context { Context(socketPath: socket, json: json) }
+}
+
+/// Options of commands that work on a device.
+struct Where: ParsableArguments {
+    @Option(help: "Run inside this session (from `mtpctl session begin`) instead of a one-off one.")
+    var session: String?
+
+    @Option(help: "The storage id (see `mtpctl devices`); default: the device's first.")
+    var storage: Int?
+}
+
+/// Runs a command body, turning MTPCtlError into a message and its exit status.
+func perform(_ body: () throws(MTPCtlError) -> Void) throws {
+    do {
+        try body()
+    } catch {
+        if error.exitStatus != 0 {
+            var text = "mtpctl: \(error.description)\n"
+            text.withUTF8 { b in _ = write(STDERR_FILENO, b.baseAddress, b.count) }
+        }
+        throw ExitCode(error.exitStatus)
+    }
+}
+
+func remote(_ text: String) throws -> RemotePath {
+    do { return try RemotePath(parsing: text) } catch { throw ValidationError(error.description) }
+}
+
+struct Devices: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "List attached devices, their battery and storages.")
+    @OptionGroup var global: Global
+    func run() throws { try perform { () throws(MTPCtlError) in try InspectCommands.devices(global.context) } }
+}
+
+struct Ls: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "List a folder on a device.", discussion: "Example: mtpctl ls :/Music")
+    @OptionGroup var global: Global
+    @OptionGroup var place: Where
+    @Flag(name: .short, help: "Show sizes.") var long = false
+    @Argument(help: "[DEV]:PATH") var path: String = ":/"
+    func run() throws {
+        let target = try remote(path)
+        try perform { () throws(MTPCtlError) in try InspectCommands.ls(global.context, target, long: long, storage: place.storage, session: place.session) }
+    }
+}
+
+struct Stat: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Describe a file or folder on a device.")
+    @OptionGroup var global: Global
+    @OptionGroup var place: Where
+    @Argument(help: "[DEV]:PATH") var path: String
+    func run() throws {
+        let target = try remote(path)
+        try perform { () throws(MTPCtlError) in try InspectCommands.stat(global.context, target, storage: place.storage, session: place.session) }
+    }
+}
+
+struct Put: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Send files and folders to a device folder, all in one session.",
+        discussion: "Example: mtpctl put *.mp3 Album/ :/Music   (folders are sent recursively)")
+    @OptionGroup var global: Global
+    @OptionGroup var place: Where
+    @Flag(help: "Replace an object of the same name once the new one is complete.") var overwrite = false
+    @Option(help: "Name on the device (a single file only).") var name: String?
+    @Option(help: "Track title (sends a single file as a track).") var title: String?
+    @Option(help: "Track artist.") var artist: String?
+    @Option(help: "Track album.") var album: String?
+    @Option(help: "Album artist.") var albumArtist: String?
+    @Option(help: "Genre.") var genre: String?
+    @Option(help: "Track number.") var track: Int?
+    @Option(help: "Year.") var year: Int?
+    @Option(help: "Duration in milliseconds.") var durationMs: Int?
+    @Argument(help: "FILE... [DEV]:FOLDER") var items: [String]
+
+    func validate() throws {
+        guard items.count >= 2 else { throw ValidationError("give one or more files and then the device folder, e.g. a.mp3 :/Music") }
+    }
+
+    func run() throws {
+        let destination = try remote(items.last!)
+        let meta = TransferCommands.Track(title: title, artist: artist, album: album, albumArtist: albumArtist, genre: genre,
+                                          trackNumber: track, year: year, durationMs: durationMs)
+        try perform { () throws(MTPCtlError) in
+            try TransferCommands.put(global.context, sources: Array(items.dropLast()), destination: destination, overwrite: overwrite,
+                                     name: name, track: meta, storage: place.storage, session: place.session)
+        }
+    }
+}
+
+struct Get: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Copy a file from a device.",
+        discussion: "The local file is replaced only when the copy is complete. LOCAL may be a folder, or - for stdout.")
+    @OptionGroup var global: Global
+    @OptionGroup var place: Where
+    @Option(help: "First byte to copy.") var offset: Int?
+    @Option(help: "How many bytes to copy.") var length: Int?
+    @Argument(help: "[DEV]:PATH") var path: String
+    @Argument(help: "LOCAL") var local: String
+    func run() throws {
+        let source = try remote(path)
+        try perform { () throws(MTPCtlError) in
+            try TransferCommands.get(global.context, source: source, local: local, offset: offset, length: length,
+                                     storage: place.storage, session: place.session)
+        }
+    }
+}
+
+struct Rm: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Delete files or folders on a device.")
+    @OptionGroup var global: Global
+    @OptionGroup var place: Where
+    @Flag(name: [.short, .long], help: "Delete folders and everything in them.") var recursive = false
+    @Argument(help: "[DEV]:PATH...") var paths: [String]
+    func run() throws {
+        let targets = try paths.map(remote)
+        try perform { () throws(MTPCtlError) in try ChangeCommands.rm(global.context, targets, recursive: recursive, storage: place.storage, session: place.session) }
+    }
+}
+
+struct Mkdir: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Create a folder on a device.")
+    @OptionGroup var global: Global
+    @OptionGroup var place: Where
+    @Flag(name: [.short, .long], help: "Create missing parents; an existing folder is fine.") var parents = false
+    @Argument(help: "[DEV]:PATH") var path: String
+    func run() throws {
+        let target = try remote(path)
+        try perform { () throws(MTPCtlError) in try ChangeCommands.mkdir(global.context, target, parents: parents, storage: place.storage, session: place.session) }
+    }
+}
+
+struct Mv: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Move or rename on a device.",
+        discussion: "Into DEST when it is a folder; otherwise to that path (a rename within a folder).")
+    @OptionGroup var global: Global
+    @OptionGroup var place: Where
+    @Argument(help: "[DEV]:PATH") var source: String
+    @Argument(help: "[DEV]:DEST") var destination: String
+    func run() throws {
+        let from = try remote(source), to = try remote(destination)
+        try perform { () throws(MTPCtlError) in try ChangeCommands.mv(global.context, from, to, storage: place.storage, session: place.session) }
+    }
+}
+
+struct Session: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Begin or end a device session shared by several commands.",
+                                                    subcommands: [Begin.self, End.self])
+
+    struct Begin: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Begin a session and print its id.")
+        @OptionGroup var global: Global
+        @Option(help: "transferToDevice, transferFromDevice, delete, custom (comma-separated) or a mask like 0x111.")
+        var types: String = defaultSessionTypes
+        @Option(help: "Seconds the session outlives its last use (default: the daemon's, 30).") var lease: Int?
+        @Option(help: "Seconds to wait while another session holds the device.") var wait: Double?
+        @Option(help: "Total bytes the bundle will send: free space is checked once, now.") var expectedBytes: Int?
+        @Option(help: "A device folder the bundle works in: resolved once, now.") var folder: String?
+        @Argument(help: "DEV (empty for the only device)") var device: String = ""
+        func run() throws {
+            try perform { () throws(MTPCtlError) in
+                try SessionCommands.begin(global.context, device: device, types: types, lease: lease, wait: wait,
+                                          expectedBytes: expectedBytes, folder: folder)
+            }
+        }
+    }
+
+    struct End: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "End a session; --types must be those it began with.")
+        @OptionGroup var global: Global
+        @Option(help: "The types given at begin.") var types: String = defaultSessionTypes
+        @Argument(help: "The session id.") var session: String
+        func run() throws { try perform { () throws(MTPCtlError) in try SessionCommands.end(global.context, session: session, types: types) } }
+    }
+}
+
+struct Monitor: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Print device arrivals, removals and changes as they happen.")
+    @OptionGroup var global: Global
+    @Option(help: "Stop after this many events.") var count: Int?
+    func run() throws { try perform { () throws(MTPCtlError) in try InspectCommands.monitor(global.context, count: count) } }
+}
+
+struct Cancel: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Cancel a running transfer (its id is in put/get --json progress).")
+    @OptionGroup var global: Global
+    @Argument(help: "The transfer id, e.g. t3.") var transfer: String
+    func run() throws { try perform { () throws(MTPCtlError) in try ChangeCommands.cancel(global.context, transfer: transfer) } }
+}

@@ -1,0 +1,86 @@
+import Varlink
+
+/// Commands that change a device's folders: rm, mkdir, mv; and cancel, which stops a transfer.
+public enum ChangeCommands {
+    private static func base(_ target: RemotePath, storage: Int?, session: String?) -> [String: JSONValue] {
+        ["device": .string(target.device), "path": .string(target.path),
+         "storage": storage.map { .int(Int64($0)) } ?? .null, "session": session.map(JSONValue.string) ?? .null]
+    }
+
+    /// Deletes files, or folders with `recursive`.
+    public static func rm(_ ctx: Context, _ targets: [RemotePath], recursive: Bool, storage: Int?, session: String?) throws(MTPCtlError) {
+        let client = try ctx.connect()
+        for target in targets {
+            var p = base(target, storage: storage, session: session)
+            p["recursive"] = .bool(recursive)
+            try client.call("Delete", p)
+            if !ctx.json { ctx.say("deleted \(target)") }
+        }
+    }
+
+    /// Creates a folder, with `parents` the missing ones above it too.
+    public static func mkdir(_ ctx: Context, _ target: RemotePath, parents: Bool, storage: Int?, session: String?) throws(MTPCtlError) {
+        var p = base(target, storage: storage, session: session)
+        p["parents"] = .bool(parents)
+        let entry = try ctx.connect().call("MakeDirectory", p)["entry"] ?? .null
+        if ctx.json { ctx.emit(entry) } else { ctx.say("created \(target.device):\(entry.objectValue?["path"]?.stringValue ?? target.path)") }
+    }
+
+    /// Moves or renames, like mv: into `destination` when it is a folder, else to that path (a rename when the
+    /// folder is the same, a move and then a rename otherwise).
+    public static func mv(_ ctx: Context, _ source: RemotePath, _ destination: RemotePath, storage: Int?, session: String?) throws(MTPCtlError) {
+        let client = try ctx.connect()
+        var destinationIsFolder = false
+        do throws(MTPCtlError) {
+            let entry = try client.call("Stat", base(destination, storage: storage, session: session))["entry"]
+            destinationIsFolder = entry?.objectValue?["folder"]?.boolValue == true
+            if !destinationIsFolder { throw MTPCtlError.failed("\(destination) already exists; delete it first") }
+        } catch .failed(let message) where message.hasPrefix("no such file or folder") {
+            destinationIsFolder = false
+        }
+        var entry: JSONValue
+        if destinationIsFolder {
+            var p = base(source, storage: storage, session: session)
+            p["folder"] = .string(destination.path)
+            entry = try client.call("Move", p)["entry"] ?? .null
+        } else {
+            var current = source
+            if destination.parent != source.parent {
+                var p = base(source, storage: storage, session: session)
+                p["folder"] = .string(destination.parent)
+                entry = try client.call("Move", p)["entry"] ?? .null
+                current = RemotePath(device: source.device, path: destination.parent == "/" ? "/" + source.name : destination.parent + "/" + source.name)
+            }
+            var p = base(current, storage: storage, session: session)
+            p["name"] = .string(destination.name)
+            entry = try client.call("Rename", p)["entry"] ?? .null
+        }
+        if ctx.json { ctx.emit(entry) } else { ctx.say("moved \(source) → \(source.device):\(entry.objectValue?["path"]?.stringValue ?? "")") }
+    }
+
+    /// Cancels a running transfer by the id its progress shows.
+    public static func cancel(_ ctx: Context, transfer: String) throws(MTPCtlError) {
+        try ctx.connect().call("Cancel", ["transfer": .string(transfer)])
+        if !ctx.json { ctx.say("cancelled \(transfer)") }
+    }
+}
+
+/// session begin and session end, for bundles spanning several mtpctl invocations.
+public enum SessionCommands {
+    /// Begins a session and prints its id.
+    public static func begin(_ ctx: Context, device: String, types: String, lease: Int?, wait: Double?,
+                             expectedBytes: Int?, folder: String?) throws(MTPCtlError) {
+        var context: [String: JSONValue] = [:]
+        if let expectedBytes { context["expectedBytes"] = .int(Int64(expectedBytes)) }
+        if let folder { context["folder"] = .string(folder) }
+        let r = try ctx.connect().call("BeginSession", [
+            "device": .string(device), "types": .array([.string(types)]), "context": .object(context),
+            "leaseSeconds": lease.map { .int(Int64($0)) } ?? .null, "waitSeconds": wait.map(JSONValue.double) ?? .null])
+        if ctx.json { ctx.emit(.object(r)) } else { ctx.say(r["session"]?.stringValue ?? "") }
+    }
+
+    /// Ends a session; the types must be those it began with.
+    public static func end(_ ctx: Context, session: String, types: String) throws(MTPCtlError) {
+        try ctx.connect().call("EndSession", ["session": .string(session), "types": .array([.string(types)])])
+    }
+}

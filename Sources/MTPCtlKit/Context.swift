@@ -1,0 +1,39 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Varlink
+
+/// What every mtpctl command shares: where the daemon is, how to print, and the connection once made.
+public struct Context {
+    /// The daemon's socket.
+    public var socketPath: String
+    /// Print JSON for scripts instead of text for people.
+    public var json: Bool
+
+    /// The socket mtpctl uses when --socket is not given: $MTPSESSIOND_SOCKET, else systemd's.
+    public static var defaultSocket: String {
+        getenv("MTPSESSIOND_SOCKET").map { String(cString: $0) } ?? "/run/mtpsessiond/socket"
+    }
+
+    /// Creates a context.
+    public init(socketPath: String, json: Bool) { self.socketPath = socketPath; self.json = json }
+
+    func connect() throws(MTPCtlError) -> DaemonClient { try DaemonClient(socketPath: socketPath) }
+
+    /// Prints a line to stdout.
+    func say(_ text: String) {
+        var line = text + "\n"
+        line.withUTF8 { b in _ = write(STDOUT_FILENO, b.baseAddress, b.count) }
+    }
+
+    /// Prints a JSON value as one line to stdout.
+    func emit(_ value: JSONValue) { say(value.serializedText) }
+}
+
+extension JSONValue {
+    /// Compact JSON text.
+    var serializedText: String { String(decoding: serialized(), as: UTF8.self) }
+}
+
+/// Session types mtpctl uses when none are given, the same for begin and end so they always match.
+public let defaultSessionTypes = "transferToDevice,transferFromDevice,delete"

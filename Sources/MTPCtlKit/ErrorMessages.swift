@@ -1,0 +1,66 @@
+import Varlink
+
+/// The daemon's varlink errors in words a user can act on, with the exit status for their kind.
+enum ErrorMessages {
+    static func describe(_ error: VarlinkError) -> MTPCtlError {
+        let p = error.parameters
+        func s(_ key: String) -> String { p[key]?.stringValue ?? "?" }
+        func list(_ key: String) -> String { (p[key]?.arrayValue ?? []).compactMap(\.stringValue).joined(separator: ",") }
+        let short = error.name.split(separator: ".").last.map(String.init) ?? error.name
+        switch short {
+        case "NoSuchDevice":
+            let attached = list("attached")
+            return .failed(attached.isEmpty
+                ? "no MTP device attached — plug one in and unlock it (phones: choose \"File transfer\")"
+                : "no device matches '\(s("device"))'; attached: \(attached)")
+        case "AmbiguousDevice":
+            return .failed("'\(s("device"))' matches several devices (\(list("candidates"))); give more of the serial")
+        case "NoSuchSession":
+            return .failed("no session \(s("session")) (it ended or its lease expired); begin one with `mtpctl session begin`")
+        case "NotSessionOwner":
+            return .failed("session \(s("session")) belongs to another user")
+        case "SessionTypeMismatch":
+            return .failed("session \(s("session")) began with types \(list("began")), not \(list("given")); end it with `mtpctl session end --types \(list("began")) \(s("session"))`")
+        case "InvalidSessionType":
+            return .usage("unknown session type '\(s("type"))'; use transferToDevice, transferFromDevice, delete, custom or a mask like 0x101")
+        case "DeviceBusy":
+            let holder = p["session"]?.stringValue.map { " by session \($0)" } ?? ""
+            return .busy("device \(s("device")) is held\(holder); wait for it to end (`--wait SECONDS`), or pass `--session ID` if it is yours")
+        case "NotFound":
+            return .failed("no such file or folder: \(s("device")):\(s("path"))")
+        case "AlreadyExists":
+            return .failed("\(s("device")):\(s("path")) already exists; pass --overwrite to replace it")
+        case "NotAFolder":
+            return .failed("\(s("device")):\(s("path")) is a file, not a folder")
+        case "FolderNotEmpty":
+            return .failed("\(s("device")):\(s("path")) is a folder and not empty; pass -r to delete it and everything in it")
+        case "InvalidName":
+            return .failed("invalid name '\(s("name"))': \(s("reason"))")
+        case "InvalidPath":
+            return .failed("invalid path '\(s("path"))': \(s("reason"))")
+        case "NoSuchStorage":
+            return .failed("device \(s("device")) has no storage \(p["storage"]?.intValue ?? 0); `mtpctl devices` lists its storages")
+        case "StoreFull":
+            return .failed("not enough space on \(s("device")): \(p["needed"]?.intValue ?? 0) bytes needed, \(p["free"]?.intValue ?? 0) free")
+        case "BadFileDescriptor":
+            return .failed("the daemon could not use the file: \(s("reason"))")
+        case "TransferCancelled":
+            return .failed("transfer \(s("transfer")) cancelled; nothing of it was left on the device")
+        case "NoSuchTransfer":
+            return .failed("no running transfer \(s("transfer"))")
+        case "NotSupported":
+            return .failed("device \(s("device")) does not support \(s("operation"))")
+        case "DeviceGone":
+            return .failed("device \(s("device")) went away (unplugged or reset); plug it in again and retry — nothing partial was left on it")
+        case "DeviceError":
+            let code = p["responseCode"]?.intValue.map { ", MTP response 0x" + String($0, radix: 16) } ?? ""
+            return .failed("device \(s("device")) failed in \(s("function")): \(s("message"))\(code); if it was unplugged or locked, reconnect and unlock it")
+        case "TeardownFailed":
+            return .failed("session \(s("session")) ended, but \(s("component")) failed: \(s("message"))")
+        case "InvalidParameter":
+            return .usage("the daemon refused parameter '\(s("parameter"))'")
+        default:
+            return .failed("\(error.name) \(p)")
+        }
+    }
+}

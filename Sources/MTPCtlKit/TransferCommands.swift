@@ -1,0 +1,147 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Varlink
+
+/// put and get: file data crosses as descriptors passed to the daemon, never as paths it opens.
+public enum TransferCommands {
+    /// Metadata for a single-file put sent as a track.
+    public struct Track {
+        public var title, artist, album, albumArtist, genre: String?
+        public var trackNumber, year, durationMs: Int?
+        /// Creates track options.
+        public init(title: String? = nil, artist: String? = nil, album: String? = nil, albumArtist: String? = nil,
+                    genre: String? = nil, trackNumber: Int? = nil, year: Int? = nil, durationMs: Int? = nil) {
+            self.title = title; self.artist = artist; self.album = album; self.albumArtist = albumArtist
+            self.genre = genre; self.trackNumber = trackNumber; self.year = year; self.durationMs = durationMs
+        }
+        var isEmpty: Bool { [title, artist, album, albumArtist, genre].allSatisfy { $0 == nil } && trackNumber == nil && year == nil && durationMs == nil }
+        var json: JSONValue {
+            func s(_ v: String?) -> JSONValue { v.map(JSONValue.string) ?? .null }
+            func i(_ v: Int?) -> JSONValue { v.map { .int(Int64($0)) } ?? .null }
+            return .object(["title": s(title), "artist": s(artist), "album": s(album), "albumArtist": s(albumArtist),
+                            "genre": s(genre), "trackNumber": i(trackNumber), "year": i(year), "durationMs": i(durationMs)])
+        }
+    }
+
+    /// Sends files and folders into a device folder, all in one session (the caller's, or one begun here
+    /// with the bundle's total size so free space is checked once).
+    public static func put(_ ctx: Context, sources: [String], destination: RemotePath, overwrite: Bool, name: String?,
+                           track: Track, storage: Int?, session: String?) throws(MTPCtlError) {
+        let (files, folders) = try LocalFiles.expand(sources)
+        if (name != nil || !track.isEmpty) && (files.count != 1 || !folders.isEmpty) {
+            throw .usage("--name and track metadata apply to a single file; \(files.count) files were given")
+        }
+        let client = try ctx.connect()
+        let total = files.reduce(0) { $0 + $1.size }
+        let storageValue: JSONValue = storage.map { .int(Int64($0)) } ?? .null
+        var sessionID = session
+        var deviceName = destination.device
+        let ownSession = session == nil
+        if ownSession {
+            let r = try client.call("BeginSession", [
+                "device": .string(destination.device), "types": .array([.string("transferToDevice")]),
+                "context": .object(["expectedBytes": .int(total), "folder": .string(destination.path), "storage": storageValue])])
+            sessionID = r["session"]?.stringValue
+            deviceName = r["device"]?.stringValue ?? deviceName
+        }
+        var display = ProgressDisplay(json: ctx.json)
+        var failure: MTPCtlError?
+        var sent = 0
+        do throws(MTPCtlError) {
+            let base = destination.path == "/" ? "" : destination.path
+            for folder in folders {
+                try client.call("MakeDirectory", ["device": .string(destination.device), "path": .string(base + "/" + folder),
+                                                  "parents": .bool(true), "storage": storageValue,
+                                                  "session": sessionID.map(JSONValue.string) ?? .null])
+            }
+            for file in files {
+                let folder = file.relativeFolder.isEmpty ? destination.path : base + "/" + file.relativeFolder
+                let remoteName = name ?? file.name
+                let fd = try LocalFiles.openForReading(file.path)
+                defer { close(fd) }
+                display.begin(remoteName, total: file.size)
+                let r = try client.call("Put", [
+                    "device": .string(destination.device), "folder": .string(folder), "name": .string(remoteName),
+                    "fd": .int(0), "size": .int(file.size), "overwrite": .bool(overwrite),
+                    "track": track.isEmpty ? .null : track.json, "storage": storageValue,
+                    "session": sessionID.map(JSONValue.string) ?? .null,
+                ], fileDescriptors: [fd]) { reply throws(MTPCtlError) in
+                    if ctx.json { ctx.emit(.object(reply)) }
+                    if let p = reply["progress"]?.objectValue {
+                        display.update(done: p["done"]?.intValue ?? 0, total: p["total"]?.intValue ?? 0)
+                    }
+                }
+                display.end()
+                sent += 1
+                let entry = r["entry"] ?? .null
+                if ctx.json { ctx.emit(.object(["entry": entry])) } else {
+                    ctx.say("sent \(file.path) → \(deviceName):\(entry.objectValue?["path"]?.stringValue ?? "") (\(ProgressDisplay.bytes(file.size)))")
+                }
+            }
+        } catch {
+            display.end()
+            failure = error
+        }
+        if ownSession, let id = sessionID {
+            do throws(MTPCtlError) {
+                try client.call("EndSession", ["session": .string(id), "types": .array([.string("transferToDevice")])])
+            } catch { failure = failure ?? error }
+        }
+        if let failure { throw failure }
+        if !ctx.json {
+            ctx.say("\(sent) files (\(ProgressDisplay.bytes(total))) sent to \(deviceName):\(destination.path) in \(ownSession ? "one session" : "session \(session!)")")
+        }
+    }
+
+    /// Copies a device file (or a byte range) to a local file. The data lands in a temporary file beside the
+    /// target, renamed over it only when complete, so a failure never leaves a truncated or half-written file.
+    public static func get(_ ctx: Context, source: RemotePath, local: String, offset: Int?, length: Int?, storage: Int?,
+                           session: String?) throws(MTPCtlError) {
+        var target = local
+        var st = stat()
+        if local != "-", stat(local, &st) == 0, st.st_mode & S_IFMT == S_IFDIR {
+            guard !source.name.isEmpty else { throw .usage("\(source) is a storage root, not a file") }
+            target = local + "/" + source.name
+        }
+        let client = try ctx.connect()
+        let temporary = target == "-" ? nil : "\(target).partial-\(getpid())"
+        let fd: Int32
+        if let temporary {
+            fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+            guard fd >= 0 else { throw .localFile("cannot create \(temporary): \(String(cString: strerror(errno)))") }
+        } else {
+            fd = STDOUT_FILENO
+        }
+        var display = ProgressDisplay(json: ctx.json || target == "-")
+        display.begin(source.name, total: 0)
+        do throws(MTPCtlError) {
+            let r = try client.call("Get", [
+                "device": .string(source.device), "path": .string(source.path), "fd": .int(0),
+                "offset": offset.map { .int(Int64($0)) } ?? .null, "length": length.map { .int(Int64($0)) } ?? .null,
+                "storage": storage.map { .int(Int64($0)) } ?? .null, "session": session.map(JSONValue.string) ?? .null,
+            ], fileDescriptors: [fd]) { reply throws(MTPCtlError) in
+                if ctx.json && target != "-" { ctx.emit(.object(reply)) }
+                if let p = reply["progress"]?.objectValue {
+                    display.update(done: p["done"]?.intValue ?? 0, total: p["total"]?.intValue ?? 0)
+                }
+            }
+            display.end()
+            if let temporary {
+                guard fsync(fd) == 0, close(fd) == 0 else {
+                    throw .localFile("writing \(target) failed: \(String(cString: strerror(errno)))")
+                }
+                guard rename(temporary, target) == 0 else {
+                    throw .localFile("cannot move the data into \(target): \(String(cString: strerror(errno)))")
+                }
+            }
+            let size = r["size"]?.intValue ?? 0
+            if ctx.json && target != "-" { ctx.emit(.object(["size": .int(size), "path": .string(target)])) }
+            else if target != "-" { ctx.say("got \(source) → \(target) (\(ProgressDisplay.bytes(size)))") }
+        } catch {
+            display.end()
+            if let temporary { close(fd); unlink(temporary) }
+            throw error
+        }
+    }
+}

@@ -1,0 +1,92 @@
+/// An MTP device libmtp found on the bus, before it is opened.
+public struct AttachedDevice: Sendable, Hashable {
+    /// USB bus number.
+    public var bus: UInt32
+    /// Device address on the bus.
+    public var address: UInt8
+    /// USB vendor id.
+    public var vendorID: UInt16
+    /// USB product id.
+    public var productID: UInt16
+    /// Vendor name from libmtp's device table, when known.
+    public var vendorName: String
+    /// Product name from libmtp's device table, when known.
+    public var productName: String
+}
+
+/// A storage of an open device.
+public struct StorageDescription: Sendable, Equatable {
+    /// Storage id.
+    public var id: UInt32
+    /// Description ("Internal storage").
+    public var description: String
+    /// Capacity in bytes.
+    public var capacity: UInt64
+    /// Free space in bytes.
+    public var free: UInt64
+}
+
+/// A file or folder on a device, as one listing reports it.
+public struct ObjectEntry: Sendable, Equatable {
+    /// Object handle.
+    public var id: UInt32
+    /// Parent handle as the device reports it (0 at the storage root).
+    public var parent: UInt32
+    /// Storage id.
+    public var storage: UInt32
+    /// Name.
+    public var name: String
+    /// Size in bytes (64-bit, also beyond 4 GiB).
+    public var size: UInt64
+    /// Whether it is a folder.
+    public var isFolder: Bool
+    /// Modification time in seconds since the epoch, when the device reports one.
+    public var modified: Int64?
+
+    /// The handle to list or send into for this entry's folder: the root is `MTPDevice.rootFolder`.
+    public var parentFolder: UInt32 { parent == 0 ? MTPDevice.rootFolder : parent }
+
+    /// Creates an entry.
+    public init(id: UInt32, parent: UInt32, storage: UInt32, name: String, size: UInt64, isFolder: Bool, modified: Int64?) {
+        self.id = id; self.parent = parent; self.storage = storage; self.name = name; self.size = size
+        self.isFolder = isFolder; self.modified = modified
+    }
+}
+
+/// Track metadata libmtp stores with a file sent as a track.
+public struct TrackMetadata: Sendable, Equatable {
+    public var title, artist, album, albumArtist, genre: String?
+    public var trackNumber, year, durationMs: Int?
+    /// Creates track metadata.
+    public init(title: String?, artist: String?, album: String?, albumArtist: String?, genre: String?,
+                trackNumber: Int?, year: Int?, durationMs: Int?) {
+        self.title = title; self.artist = artist; self.album = album; self.albumArtist = albumArtist
+        self.genre = genre; self.trackNumber = trackNumber; self.year = year; self.durationMs = durationMs
+    }
+}
+
+/// Optional operations a device offers.
+public struct DeviceCapabilitySet: Sendable, Equatable {
+    /// GetPartialObject.
+    public var partialRead: Bool
+    /// MoveObject.
+    public var move: Bool
+    /// CopyObject.
+    public var copy: Bool
+}
+
+/// An event a device reported on its interrupt endpoint.
+public enum MTPDeviceEvent: Sendable, Equatable {
+    /// A storage appeared (e.g. a card was inserted).
+    case storeAdded(UInt32)
+    /// A storage went away.
+    case storeRemoved(UInt32)
+    /// An object appeared on the device.
+    case objectAdded(UInt32)
+    /// An object was removed from the device.
+    case objectRemoved(UInt32)
+    /// A device property changed.
+    case devicePropertyChanged(UInt32)
+    /// An event libmtp does not classify.
+    case other
+}

@@ -1,0 +1,168 @@
+/// Who is asking: the peer credentials of the client's socket, so sessions belong to a uid.
+public struct Caller: Sendable, Equatable {
+    /// The client's uid.
+    public var uid: UInt32
+    /// The client's pid, for logs.
+    public var pid: Int32
+    /// Creates a caller.
+    public init(uid: UInt32, pid: Int32) { self.uid = uid; self.pid = pid }
+}
+
+/// A storage of a device as clients see it.
+public struct StorageSummary: Sendable, Equatable {
+    /// The storage id.
+    public var id: UInt32
+    /// Its description ("Internal storage", "SD card").
+    public var description: String
+    /// Capacity in bytes.
+    public var capacity: UInt64
+    /// Free space in bytes.
+    public var free: UInt64
+    /// Creates a summary.
+    public init(id: UInt32, description: String, capacity: UInt64, free: UInt64) {
+        self.id = id; self.description = description; self.capacity = capacity; self.free = free
+    }
+}
+
+/// An attached device as ListDevices reports it.
+public struct DeviceSummary: Sendable, Equatable {
+    /// Serial number: the device's name for clients.
+    public var serial: String
+    /// USB vendor id.
+    public var vendorID: UInt16
+    /// USB product id.
+    public var productID: UInt16
+    /// USB bus number.
+    public var bus: UInt32
+    /// USB device address.
+    public var address: UInt32
+    /// Manufacturer, as the device reports it.
+    public var manufacturer: String
+    /// Model, as the device reports it.
+    public var model: String
+    /// The user-visible name, when set.
+    public var friendlyName: String?
+    /// Battery charge in percent, when reported.
+    public var battery: Int?
+    /// Storages as last read.
+    public var storages: [StorageSummary]
+    /// Whether the daemon holds the USB interface now.
+    public var isOpen: Bool
+    /// The session holding the device.
+    public var session: String?
+}
+
+/// An object on a device as clients see it.
+public struct EntrySummary: Sendable, Equatable {
+    /// Object handle.
+    public var id: UInt32
+    /// Storage id.
+    public var storage: UInt32
+    /// Parent object handle (0 for the storage root).
+    public var parent: UInt32
+    /// Name.
+    public var name: String
+    /// Absolute path within the storage.
+    public var path: String
+    /// Whether it is a folder.
+    public var isFolder: Bool
+    /// Size in bytes.
+    public var size: UInt64
+    /// Modification time in seconds since the epoch, when known.
+    public var modified: Int64?
+}
+
+/// Track metadata a client sends with a file (the seed's IWMDMMetaData subset libmtp can store).
+public struct TrackInfo: Sendable, Equatable {
+    /// Title.
+    public var title: String?
+    /// Artist.
+    public var artist: String?
+    /// Album.
+    public var album: String?
+    /// Album artist.
+    public var albumArtist: String?
+    /// Genre.
+    public var genre: String?
+    /// Track number on the album.
+    public var trackNumber: Int?
+    /// Year of release.
+    public var year: Int?
+    /// Duration in milliseconds.
+    public var durationMs: Int?
+    /// Creates track metadata.
+    public init(title: String? = nil, artist: String? = nil, album: String? = nil, albumArtist: String? = nil,
+                genre: String? = nil, trackNumber: Int? = nil, year: Int? = nil, durationMs: Int? = nil) {
+        self.title = title; self.artist = artist; self.album = album; self.albumArtist = albumArtist
+        self.genre = genre; self.trackNumber = trackNumber; self.year = year; self.durationMs = durationMs
+    }
+}
+
+/// One step of a transfer's progress (the seed's IWMDMProgress Begin/Progress/End).
+public struct TransferProgress: Sendable, Equatable {
+    /// Which step.
+    public enum Phase: String, Sendable { case begin, progress, end }
+    /// The transfer's id, which Cancel takes.
+    public var transfer: String
+    /// Which step.
+    public var phase: Phase
+    /// Bytes moved so far.
+    public var done: UInt64
+    /// Bytes in all.
+    public var total: UInt64
+}
+
+/// A change on the bus or a device, for Monitor (the seed's IWMDMNotification).
+public struct DeviceEvent: Sendable, Equatable {
+    /// What changed.
+    public enum Kind: String, Sendable { case deviceAdded, deviceRemoved, storageChanged, objectAdded, objectRemoved }
+    /// What changed.
+    public var kind: Kind
+    /// The device's serial.
+    public var device: String
+    /// The storage concerned, if any.
+    public var storage: UInt32?
+    /// The object concerned, if any.
+    public var object: UInt32?
+}
+
+/// Options of a Put.
+public struct PutRequest: Sendable {
+    /// The folder to send into.
+    public var folder: String
+    /// The new object's name.
+    public var name: String
+    /// A readable file descriptor the data comes from; the caller keeps it open for the call.
+    public var fd: Int32
+    /// The descriptor's index in the call, for error messages.
+    public var fdIndex: Int
+    /// How many bytes to send.
+    public var size: UInt64
+    /// Replace an object of the same name once the new one is complete.
+    public var overwrite: Bool
+    /// Send as a track with this metadata.
+    public var track: TrackInfo?
+    /// Creates a request.
+    public init(folder: String, name: String, fd: Int32, fdIndex: Int, size: UInt64, overwrite: Bool, track: TrackInfo?) {
+        self.folder = folder; self.name = name; self.fd = fd; self.fdIndex = fdIndex; self.size = size
+        self.overwrite = overwrite; self.track = track
+    }
+}
+
+/// Options of a Get.
+public struct GetRequest: Sendable {
+    /// The file to read.
+    public var path: String
+    /// A writable file descriptor the data goes to.
+    public var fd: Int32
+    /// The descriptor's index in the call, for error messages.
+    public var fdIndex: Int
+    /// First byte to read (0 for the whole file).
+    public var offset: UInt64
+    /// How many bytes to read, nil for up to the end.
+    public var length: UInt64?
+    /// Creates a request.
+    public init(path: String, fd: Int32, fdIndex: Int, offset: UInt64, length: UInt64?) {
+        self.path = path; self.fd = fd; self.fdIndex = fdIndex; self.offset = offset; self.length = length
+    }
+}

@@ -1,0 +1,187 @@
+import MTPProvider
+import SessionModel
+
+/// An object found at a path: the provider's entry, or the storage root.
+struct Resolved {
+    var path: ObjectPath
+    var storage: UInt32
+    /// nil for the root.
+    var entry: ObjectEntry?
+    var isFolder: Bool { entry?.isFolder ?? true }
+    /// The handle to list or send into.
+    var folderID: UInt32 { entry?.id ?? MTPDevice.rootFolder }
+}
+
+extension DeviceActor {
+    // MARK: Resolving paths, one listing per folder per session
+
+    /// The contents of `folder`, from the cache or one listing.
+    func listing(_ folder: UInt32, storage: UInt32) throws(ServiceError) -> [ObjectEntry] {
+        if let cached = cache.listing(folder, storage: storage) { return cached }
+        do throws(MTPError) {
+            let entries = try handle!.children(of: folder, storage: storage)
+            cache.store(entries, folder: folder, storage: storage)
+            return entries
+        } catch { throw map(error) }
+    }
+
+    /// Walks `path` folder by folder; fails with NotFound naming the first missing component.
+    func resolve(_ path: ObjectPath, storage: UInt32) throws(ServiceError) -> Resolved {
+        var current = Resolved(path: .root, storage: storage, entry: nil)
+        for name in path.components {
+            guard current.isFolder else { throw .notAFolder(device: self.name, path: current.path.description) }
+            let next = current.path.appending(name)
+            guard let entry = try listing(current.folderID, storage: storage).first(where: { $0.name == name.text }) else {
+                throw .notFound(device: self.name, path: next.description)
+            }
+            current = Resolved(path: next, storage: storage, entry: entry)
+        }
+        return current
+    }
+
+    /// Like `resolve`, but the result must be a folder.
+    func resolveFolder(_ path: ObjectPath, storage: UInt32) throws(ServiceError) -> Resolved {
+        let found = try resolve(path, storage: storage)
+        guard found.isFolder else { throw .notAFolder(device: name, path: path.description) }
+        return found
+    }
+
+    func summary(of entry: ObjectEntry, at path: ObjectPath) -> EntrySummary { summary(of: entry, atPath: path.description) }
+
+    func summary(of entry: ObjectEntry, atPath path: String) -> EntrySummary {
+        EntrySummary(id: entry.id, storage: entry.storage, parent: entry.parent, name: entry.name, path: path,
+                     isFolder: entry.isFolder, size: entry.size, modified: entry.modified)
+    }
+
+    func summary(of resolved: Resolved) -> EntrySummary {
+        if let entry = resolved.entry { return summary(of: entry, at: resolved.path) }
+        return EntrySummary(id: MTPDevice.rootFolder, storage: resolved.storage, parent: 0, name: "", path: "/",
+                            isFolder: true, size: 0, modified: nil)
+    }
+
+    // MARK: Operations
+
+    /// Lists a folder (a file lists as itself, like ls).
+    func list(_ path: ObjectPath, storage: UInt32?, inSession: Bool) throws(ServiceError) -> [EntrySummary] {
+        try perform(inSession: inSession, modifies: false) { _ throws(ServiceError) in
+            let found = try resolve(path, storage: try storageID(storage))
+            guard found.isFolder else { return [summary(of: found)] }
+            // Device-supplied names are shown as they are, even ones a client could not create.
+            let prefix = path.isRoot ? "/" : path.description + "/"
+            return try listing(found.folderID, storage: found.storage).map { summary(of: $0, atPath: prefix + $0.name) }
+        }
+    }
+
+    /// Describes one object.
+    func stat(_ path: ObjectPath, storage: UInt32?, inSession: Bool) throws(ServiceError) -> EntrySummary {
+        try perform(inSession: inSession, modifies: false) { _ throws(ServiceError) in
+            summary(of: try resolve(path, storage: try storageID(storage)))
+        }
+    }
+
+    /// Creates a folder; with `parents`, the missing ones above it too, and an existing folder is fine.
+    func makeDirectory(_ path: ObjectPath, parents: Bool, storage: UInt32?, inSession: Bool) throws(ServiceError) -> EntrySummary {
+        guard !path.isRoot else {
+            if parents { return try stat(path, storage: storage, inSession: inSession) }
+            throw .alreadyExists(device: name, path: "/")
+        }
+        return try perform(inSession: inSession, modifies: true) { device throws(ServiceError) in
+            let storage = try storageID(storage)
+            var current = Resolved(path: .root, storage: storage, entry: nil)
+            for (i, component) in path.components.enumerated() {
+                let isLast = i == path.components.count - 1
+                let next = current.path.appending(component)
+                if let existing = try listing(current.folderID, storage: storage).first(where: { $0.name == component.text }) {
+                    guard existing.isFolder else { throw .notAFolder(device: name, path: next.description) }
+                    if isLast && !parents { throw .alreadyExists(device: name, path: next.description) }
+                    current = Resolved(path: next, storage: storage, entry: existing)
+                    continue
+                }
+                guard parents || isLast else { throw .notFound(device: name, path: next.description) }
+                let created: ObjectEntry
+                do throws(MTPError) { created = try device.createFolder(name: component.text, parent: current.folderID, storage: storage) }
+                catch { throw map(error) }
+                madeChange(.objectAdded, object: created.id, storage: storage)
+                cache.added(created, folder: current.folderID)
+                cache.store([], folder: created.id, storage: storage)
+                current = Resolved(path: next, storage: storage, entry: created)
+            }
+            return summary(of: current)
+        }
+    }
+
+    /// Deletes a file, or a folder and everything in it when `recursive`.
+    func delete(_ path: ObjectPath, recursive: Bool, storage: UInt32?, inSession: Bool) throws(ServiceError) {
+        guard !path.isRoot else { throw .invalidPath(path: "/", reason: "the storage root cannot be deleted") }
+        try perform(inSession: inSession, modifies: true) { device throws(ServiceError) in
+            let found = try resolve(path, storage: try storageID(storage))
+            let entry = found.entry!
+            if entry.isFolder, !recursive, !(try listing(entry.id, storage: found.storage).isEmpty) {
+                throw .folderNotEmpty(device: name, path: path.description)
+            }
+            do throws(MTPError) { try device.delete(id: entry.id) } catch { throw map(error) }
+            madeChange(.objectRemoved, object: entry.id, storage: found.storage)
+            cache.removed(entry.id, folder: entry.parentFolder, storage: found.storage)
+            if entry.isFolder { cache.removeAll() }  // Its descendants' listings are stale too.
+        }
+    }
+
+    /// Renames an object in its folder.
+    func rename(_ path: ObjectPath, to newName: ObjectName, storage: UInt32?, inSession: Bool) throws(ServiceError) -> EntrySummary {
+        guard !path.isRoot else { throw .invalidPath(path: "/", reason: "the storage root has no name") }
+        return try perform(inSession: inSession, modifies: true) { device throws(ServiceError) in
+            let found = try resolve(path, storage: try storageID(storage))
+            var entry = found.entry!
+            let target = path.parent.appending(newName)
+            if entry.name == newName.text { return summary(of: found) }
+            if try listing(entry.parentFolder, storage: found.storage).contains(where: { $0.name == newName.text }) {
+                throw .alreadyExists(device: name, path: target.description)
+            }
+            do throws(MTPError) { try device.rename(id: entry.id, isFolder: entry.isFolder, to: newName.text) } catch { throw map(error) }
+            entry.name = newName.text
+            cache.replaced(entry, folder: entry.parentFolder)
+            return summary(of: entry, at: target)
+        }
+    }
+
+    /// Moves an object into another folder of the same storage: the device's MoveObject, else a copy and then
+    /// the deletion of the original (never the other way round, so nothing is lost).
+    func move(_ path: ObjectPath, into folder: ObjectPath, storage: UInt32?, inSession: Bool) throws(ServiceError) -> EntrySummary {
+        guard !path.isRoot else { throw .invalidPath(path: "/", reason: "the storage root cannot be moved") }
+        if folder.components.starts(with: path.components) {
+            throw .invalidPath(path: folder.description, reason: "a folder cannot be moved into itself")
+        }
+        return try perform(inSession: inSession, modifies: true) { device throws(ServiceError) in
+            let storage = try storageID(storage)
+            let source = try resolve(path, storage: storage)
+            let target = try resolveFolder(folder, storage: storage)
+            var entry = source.entry!
+            if entry.parentFolder == target.folderID { return summary(of: source) }
+            let destination = folder.appending(path.name!)
+            if try listing(target.folderID, storage: storage).contains(where: { $0.name == entry.name }) {
+                throw .alreadyExists(device: name, path: destination.description)
+            }
+            do {
+                if capabilities.move {
+                    try device.move(id: entry.id, toParent: target.folderID, storage: storage)
+                } else if capabilities.copy {
+                    let copy = try device.copy(id: entry.id, toParent: target.folderID, storage: storage)
+                    try device.delete(id: entry.id)
+                    madeChange(.objectAdded, object: copy, storage: storage)
+                    madeChange(.objectRemoved, object: entry.id, storage: storage)
+                    entry.id = copy
+                } else {
+                    throw ServiceError.notSupported(device: name, operation: "moving objects (the device has neither MoveObject nor CopyObject)")
+                }
+            } catch let error as MTPError {
+                throw map(error)
+            } catch let error as ServiceError {
+                throw error
+            } catch { preconditionFailure("\(error)") }
+            cache.removed(source.entry!.id, folder: source.entry!.parentFolder, storage: storage)
+            entry.parent = target.entry == nil ? 0 : target.folderID
+            cache.added(entry, folder: target.folderID)
+            return summary(of: entry, at: destination)
+        }
+    }
+}

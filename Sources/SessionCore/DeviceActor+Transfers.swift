@@ -1,0 +1,162 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import MTPProvider
+import SessionModel
+
+/// Turns libmtp's frequent progress callbacks into a few steps a client can show, and answers "go on?"
+/// from the transfer's cancellation flag.
+struct ProgressReporter {
+    let transfer: TransferHandle
+    let total: UInt64
+    let sink: @Sendable (TransferProgress) -> Void
+    private var reported: UInt64 = 0
+    private let step: UInt64
+
+    init(transfer: TransferHandle, total: UInt64, sink: @escaping @Sendable (TransferProgress) -> Void) {
+        self.transfer = transfer
+        self.total = total
+        self.sink = sink
+        self.step = max(total / 100, 256 * 1024)
+        sink(TransferProgress(transfer: transfer.id, phase: .begin, done: 0, total: total))
+    }
+
+    /// Reports `done` when it moved a step on; false when the transfer should stop.
+    mutating func advance(_ done: UInt64) -> Bool {
+        if done >= reported + step && done < total {
+            reported = done
+            sink(TransferProgress(transfer: transfer.id, phase: .progress, done: done, total: total))
+        }
+        return !transfer.isCancelled
+    }
+
+    func end() { sink(TransferProgress(transfer: transfer.id, phase: .end, done: total, total: total)) }
+}
+
+extension DeviceActor {
+    /// Sends a file into a folder. The new object is complete before an old one of the same name is deleted;
+    /// a failed or cancelled send leaves nothing on the device.
+    func put(_ request: PutRequest, storage: UInt32?, inSession: Bool, transfer: TransferHandle,
+             progress: @escaping @Sendable (TransferProgress) -> Void) throws(ServiceError) -> EntrySummary {
+        let name: ObjectName, folder: ObjectPath
+        do { name = try ObjectName(request.name); folder = try ObjectPath(request.folder) } catch { throw error.serviceError }
+        try FileDescriptorChecks.readable(request.fd, index: request.fdIndex, size: request.size)
+        return try perform(inSession: inSession, modifies: true) { device throws(ServiceError) in
+            let storage = try storageID(storage)
+            let target = try resolveFolder(folder, storage: storage)
+            let path = folder.appending(name)
+            let existing = try listing(target.folderID, storage: storage).first { $0.name == name.text }
+            if let existing {
+                guard request.overwrite else { throw .alreadyExists(device: self.name, path: path.description) }
+                guard !existing.isFolder else { throw .alreadyExists(device: self.name, path: path.description + " (a folder; delete it first)") }
+            }
+            try checkSpace(for: request.size, storage: storage, fresh: !inSession)
+            var reporter = ProgressReporter(transfer: transfer, total: request.size, sink: progress)
+            let sent: ObjectEntry
+            do throws(MTPError) {
+                sent = try device.sendFile(from: request.fd, name: name.text, size: request.size, parent: target.folderID,
+                                           storage: storage, track: request.track.map(TrackMetadata.init)) { done, _ in
+                    reporter.advance(done)
+                }
+            } catch {
+                if error.kind == .cancelled || transfer.isCancelled { throw .transferCancelled(transfer.id) }
+                if error.kind == .storeFull {
+                    throw .storeFull(device: self.name, needed: request.size, free: storages.first { $0.id == storage }?.free ?? 0)
+                }
+                throw map(error)
+            }
+            madeChange(.objectAdded, object: sent.id, storage: storage)
+            cache.added(sent, folder: target.folderID)
+            spent(request.size, storage: storage)
+            if let existing {
+                // Only now, with the new object complete, does the old one go.
+                do throws(MTPError) { try device.delete(id: existing.id) } catch { throw map(error) }
+                madeChange(.objectRemoved, object: existing.id, storage: storage)
+                cache.removed(existing.id, folder: target.folderID, storage: storage)
+            }
+            reporter.end()
+            return summary(of: sent, at: path)
+        }
+    }
+
+    /// Writes a file, or a byte range of it, to the client's descriptor.
+    func get(_ request: GetRequest, storage: UInt32?, inSession: Bool, transfer: TransferHandle,
+             progress: @escaping @Sendable (TransferProgress) -> Void) throws(ServiceError) -> UInt64 {
+        let path: ObjectPath
+        do { path = try ObjectPath(request.path) } catch { throw error.serviceError }
+        try FileDescriptorChecks.writable(request.fd, index: request.fdIndex)
+        return try perform(inSession: inSession, modifies: false) { device throws(ServiceError) in
+            let found = try resolve(path, storage: try storageID(storage))
+            guard let entry = found.entry, !entry.isFolder else {
+                throw .invalidPath(path: path.description, reason: "a folder; get takes a file")
+            }
+            guard request.offset <= entry.size else {
+                throw .invalidParameter("offset: \(request.offset) is past the end of the file (\(entry.size) bytes)")
+            }
+            let length = min(request.length ?? (entry.size - request.offset), entry.size - request.offset)
+            var reporter = ProgressReporter(transfer: transfer, total: length, sink: progress)
+            do {
+                if request.offset == 0 && length == entry.size {
+                    try device.getFile(id: entry.id, to: request.fd) { done, _ in reporter.advance(done) }
+                } else if capabilities.partialRead {
+                    try copyRange(of: entry.id, from: request.offset, length: length, to: request.fd, index: request.fdIndex,
+                                  device: device, reporter: &reporter)
+                } else {
+                    throw ServiceError.notSupported(device: name, operation: "reading part of a file (the device has no GetPartialObject)")
+                }
+            } catch let error as MTPError {
+                if error.kind == .cancelled || transfer.isCancelled { throw ServiceError.transferCancelled(transfer.id) }
+                throw map(error)
+            } catch let error as ServiceError {
+                throw error
+            } catch { preconditionFailure("\(error)") }
+            reporter.end()
+            return length
+        }
+    }
+
+    private func copyRange(of id: UInt32, from offset: UInt64, length: UInt64, to fd: Int32, index: Int,
+                           device: MTPDevice, reporter: inout ProgressReporter) throws {
+        let chunk: UInt64 = 1 << 20
+        var done: UInt64 = 0
+        while done < length {
+            let bytes = try device.readPartial(id: id, offset: offset + done, length: UInt32(min(chunk, length - done)))
+            guard !bytes.isEmpty else { break }
+            let written: ServiceError? = bytes.withUnsafeBytes { buffer in
+                do throws(ServiceError) { try FileDescriptorChecks.writeAll(fd, buffer, index: index); return nil } catch { return error }
+            }
+            if let written { throw written }
+            done += UInt64(bytes.count)
+            guard reporter.advance(done) else { throw MTPError(kind: .cancelled, function: "readPartial", message: "cancelled") }
+        }
+    }
+
+    /// Fails with StoreFull when `bytes` will not fit: against the session's announced budget, else the storage's
+    /// free space (re-read first when no session vouches for the cached figure).
+    func checkSpace(for bytes: UInt64, storage: UInt32, fresh: Bool) throws(ServiceError) {
+        if let budget {
+            guard bytes <= budget else { throw .storeFull(device: name, needed: bytes, free: budget) }
+            return
+        }
+        if fresh { try refreshStorages() }
+        let free = storages.first { $0.id == storage }?.free ?? 0
+        guard bytes <= free else { throw .storeFull(device: name, needed: bytes, free: free) }
+    }
+
+    /// Books `bytes` as sent, so later checks in the session need no device round trip.
+    func spent(_ bytes: UInt64, storage: UInt32) {
+        if let b = budget { budget = b - min(b, bytes) }
+        storagesDidChange(storages.map { s in
+            var s = s
+            if s.id == storage { s.free -= min(s.free, bytes) }
+            return s
+        })
+    }
+}
+
+extension TrackMetadata {
+    init(_ t: TrackInfo) {
+        self.init(title: t.title, artist: t.artist, album: t.album, albumArtist: t.albumArtist, genre: t.genre,
+                  trackNumber: t.trackNumber, year: t.year, durationMs: t.durationMs)
+    }
+}

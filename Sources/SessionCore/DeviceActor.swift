@@ -1,0 +1,217 @@
+import Logging
+import MTPProvider
+import SessionModel
+
+/// One attached MTP device: the single owner of its libmtp handle, on its own thread.
+///
+/// Every libmtp call for the device runs on this actor's executor, a dedicated thread, so a slow or hung
+/// device blocks only itself. The actor opens the device on demand, keeps it open while sessions and
+/// operations need it plus a linger time, caches folder listings for the length of a session, and reads the
+/// device's events while open.
+actor DeviceActor {
+    nonisolated let executor: DeviceThreadExecutor
+    nonisolated var unownedExecutor: UnownedSerialExecutor { executor.asUnownedSerialExecutor() }
+
+    /// The USB device this actor owns.
+    nonisolated let attached: AttachedDevice
+    /// Read at the first opening; the device's name for clients.
+    private(set) var identity: DeviceIdentity?
+    private(set) var storages: [StorageSummary] = []
+    func storagesDidChange(_ fresh: [StorageSummary]) { storages = fresh }
+    private(set) var capabilities = DeviceCapabilities()
+
+    var handle: MTPDevice?
+    private var lifecycle: DeviceLifecycle
+    var cache = FolderCache()
+    /// Objects this daemon made or removed since the last teardown, whose events are its own echo.
+    var ownChanges: Set<UInt32> = []
+    /// What a session's bundle may still send, when its total size was announced.
+    var budget: UInt64?
+    /// Whether the device changed under a session, so teardown refreshes the storages.
+    var modified = false
+    private var releaseTimer: Task<Void, Never>?
+    let hub: EventHub
+    var logger: Logger
+    /// How many times the device was opened, for logs and tests.
+    private(set) var openings = 0
+
+    init(attached: AttachedDevice, linger: Double, hub: EventHub, logger: Logger) {
+        self.attached = attached
+        self.executor = DeviceThreadExecutor(name: "mtp-\(attached.bus)-\(attached.address)")
+        self.lifecycle = DeviceLifecycle(linger: linger)
+        self.hub = hub
+        var logger = logger
+        logger[metadataKey: "usb"] = "\(attached.bus):\(attached.address)"
+        self.logger = logger
+    }
+
+    /// The serial once known, else the USB location, for messages.
+    var name: String { identity?.serial ?? "\(attached.bus):\(attached.address)" }
+
+    /// Opens the device once to learn who it is, then lets it linger.
+    func probe() throws(ServiceError) -> DeviceIdentity {
+        try acquire()
+        defer { release() }
+        return identity!
+    }
+
+    // MARK: Holding the device
+
+    /// Starts needing the device: opens it if closed (USB claim, OpenSession, device info, storages).
+    func acquire() throws(ServiceError) {
+        releaseTimer?.cancel()
+        releaseTimer = nil
+        switch lifecycle.acquire() {
+        case .open: try openHandle()
+        default: if handle == nil && lifecycle.isOpen { try openHandle() }
+        }
+    }
+
+    /// Stops needing the device; the last user starts the linger timer.
+    func release() {
+        carryOut(lifecycle.release(now: MonotonicClock.now()))
+    }
+
+    /// Re-opens after the handle was lost under a user (I/O error mid-session).
+    func ensureOpen() throws(ServiceError) {
+        if handle == nil { try openHandle() }
+    }
+
+    private func openHandle() throws(ServiceError) {
+        do throws(MTPError) {
+            let device = try MTPDevice.open(attached)
+            openings += 1
+            handle = device
+            let id = DeviceIdentity(serial: device.serialNumber ?? "\(attached.vendorID):\(attached.productID)@\(attached.bus):\(attached.address)",
+                                    manufacturer: device.manufacturer ?? "", model: device.model ?? "",
+                                    friendlyName: device.friendlyName, battery: device.batteryLevel)
+            if identity == nil { logger[metadataKey: "device"] = "\(id.serial)" }
+            identity = id
+            let caps = device.capabilities
+            capabilities = DeviceCapabilities(partialRead: caps.partialRead, move: caps.move, copy: caps.copy)
+            storages = try device.storages().map(StorageSummary.init)
+            startEvents(on: device)
+            logger.debug("opened", metadata: ["openings": "\(openings)"])
+        } catch {
+            handle = nil
+            lifecycle.openFailed()
+            throw map(error)
+        }
+    }
+
+    private func carryOut(_ action: DeviceLifecycle.Action) {
+        switch action {
+        case .none, .open: break
+        case .close: closeHandle()
+        case .releaseAt(let moment):
+            releaseTimer?.cancel()
+            let delay = max(0, moment - MonotonicClock.now())
+            releaseTimer = Task { [weak self] in
+                // A timer, not synchronisation: the lifecycle re-checks idleness when it fires.
+                try? await Task.sleep(for: .seconds(delay))
+                guard !Task.isCancelled else { return }
+                await self?.lingerElapsed()
+            }
+        }
+    }
+
+    private func lingerElapsed() {
+        carryOut(lifecycle.lingerElapsed(now: MonotonicClock.now()))
+    }
+
+    private func closeHandle() {
+        guard let device = handle else { return }
+        handle = nil
+        cache.removeAll()
+        ownChanges.removeAll()
+        device.stopEvents()
+        _ = device  // Released here: CloseSession and the interface go back to the system.
+        logger.debug("released the device's interface")
+    }
+
+    /// The device went away: drop the handle; nothing more will be done with it.
+    func unplugged() {
+        releaseTimer?.cancel()
+        _ = lifecycle.unplugged()
+        closeHandle()
+        executor.shutdown()
+    }
+
+    /// Whether the interface is held now.
+    var isOpen: Bool { handle != nil }
+
+    // MARK: Errors and events
+
+    /// Maps a provider failure to what the client sees, dropping the handle when the device was lost.
+    func map(_ error: MTPError) -> ServiceError {
+        if error.kind == .connectionFailed {
+            carryOut(lifecycle.connectionLost())
+            if handle != nil { closeHandle() }
+            return .deviceGone(device: name)
+        }
+        return .deviceError(device: name, function: error.function, message: error.message,
+                            responseCode: error.responseCode, errno: error.errno)
+    }
+
+    private func startEvents(on device: MTPDevice) {
+        device.startEvents { [weak self] event in
+            Task { await self?.deviceEvent(event) }
+        }
+    }
+
+    /// A device event: changes the daemon did not make itself invalidate the caches, and clients hear of them.
+    func deviceEvent(_ event: MTPDeviceEvent) {
+        let serial = name
+        switch event {
+        case .objectAdded(let id), .objectRemoved(let id):
+            // The device's echo of a change this daemon made was already announced when it was made.
+            guard ownChanges.remove(id) == nil else { return }
+            cache.removeAll()
+            logger.debug("device changed underneath; folder cache dropped", metadata: ["object": "\(id)"])
+            hub.publish(DeviceEvent(kind: event.isAddition ? .objectAdded : .objectRemoved, device: serial, storage: nil, object: id))
+        case .storeAdded(let id), .storeRemoved(let id):
+            cache.removeAll()
+            if let device = handle, let fresh = try? device.storages() { storages = fresh.map(StorageSummary.init) }
+            hub.publish(DeviceEvent(kind: .storageChanged, device: serial, storage: id, object: nil))
+        default:
+            break
+        }
+    }
+
+    /// Records and announces a change this daemon made, so Monitor clients hear of it and the device's own
+    /// event for it (if it sends one) does not empty the caches.
+    func madeChange(_ kind: DeviceEvent.Kind, object id: UInt32, storage: UInt32) {
+        ownChanges.insert(id)
+        hub.publish(DeviceEvent(kind: kind, device: name, storage: storage, object: id))
+    }
+
+    /// This device as ListDevices shows it; storages are re-read only when the device is open anyway.
+    func summary(session: String?) -> DeviceSummary {
+        if let device = handle, let fresh = try? device.storages() { storages = fresh.map(StorageSummary.init) }
+        return DeviceSummary(serial: name, vendorID: attached.vendorID, productID: attached.productID,
+                             bus: UInt32(attached.bus), address: UInt32(attached.address),
+                             manufacturer: identity?.manufacturer ?? "", model: identity?.model ?? "",
+                             friendlyName: identity?.friendlyName, battery: identity?.battery,
+                             storages: storages, isOpen: handle != nil, session: session)
+    }
+}
+
+/// Who a device says it is.
+struct DeviceIdentity: Sendable, Equatable {
+    var serial: String
+    var manufacturer: String
+    var model: String
+    var friendlyName: String?
+    var battery: Int?
+}
+
+/// What the device can do beyond the basics, so the daemon picks the right way round.
+struct DeviceCapabilities: Sendable, Equatable {
+    var partialRead = false
+    var move = false
+    var copy = false
+}
+
+extension MTPDeviceEvent {
+    var isAddition: Bool { if case .objectAdded = self { true } else { false } }
+}

@@ -1,0 +1,53 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Foundation
+
+/// A serial executor backed by one dedicated thread, so a device actor's libmtp calls, which block for as long
+/// as the device takes, never occupy the cooperative pool and never stall another device or the socket.
+public final class DeviceThreadExecutor: SerialExecutor, @unchecked Sendable {
+    private let condition = NSCondition()
+    private var jobs: [UnownedJob] = []
+    private var stopping = false
+    private var thread: Thread?
+
+    /// Starts the thread; `name` shows in `top -H` and debuggers.
+    public init(name: String) {
+        let thread = Thread { [unowned self] in self.runLoop() }
+        thread.name = name
+        self.thread = thread
+        thread.start()
+    }
+
+    /// Queues a job of the actor; runs in submission order on the device thread.
+    public func enqueue(_ job: consuming ExecutorJob) {
+        let unowned = UnownedJob(job)
+        condition.lock()
+        jobs.append(unowned)
+        condition.signal()
+        condition.unlock()
+    }
+
+    /// This executor as the runtime wants it.
+    public func asUnownedSerialExecutor() -> UnownedSerialExecutor { UnownedSerialExecutor(ordinary: self) }
+
+    /// Lets the thread finish the jobs already queued, then end.
+    public func shutdown() {
+        condition.lock()
+        stopping = true
+        condition.signal()
+        condition.unlock()
+    }
+
+    private func runLoop() {
+        while true {
+            condition.lock()
+            while jobs.isEmpty && !stopping { condition.wait() }
+            if jobs.isEmpty && stopping { condition.unlock(); return }
+            let batch = jobs
+            jobs.removeAll(keepingCapacity: true)
+            condition.unlock()
+            for job in batch { job.runSynchronously(on: asUnownedSerialExecutor()) }
+        }
+    }
+}

@@ -1,0 +1,71 @@
+import Foundation
+import Logging
+import MTPProvider
+
+/// Watches the USB bus on its own thread (libusb hotplug) and tells the manager about MTP devices coming and
+/// going; devices already attached at start are reported as arrivals.
+public final class DeviceWatcher: @unchecked Sendable {
+    private let manager: SessionManager
+    private let logger: Logger
+    private let stopping = NSLock()
+    private var stopped = false
+    private var thread: Thread?
+    private var consumer: Task<Void, Never>?
+
+    private enum Change: Sendable { case arrived(AttachedDevice), left(bus: UInt32, address: UInt32) }
+
+    /// Creates a watcher feeding `manager`.
+    public init(manager: SessionManager, logger: Logger) {
+        self.manager = manager
+        self.logger = logger
+    }
+
+    /// Starts watching; fails when libusb has no hotplug support here.
+    public func start() throws(MTPError) {
+        let monitor = try USBHotplugMonitor(enumerate: true)
+        // The thread owns the monitor: libusb's event handling for it happens only there.
+        let box = UncheckedBox(monitor)
+        // One consumer keeps arrivals and removals in bus order.
+        let (changes, sink) = AsyncStream<Change>.makeStream()
+        consumer = Task { [manager] in
+            for await change in changes {
+                switch change {
+                case .arrived(let device): await manager.attached(device)
+                case .left(let bus, let address): await manager.detached(bus: bus, address: address)
+                }
+            }
+        }
+        let thread = Thread { [self] in self.loop(box.value, sink); sink.finish() }
+        thread.name = "usb-hotplug"
+        self.thread = thread
+        thread.start()
+    }
+
+    /// Stops at the next poll.
+    public func stop() { stopping.withLock { stopped = true } }
+
+    private func loop(_ monitor: USBHotplugMonitor, _ sink: AsyncStream<Change>.Continuation) {
+        while !stopping.withLock({ stopped }) {
+            guard let event = monitor.next(timeoutMilliseconds: 500) else { continue }
+            switch event.kind {
+            case .arrived:
+                let mtp: [AttachedDevice]
+                do { mtp = try AttachedDevice.detect() } catch {
+                    logger.warning("listing MTP devices failed", metadata: ["error": "\(error)"])
+                    continue
+                }
+                // Hotplug sees every USB device; only those libmtp recognises as MTP are ours.
+                guard let device = mtp.first(where: { UInt32($0.bus) == UInt32(event.bus) && UInt32($0.address) == UInt32(event.address) })
+                else { continue }
+                sink.yield(.arrived(device))
+            case .left:
+                sink.yield(.left(bus: UInt32(event.bus), address: UInt32(event.address)))
+            }
+        }
+    }
+}
+
+private struct UncheckedBox<T>: @unchecked Sendable {
+    let value: T
+    init(_ value: T) { self.value = value }
+}

@@ -1,0 +1,48 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Checks on the file descriptors clients pass, so a wrong one is a clear error before any byte moves.
+enum FileDescriptorChecks {
+    /// Fails unless `fd` is open for reading and, when it is a regular file, holds exactly `size` bytes from its
+    /// current offset (libmtp must announce the size before the data).
+    static func readable(_ fd: Int32, index: Int, size: UInt64) throws(ServiceError) {
+        let flags = fcntl(fd, F_GETFL)
+        guard flags >= 0 else { throw .badFileDescriptor(fd: index, reason: "not an open file descriptor") }
+        guard flags & O_ACCMODE != O_WRONLY else { throw .badFileDescriptor(fd: index, reason: "open for writing only; pass it opened for reading") }
+        var st = stat()
+        guard fstat(fd, &st) == 0 else { throw .badFileDescriptor(fd: index, reason: String(cString: strerror(errno))) }
+        if st.st_mode & S_IFMT == S_IFDIR { throw .badFileDescriptor(fd: index, reason: "a directory, not a file") }
+        if st.st_mode & S_IFMT == S_IFREG {
+            let offset = lseek(fd, 0, SEEK_CUR)
+            let available = UInt64(max(0, Int64(st.st_size) - Int64(max(0, offset))))
+            guard available == size else {
+                throw .badFileDescriptor(fd: index, reason: "size is \(size) bytes but the file holds \(available)")
+            }
+        }
+    }
+
+    /// Fails unless `fd` is open for writing.
+    static func writable(_ fd: Int32, index: Int) throws(ServiceError) {
+        let flags = fcntl(fd, F_GETFL)
+        guard flags >= 0 else { throw .badFileDescriptor(fd: index, reason: "not an open file descriptor") }
+        guard flags & O_ACCMODE != O_RDONLY else { throw .badFileDescriptor(fd: index, reason: "open for reading only; pass it opened for writing") }
+        var st = stat()
+        if fstat(fd, &st) == 0, st.st_mode & S_IFMT == S_IFDIR {
+            throw .badFileDescriptor(fd: index, reason: "a directory, not a file")
+        }
+    }
+
+    /// Writes all of `bytes` to `fd`, retrying short writes and EINTR.
+    static func writeAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer, index: Int) throws(ServiceError) {
+        var offset = 0
+        while offset < bytes.count {
+            let n = write(fd, bytes.baseAddress! + offset, bytes.count - offset)
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw .badFileDescriptor(fd: index, reason: "writing failed: \(String(cString: strerror(errno)))")
+            }
+            offset += n
+        }
+    }
+}

@@ -1,0 +1,217 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Foundation
+
+/// One client connection: a reader thread that frames messages and receives descriptors, a writer thread
+/// with a bounded queue (a client that stops reading is dropped, not waited for), and one task that runs
+/// the calls one after another so replies keep the calls' order.
+final class ServerConnection: @unchecked Sendable {
+    let id: Int
+    let fd: Int32
+    let peer: PeerCredentials
+    private let dispatcher: Dispatcher
+    private let maxMessageBytes: Int
+    private let onClose: @Sendable (Int) -> Void
+
+    private let lock = NSCondition()
+    private var outbox: [UInt8] = []
+    private var writerDone = false
+    private var readerDone = false
+    private var closing = false
+    private var processor: Task<Void, Never>?
+    /// Replies queued beyond this are a client that does not read: it is dropped.
+    static let maximumQueuedBytes = 32 << 20
+
+    /// What the reader hands the processing task: a call, or an error reply for a message that was not one.
+    enum Item: Sendable { case call(VarlinkCall), refuse(VarlinkError) }
+    private let items: AsyncStream<Item>
+    private let itemSink: AsyncStream<Item>.Continuation
+
+    init(id: Int, fd: Int32, dispatcher: Dispatcher, maxMessageBytes: Int, onClose: @escaping @Sendable (Int) -> Void) {
+        self.id = id
+        self.fd = fd
+        self.peer = SocketIO.peerCredentials(fd)
+        self.dispatcher = dispatcher
+        self.maxMessageBytes = maxMessageBytes
+        self.onClose = onClose
+        (items, itemSink) = AsyncStream<Item>.makeStream()
+    }
+
+    func start() {
+        processor = Task { [self] in
+            for await item in items {
+                switch item {
+                case .refuse(let error):
+                    enqueue(Self.errorReply(error))
+                case .call(let call):
+                    await run(call)
+                }
+            }
+        }
+        let reader = Thread { [self] in readLoop() }
+        reader.name = "varlink-read-\(id)"
+        reader.start()
+        let writer = Thread { [self] in writeLoop() }
+        writer.name = "varlink-write-\(id)"
+        writer.start()
+    }
+
+    /// Ends the connection from the server side (shutdown).
+    func shutdown() { Glibc.shutdown(fd, Int32(SHUT_RDWR)) }
+
+    // MARK: Calls
+
+    private func run(_ call: VarlinkCall) async {
+        defer { for d in call.fileDescriptors { close(d) } }
+        let stream = ReplySink(connection: self, enabled: call.more && !call.oneway)
+        let reply: [UInt8]
+        do {
+            let parameters = try await dispatcher.dispatch(call, replies: stream)
+            reply = Self.message(["parameters": .object(parameters)])
+        } catch let error as VarlinkError {
+            reply = Self.errorReply(error)
+        } catch {
+            reply = Self.errorReply(VarlinkError(name: "org.varlink.service.InternalError", parameters: ["message": .string("\(error)")]))
+        }
+        if !call.oneway { enqueue(reply) }
+    }
+
+    static func message(_ object: [String: JSONValue]) -> [UInt8] { JSONValue.object(object).serialized() + [0] }
+
+    static func errorReply(_ error: VarlinkError) -> [UInt8] {
+        message(["error": .string(error.name), "parameters": .object(error.parameters)])
+    }
+
+    /// Queues bytes for the writer; drops the connection when the client has stopped reading.
+    func enqueue(_ bytes: [UInt8]) {
+        lock.lock()
+        defer { lock.unlock() }
+        guard !closing else { return }
+        if outbox.count + bytes.count > Self.maximumQueuedBytes {
+            closing = true
+            Glibc.shutdown(fd, Int32(SHUT_RDWR))
+        } else {
+            outbox += bytes
+        }
+        lock.broadcast()
+    }
+
+    // MARK: Threads
+
+    private func readLoop() {
+        var buffer: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 65536)
+        var descriptors: [Int32] = []
+        reading: while true {
+            let n = SocketIO.receive(fd, into: &chunk, descriptors: &descriptors)
+            if n <= 0 { break }
+            buffer += chunk[0..<n]
+            while let nul = buffer.firstIndex(of: 0) {
+                let message = Array(buffer[..<nul])
+                buffer.removeSubrange(...nul)
+                itemSink.yield(parse(message, descriptors: descriptors))
+                descriptors = []
+            }
+            if buffer.count > maxMessageBytes {
+                itemSink.yield(.refuse(.invalidParameter("message: longer than \(maxMessageBytes) bytes without a NUL terminator")))
+                break reading
+            }
+        }
+        for d in descriptors { close(d) }
+        itemSink.finish()
+        lock.lock()
+        readerDone = true
+        lock.broadcast()
+        lock.unlock()
+        // The client is gone or misbehaved: running calls are cancelled, queued replies still go out.
+        if let processor {
+            Task { [self] in
+                processor.cancel()
+                await processor.value
+                markClosing()
+            }
+        } else {
+            markClosing()
+        }
+    }
+
+    private func markClosing() {
+        lock.lock(); closing = true; lock.broadcast(); lock.unlock()
+    }
+
+    private func writeLoop() {
+        while true {
+            lock.lock()
+            while outbox.isEmpty && !closing { lock.wait() }
+            if outbox.isEmpty && closing { lock.unlock(); break }
+            let bytes = outbox
+            outbox.removeAll(keepingCapacity: true)
+            lock.unlock()
+            if !SocketIO.send(fd, bytes) {
+                lock.lock(); closing = true; outbox.removeAll(); lock.unlock()
+                Glibc.shutdown(fd, Int32(SHUT_RDWR))
+                break
+            }
+        }
+        lock.lock()
+        writerDone = true
+        let both = readerDone
+        lock.unlock()
+        if both { finish() } else {
+            // The reader is still blocked in recvmsg: wake it, then let it finish.
+            Glibc.shutdown(fd, Int32(SHUT_RDWR))
+            waitForReaderThenFinish()
+        }
+    }
+
+    private func waitForReaderThenFinish() {
+        lock.lock()
+        while !readerDone { lock.wait(until: Date().addingTimeInterval(0.1)) }
+        lock.unlock()
+        finish()
+    }
+
+    private func finish() {
+        close(fd)
+        onClose(id)
+    }
+
+    /// Turns one message into a call, or into the error its sender gets.
+    private func parse(_ bytes: [UInt8], descriptors: [Int32]) -> Item {
+        let refuse = { (error: VarlinkError) -> Item in
+            for d in descriptors { close(d) }
+            return .refuse(error)
+        }
+        let object: [String: JSONValue]
+        do {
+            guard let o = try JSONValue.parse(bytes).objectValue else { return refuse(.invalidParameter("message: not a JSON object")) }
+            object = o
+        } catch {
+            return refuse(.invalidParameter("message: malformed JSON (\(error))"))
+        }
+        guard let method = object["method"]?.stringValue, let dot = method.lastIndex(of: ".") else {
+            return refuse(.invalidParameter("method"))
+        }
+        let parameters: [String: JSONValue]
+        switch object["parameters"] {
+        case nil, .null?: parameters = [:]
+        case .object(let p)?: parameters = p
+        default: return refuse(.invalidParameter("parameters"))
+        }
+        return .call(VarlinkCall(interface: String(method[..<dot]), method: String(method[method.index(after: dot)...]),
+                                 parameters: parameters, more: object["more"]?.boolValue ?? false,
+                                 oneway: object["oneway"]?.boolValue ?? false, upgrade: object["upgrade"]?.boolValue ?? false,
+                                 fileDescriptors: descriptors, peer: peer, connection: id))
+    }
+}
+
+/// The intermediate replies of one call.
+struct ReplySink: VarlinkReplyStream {
+    let connection: ServerConnection
+    let enabled: Bool
+    func send(_ parameters: [String: JSONValue]) async throws {
+        guard enabled else { return }
+        connection.enqueue(ServerConnection.message(["parameters": .object(parameters), "continues": .bool(true)]))
+    }
+}

@@ -1,0 +1,42 @@
+import Foundation
+import IntegrationSupport
+import XCTest
+
+/// Monitor, cancellation and unplugging, through the real daemon.
+final class DeviceEventsTests: XCTestCase {
+    func testMonitorReportsAChangeMadeOnTheDeviceItself() throws {
+        let d = try DaemonFixture()
+        try d.ctlOK(["ls", ":/"])  // Opens the device, so its events are read.
+        let monitor = try RunningProcess(Binaries.mtpctl, ["--socket", d.socket, "monitor", "--count", "1"])
+        try d.waitForLog("monitor subscribed")
+        // A file appearing in the player's storage is the device's own change: it raises ObjectAdded.
+        try Data("new".utf8).write(to: d.sim.storage.appendingPathComponent("appeared.txt"))
+        XCTAssertEqual(monitor.waitForExit(timeout: 30), 0, monitor.stderrText)
+        XCTAssertTrue(monitor.stdoutLines.joined().contains("objectAdded"), monitor.stdoutLines.joined())
+        XCTAssertTrue(try d.ctlOK(["ls", ":/"]).stdout.contains("appeared.txt"), "the cache was invalidated by the event")
+    }
+
+    func testCancelStopsATransferAndLeavesNothing() throws {
+        let d = try DaemonFixture(simOptions: ["--bandwidth-mbs", "4"])
+        let big = try d.sim.makeFile("big.bin", size: 40 << 20)
+        let put = try RunningProcess(Binaries.mtpctl, ["--socket", d.socket, "--json", "put", big.path, ":/"])
+        let line = try put.waitForLine { $0.contains("\"transfer\"") }
+        let transfer = try XCTUnwrap(line.components(separatedBy: "\"transfer\":\"").dropFirst().first?.prefix { $0 != "\"" })
+        try d.ctlOK(["cancel", String(transfer)])
+        XCTAssertEqual(put.waitForExit(timeout: 30), 1)
+        XCTAssertTrue(put.stderrText.contains("cancelled"), put.stderrText)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: d.sim.storage.path), [])
+        XCTAssertFalse(try d.ctlOK(["ls", ":/"]).stdout.contains("big.bin"))
+    }
+
+    func testUnplugDuringAPutFailsItAndTheDaemonServesOn() throws {
+        let d = try DaemonFixture(simOptions: ["--unplug-after-bytes", String(8 << 20)])
+        let big = try d.sim.makeFile("big.bin", size: 32 << 20)
+        let r = try d.ctl(["put", big.path, ":/"])
+        XCTAssertEqual(r.status, 1, r.combined)
+        XCTAssertTrue(r.stderr.contains(d.serial), "the error names the device: \(r.stderr)")
+        try d.waitForLog("device detached")
+        XCTAssertFalse(try d.ctlOK(["devices"]).stdout.contains(d.serial))
+        XCTAssertFalse(FileManager.default.fileExists(atPath: d.sim.storage.appendingPathComponent("big.bin").path))
+    }
+}

@@ -1,0 +1,100 @@
+import Foundation
+import IntegrationSupport
+import XCTest
+
+/// The session rules, through the real daemon: type match, one session per device, leases, ownership by
+/// uid, clients that die, and implicit sessions.
+final class SessionRulesTests: XCTestCase {
+    private func begin(_ d: DaemonFixture, _ extra: [String] = []) throws -> String {
+        let r = try d.ctlOK(["session", "begin"] + extra)
+        return r.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    func testEndWithOtherTypesIsRefusedAndTheSessionStaysOpen() throws {
+        let d = try DaemonFixture()
+        let id = try begin(d, ["--types", "transferToDevice,delete"])
+        let r = try d.ctl(["session", "end", "--types", "transferToDevice", id])
+        XCTAssertEqual(r.status, 1, r.combined)
+        XCTAssertTrue(r.stderr.contains("transferToDevice,delete"), "the message names the types to repeat: \(r.stderr)")
+        try d.ctlOK(["ls", "--session", id, ":/"])  // Still open and usable.
+        try d.ctlOK(["session", "end", "--types", "0x101", id])  // The numeric mask is the same set.
+        XCTAssertEqual(try d.ctl(["ls", "--session", id, ":/"]).status, 1)
+    }
+
+    func testASecondSessionIsBusyThenWaitsForTheFirst() throws {
+        let d = try DaemonFixture()
+        let first = try begin(d)
+        let busy = try d.ctl(["session", "begin"])
+        XCTAssertEqual(busy.status, 75, busy.combined)
+        XCTAssertTrue(busy.stderr.contains(first), "names the holder: \(busy.stderr)")
+        let implicitOp = try d.ctl(["ls", ":/"])
+        XCTAssertEqual(implicitOp.status, 75, "an operation outside the session is busy too: \(implicitOp.combined)")
+
+        // A waiting BeginSession gets the device as soon as the first session ends.
+        let waiter = try RunningProcess(Binaries.mtpctl, ["--socket", d.socket, "session", "begin", "--wait", "60"])
+        try d.waitForLog("waiting for the device")
+        try d.ctlOK(["session", "end", first])
+        XCTAssertEqual(waiter.waitForExit(timeout: 30), 0, waiter.stderrText)
+        let second = waiter.stdoutLines.joined().trimmingCharacters(in: .whitespaces)
+        XCTAssertTrue(second.hasPrefix("s") && second != first, second)
+        try d.ctlOK(["session", "end", second])
+    }
+
+    func testAnUnusedSessionExpiresAfterItsLease() throws {
+        let d = try DaemonFixture()
+        let id = try begin(d, ["--lease", "1"])
+        let log = try d.waitForLog("session expired", timeout: 15)
+        XCTAssertTrue(log.contains(id), log)
+        let r = try d.ctl(["ls", "--session", id, ":/"])
+        XCTAssertEqual(r.status, 1)
+        XCTAssertTrue(r.stderr.contains("no session"), r.stderr)
+        try d.ctlOK(["session", "begin"])  // The device is free again.
+    }
+
+    func testAnotherUserCanNeitherUseNorEndASession() throws {
+        guard getuid() == 0 else { throw XCTSkip("switching to an unprivileged uid needs root") }
+        let d = try DaemonFixture()
+        let id = try begin(d)
+        let asNobody = ["/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", Binaries.mtpctl, "--socket", d.socket]
+        let use = try runCommand(asNobody[0], Array(asNobody.dropFirst()) + ["ls", "--session", id, ":/"])
+        XCTAssertEqual(use.status, 1, use.combined)
+        XCTAssertTrue(use.stderr.contains("belongs to another user"), use.stderr)
+        let end = try runCommand(asNobody[0], Array(asNobody.dropFirst()) + ["session", "end", id])
+        XCTAssertEqual(end.status, 1, end.combined)
+        let busy = try runCommand(asNobody[0], Array(asNobody.dropFirst()) + ["ls", ":/"])
+        XCTAssertEqual(busy.status, 75, "nobody's implicit session meets root's: \(busy.combined)")
+        try d.ctlOK(["ls", "--session", id, ":/"])  // The owner still can.
+        try d.ctlOK(["session", "end", id])
+        // With the device free, the unprivileged user may use it like anyone.
+        let free = try runCommand(asNobody[0], Array(asNobody.dropFirst()) + ["ls", ":/"])
+        XCTAssertEqual(free.status, 0, free.combined)
+    }
+
+    func testAClientKilledMidTransferLeavesNothingOnTheDeviceAndTheSessionLivesOn() throws {
+        let d = try DaemonFixture(simOptions: ["--bandwidth-mbs", "4"])
+        let id = try begin(d)
+        let big = try d.sim.makeFile("big.bin", size: 40 << 20)
+        let put = try RunningProcess(Binaries.mtpctl, ["--socket", d.socket, "--json", "put", "--session", id, big.path, ":/"])
+        try put.waitForLine { $0.contains("\"progress\"") }
+        put.kill()
+        _ = put.waitForExit(timeout: 10)
+        try d.waitForLog("transfer cancelled")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: d.sim.storage.appendingPathComponent("big.bin").path))
+        XCTAssertFalse(try d.ctlOK(["ls", "--session", id, ":/"]).stdout.contains("big.bin"))
+        try d.ctlOK(["session", "end", id])
+    }
+
+    func testImplicitSessionsWorkAndCostMoreThanOneSession() throws {
+        let d = try DaemonFixture(linger: 0)
+        let files = try (0..<5).map { try d.sim.makeFile("i\($0).bin", size: 1000) }
+        let before = try d.transactions().total
+        for f in files { try d.ctlOK(["put", f.path, ":/"]) }
+        let implicit = try d.transactions().total - before
+        let more = try (0..<5).map { try d.sim.makeFile("j\($0).bin", size: 1000) }
+        let mid = try d.transactions().total
+        try d.ctlOK(["put"] + more.map(\.path) + [":/"])
+        let bundled = try d.transactions().total - mid
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: d.sim.storage.path).count, 10)
+        XCTAssertLessThan(bundled * 2, implicit, "5 files in one session (\(bundled) transactions) vs 5 implicit sessions (\(implicit))")
+    }
+}
