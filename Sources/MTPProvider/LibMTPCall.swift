@@ -5,6 +5,8 @@ internal import CLibMTP
 @inline(__always)
 func libmtpCall<T>(_ function: String, device: UnsafeMutablePointer<LIBMTP_mtpdevice_t>? = nil, kind: MTPError.Kind = .general,
                    _ body: () -> T, failed: (T) -> Bool) throws(MTPError) -> T {
+    // libmtp leaves warnings on the stack even when a call succeeds; start clean so they are not blamed later.
+    if let device { LIBMTP_Clear_Errorstack(device) }
     let result = body()
     guard failed(result) else { return result }
     throw drainErrorStack(function, device: device, kind: kind)

@@ -93,6 +93,7 @@ public final class MTPDevice {
     /// The objects directly in `folder` (`rootFolder` for the storage root) of `storage`: one folder's
     /// listing, never the whole device.
     public func children(of folder: UInt32, storage: UInt32) throws(MTPError) -> [ObjectEntry] {
+        LIBMTP_Clear_Errorstack(device)
         let first = LIBMTP_Get_Files_And_Folders(device, storage, folder)
         if first == nil {
             // An empty folder and a failure both come back as NULL; only the error stack tells them apart.

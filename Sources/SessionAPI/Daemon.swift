@@ -43,7 +43,7 @@ public struct Daemon: Sendable {
         let server: VarlinkServer
         let info = VarlinkServer.Info(vendor: "mtpsessiond", product: "mtpsessiond", version: "0.1",
                                       url: "https://github.com/mtpsessiond/mtpsessiond")
-        let services: [any VarlinkService] = [ManagerService(manager: manager)]
+        let services: [any VarlinkService] = [ManagerService(manager: manager, logger: logger)]
         if let fd = Self.socketActivationFD() {
             server = try VarlinkServer(listeningFileDescriptor: fd, services: services, info: info)
             logger.info("listening on the socket systemd passed")

@@ -1,3 +1,4 @@
+import Logging
 import SessionCore
 import Varlink
 
@@ -14,9 +15,13 @@ public struct ManagerService: VarlinkService {
     /// The interface text served by GetInterfaceDescription.
     public var interfaceDescription: String { Self.description }
     private let manager: SessionManager
+    private let logger: Logger
 
     /// Serves `manager`.
-    public init(manager: SessionManager) { self.manager = manager }
+    public init(manager: SessionManager, logger: Logger) {
+        self.manager = manager
+        self.logger = logger
+    }
 
     /// Runs one call.
     public func handle(_ call: VarlinkCall, replies: VarlinkReplyStream) async throws -> [String: JSONValue] {
@@ -89,7 +94,13 @@ public struct ManagerService: VarlinkService {
                 return [:]
             case "Monitor":
                 guard call.more else { throw VarlinkError.expectedMore() }
-                for await event in manager.hub.subscribe() {
+                let events = manager.hub.subscribe()
+                logger.debug("monitor subscribed", metadata: ["connection": "\(call.connection)", "pid": "\(call.peer.pid)"])
+                // The current devices first, so a client knows where it stands before any change arrives.
+                for device in await manager.listDevices() {
+                    try await replies.send(["event": DeviceEvent(kind: .deviceAdded, device: device.serial, storage: nil, object: nil).json])
+                }
+                for await event in events {
                     try await replies.send(["event": event.json])
                 }
                 return [:]

@@ -124,6 +124,10 @@ public struct DeviceEvent: Sendable, Equatable {
     public var storage: UInt32?
     /// The object concerned, if any.
     public var object: UInt32?
+    /// Creates an event.
+    public init(kind: Kind, device: String, storage: UInt32?, object: UInt32?) {
+        self.kind = kind; self.device = device; self.storage = storage; self.object = object
+    }
 }
 
 /// Options of a Put.

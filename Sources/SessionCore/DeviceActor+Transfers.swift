@@ -52,9 +52,12 @@ extension DeviceActor {
             }
             try checkSpace(for: request.size, storage: storage, fresh: !inSession)
             var reporter = ProgressReporter(transfer: transfer, total: request.size, sink: progress)
-            let sent: ObjectEntry
+            // An overwrite sends under a temporary name first: on devices that store objects as files, two
+            // objects of one name would be one file, and the old one must survive until the new one is whole.
+            let sendName = existing == nil ? name.text : Self.temporaryName(for: name.text)
+            var sent: ObjectEntry
             do throws(MTPError) {
-                sent = try device.sendFile(from: request.fd, name: name.text, size: request.size, parent: target.folderID,
+                sent = try device.sendFile(from: request.fd, name: sendName, size: request.size, parent: target.folderID,
                                            storage: storage, track: request.track.map(TrackMetadata.init)) { done, _ in
                     reporter.advance(done)
                 }
@@ -66,17 +69,28 @@ extension DeviceActor {
                 throw map(error)
             }
             madeChange(.objectAdded, object: sent.id, storage: storage)
-            cache.added(sent, folder: target.folderID)
             spent(request.size, storage: storage)
             if let existing {
-                // Only now, with the new object complete, does the old one go.
-                do throws(MTPError) { try device.delete(id: existing.id) } catch { throw map(error) }
-                madeChange(.objectRemoved, object: existing.id, storage: storage)
-                cache.removed(existing.id, folder: target.folderID, storage: storage)
+                // Only now, with the new object complete, does the old one go; then the new one takes its name.
+                do throws(MTPError) {
+                    try device.delete(id: existing.id)
+                    madeChange(.objectRemoved, object: existing.id, storage: storage)
+                    cache.removed(existing.id, folder: target.folderID, storage: storage)
+                    try device.rename(id: sent.id, isFolder: false, to: name.text)
+                    sent.name = name.text
+                } catch {
+                    throw map(error)
+                }
             }
+            cache.added(sent, folder: target.folderID)
             reporter.end()
             return summary(of: sent, at: path)
         }
+    }
+
+    /// The name a replacement travels under until the old object is gone: hidden, and unlikely to clash.
+    static func temporaryName(for name: String) -> String {
+        ".mtpsessiond-new-" + String(UInt64.random(in: 0...UInt64.max), radix: 16)
     }
 
     /// Writes a file, or a byte range of it, to the client's descriptor.

@@ -141,6 +141,7 @@ public actor SessionManager {
             case .failure(.deviceBusy(_, let holder)):
                 let remaining = deadline - MonotonicClock.now()
                 guard remaining > 0 else { throw .deviceBusy(device: serial, session: holder) }
+                logger.info("waiting for the device", metadata: ["device": "\(serial)", "heldBy": "\(holder)", "uid": "\(caller.uid)"])
                 await waitForRelease(of: serial, upTo: remaining)
                 guard actor(forSerial: serial) != nil else { throw .noSuchDevice(name: name, attached: serials) }
             case .failure(let refusal):

@@ -11,7 +11,7 @@ struct MTPSimProbe: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "mtpsim-probe",
         abstract: "Watch an MTP device through the real libusb and libmtp (a test tool for mtpsim).",
-        subcommands: [Hotplug.self, Events.self, RoundTrip.self, Throughput.self])
+        subcommands: [Hotplug.self, Events.self, RoundTrip.self, Throughput.self, SendOne.self])
 }
 
 struct Hotplug: ParsableCommand {
@@ -116,6 +116,28 @@ struct Throughput: ParsableCommand {
             return String(Int((Double(bytes) / 1e6 / s).rounded()))
         }
         emit("throughput bytes=\(bytes) send_mbs=\(mbs(sendTime)) get_mbs=\(mbs(getTime))")
+    }
+}
+
+struct SendOne: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "send",
+        abstract: "libmtp's minimum for sending one file: open the device uncached, send FILE to the root, release.",
+        discussion: "The yardstick a bundled transfer's per-file cost is held against (mtpsim --stats counts it).")
+
+    @Argument(help: "The file to send.") var file: String
+
+    func run() throws {
+        let fd = open(file, O_RDONLY)
+        guard fd >= 0 else { throw ValidationError("cannot open \(file)") }
+        defer { close(fd) }
+        let size = lseek(fd, 0, SEEK_END)
+        lseek(fd, 0, SEEK_SET)
+        let connection = try MTPConnection.openFirst()
+        let storage = try connection.firstStorageID()
+        let name = file.split(separator: "/").last.map(String.init) ?? file
+        let id = try connection.sendFile(from: fd, name: name, size: UInt64(size), parent: 0xFFFF_FFFF, storage: storage)
+        emit("sent id=\(id)")
     }
 }
 

@@ -87,7 +87,7 @@ final class BadInputTests: XCTestCase {
         XCTAssertEqual(noDevice.status, 1)
         XCTAssertTrue(noDevice.stderr.contains(d.serial), "lists what is attached: \(noDevice.stderr)")
         let badType = try d.ctl(["session", "begin", "--types", "upload"])
-        XCTAssertEqual(badType.status, 1)
+        XCTAssertEqual(badType.status, 64, "a wrong --types is a usage error")
         XCTAssertTrue(badType.stderr.contains("transferToDevice"), badType.stderr)
         let nowhere = try runCommand(Binaries.mtpctl, ["--socket", d.sim.root.appendingPathComponent("none.sock").path, "devices"])
         XCTAssertEqual(nowhere.status, 69, nowhere.combined)

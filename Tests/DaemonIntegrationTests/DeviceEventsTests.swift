@@ -7,8 +7,8 @@ final class DeviceEventsTests: XCTestCase {
     func testMonitorReportsAChangeMadeOnTheDeviceItself() throws {
         let d = try DaemonFixture()
         try d.ctlOK(["ls", ":/"])  // Opens the device, so its events are read.
-        let monitor = try RunningProcess(Binaries.mtpctl, ["--socket", d.socket, "monitor", "--count", "1"])
-        try d.waitForLog("monitor subscribed")
+        let monitor = try RunningProcess(Binaries.mtpctl, ["--socket", d.socket, "monitor", "--count", "2"])
+        try monitor.waitForLine { $0.hasPrefix("deviceAdded \(d.serial)") }  // The state it starts from.
         // A file appearing in the player's storage is the device's own change: it raises ObjectAdded.
         try Data("new".utf8).write(to: d.sim.storage.appendingPathComponent("appeared.txt"))
         XCTAssertEqual(monitor.waitForExit(timeout: 30), 0, monitor.stderrText)

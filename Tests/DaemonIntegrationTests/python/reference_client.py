@@ -151,9 +151,12 @@ expect_error("NoSuchSession", con.EndSession, session, ["transferToDevice"], Non
 called.add("EndSession")
 print("ok EndSession after a type mismatch")
 
-# Monitor streams with "more"; a second connection makes a change the first must hear about.
+# Monitor streams with "more": first the attached devices, then changes; a second connection makes a
+# change the first must hear about.
 mraw, mon = connect(iface)
 stream = mon.Monitor(_more=True)
+first = next(stream)["event"]
+assert first["kind"] == "deviceAdded" and first["device"] == serial, first
 _, other = connect(iface)
 other.MakeDirectory(serial, "/FromMonitor", False, None, None)
 for reply in stream:
