@@ -18,7 +18,7 @@ set -euo pipefail
 BIN=$1 WORK=$2 SOCK=$WORK/mtpsessiond.sock
 export MTPSESSIOND_SOCKET=$SOCK
 stats() { "$BIN/mtpsim" control --socket "$WORK/control" stats | python3 -c 'import json,sys; print(json.load(sys.stdin)["devices"][0]["counters"]["transactions"])'; }
-"$BIN/mtpsessiond" --socket "$SOCK" --linger 1 2> "$WORK/daemon.log" &
+"$BIN/mtpsessiond" --socket "$SOCK" --linger 1 > "$WORK/daemon.log" 2>&1 &
 daemon=$!
 trap 'kill $daemon 2>/dev/null; wait $daemon 2>/dev/null' EXIT
 for _ in $(seq 100); do "$BIN/mtpctl" devices >/dev/null 2>&1 && break; sleep 0.1; done   # Start-up, polled.

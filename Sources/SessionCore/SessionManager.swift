@@ -20,6 +20,8 @@ public actor SessionManager {
     private struct Attachment {
         var actor: DeviceActor
         var serial: String?
+        /// The opening that learns the serial, shared by everyone who needs it meanwhile.
+        var probing: Task<Void, Never>?
     }
 
     private let configuration: Configuration
@@ -51,11 +53,21 @@ public actor SessionManager {
         await probe(location)
     }
 
+    /// Learns the serial of the device at `location` unless known; concurrent callers share one opening.
     private func probe(_ location: USBLocation) async {
+        guard let attachment = attachments[location], attachment.serial == nil else { return }
+        if let running = attachment.probing { return await running.value }
+        let task = Task { await self.runProbe(location) }
+        attachments[location]?.probing = task
+        await task.value
+        attachments[location]?.probing = nil
+    }
+
+    private func runProbe(_ location: USBLocation) async {
         guard let actor = attachments[location]?.actor else { return }
         do {
             var serial = try await actor.probe().serial
-            if serial.isEmpty || attachments.values.contains(where: { $0.serial == serial }) {
+            if serial.isEmpty || attachments.contains(where: { $0.key != location && $0.value.serial == serial }) {
                 serial = "\(serial)@\(location.bus)-\(location.address)"
             }
             guard attachments[location] != nil else { return }  // Unplugged while probing.
