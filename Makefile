@@ -5,7 +5,7 @@ SUDO         := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # libmtp and libusb are the real stack; umockdev emulates the USB device below libusb; mtp-tools is the
 # independent client the virtual player is checked against.
 DEB_PACKAGES := pkg-config libmtp-dev libmtp-runtime libusb-1.0-0-dev umockdev libumockdev-dev libglib2.0-dev mtp-tools \
-                python3 python3-pip
+                python3 python3-pip systemd udev
 # Python's reference varlink client (PyPI), which the integration tests drive the daemon with.
 PYLIB        := $(CURDIR)/.build/pylib
 PY_VARLINK   := varlink==31.0.0

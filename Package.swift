@@ -82,6 +82,6 @@ let package = Package(
         .target(name: "IntegrationSupport", path: "Tests/IntegrationSupport"),
         .testTarget(name: "MTPSimIntegrationTests", dependencies: ["IntegrationSupport"]),
         // Runs the real mtpsessiond under mtpsim and drives it with mtpctl and Python's varlink client.
-        .testTarget(name: "DaemonIntegrationTests", dependencies: ["IntegrationSupport"], exclude: ["python"]),
+        .testTarget(name: "DaemonIntegrationTests", dependencies: ["IntegrationSupport"], exclude: ["python", "fixtures"]),
     ]
 )

@@ -17,9 +17,12 @@ public struct Daemon: Sendable {
         public var socketMode: UInt32
         /// Core tunables.
         public var configuration: SessionManager.Configuration
+        /// Exit after this many seconds with no device attached and no client connected (nil: never).
+        public var exitWhenIdle: Double?
         /// Creates options.
-        public init(socketPath: String, socketMode: UInt32, configuration: SessionManager.Configuration) {
+        public init(socketPath: String, socketMode: UInt32, configuration: SessionManager.Configuration, exitWhenIdle: Double? = nil) {
             self.socketPath = socketPath; self.socketMode = socketMode; self.configuration = configuration
+            self.exitWhenIdle = exitWhenIdle
         }
     }
 
@@ -53,12 +56,22 @@ public struct Daemon: Sendable {
         }
         try watcher.start()
 
+        let notifier = SystemdNotifier()
+        notifier.notify("READY=1\nSTATUS=serving on \(options.socketPath)")
         let signals = SignalWatch(signals: [SIGTERM, SIGINT])
+        let exitWhenIdle = options.exitWhenIdle
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await server.run() }
             group.addTask {
-                let signal = await signals.next()
-                logger.info("shutting down", metadata: ["signal": "\(signal)"])
+                let reason = await withTaskGroup(of: String.self) { stop in
+                    stop.addTask { "signal \(await signals.next())" }
+                    stop.addTask { await Self.superviseUntilIdle(manager: manager, server: server, notifier: notifier, exitWhenIdle: exitWhenIdle) }
+                    let first = await stop.next()!
+                    stop.cancelAll()
+                    return first
+                }
+                logger.info("shutting down", metadata: ["reason": "\(reason)"])
+                notifier.notify("STOPPING=1")
                 watcher.stop()
                 await manager.shutdown()
                 await server.shutdown()
@@ -66,6 +79,39 @@ public struct Daemon: Sendable {
             try await group.next()
             group.cancelAll()
         }
+    }
+
+    /// Once a second: STATUS= for systemd, a watchdog ping when asked for, and the idle check for
+    /// --exit-when-idle. Returns the reason to stop, or nothing until cancelled.
+    static func superviseUntilIdle(manager: SessionManager, server: VarlinkServer, notifier: SystemdNotifier,
+                                   exitWhenIdle: Double?) async -> String {
+        var lastStatus = ""
+        var idleSince: ContinuousClock.Instant?
+        let clock = ContinuousClock()
+        var lastPing = clock.now
+        let tick = min(1.0, notifier.watchdogInterval ?? 1.0)
+        while !Task.isCancelled {
+            let (devices, sessions) = await manager.counts()
+            let clients = server.connectionCount
+            let status = "\(devices) device\(devices == 1 ? "" : "s"), \(sessions) session\(sessions == 1 ? "" : "s"), \(clients) client\(clients == 1 ? "" : "s")"
+            if status != lastStatus { notifier.notify("STATUS=\(status)"); lastStatus = status }
+            if let interval = notifier.watchdogInterval, clock.now - lastPing >= .seconds(interval) {
+                notifier.notify("WATCHDOG=1")
+                lastPing = clock.now
+            }
+            if let exitWhenIdle {
+                if devices == 0 && clients == 0 {
+                    let since = idleSince ?? clock.now
+                    idleSince = since
+                    if clock.now - since >= .seconds(exitWhenIdle) { return "idle for \(exitWhenIdle)s: no device, no client" }
+                } else {
+                    idleSince = nil
+                }
+            }
+            // A timer: what it checks is read afresh each time.
+            try? await Task.sleep(for: .seconds(tick))
+        }
+        return "cancelled"
     }
 
     /// The listening socket systemd passed (LISTEN_FDS, LISTEN_PID), if any.

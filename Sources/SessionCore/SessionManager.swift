@@ -110,6 +110,9 @@ public actor SessionManager {
         }
     }
 
+    /// How many devices are attached and sessions open, for systemd's STATUS= and the idle check.
+    public func counts() -> (devices: Int, sessions: Int) { (attachments.count, table.all.count) }
+
     // MARK: Listing devices
 
     /// Every attached MTP device with its identity, battery and storages.

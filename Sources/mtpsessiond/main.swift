@@ -34,23 +34,28 @@ struct MTPSessionDaemon: AsyncParsableCommand {
     @Option(help: "trace, debug, info, notice, warning, error or critical.")
     var logLevel: String = "info"
 
+    @Option(help: "Exit after this many seconds with no device attached and no client connected; udev and the socket start it again.")
+    var exitWhenIdle: Double?
+
     func validate() throws {
         guard linger >= 0 else { throw ValidationError("--linger must be 0 or more seconds") }
         guard lease > 0 else { throw ValidationError("--lease must be more than 0 seconds") }
         guard UInt32(socketMode, radix: 8) != nil else { throw ValidationError("--socket-mode is octal, e.g. 660") }
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("unknown --log-level \(logLevel)") }
+        if let exitWhenIdle, exitWhenIdle <= 0 { throw ValidationError("--exit-when-idle must be more than 0 seconds") }
     }
 
     func run() async throws {
         let level = Logger.Level(rawValue: logLevel)!
         LoggingSystem.bootstrap { label in
+            if JournalLogHandler.stderrIsJournal { return JournalLogHandler(level: level) }
             var handler = StreamLogHandler.standardError(label: label)
             handler.logLevel = level
             return handler
         }
         let logger = Logger(label: "mtpsessiond")
         let options = Daemon.Options(socketPath: socket, socketMode: UInt32(socketMode, radix: 8)!,
-                                     configuration: .init(linger: linger, defaultLease: lease))
+                                     configuration: .init(linger: linger, defaultLease: lease), exitWhenIdle: exitWhenIdle)
         do {
             try await Daemon(options: options, logger: logger).run()
         } catch {
