@@ -12,7 +12,7 @@ PY_VARLINK   := varlink==31.0.0
 BIN          := $(CURDIR)/.build/debug
 FUZZ_SECONDS ?= 20
 
-.PHONY: all deps pydeps build test unit-test fuzz run bench clean help
+.PHONY: all deps pydeps build test install uninstall unit-test fuzz run bench clean help
 
 all: build
 
@@ -61,6 +61,33 @@ run: build
 bench: deps
 	$(SWIFT) build -c release
 	benchmarks/virtual-player.sh
+
+# Install on a real machine: binaries, systemd units (ExecStart pointing at the installed daemon), the udev
+# rule and the sysusers.d entry. PREFIX=/usr puts everything in the distribution's places.
+PREFIX       ?= /usr/local
+DESTDIR      ?=
+CONFIG       ?= release
+BINDIR       := $(PREFIX)/bin
+UNITDIR      ?= $(PREFIX)/lib/systemd/system
+UDEVRULESDIR ?= $(if $(filter /usr,$(PREFIX)),/usr/lib/udev/rules.d,/etc/udev/rules.d)
+SYSUSERSDIR  ?= $(if $(filter /usr,$(PREFIX)),/usr/lib/sysusers.d,/etc/sysusers.d)
+INSTALLED    := $(BINDIR)/mtpsessiond $(BINDIR)/mtpctl $(UNITDIR)/mtpsessiond.service $(UNITDIR)/mtpsessiond.socket \
+                $(UDEVRULESDIR)/70-mtpsessiond.rules $(SYSUSERSDIR)/mtpsessiond.conf
+
+install: deps
+	$(SWIFT) build -c $(CONFIG) --static-swift-stdlib --product mtpsessiond
+	$(SWIFT) build -c $(CONFIG) --static-swift-stdlib --product mtpctl
+	install -Dm755 .build/$(CONFIG)/mtpsessiond $(DESTDIR)$(BINDIR)/mtpsessiond
+	install -Dm755 .build/$(CONFIG)/mtpctl $(DESTDIR)$(BINDIR)/mtpctl
+	install -d $(DESTDIR)$(UNITDIR)
+	sed 's|/usr/local/bin/mtpsessiond|$(BINDIR)/mtpsessiond|' systemd/mtpsessiond.service > $(DESTDIR)$(UNITDIR)/mtpsessiond.service
+	install -Dm644 systemd/mtpsessiond.socket $(DESTDIR)$(UNITDIR)/mtpsessiond.socket
+	install -Dm644 udev/70-mtpsessiond.rules $(DESTDIR)$(UDEVRULESDIR)/70-mtpsessiond.rules
+	install -Dm644 systemd/mtpsessiond.sysusers $(DESTDIR)$(SYSUSERSDIR)/mtpsessiond.conf
+	@echo "Installed. Now: systemd-sysusers && udevadm control --reload && systemctl daemon-reload && systemctl enable --now mtpsessiond.socket"
+
+uninstall:
+	rm -f $(addprefix $(DESTDIR),$(INSTALLED))
 
 clean:
 	rm -rf .build .build-fuzz
