@@ -41,6 +41,8 @@ public struct Daemon: Sendable {
     /// Serves until SIGTERM or SIGINT, then ends every session and releases every device.
     public func run() async throws {
         signal(SIGPIPE, SIG_IGN)  // A client that hangs up mid-reply is an error return, not a death.
+        // Before READY=1: a SIGTERM that follows readiness at once must find the handler in place.
+        let signals = SignalWatch(signals: [SIGTERM, SIGINT])
         let manager = SessionManager(configuration: options.configuration, logger: logger)
         let watcher = DeviceWatcher(manager: manager, logger: logger)
         let server: VarlinkServer
@@ -58,7 +60,6 @@ public struct Daemon: Sendable {
 
         let notifier = SystemdNotifier()
         notifier.notify("READY=1\nSTATUS=serving on \(options.socketPath)")
-        let signals = SignalWatch(signals: [SIGTERM, SIGINT])
         let exitWhenIdle = options.exitWhenIdle
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await server.run() }
