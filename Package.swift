@@ -38,19 +38,21 @@ let package = Package(
         ]),
 
         // The service provider: the one module that imports libmtp and libusb.
-        .target(name: "MTPProvider", dependencies: ["CLibMTP", "CLibUSB"]),
+        .target(name: "MTPProvider", dependencies: ["CLibMTP", "CLibUSB", "DedicatedThreads"]),
         .executableTarget(name: "mtpsim-probe", dependencies: [
             "MTPProvider",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
+        // Dedicated pthreads and a condition lock for code that blocks, without Foundation.
+        .target(name: "DedicatedThreads"),
         // Varlink: NUL-framed JSON over a Unix socket, interface descriptions, server and client. Knows nothing of MTP.
-        .target(name: "Varlink"),
+        .target(name: "Varlink", dependencies: ["DedicatedThreads"]),
         // Sessions and device lifecycles as pure state machines; no I/O, unit-tested.
         .target(name: "SessionModel"),
         // The daemon core: one actor per device on its own thread, sessions, caches, operations.
         .target(name: "SessionCore", dependencies: [
-            "SessionModel", "MTPProvider", .product(name: "Logging", package: "swift-log"),
+            "SessionModel", "MTPProvider", "DedicatedThreads", .product(name: "Logging", package: "swift-log"),
         ]),
         // The org.mtpsessiond.Manager varlink interface bound to the daemon core.
         .target(name: "SessionAPI", dependencies: [

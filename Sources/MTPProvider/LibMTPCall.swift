@@ -24,8 +24,9 @@ func drainErrorStack(_ function: String, device: UnsafeMutablePointer<LIBMTP_mtp
             if let t = e.pointee.error_text {
                 let line = String(cString: t)
                 text.append(line)
-                if code == nil, let range = line.range(of: "PTP Layer error ") {
-                    code = UInt16(line[range.upperBound...].prefix(4), radix: 16)
+                let marker = "PTP Layer error "
+                if code == nil, line.hasPrefix(marker) {
+                    code = UInt16(line.dropFirst(marker.count).prefix(4), radix: 16)
                 }
             }
             switch e.pointee.errornumber {

@@ -1,10 +1,10 @@
 internal import CLibMTP
-import Foundation
+import DedicatedThreads
 
 /// The listener of one open device: libmtp's async event callback reaches it through `void *` data.
 final class EventRegistration: @unchecked Sendable {
     let sink: @Sendable (MTPDeviceEvent) -> Void
-    private let lock = NSLock()
+    private let lock = ConditionLock()
     private var active = true
     /// The device, while events are wanted; read and re-armed only under the lock.
     private var device: UnsafeMutablePointer<LIBMTP_mtpdevice_t>?
@@ -66,19 +66,17 @@ extension MTPDeviceEvent {
 /// synchronous transfers can run at the same time.
 final class EventPump: @unchecked Sendable {
     static let shared = EventPump()
-    private let condition = NSCondition()
+    private let condition = ConditionLock()
     private var listeners = 0
-    private var thread: Thread?
+    private var started = false
 
     /// A device started listening (once per device, not per read).
     func listening() {
         condition.lock()
         listeners += 1
-        if thread == nil {
-            let t = Thread { [unowned self] in self.run() }
-            t.name = "mtp-events"
-            thread = t
-            t.start()
+        if !started {
+            started = true
+            DedicatedThread.start(name: "mtp-events") { [unowned self] in self.run() }
         }
         condition.signal()
         condition.unlock()

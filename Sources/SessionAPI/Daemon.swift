@@ -1,7 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
-import Foundation
+import Dispatch
 import Logging
 import SessionCore
 import Varlink
@@ -117,7 +117,7 @@ public struct Daemon: Sendable {
 
     /// The listening socket systemd passed (LISTEN_FDS, LISTEN_PID), if any.
     static func socketActivationFD() -> Int32? {
-        let env = ProcessInfo.processInfo.environment
+        let env = Environment.current
         guard let pid = env["LISTEN_PID"].flatMap(Int32.init), pid == getpid(),
               let count = env["LISTEN_FDS"].flatMap(Int.init), count >= 1 else { return nil }
         unsetenv("LISTEN_PID"); unsetenv("LISTEN_FDS"); unsetenv("LISTEN_FDNAMES")

@@ -25,9 +25,9 @@ public struct JournalLogHandler: LogHandler {
     }
 
     /// Writes one line.
-    public func log(level: Logger.Level, message: Logger.Message, metadata explicit: Logger.Metadata?,
-                    source: String, file: String, function: String, line: UInt) {
-        let all = metadata.merging(explicit ?? [:]) { _, new in new }
+    public func log(event: LogEvent) {
+        let all = metadata.merging(event.metadata ?? [:]) { _, new in new }
+        let level = event.level, message = event.message
         let fields = all.keys.sorted().map { "\($0)=\(all[$0]!)" }.joined(separator: " ")
         var text = "<\(Self.priority(level))>\(message)\(fields.isEmpty ? "" : " " + fields)\n"
         text.withUTF8 { b in _ = write(STDERR_FILENO, b.baseAddress, b.count) }

@@ -1,7 +1,6 @@
 #if canImport(Glibc)
 import Glibc
 #endif
-import Foundation
 
 /// Tells systemd how the service is doing (sd_notify's protocol: datagrams to $NOTIFY_SOCKET): READY=1 once
 /// serving, STATUS= lines, WATCHDOG=1 pings. Without NOTIFY_SOCKET every call is a no-op.
@@ -11,7 +10,7 @@ public struct SystemdNotifier: Sendable {
     public let watchdogInterval: Double?
 
     /// Reads NOTIFY_SOCKET, WATCHDOG_USEC and WATCHDOG_PID from the environment.
-    public init(environment: [String: String] = ProcessInfo.processInfo.environment) {
+    public init(environment: [String: String] = Environment.current) {
         socketPath = environment["NOTIFY_SOCKET"].flatMap { $0.isEmpty ? nil : $0 }
         if let usec = environment["WATCHDOG_USEC"].flatMap(Double.init), usec > 0,
            environment["WATCHDOG_PID"].flatMap(Int32.init).map({ $0 == getpid() }) ?? true {

@@ -1,22 +1,18 @@
 #if canImport(Glibc)
 import Glibc
 #endif
-import Foundation
+import DedicatedThreads
 
 /// A serial executor backed by one dedicated thread, so a device actor's libmtp calls, which block for as long
 /// as the device takes, never occupy the cooperative pool and never stall another device or the socket.
 public final class DeviceThreadExecutor: SerialExecutor, @unchecked Sendable {
-    private let condition = NSCondition()
+    private let condition = ConditionLock()
     private var jobs: [UnownedJob] = []
     private var stopping = false
-    private var thread: Thread?
 
     /// Starts the thread; `name` shows in `top -H` and debuggers.
     public init(name: String) {
-        let thread = Thread { [unowned self] in self.runLoop() }
-        thread.name = name
-        self.thread = thread
-        thread.start()
+        DedicatedThread.start(name: name) { [unowned self] in self.runLoop() }
     }
 
     /// Queues a job of the actor; runs in submission order on the device thread.

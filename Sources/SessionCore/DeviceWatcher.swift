@@ -1,4 +1,4 @@
-import Foundation
+import DedicatedThreads
 import Logging
 import MTPProvider
 
@@ -7,9 +7,8 @@ import MTPProvider
 public final class DeviceWatcher: @unchecked Sendable {
     private let manager: SessionManager
     private let logger: Logger
-    private let stopping = NSLock()
+    private let stopping = ConditionLock()
     private var stopped = false
-    private var thread: Thread?
     private var consumer: Task<Void, Never>?
 
     private enum Change: Sendable { case arrived(AttachedDevice), left(bus: UInt32, address: UInt32) }
@@ -35,10 +34,7 @@ public final class DeviceWatcher: @unchecked Sendable {
                 }
             }
         }
-        let thread = Thread { [self] in self.loop(box.value, sink); sink.finish() }
-        thread.name = "usb-hotplug"
-        self.thread = thread
-        thread.start()
+        DedicatedThread.start(name: "usb-hotplug") { [self] in self.loop(box.value, sink); sink.finish() }
     }
 
     /// Stops at the next poll.

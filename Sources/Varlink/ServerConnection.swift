@@ -1,7 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
-import Foundation
+import DedicatedThreads
 
 /// One client connection: a reader thread that frames messages and receives descriptors, a writer thread
 /// with a bounded queue (a client that stops reading is dropped, not waited for), and one task that runs
@@ -14,7 +14,7 @@ final class ServerConnection: @unchecked Sendable {
     private let maxMessageBytes: Int
     private let onClose: @Sendable (Int) -> Void
 
-    private let lock = NSCondition()
+    private let lock = ConditionLock()
     private var outbox: [UInt8] = []
     private var writerDone = false
     private var readerDone = false
@@ -49,12 +49,8 @@ final class ServerConnection: @unchecked Sendable {
                 }
             }
         }
-        let reader = Thread { [self] in readLoop() }
-        reader.name = "varlink-read-\(id)"
-        reader.start()
-        let writer = Thread { [self] in writeLoop() }
-        writer.name = "varlink-write-\(id)"
-        writer.start()
+        DedicatedThread.start(name: "varlink-r\(id)") { [self] in readLoop() }
+        DedicatedThread.start(name: "varlink-w\(id)") { [self] in writeLoop() }
     }
 
     /// Ends the connection from the server side (shutdown).
@@ -167,7 +163,7 @@ final class ServerConnection: @unchecked Sendable {
 
     private func waitForReaderThenFinish() {
         lock.lock()
-        while !readerDone { lock.wait(until: Date().addingTimeInterval(0.1)) }
+        while !readerDone { lock.wait(seconds: 0.1) }
         lock.unlock()
         finish()
     }

@@ -1,7 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
-import Foundation
+import DedicatedThreads
 
 /// A varlink server on a Unix stream socket: its own path, or a listening socket systemd passed.
 public final class VarlinkServer: @unchecked Sendable {
@@ -24,7 +24,7 @@ public final class VarlinkServer: @unchecked Sendable {
     private let ownedPath: String?
     private let dispatcher: Dispatcher
     private let maxMessageBytes: Int
-    private let lock = NSLock()
+    private let lock = ConditionLock()
     private var connections: [Int: ServerConnection] = [:]
     private var nextID = 1
     private var stopped = false
@@ -38,8 +38,7 @@ public final class VarlinkServer: @unchecked Sendable {
         dispatcher = try Dispatcher(services: services, info: info)
         self.maxMessageBytes = maxMessageBytes
         guard let addr = SocketIO.address(socketPath) else { throw StartError(description: "socket path too long: \(socketPath)") }
-        let folder = (socketPath as NSString).deletingLastPathComponent
-        if !folder.isEmpty { try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
+        Self.makeFolders(above: socketPath)
         let probe = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         if SocketIO.connect(probe, addr) == 0 {
             close(probe)
@@ -79,9 +78,7 @@ public final class VarlinkServer: @unchecked Sendable {
         var fds: [Int32] = [0, 0]
         guard pipe(&fds) == 0 else { throw StartError(description: "pipe: \(String(cString: strerror(errno)))") }
         lock.withLock { wakePipe = (fds[0], fds[1]) }
-        let acceptor = Thread { [self] in acceptLoop() }
-        acceptor.name = "varlink-accept"
-        acceptor.start()
+        DedicatedThread.start(name: "varlink-accept") { [self] in acceptLoop() }
         await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
             let done = lock.withLock { () -> Bool in
                 if isFinished { return true }
@@ -107,6 +104,15 @@ public final class VarlinkServer: @unchecked Sendable {
             return finished
         }
         c?.resume()
+    }
+
+    /// Creates the folders above `path` that are missing (mkdir -p of its dirname).
+    static func makeFolders(above path: String) {
+        var prefix = ""
+        for part in path.split(separator: "/", omittingEmptySubsequences: false).dropLast() {
+            prefix += (prefix.isEmpty && path.hasPrefix("/") ? "" : "/") + part
+            if !prefix.isEmpty { mkdir(prefix, 0o755) }
+        }
     }
 
     private func acceptLoop() {
