@@ -74,8 +74,10 @@ public struct Daemon: Sendable {
                 logger.info("shutting down", metadata: ["reason": "\(reason)"])
                 notifier.notify("STOPPING=1")
                 watcher.stop()
-                await manager.shutdown()
+                // Connections first: their running transfers are cancelled (and their partial objects
+                // removed) before the sessions end and the devices are released.
                 await server.shutdown()
+                await manager.shutdown()
             }
             try await group.next()
             group.cancelAll()

@@ -29,6 +29,20 @@ final class DeviceEventsTests: XCTestCase {
         XCTAssertFalse(try d.ctlOK(["ls", ":/"]).stdout.contains("big.bin"))
     }
 
+    func testSIGTERMDuringAPutCancelsItCleanlyAndExitsPromptly() throws {
+        let d = try DaemonFixture(simOptions: ["--bandwidth-mbs", "4"])
+        let big = try d.sim.makeFile("big.bin", size: 40 << 20)
+        let put = try RunningProcess(Binaries.mtpctl, ["--socket", d.socket, "--json", "put", big.path, ":/"])
+        try put.waitForLine { $0.contains("\"progress\"") }
+        let stopping = ContinuousClock.now
+        d.daemon.terminate()
+        try d.waitForLog("session ended at shutdown")
+        XCTAssertNotEqual(put.waitForExit(timeout: 15), 0, "the client hears that its transfer did not complete")
+        XCTAssertLessThan(ContinuousClock.now - stopping, .seconds(10), "bounded: well inside systemd's TimeoutStopSec=15")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: d.sim.storage.appendingPathComponent("big.bin").path))
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: d.sim.storage.path), [], "no partial object or temporary")
+    }
+
     func testUnplugDuringAPutFailsItAndTheDaemonServesOn() throws {
         let d = try DaemonFixture(simOptions: ["--unplug-after-bytes", String(8 << 20)])
         let big = try d.sim.makeFile("big.bin", size: 32 << 20)
