@@ -61,7 +61,8 @@ run: build
 bench: deps
 	$(SWIFT) build -c release
 	benchmarks/virtual-player.sh
-	python3 benchmarks/daemon-overhead.py .build/release
+	$(SWIFT) build -c release --static-swift-stdlib --scratch-path .build-static --product mtpsessiond
+	DAEMON=.build-static/release/mtpsessiond python3 benchmarks/daemon-overhead.py .build/release
 
 # Install on a real machine: binaries, systemd units (ExecStart pointing at the installed daemon), the udev
 # rule and the sysusers.d entry. PREFIX=/usr puts everything in the distribution's places.

@@ -2,7 +2,8 @@
 """Daemon overhead: time from exec to READY=1 (sd_notify) and resident memory once idle, with no device and
 with one virtual device attached; varlink round trip of a cheap call. Writes benchmarks/results/daemon.json.
 
-Usage: benchmarks/daemon-overhead.py BIN_DIR [RUNS]
+Usage: benchmarks/daemon-overhead.py BIN_DIR [RUNS]   (DAEMON=path measures another mtpsessiond build, e.g. the
+statically linked one `make install` builds; mtpsim still comes from BIN_DIR)
 """
 import json
 import os
@@ -16,6 +17,7 @@ import time
 BIN = sys.argv[1]
 RUNS = int(sys.argv[2]) if len(sys.argv) > 2 else 20
 CALLS = int(os.environ.get("VARLINK_CALLS", "10000"))
+DAEMON = os.environ.get("DAEMON", f"{BIN}/mtpsessiond")
 work = tempfile.mkdtemp(prefix="mtpsessiond-bench-")
 
 
@@ -48,7 +50,7 @@ def wait_status(notify, text):
 ready = []
 for i in range(RUNS):
     sock = os.path.join(work, f"r{i}.sock")
-    p, ms, notify = start([f"{BIN}/mtpsessiond", "--socket", sock], os.path.join(work, f"n{i}"))
+    p, ms, notify = start([DAEMON, "--socket", sock], os.path.join(work, f"n{i}"))
     ready.append(ms)
     if i == 0:
         time.sleep(1)  # The measurement window: memory once the start-up work is over.
@@ -61,7 +63,7 @@ for i in range(RUNS):
 pidfile = os.path.join(work, "daemon.pid")
 sock = os.path.join(work, "dev.sock")
 p, _, notify = start([f"{BIN}/mtpsim", "--", "sh", "-c", f'echo $$ > {pidfile}; exec "$0" --socket {sock} --linger 1',
-                      f"{BIN}/mtpsessiond"], os.path.join(work, "ndev"))
+                      DAEMON], os.path.join(work, "ndev"))
 wait_status(notify, "1 device")
 daemon_pid = int(open(pidfile).read())
 time.sleep(2)  # Past --linger: the device is released, the daemon idle.
@@ -84,6 +86,7 @@ p.wait()
 
 rtt.sort()
 result = {
+    "daemon": DAEMON,
     "ready_ms_median": round(statistics.median(ready), 1), "ready_ms_max": round(max(ready), 1), "runs": RUNS,
     "idle_rss_mib_no_device": round(idle_rss, 1), "idle_rss_mib_one_device": round(idle_rss_device, 1),
     "varlink_rtt_us_p50": round(rtt[len(rtt) // 2]), "varlink_rtt_us_p99": round(rtt[int(len(rtt) * 0.99)]), "varlink_calls": CALLS,
