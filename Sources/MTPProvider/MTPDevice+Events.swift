@@ -100,6 +100,15 @@ final class EventPump: @unchecked Sendable {
 }
 
 extension MTPDevice {
+    /// Blocks until the device reports an event (LIBMTP_Read_Event): for tools that do nothing else meanwhile.
+    public func readEvent() throws(MTPError) -> MTPDeviceEvent {
+        var event = LIBMTP_EVENT_NONE
+        var parameter: UInt32 = 0
+        _ = try libmtpCall("LIBMTP_Read_Event", device: device, kind: .connectionFailed,
+                           { LIBMTP_Read_Event(device, &event, &parameter) }, failed: { $0 != 0 })
+        return MTPDeviceEvent(event, parameter)
+    }
+
     /// Starts reading the device's events; `sink` runs on the event thread and should only hand them on.
     public func startEvents(_ sink: @escaping @Sendable (MTPDeviceEvent) -> Void) {
         guard events == nil else { return }

@@ -40,6 +40,14 @@ public final class MTPDevice {
         return MTPDevice(device: device!)
     }
 
+    /// Opens the first MTP device attached (test and benchmark tools; the daemon opens devices by location).
+    public static func openFirst() throws(MTPError) -> MTPDevice {
+        guard let first = try AttachedDevice.detect().first else {
+            throw MTPError(kind: .noDevice, function: "LIBMTP_Detect_Raw_Devices", message: "no MTP device attached")
+        }
+        return try open(first)
+    }
+
     // MARK: Identity
 
     private func string(_ fetch: (UnsafeMutablePointer<LIBMTP_mtpdevice_t>) -> UnsafeMutablePointer<CChar>?) -> String? {

@@ -42,7 +42,7 @@ struct Events: ParsableCommand {
     @Option(help: "Exit after this many events.") var count = 1
 
     func run() throws {
-        let connection = try MTPConnection.openFirst()
+        let connection = try MTPDevice.openFirst()
         emit("ready \(connection.serialNumber ?? "-")")
         for _ in 0..<count {
             switch try connection.readEvent() {
@@ -65,13 +65,13 @@ struct RoundTrip: ParsableCommand {
     @Option(help: "How many calls.") var count = 2000
 
     func run() throws {
-        let connection = try MTPConnection.openFirst()
+        let connection = try MTPDevice.openFirst()
         let clock = ContinuousClock()
         var samples: [Duration] = []
         samples.reserveCapacity(count)
         for _ in 0..<count {
             let start = clock.now
-            _ = connection.friendlyName()
+            _ = connection.friendlyName
             samples.append(clock.now - start)
         }
         samples.sort()
@@ -87,8 +87,8 @@ struct Throughput: ParsableCommand {
     @Option(help: "Bytes to transfer each way.") var bytes = 64 << 20
 
     func run() throws {
-        let connection = try MTPConnection.openFirst()
-        let storage = try connection.firstStorageID()
+        let connection = try MTPDevice.openFirst()
+        let storage = try firstStorage(of: connection)
         // Unlinked temporary files: the page cache keeps the host disk mostly out of the measurement.
         let source = unlinkedTemporaryFile()
         let sink = unlinkedTemporaryFile()
@@ -104,12 +104,13 @@ struct Throughput: ParsableCommand {
         lseek(source, 0, SEEK_SET)
         let clock = ContinuousClock()
         var start = clock.now
-        let id = try connection.sendFile(from: source, name: "throughput.bin", size: UInt64(bytes), parent: 0, storage: storage)
+        let id = try connection.sendFile(from: source, name: "throughput.bin", size: UInt64(bytes), parent: MTPDevice.rootFolder,
+                                         storage: storage, track: nil) { _, _ in true }.id
         let sendTime = clock.now - start
         start = clock.now
-        try connection.getFile(id: id, to: sink)
+        try connection.getFile(id: id, to: sink) { _, _ in true }
         let getTime = clock.now - start
-        try connection.deleteObject(id: id)
+        try connection.delete(id: id)
         guard lseek(sink, 0, SEEK_END) == off_t(bytes) else { throw ValidationError("got back a different size") }
         func mbs(_ d: Duration) -> String {
             let s = Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
@@ -133,12 +134,19 @@ struct SendOne: ParsableCommand {
         defer { close(fd) }
         let size = lseek(fd, 0, SEEK_END)
         lseek(fd, 0, SEEK_SET)
-        let connection = try MTPConnection.openFirst()
-        let storage = try connection.firstStorageID()
+        let connection = try MTPDevice.openFirst()
+        let storage = try firstStorage(of: connection)
         let name = file.split(separator: "/").last.map(String.init) ?? file
-        let id = try connection.sendFile(from: fd, name: name, size: UInt64(size), parent: 0xFFFF_FFFF, storage: storage)
+        let id = try connection.sendFile(from: fd, name: name, size: UInt64(size), parent: MTPDevice.rootFolder,
+                                         storage: storage, track: nil) { _, _ in true }.id
         emit("sent id=\(id)")
     }
+}
+
+/// The device's first storage, which the probe's transfers use.
+private func firstStorage(of device: MTPDevice) throws -> UInt32 {
+    guard let first = try device.storages().first else { throw ValidationError("the device reports no storage") }
+    return first.id
 }
 
 private func unlinkedTemporaryFile() -> Int32 {
