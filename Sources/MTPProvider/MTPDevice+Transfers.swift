@@ -41,14 +41,9 @@ extension MTPDevice {
                 file.pointee.parent_id = parent
                 file.pointee.storage_id = storage
                 file.pointee.filetype = filetype
-                do throws(MTPError) {
-                    _ = try libmtpCall("LIBMTP_Send_File_From_File_Descriptor", device: device,
-                                       { LIBMTP_Send_File_From_File_Descriptor(device, fd, file, progressTrampoline, data) },
-                                       failed: { $0 != 0 })
-                } catch {
-                    removePartial(file.pointee.item_id)
-                    throw error
-                }
+                try sendRemovingPartial("LIBMTP_Send_File_From_File_Descriptor",
+                                        { LIBMTP_Send_File_From_File_Descriptor(device, fd, file, progressTrampoline, data) },
+                                        created: { file.pointee.item_id })
                 return ObjectEntry(id: file.pointee.item_id, parent: file.pointee.parent_id, storage: file.pointee.storage_id,
                                    name: name, size: size, isFolder: false, modified: nil)
         }
@@ -68,25 +63,27 @@ extension MTPDevice {
         track.pointee.album = t.album.map { strdup($0) } ?? nil
         track.pointee.composer = nil
         track.pointee.genre = t.genre.map { strdup($0) } ?? nil
+        // libmtp's track has no album-artist field; that key is accepted and not stored.
         track.pointee.tracknumber = UInt16(clamping: t.trackNumber ?? 0)
         track.pointee.duration = UInt32(clamping: t.durationMs ?? 0)
         if let year = t.year { track.pointee.date = strdup(fourDigits(year) + "0101T000000.0") }
-        do throws(MTPError) {
-            _ = try libmtpCall("LIBMTP_Send_Track_From_File_Descriptor", device: device,
-                               { LIBMTP_Send_Track_From_File_Descriptor(device, fd, track, progressTrampoline, data) },
-                               failed: { $0 != 0 })
-        } catch {
-            removePartial(track.pointee.item_id)
-            throw error
-        }
+        try sendRemovingPartial("LIBMTP_Send_Track_From_File_Descriptor",
+                                { LIBMTP_Send_Track_From_File_Descriptor(device, fd, track, progressTrampoline, data) },
+                                created: { track.pointee.item_id })
         return ObjectEntry(id: track.pointee.item_id, parent: track.pointee.parent_id, storage: track.pointee.storage_id,
                            name: name, size: size, isFolder: false, modified: nil)
     }
 
-    /// Deletes what a failed send left: libmtp sets the item id once the device accepted the object info.
-    private func removePartial(_ id: UInt32) {
-        guard id != 0 else { return }
-        if LIBMTP_Delete_Object(device, id) != 0 { LIBMTP_Clear_Errorstack(device) }
+    /// Runs a libmtp send; when it fails after the device accepted the object info (libmtp has set the item
+    /// id by then), deletes that object, so no partial object is left.
+    private func sendRemovingPartial(_ function: String, _ send: () -> Int32, created: () -> UInt32) throws(MTPError) {
+        do throws(MTPError) {
+            _ = try libmtpCall(function, device: device, send, failed: { $0 != 0 })
+        } catch {
+            let id = created()
+            if id != 0, LIBMTP_Delete_Object(device, id) != 0 { LIBMTP_Clear_Errorstack(device) }
+            throw error
+        }
     }
 
     /// Writes object `id`'s data to `fd`; `progress` returns false to cancel.
