@@ -78,6 +78,7 @@ let package = Package(
         .testTarget(name: "MTPSimKitTests", dependencies: ["MTPSimKit"]),
         .testTarget(name: "VarlinkTests", dependencies: ["Varlink"]),
         .testTarget(name: "SessionModelTests", dependencies: ["SessionModel"]),
+        .testTarget(name: "SessionCoreTests", dependencies: ["SessionCore", "MTPProvider"]),
         .testTarget(name: "MTPCtlKitTests", dependencies: ["MTPCtlKit"]),
         // Runs the built mtpsim and mtpsim-probe executables against mtp-tools: no in-process shortcuts.
         // Child processes with line-by-line waits, and a virtual player per test: shared by the integration suites.

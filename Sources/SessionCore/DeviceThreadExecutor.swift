@@ -8,6 +8,7 @@ import DedicatedThreads
 public final class DeviceThreadExecutor: SerialExecutor, @unchecked Sendable {
     private let condition = ConditionLock()
     private var jobs: [UnownedJob] = []
+    private var blocking: [@Sendable () -> Void] = []
     private var stopping = false
 
     /// Starts the thread; `name` shows in `top -H` and debuggers.
@@ -20,6 +21,15 @@ public final class DeviceThreadExecutor: SerialExecutor, @unchecked Sendable {
         let unowned = UnownedJob(job)
         condition.lock()
         jobs.append(unowned)
+        condition.signal()
+        condition.unlock()
+    }
+
+    /// Runs plain blocking work on the device thread, between the actor's jobs (tests use it to stand for a
+    /// hung libmtp call).
+    func enqueueBlocking(_ work: @escaping @Sendable () -> Void) {
+        condition.lock()
+        blocking.append(work)
         condition.signal()
         condition.unlock()
     }
@@ -38,11 +48,13 @@ public final class DeviceThreadExecutor: SerialExecutor, @unchecked Sendable {
     private func runLoop() {
         while true {
             condition.lock()
-            while jobs.isEmpty && !stopping { condition.wait() }
-            if jobs.isEmpty && stopping { condition.unlock(); return }
-            let batch = jobs
+            while jobs.isEmpty && blocking.isEmpty && !stopping { condition.wait() }
+            if jobs.isEmpty && blocking.isEmpty && stopping { condition.unlock(); return }
+            let batch = jobs, work = blocking
             jobs.removeAll(keepingCapacity: true)
+            blocking.removeAll()
             condition.unlock()
+            for w in work { w() }
             for job in batch { job.runSynchronously(on: asUnownedSerialExecutor()) }
         }
     }

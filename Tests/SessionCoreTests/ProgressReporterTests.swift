@@ -1,0 +1,39 @@
+@testable import SessionCore
+import Synchronization
+import XCTest
+
+final class ProgressReporterTests: XCTestCase {
+    private final class Steps: Sendable {
+        let list = Mutex<[TransferProgress]>([])
+        func append(_ p: TransferProgress) { list.withLock { $0.append(p) } }
+        var all: [TransferProgress] { list.withLock { $0 } }
+    }
+
+    func testBeginThrottledStepsEnd() {
+        let steps = Steps()
+        let transfer = TransferRegistry().start()
+        var reporter = ProgressReporter(transfer: transfer, total: 100 << 20) { steps.append($0) }
+        for done in stride(from: UInt64(0), through: 100 << 20, by: 16 << 10) { XCTAssertTrue(reporter.advance(done)) }
+        reporter.end()
+        let all = steps.all
+        XCTAssertEqual(all.first?.phase, .begin)
+        XCTAssertEqual(all.last?.phase, .end)
+        XCTAssertEqual(all.last?.done, 100 << 20)
+        let middle = all.dropFirst().dropLast()
+        XCTAssertTrue((90...100).contains(middle.count), "about one step per percent, not per 16 KiB chunk: \(middle.count)")
+        XCTAssertEqual(middle.map(\.done), middle.map(\.done).sorted())
+        XCTAssertTrue(all.allSatisfy { $0.transfer == transfer.id })
+    }
+
+    func testCancelStopsAtTheNextStep() throws {
+        let registry = TransferRegistry()
+        let transfer = registry.start()
+        var reporter = ProgressReporter(transfer: transfer, total: 1000) { _ in }
+        XCTAssertTrue(reporter.advance(10))
+        try registry.cancel(transfer.id)
+        XCTAssertFalse(reporter.advance(20))
+        XCTAssertThrowsError(try registry.cancel("t-unknown")) { XCTAssertEqual($0 as? ServiceError, .noSuchTransfer("t-unknown")) }
+        registry.finish(transfer)
+        XCTAssertThrowsError(try registry.cancel(transfer.id))
+    }
+}
