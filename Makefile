@@ -9,6 +9,8 @@ DEB_PACKAGES := pkg-config libmtp-dev libmtp-runtime libusb-1.0-0-dev umockdev l
 # Python's reference varlink client (PyPI), which the integration tests drive the daemon with.
 PYLIB        := $(CURDIR)/.build/pylib
 PY_VARLINK   := varlink==31.0.0
+# matplotlib, for the benchmark chart only.
+BENCHLIB     := $(CURDIR)/.build/benchlib
 BIN          := $(CURDIR)/.build/debug
 FUZZ_SECONDS ?= 20
 
@@ -63,6 +65,10 @@ bench: deps
 	benchmarks/virtual-player.sh
 	$(SWIFT) build -c release --static-swift-stdlib --scratch-path .build-static --product mtpsessiond
 	DAEMON=.build-static/release/mtpsessiond python3 benchmarks/daemon-overhead.py .build/release
+	python3 benchmarks/many-small-files.py .build/release
+	@PYTHONPATH=$(BENCHLIB) python3 -c 'import matplotlib' 2>/dev/null || \
+	  python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore --target $(BENCHLIB) matplotlib
+	PYTHONPATH=$(BENCHLIB) python3 benchmarks/report.py
 
 # Install on a real machine: binaries, systemd units (ExecStart pointing at the installed daemon), the udev
 # rule and the sysusers.d entry. PREFIX=/usr puts everything in the distribution's places.

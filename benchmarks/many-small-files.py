@@ -1,0 +1,163 @@
+#!/usr/bin/env python3
+"""Benchmark 1 of issue 5, "many small files": N files of 4 KiB into one folder of a device already holding M
+objects, four ways, on the virtual player, with a USB 2.0 phone link model (2 ms per transaction, 35 MB/s)
+and with none:
+  a) mtp-sendfile once per file, as a script would (sampled: it enumerates the whole device each time);
+  b) mtpctl put once per file (implicit sessions);
+  c) one mtpctl put of all N (one session);
+  d) a varlink client: BeginSession, N Puts with descriptors, EndSession.
+Transactions come from the player's counters; times are wall clock of the whole way; daemon CPU from /proc.
+
+Usage: many-small-files.py BIN_DIR [--files N] [--objects M,M,...] [--links usb2,none] [--personalities a,c]
+       [--sample K] [--out FILE]
+"""
+import argparse
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+
+LINKS = {"usb2": ["--latency-ms", "2", "--bandwidth-mbs", "35"], "none": []}
+
+
+def outer(args):
+    rows = []
+    for personality in args.personalities.split(","):
+        for link in args.links.split(","):
+            for m in [int(x) for x in args.objects.split(",")]:
+                work = tempfile.mkdtemp(prefix="mtpbench-")
+                storage = os.path.join(work, "storage")
+                existing = os.path.join(storage, "Existing")
+                os.makedirs(existing)
+                for i in range(m):
+                    with open(os.path.join(existing, f"old{i:05d}.bin"), "wb") as f:
+                        f.write(b"x")
+                spec = dict(vars(args), work=work, personality=personality, link=link, objects=m)
+                cmd = [f"{args.bin}/mtpsim", "--storage", storage, "--personality", personality,
+                       "--control", os.path.join(work, "control")] + LINKS[link] + \
+                      ["--", sys.executable, os.path.abspath(__file__), "--inner", json.dumps(spec)]
+                r = subprocess.run(cmd, capture_output=True, text=True, timeout=3600)
+                lines = [l for l in r.stdout.splitlines() if l.startswith("{")]
+                if r.returncode != 0 or not lines:
+                    sys.exit(f"benchmark run failed ({personality}, {link}, M={m}):\n{r.stdout}\n{r.stderr}")
+                row = json.loads(lines[-1])
+                rows.append(row)
+                print(f"{personality:8} {link:5} M={m:<6} " + "  ".join(
+                    f"{w}: {row[w]['ms_per_file']:.1f} ms {row[w]['transactions_per_file']:.1f} tx"
+                    for w in ("a", "b", "c", "d")), flush=True)
+                shutil.rmtree(work, ignore_errors=True)
+    result = {"files": args.files, "file_size": 4096, "rows": rows,
+              "commit": subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip(),
+              "machine": f"{os.uname().machine}, {os.cpu_count()} cores"}
+    os.makedirs(os.path.dirname(args.out), exist_ok=True)
+    json.dump(result, open(args.out, "w"), indent=2)
+
+
+def inner(spec):
+    """Runs under the virtual player's preload: the daemon, then the four ways."""
+    b, work, n = spec["bin"], spec["work"], spec["files"]
+    sock, notify_path = os.path.join(work, "d.sock"), os.path.join(work, "notify")
+    local = os.path.join(work, "local")
+    os.makedirs(local)
+    for i in range(n):
+        with open(os.path.join(local, f"track{i:03d}.mp3"), "wb") as f:
+            f.write(os.urandom(4096))
+    files = sorted(os.path.join(local, x) for x in os.listdir(local))
+
+    notify = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    notify.bind(notify_path)
+    notify.settimeout(120)
+    daemon = subprocess.Popen([f"{b}/mtpsessiond", "--socket", sock, "--linger", "1"],
+                              env=dict(os.environ, NOTIFY_SOCKET=notify_path),
+                              stdout=subprocess.DEVNULL, stderr=open(os.path.join(work, "daemon.log"), "w"))
+    while "1 device" not in notify.recv(4096).decode():
+        pass
+    ctl = [f"{b}/mtpctl", "--socket", sock]
+
+    def transactions():
+        out = subprocess.run([f"{b}/mtpsim", "control", "--socket", os.path.join(work, "control"), "stats"],
+                             capture_output=True, text=True, check=True).stdout
+        return json.loads(out)["devices"][0]["counters"]["transactions"]
+
+    def cpu():
+        with open(f"/proc/{daemon.pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+    def measure(way, count, run):
+        tx0, cpu0, t0 = transactions(), cpu(), time.monotonic()
+        run()
+        wall = time.monotonic() - t0
+        tx, used = transactions() - tx0, cpu() - cpu0
+        return {"files": count, "wall_s": round(wall, 3), "ms_per_file": wall * 1000 / count,
+                "transactions_per_file": tx / count, "daemon_cpu_s": round(used, 3)}
+
+    def ok(cmd):
+        subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+
+    for folder in ("a", "b", "c", "d"):
+        ok(ctl + ["mkdir", "-p", f":/Bench/{folder}"])
+    row = {"personality": spec["personality"], "link": spec["link"], "objects": spec["objects"]}
+    row["c"] = measure("c", n, lambda: ok(ctl + ["put"] + files + [":/Bench/c"]))
+    row["b"] = measure("b", n, lambda: [ok(ctl + ["put", f, ":/Bench/b"]) for f in files])
+    row["d"] = measure("d", n, lambda: varlink_bundle(sock, files, "/Bench/d"))
+    # libmtp's tool needs the device to itself: wait until the daemon lets go (--linger 1).
+    while '"open":false' not in subprocess.run(ctl + ["--json", "devices"], capture_output=True, text=True).stdout:
+        time.sleep(0.1)
+    sample = files[:spec["sample"]]
+    row["a"] = measure("a", len(sample), lambda: [ok(["mtp-sendfile", f, "/Bench/a"]) for f in sample])
+    row["a"]["daemon_cpu_s"] = None
+    daemon.terminate()
+    daemon.wait()
+    print(json.dumps(row))
+
+
+def varlink_bundle(sock, files, folder):
+    """Way d: a client of our own on the raw socket, passing each file's descriptor with SCM_RIGHTS."""
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    s.connect(sock)
+    buffer = b""
+
+    def call(method, parameters, fds=()):
+        nonlocal buffer
+        data = json.dumps({"method": "org.mtpsessiond.Manager." + method, "parameters": parameters}).encode() + b"\0"
+        if fds:
+            socket.send_fds(s, [data], list(fds))
+        else:
+            s.sendall(data)
+        while b"\0" not in buffer:
+            buffer += s.recv(65536)
+        message, buffer = buffer.split(b"\0", 1)
+        reply = json.loads(message)
+        if "error" in reply:
+            raise RuntimeError(reply)
+        return reply["parameters"]
+
+    total = sum(os.path.getsize(f) for f in files)
+    session = call("BeginSession", {"device": "", "types": ["transferToDevice"],
+                                    "context": {"expectedBytes": total, "folder": folder}})["session"]
+    for f in files:
+        with open(f, "rb") as fh:
+            call("Put", {"device": "", "folder": folder, "name": os.path.basename(f), "fd": 0,
+                         "size": os.path.getsize(f), "session": session}, [fh.fileno()])
+    call("EndSession", {"session": session, "types": ["transferToDevice"]})
+    s.close()
+
+
+if __name__ == "__main__":
+    if len(sys.argv) > 2 and sys.argv[1] == "--inner":
+        inner(json.loads(sys.argv[2]))
+    else:
+        p = argparse.ArgumentParser()
+        p.add_argument("bin")
+        p.add_argument("--files", type=int, default=200)
+        p.add_argument("--objects", default="0,1000,10000")
+        p.add_argument("--links", default="usb2,none")
+        p.add_argument("--personalities", default="android,classic")
+        p.add_argument("--sample", type=int, default=3, help="files sent the slow way (a); per-file figures from them")
+        p.add_argument("--out", default="benchmarks/results/many-small-files.json")
+        outer(p.parse_args())
