@@ -9,18 +9,30 @@ final class DaemonFixture {
     let socket: String
     let daemon: RunningProcess
     let serial: String
+    /// Every device attached at start, in the order the daemon attached them.
+    let serials: [String]
 
-    /// Starts the daemon on a `personality` player and waits until it has attached the device.
+    /// Starts the daemon on a `personality` player and waits until it has attached `devices` devices (0: do
+    /// not wait, for devices plugged in later).
     init(personality: String = "android", linger: Double = 5, lease: Double = 30, simOptions: [String] = [],
-         populate: (URL) throws -> Void = { _ in }) throws {
+         devices: Int = 1, populate: (URL) throws -> Void = { _ in }) throws {
         sim = try VirtualPlayerFixture(personality: personality)
         sim.extraOptions = simOptions
         try populate(sim.storage)
         socket = sim.root.appendingPathComponent("mtpsessiond.sock").path
         daemon = try sim.start([Binaries.daemon, "--socket", socket, "--linger", String(linger), "--lease", String(lease),
                                 "--log-level", "debug"])
-        let line = try daemon.waitForLine(onStderr: true, timeout: 30) { $0.contains("device attached") }
-        serial = Self.metadata("device", in: line) ?? ""
+        var seen: [String] = []
+        if devices == 0 { try daemon.waitForLine(onStderr: true, timeout: 30) { $0.contains("listening") } }
+        while seen.count < devices {
+            try daemon.waitForLine(onStderr: true, timeout: 30) { line in
+                guard line.contains("device attached"), let s = Self.metadata("device", in: line), !seen.contains(s) else { return false }
+                seen.append(s)
+                return true
+            }
+        }
+        serials = seen
+        serial = seen.first ?? ""
     }
 
     deinit {
