@@ -23,14 +23,16 @@ extension DeviceActor {
         if inSession {
             try ensureOpen()
             if modifies { modified = true }
-            return try body(handle!)
+            let device = handle!
+            return try device.withEventThreadPaused { () throws(ServiceError) -> T in try body(device) }
         }
         try acquire()
         defer {
             _ = teardown(refresh: modifies)
             release()
         }
-        return try body(handle!)
+        let device = handle!
+        return try device.withEventThreadPaused { () throws(ServiceError) -> T in try body(device) }
     }
 
     /// BeginSession's setup, once for the whole bundle: open, resolve the working folder, check free space.
