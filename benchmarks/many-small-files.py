@@ -76,6 +76,7 @@ def inner(spec):
                               stdout=subprocess.DEVNULL, stderr=open(os.path.join(work, "daemon.log"), "w"))
     while "1 device" not in notify.recv(4096).decode():
         pass
+    notify.close()  # Readiness is all this needed; nobody reads the daemon's later STATUS= lines.
     ctl = [f"{b}/mtpctl", "--socket", sock]
 
     def transactions():

@@ -39,7 +39,8 @@ public struct SystemdNotifier: Sendable {
         let message = Array(text.utf8)
         _ = withUnsafePointer(to: &addr) { a in
             a.withMemoryRebound(to: sockaddr.self, capacity: 1) { sa in
-                message.withUnsafeBytes { sendto(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL), sa, length) }
+                // Never blocks: a notification systemd is too busy to take is dropped, not waited for.
+                message.withUnsafeBytes { sendto(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL | MSG_DONTWAIT), sa, length) }
             }
         }
     }
