@@ -1,19 +1,36 @@
 internal import CLibMTP
+internal import CLibUSB
 
 /// The one way this module calls libmtp: runs `body`, and when `failed` says the result is a failure,
 /// drains the device's error stack into a typed error that names `function`.
+///
+/// Some libmtp calls fail without a word on the stack (LIBMTP_Get_Filemetadata, LIBMTP_Get_Storage's
+/// GetStorageIDs), with only libmtp's own words, or without the device's response code. Such a failure is `.connectionFailed` when
+/// `location` is no longer on the bus, and `unexplained` otherwise.
 @inline(__always)
-func libmtpCall<T>(_ function: String, device: UnsafeMutablePointer<LIBMTP_mtpdevice_t>? = nil, kind: MTPError.Kind = .general,
+func libmtpCall<T>(_ function: String, device: UnsafeMutablePointer<LIBMTP_mtpdevice_t>? = nil,
+                   location: AttachedDevice? = nil, kind: MTPError.Kind = .general, unexplained: MTPError.Kind = .general,
                    _ body: () -> T, failed: (T) -> Bool) throws(MTPError) -> T {
     // libmtp leaves warnings on the stack even when a call succeeds; start clean so they are not blamed later.
     if let device { LIBMTP_Clear_Errorstack(device) }
     let result = body()
     guard failed(result) else { return result }
-    throw drainErrorStack(function, device: device, kind: kind)
+    var error = drainErrorStack(function, device: device, kind: kind)
+    // No PTP error on the stack: libmtp gave up before or without a transaction ("could not find mtpfile",
+    // "Could not get object info"). 02fe (PTP_ERROR_DATA_EXPECTED): the device answered a read with a response
+    // instead of data, and libmtp dropped that response's code. Both are refusals without a reason.
+    let ptpError = error.message.contains("PTP Layer error ")
+    if error.kind == .general, !ptpError || error.message.contains("PTP Layer error 02fe") {
+        error.kind = location.map { !$0.isOnBus } == true ? .connectionFailed : unexplained
+    }
+    throw error
 }
 
-/// Reads and clears the device's error stack: its texts, the most telling error number, and a PTP response
-/// code when libmtp wrote one ("PTP Layer error 200c: ...").
+/// The message of a failure libmtp reported nothing about.
+let silentFailure = "failed (libmtp gave no reason)"
+
+/// Reads and clears the device's error stack: its texts, the kind its error numbers and the PTP response
+/// code tell (libmtp writes "PTP Layer error 200c: ..."; codes below 0x2000 are libmtp's own transport errors).
 func drainErrorStack(_ function: String, device: UnsafeMutablePointer<LIBMTP_mtpdevice_t>?, kind: MTPError.Kind) -> MTPError {
     var text: [String] = []
     var kind = kind
@@ -32,6 +49,7 @@ func drainErrorStack(_ function: String, device: UnsafeMutablePointer<LIBMTP_mtp
             switch e.pointee.errornumber {
             case LIBMTP_ERROR_CANCELLED: kind = .cancelled
             case LIBMTP_ERROR_STORAGE_FULL: if kind != .cancelled { kind = .storeFull }
+            case LIBMTP_ERROR_NO_DEVICE_ATTACHED: if kind == .general { kind = .noDevice }
             case LIBMTP_ERROR_USB_LAYER, LIBMTP_ERROR_CONNECTING: if kind == .general { kind = .connectionFailed }
             default: break
             }
@@ -39,16 +57,46 @@ func drainErrorStack(_ function: String, device: UnsafeMutablePointer<LIBMTP_mtp
         }
         LIBMTP_Clear_Errorstack(device)
     }
-    switch code {
-    case 0x200C: kind = .storeFull           // StoreFull
-    case 0x2005: kind = .notSupported        // OperationNotSupported
-    case 0x02FF, 0x02F9, 0x02FA: kind = .connectionFailed  // libmtp's PTP_ERROR_IO, _NODEVICE, _TIMEOUT
-    case 0x02FB: kind = .cancelled           // PTP_ERROR_CANCEL
-    default: break
-    }
-    return MTPError(kind: kind, function: function, message: text.isEmpty ? "failed" : text.joined(separator: "; "),
+    if kind != .cancelled, let code, let coded = MTPError.kind(forResponse: code) { kind = coded }
+    return MTPError(kind: kind, function: function, message: text.isEmpty ? silentFailure : text.joined(separator: "; "),
                     responseCode: code.flatMap { $0 >= 0x2000 ? $0 : nil })
+}
+
+extension MTPError {
+    /// The kind a PTP response code (or one of libmtp's transport codes, 0x02xx) stands for, if it says one.
+    static func kind(forResponse code: UInt16) -> Kind? {
+        switch code {
+        case 0x200C: return .storeFull                           // Store_Full
+        case 0x2005, 0x2014, 0x2020: return .notSupported        // Operation_Not_Supported, Specification_By_*_Unsupported
+        case 0x2008, 0x2009, 0x201A: return .notFound            // Invalid_StorageID, Invalid_ObjectHandle, Invalid_ParentObject
+        case 0x201F, 0x02FB: return .cancelled                   // Transaction_Cancelled; libmtp's PTP_ERROR_CANCEL
+        case 0x02FF, 0x02F9, 0x02FA: return .connectionFailed    // libmtp's PTP_ERROR_IO, _NODEVICE (sic), _TIMEOUT
+        default: return nil
+        }
+    }
 }
 
 /// libmtp keeps global tables that LIBMTP_Init fills once per process.
 let libmtpInitialised: Void = { LIBMTP_Init() }()
+
+/// A libusb context of this module's own, for asking whether a device is still on the bus without a PTP
+/// transaction (libmtp's context is private to it). Never exited: it lives as long as the process.
+nonisolated(unsafe) let busContext: OpaquePointer? = {
+    var context: OpaquePointer? = nil
+    return libusb_init(&context) == 0 ? context : nil
+}()
+
+extension AttachedDevice {
+    /// Whether a device is still at this bus number and address (libusb's device list; no USB traffic).
+    var isOnBus: Bool {
+        guard let busContext else { return true }
+        var list: UnsafeMutablePointer<OpaquePointer?>? = nil
+        let count = libusb_get_device_list(busContext, &list)
+        guard count >= 0, let list else { return true }
+        defer { libusb_free_device_list(list, 1) }
+        return (0..<count).contains { i in
+            guard let device = list[i] else { return false }
+            return UInt32(libusb_get_bus_number(device)) == bus && libusb_get_device_address(device) == address
+        }
+    }
+}

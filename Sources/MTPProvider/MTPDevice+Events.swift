@@ -2,10 +2,18 @@ internal import CLibMTP
 import DedicatedThreads
 
 /// The listener of one open device: libmtp's async event callback reaches it through `void *` data.
+///
+/// One interrupt read is in flight at a time, and it holds one retain of the registration. When the device
+/// is released with a read still in flight, libusb_close drops the transfer from its flying list without
+/// ever calling back (libusb 1.0.26 `do_close`), so after LIBMTP_Release_Device that retain is given back
+/// here (`releaseAbandonedRead`). libusb_close takes the event lock first, so a callback already running on
+/// another thread has finished by then and no later one can come.
 final class EventRegistration: @unchecked Sendable {
     let sink: @Sendable (MTPDeviceEvent) -> Void
     private let lock = ConditionLock()
     private var active = true
+    /// Whether a read is in flight, holding a retain of this registration.
+    private var outstanding = false
     /// The device, while events are wanted; read and re-armed only under the lock.
     private var device: UnsafeMutablePointer<LIBMTP_mtpdevice_t>?
 
@@ -14,38 +22,56 @@ final class EventRegistration: @unchecked Sendable {
         self.sink = sink
     }
 
-    /// Submits the next interrupt read; false when libmtp refused.
+    /// Submits the next interrupt read; false when libmtp refused. Runs on the device thread or in the event
+    /// callback (any thread handling libusb events): it touches only the fixed USB handle and endpoint, never
+    /// the error stack, which belongs to the device thread.
     func arm() -> Bool {
         lock.lock(); defer { lock.unlock() }
-        guard active, let device else { return false }
-        // Retained for the outstanding read; the callback takes it back.
+        guard active, !outstanding, let device else { return false }
+        // Retained for the read in flight; the callback (or releaseAbandonedRead) takes it back.
         let data = Unmanaged.passRetained(self).toOpaque()
         guard LIBMTP_Read_Event_Async(device, eventTrampoline, data) == 0 else {
+            // Not submitted: no callback will come, so give the retain back now.
             Unmanaged<EventRegistration>.fromOpaque(data).release()
-            LIBMTP_Clear_Errorstack(device)
             return false
         }
+        outstanding = true
         return true
     }
 
-    /// Stops delivering and re-arming; the outstanding read is abandoned with the device's handle.
+    /// The read completed (the callback owns its retain again); whether events are still wanted.
+    fileprivate func completed() -> Bool {
+        lock.lock(); defer { lock.unlock() }
+        outstanding = false
+        return active
+    }
+
+    /// Stops delivering and re-arming; a read in flight is left to the device's release.
     func deactivate() {
         lock.lock(); active = false; device = nil; lock.unlock()
     }
 
-    var isActive: Bool { lock.lock(); defer { lock.unlock() }; return active }
+    /// After LIBMTP_Release_Device: gives back the retain of a read that libusb dropped without a callback.
+    func releaseAbandonedRead() {
+        lock.lock()
+        let abandoned = outstanding
+        outstanding = false
+        lock.unlock()
+        // Balances the passRetained in arm() whose callback will never run.
+        if abandoned { Unmanaged.passUnretained(self).release() }
+    }
 }
 
-/// libmtp's event callback, on the pump thread: deliver, then listen again.
+/// libmtp's event callback, on whichever thread is handling libusb events (the pump, or a device thread
+/// inside a synchronous transfer): deliver, then listen again. A failed read (device gone, cancelled) ends
+/// the listening.
 private func eventTrampoline(_ status: Int32, _ event: LIBMTP_event_t, _ parameter: UInt32, _ data: UnsafeMutableRawPointer?) {
     guard let data else { return }
     // Takes back the retain handed over in arm().
     let registration = Unmanaged<EventRegistration>.fromOpaque(data).takeRetainedValue()
-    guard registration.isActive else { return }
-    if status == 0 {
-        registration.sink(MTPDeviceEvent(event, parameter))
-        _ = registration.arm()
-    }
+    guard registration.completed(), status == 0 else { return }
+    registration.sink(MTPDeviceEvent(event, parameter))
+    _ = registration.arm()
 }
 
 extension MTPDeviceEvent {
@@ -62,8 +88,13 @@ extension MTPDeviceEvent {
 }
 
 /// The one thread that runs libmtp's libusb event handling, which completes the async event reads of every
-/// open device. libusb serialises event handling internally, so this thread and the device threads' own
-/// synchronous transfers can run at the same time.
+/// open device.
+///
+/// Safe beside the device threads: libmtp's synchronous transfers wait with libusb_handle_events_completed on
+/// the same (libmtp's one) context, and libusb lets only the holder of its event lock handle events while the
+/// others wait and re-check their own transfer's flag. So an event read's callback runs on the pump or inside
+/// a device thread's transfer, never two at once, and it reads only fixed fields of the device (USB handle,
+/// endpoint, session id); it leaves libmtp's per-device error stack to the device thread.
 final class EventPump: @unchecked Sendable {
     static let shared = EventPump()
     private let condition = ConditionLock()
@@ -121,7 +152,9 @@ extension MTPDevice {
         return MTPDeviceEvent(event, parameter)
     }
 
-    /// Starts reading the device's events; `sink` runs on the event thread and should only hand them on.
+    /// Starts reading the device's events without blocking the device thread; `sink` runs on whichever thread
+    /// handles libusb's events (the process's event thread, or a device thread inside a transfer) and should
+    /// only hand them on. Delivery ends when the device goes away or `stopEvents` is called.
     public func startEvents(_ sink: @escaping @Sendable (MTPDeviceEvent) -> Void) {
         guard events == nil else { return }
         let registration = EventRegistration(device: device, sink: sink)
@@ -138,10 +171,11 @@ extension MTPDevice {
         return try body()
     }
 
-    /// Stops reading events (before the device is released).
+    /// Stops delivering events; safe with a read in flight, which the device's release ends.
     public func stopEvents() {
         guard let registration = events else { return }
         registration.deactivate()
+        stoppedEvents.append(registration)
         EventPump.shared.stoppedListening()
         events = nil
     }

@@ -17,6 +17,33 @@ private func progressTrampoline(_ sent: UInt64, _ total: UInt64, _ data: UnsafeR
     return box.report(sent, total) ? 0 : 1
 }
 
+/// The local end of a get: the descriptor libmtp's data goes to, and the errno of a write that failed.
+private final class DescriptorSink {
+    let fd: Int32
+    var failure: Int32?
+    init(_ fd: Int32) { self.fd = fd }
+}
+
+/// libmtp's put function for a get: writes the whole chunk, or records why not and fails the transfer.
+private func descriptorWriter(_ params: UnsafeMutableRawPointer?, _ priv: UnsafeMutableRawPointer?, _ length: UInt32,
+                              _ bytes: UnsafeMutablePointer<UInt8>?, _ written: UnsafeMutablePointer<UInt32>?) -> UInt16 {
+    guard let priv else { return UInt16(LIBMTP_HANDLER_RETURN_ERROR) }
+    // Unretained: getFile keeps the sink alive for the length of the call.
+    let sink = Unmanaged<DescriptorSink>.fromOpaque(priv).takeUnretainedValue()
+    var done = 0
+    while done < Int(length) {
+        let n = write(sink.fd, bytes.map { $0 + done }, Int(length) - done)
+        if n < 0 && errno == EINTR { continue }
+        guard n > 0 else {
+            sink.failure = n < 0 ? errno : EIO
+            return UInt16(LIBMTP_HANDLER_RETURN_ERROR)
+        }
+        done += n
+    }
+    written?.pointee = length
+    return UInt16(LIBMTP_HANDLER_RETURN_OK)
+}
+
 extension MTPDevice {
     private func withProgress<T>(_ report: @escaping (UInt64, UInt64) -> Bool,
                                  _ body: (UnsafeRawPointer) throws(MTPError) -> T) throws(MTPError) -> T {
@@ -26,81 +53,109 @@ extension MTPDevice {
         }
     }
 
-    /// Sends `size` bytes read from `fd` as `name` into `parent` (`rootFolder` for the root) of `storage`, as a
-    /// track when `track` is given. `progress` returns false to cancel. A failed or cancelled send leaves
-    /// nothing behind: an object the device created before the data failed is deleted again.
+    /// Sends `size` bytes read from `fd` as `name` into `parent` (`rootFolder`, or 0, for the root) of `storage`,
+    /// with its track metadata when `track` is given. `progress` returns false to cancel.
+    ///
+    /// A failed or cancelled send leaves nothing behind: once the device has accepted the object's info it
+    /// holds an object, which is deleted again when the data or the track metadata then fail (moot when the
+    /// device is gone). The entry returned carries the name libmtp sent, which it rewrites in place for
+    /// devices flagged as wanting 7-bit names.
     public func sendFile(from fd: Int32, name: String, size: UInt64, parent: UInt32, storage: UInt32, track: TrackMetadata?,
                          progress: @escaping (UInt64, UInt64) -> Bool) throws(MTPError) -> ObjectEntry {
-        let filetype = Self.filetype(forName: name)
-        return try withProgress(progress) { data throws(MTPError) in
-                if let track { return try sendTrack(fd, name, size, parent, storage, filetype, track, data) }
-                let file = LIBMTP_new_file_t()!
-                defer { LIBMTP_destroy_file_t(file) }
-                file.pointee.filename = strdup(name)
-                file.pointee.filesize = size
-                file.pointee.parent_id = parent
-                file.pointee.storage_id = storage
-                file.pointee.filetype = filetype
-                try sendRemovingPartial("LIBMTP_Send_File_From_File_Descriptor",
-                                        { LIBMTP_Send_File_From_File_Descriptor(device, fd, file, progressTrampoline, data) },
-                                        created: { file.pointee.item_id })
-                return ObjectEntry(id: file.pointee.item_id, parent: file.pointee.parent_id, storage: file.pointee.storage_id,
-                                   name: name, size: size, isFolder: false, modified: nil)
+        let file = LIBMTP_new_file_t()!
+        defer { LIBMTP_destroy_file_t(file) }
+        file.pointee.filename = strdup(name)
+        file.pointee.filesize = size
+        file.pointee.parent_id = Self.folderHandle(parent)
+        file.pointee.storage_id = storage
+        file.pointee.filetype = Self.filetype(forName: name)
+        try withProgress(progress) { data throws(MTPError) in
+            try removingPartial(file.pointee.item_id) { () throws(MTPError) in
+                _ = try call("LIBMTP_Send_File_From_File_Descriptor",
+                             { LIBMTP_Send_File_From_File_Descriptor(device, fd, file, progressTrampoline, data) },
+                             failed: { $0 != 0 })
+            }
         }
+        if let track {
+            // What LIBMTP_Send_Track_From_File_Descriptor does after the same send, but that call forgets the
+            // new handle when the data fail, so a partial object could not be found again to delete it.
+            try removingPartial(file.pointee.item_id) { () throws(MTPError) in try setTrackMetadata(track, of: file) }
+        }
+        return ObjectEntry(id: file.pointee.item_id, parent: file.pointee.parent_id, storage: file.pointee.storage_id,
+                           name: file.pointee.filename.map { String(cString: $0) } ?? name, size: size, isFolder: false,
+                           modified: file.pointee.modificationdate > 0 ? Int64(file.pointee.modificationdate) : nil)
     }
 
-    private func sendTrack(_ fd: Int32, _ name: String, _ size: UInt64, _ parent: UInt32, _ storage: UInt32,
-                           _ filetype: LIBMTP_filetype_t, _ t: TrackMetadata, _ data: UnsafeRawPointer) throws(MTPError) -> ObjectEntry {
+    /// Writes the track properties of a file just sent (LIBMTP_Update_Track_Metadata: the properties the
+    /// device supports for the format, each adjusted to the device's ranges; one that fails is skipped).
+    private func setTrackMetadata(_ t: TrackMetadata, of file: UnsafeMutablePointer<LIBMTP_file_t>) throws(MTPError) {
         let track = LIBMTP_new_track_t()!
-        defer { LIBMTP_destroy_track_t(track) }
-        track.pointee.filename = strdup(name)
-        track.pointee.filesize = size
-        track.pointee.parent_id = parent
-        track.pointee.storage_id = storage
-        track.pointee.filetype = filetype
+        defer { LIBMTP_destroy_track_t(track) }  // Frees every string strdup'ed into it.
+        track.pointee.item_id = file.pointee.item_id
+        track.pointee.parent_id = file.pointee.parent_id
+        track.pointee.storage_id = file.pointee.storage_id
+        track.pointee.filename = file.pointee.filename.map { strdup($0) } ?? nil
+        track.pointee.filesize = file.pointee.filesize
+        track.pointee.filetype = file.pointee.filetype
         track.pointee.title = t.title.map { strdup($0) } ?? nil
         track.pointee.artist = t.artist.map { strdup($0) } ?? nil
         track.pointee.album = t.album.map { strdup($0) } ?? nil
-        track.pointee.composer = nil
         track.pointee.genre = t.genre.map { strdup($0) } ?? nil
         // libmtp's track has no album-artist field; that key is accepted and not stored.
         track.pointee.tracknumber = UInt16(clamping: t.trackNumber ?? 0)
         track.pointee.duration = UInt32(clamping: t.durationMs ?? 0)
         if let year = t.year { track.pointee.date = strdup(fourDigits(year) + "0101T000000.0") }
-        try sendRemovingPartial("LIBMTP_Send_Track_From_File_Descriptor",
-                                { LIBMTP_Send_Track_From_File_Descriptor(device, fd, track, progressTrampoline, data) },
-                                created: { track.pointee.item_id })
-        return ObjectEntry(id: track.pointee.item_id, parent: track.pointee.parent_id, storage: track.pointee.storage_id,
-                           name: name, size: size, isFolder: false, modified: nil)
+        _ = try call("LIBMTP_Update_Track_Metadata", { LIBMTP_Update_Track_Metadata(device, track) }, failed: { $0 != 0 })
     }
 
-    /// Runs a libmtp send; when it fails after the device accepted the object info (libmtp has set the item
-    /// id by then), deletes that object, so no partial object is left.
-    private func sendRemovingPartial(_ function: String, _ send: () -> Int32, created: () -> UInt32) throws(MTPError) {
+    /// Runs one step of a send; when it fails after the device accepted the object info (libmtp has set the
+    /// item id by then), deletes that object so that no partial object is left, and rethrows.
+    private func removingPartial(_ created: @autoclosure () -> UInt32, _ step: () throws(MTPError) -> Void) throws(MTPError) {
         do throws(MTPError) {
-            _ = try libmtpCall(function, device: device, send, failed: { $0 != 0 })
+            try step()
         } catch {
             let id = created()
-            if id != 0, LIBMTP_Delete_Object(device, id) != 0 { LIBMTP_Clear_Errorstack(device) }
+            // Best effort; when the device has left the bus there is nothing to delete it from.
+            let gone = error.kind == .connectionFailed && !attached.isOnBus
+            if id != 0, !gone, LIBMTP_Delete_Object(device, id) != 0 { LIBMTP_Clear_Errorstack(device) }
             throw error
         }
     }
 
-    /// Writes object `id`'s data to `fd`; `progress` returns false to cancel.
+    /// Writes object `id`'s data to `fd`; `progress` returns false to cancel. A failing `fd` is told apart from
+    /// a failing device: it throws kind `.general` from `write` with the `errno`, where libmtp's own
+    /// descriptor writer would report a PTP I/O error that looks like the device going away.
     public func getFile(id: UInt32, to fd: Int32, progress: @escaping (UInt64, UInt64) -> Bool) throws(MTPError) {
-        try withProgress(progress) { data throws(MTPError) in
-            _ = try libmtpCall("LIBMTP_Get_File_To_File_Descriptor", device: device,
-                               { LIBMTP_Get_File_To_File_Descriptor(device, id, fd, progressTrampoline, data) },
-                               failed: { $0 != 0 })
+        let sink = DescriptorSink(fd)
+        try withExtendedLifetime(sink) { () throws(MTPError) in
+            // Unretained: the sink is kept alive by withExtendedLifetime around the libmtp call.
+            let priv = Unmanaged.passUnretained(sink).toOpaque()
+            try withProgress(progress) { data throws(MTPError) in
+                do throws(MTPError) {
+                    _ = try call("LIBMTP_Get_File_To_Handler", unexplained: .notFound,
+                                 { LIBMTP_Get_File_To_Handler(device, id, descriptorWriter, priv, progressTrampoline, data) },
+                                 failed: { $0 != 0 })
+                } catch {
+                    if let code = sink.failure {
+                        throw MTPError(kind: .general, function: "write", message: String(cString: strerror(code)), errno: code)
+                    }
+                    throw error
+                }
+            }
         }
     }
 
-    /// Up to `length` bytes of object `id` from `offset` (GetPartialObject, or the 64-bit variant).
+    /// Up to `length` bytes of object `id` from `offset` (GetPartialObject, or GetPartialObject64 where the
+    /// device has it); `.notSupported`, without a transaction, on a device that has neither.
     public func readPartial(id: UInt32, offset: UInt64, length: UInt32) throws(MTPError) -> [UInt8] {
+        guard LIBMTP_Check_Capability(device, LIBMTP_DEVICECAP_GetPartialObject) != 0 else {
+            throw MTPError(kind: .notSupported, function: "LIBMTP_GetPartialObject", message: "the device has no GetPartialObject",
+                           responseCode: 0x2005)
+        }
         var data: UnsafeMutablePointer<UInt8>? = nil
         var size: UInt32 = 0
-        _ = try libmtpCall("LIBMTP_GetPartialObject", device: device,
-                           { LIBMTP_GetPartialObject(device, id, offset, length, &data, &size) }, failed: { $0 != 0 })
+        _ = try call("LIBMTP_GetPartialObject", unexplained: .notFound, { LIBMTP_GetPartialObject(device, id, offset, length, &data, &size) },
+                     failed: { $0 != 0 })
         defer { free(data) }
         guard let data else { return [] }
         return Array(UnsafeBufferPointer(start: data, count: Int(size)))

@@ -9,17 +9,41 @@ import Glibc
 /// Opened uncached, so nothing is enumerated until a folder is listed.
 public final class MTPDevice {
     let device: UnsafeMutablePointer<LIBMTP_mtpdevice_t>
+    /// The event listener while events are wanted.
     var events: EventRegistration?
+    /// Listeners stopped before the release, whose last read may still be in flight.
+    var stoppedEvents: [EventRegistration] = []
+    /// Where the device was opened: its bus and address tell whether it is still attached.
+    public let attached: AttachedDevice
 
-    /// The handle that means "the storage root" when listing or sending into a folder.
+    /// The handle that means "the storage root" when listing, sending or creating in a folder.
+    ///
+    /// libmtp passes parent handles through to the device, where 0 means something else: GetObjectHandles
+    /// with parent 0 lists the whole storage, and libmtp sends a file with parent 0 to a default folder
+    /// (Music, Pictures) of its choosing. This module therefore reads a parent of 0 as this root too.
     public static let rootFolder: UInt32 = 0xFFFF_FFFF
 
-    private init(device: UnsafeMutablePointer<LIBMTP_mtpdevice_t>) { self.device = device }
+    private init(device: UnsafeMutablePointer<LIBMTP_mtpdevice_t>, attached: AttachedDevice) {
+        self.device = device
+        self.attached = attached
+    }
 
     deinit {
         stopEvents()
         LIBMTP_Release_Device(device)  // CloseSession, then the USB interface goes back to the system.
+        // libusb_close dropped any event read still in flight without calling back (see EventRegistration).
+        for registration in stoppedEvents { registration.releaseAbandonedRead() }
     }
+
+    /// A libmtp call on this device, through `libmtpCall`.
+    @inline(__always)
+    func call<T>(_ function: String, unexplained: MTPError.Kind = .general, _ body: () -> T,
+                 failed: (T) -> Bool) throws(MTPError) -> T {
+        try libmtpCall(function, device: device, location: attached, unexplained: unexplained, body, failed: failed)
+    }
+
+    /// `parent` as libmtp should get it: the root for 0 (see `rootFolder`).
+    static func folderHandle(_ parent: UInt32) -> UInt32 { parent == 0 ? rootFolder : parent }
 
     /// Opens `attached` (found again by bus and address) without enumerating its objects: USB claim,
     /// OpenSession, device info, storages.
@@ -37,7 +61,7 @@ public final class MTPDevice {
         }
         let device = try libmtpCall("LIBMTP_Open_Raw_Device_Uncached", kind: .connectionFailed,
                                     { LIBMTP_Open_Raw_Device_Uncached(raw + index) }, failed: { $0 == nil })
-        return MTPDevice(device: device!)
+        return MTPDevice(device: device!, attached: attached)
     }
 
     /// Opens the first MTP device attached (test and benchmark tools; the daemon opens devices by location).
@@ -84,9 +108,15 @@ public final class MTPDevice {
 
     // MARK: Storages and objects
 
-    /// Re-reads the storages (GetStorageIDs, then GetStorageInfo each).
+    /// Re-reads the storages (GetStorageIDs, then GetStorageInfo each); empty when the device offers none
+    /// (a locked phone).
     public func storages() throws(MTPError) -> [StorageDescription] {
-        _ = try libmtpCall("LIBMTP_Get_Storage", device: device, { LIBMTP_Get_Storage(device, 0) }, failed: { $0 < 0 })
+        do throws(MTPError) {
+            // -1 both when GetStorageIDs failed (silently) and when it listed no storage.
+            _ = try call("LIBMTP_Get_Storage", { LIBMTP_Get_Storage(device, 0) }, failed: { $0 < 0 })
+        } catch where error.message == silentFailure && error.kind == .general {
+            return []
+        }
         var result: [StorageDescription] = []
         var storage = device.pointee.storage
         while let s = storage {
@@ -98,18 +128,12 @@ public final class MTPDevice {
         return result
     }
 
-    /// The objects directly in `folder` (`rootFolder` for the storage root) of `storage`: one folder's
-    /// listing, never the whole device.
+    /// The objects directly in `folder` (`rootFolder`, or 0, for the storage root) of `storage`: one folder's
+    /// listing, never the whole device (GetObjectHandles, then each object's info that libmtp has not cached).
     public func children(of folder: UInt32, storage: UInt32) throws(MTPError) -> [ObjectEntry] {
-        LIBMTP_Clear_Errorstack(device)
-        let first = LIBMTP_Get_Files_And_Folders(device, storage, folder)
-        if first == nil {
-            // An empty folder and a failure both come back as NULL; only the error stack tells them apart.
-            if LIBMTP_Get_Errorstack(device) != nil {
-                throw drainErrorStack("LIBMTP_Get_Files_And_Folders", device: device, kind: .general)
-            }
-            return []
-        }
+        // An empty folder and a failure both come back as NULL; only the error stack tells them apart.
+        let first = try call("LIBMTP_Get_Files_And_Folders", unexplained: .notFound, { LIBMTP_Get_Files_And_Folders(device, storage, Self.folderHandle(folder)) },
+                             failed: { $0 == nil && LIBMTP_Get_Errorstack(device) != nil })
         var result: [ObjectEntry] = []
         var file = first
         while let f = file {
@@ -120,10 +144,10 @@ public final class MTPDevice {
         return result
     }
 
-    /// One object's metadata.
+    /// One object's metadata (free when libmtp has it cached from a listing or a send).
     public func object(_ id: UInt32) throws(MTPError) -> ObjectEntry {
-        let file = try libmtpCall("LIBMTP_Get_Filemetadata", device: device, { LIBMTP_Get_Filemetadata(device, id) },
-                                  failed: { $0 == nil })!
+        let file = try call("LIBMTP_Get_Filemetadata", unexplained: .notFound, { LIBMTP_Get_Filemetadata(device, id) },
+                            failed: { $0 == nil })!
         defer { LIBMTP_destroy_file_t(file) }
         return Self.entry(file)
     }
@@ -135,54 +159,61 @@ public final class MTPDevice {
                     modified: f.pointee.modificationdate > 0 ? Int64(f.pointee.modificationdate) : nil)
     }
 
-    /// Creates folder `name` in `parent`; returns the new folder as the device reports it (libmtp may have
-    /// adjusted the name for devices that need 7-bit names).
+    /// Creates folder `name` in `parent` (`rootFolder` or 0 for the root); returns the new folder with the name
+    /// it was given, which libmtp rewrites in place for devices flagged as wanting 7-bit names.
     public func createFolder(name: String, parent: UInt32, storage: UInt32) throws(MTPError) -> ObjectEntry {
         let copy = strdup(name)!
         defer { free(copy) }
-        let id = try libmtpCall("LIBMTP_Create_Folder", device: device,
-                                { LIBMTP_Create_Folder(device, copy, parent, storage) }, failed: { $0 == 0 })
+        let parent = Self.folderHandle(parent)
+        let id = try call("LIBMTP_Create_Folder", { LIBMTP_Create_Folder(device, copy, parent, storage) }, failed: { $0 == 0 })
         return ObjectEntry(id: id, parent: parent == Self.rootFolder ? 0 : parent, storage: storage,
                            name: String(cString: copy), size: 0, isFolder: true, modified: nil)
     }
 
     /// Deletes an object (a folder with its contents, as the device does it).
     public func delete(id: UInt32) throws(MTPError) {
-        _ = try libmtpCall("LIBMTP_Delete_Object", device: device, { LIBMTP_Delete_Object(device, id) }, failed: { $0 != 0 })
+        _ = try call("LIBMTP_Delete_Object", { LIBMTP_Delete_Object(device, id) }, failed: { $0 != 0 })
     }
 
-    /// Renames an object in place.
+    /// Renames an object in place (the ObjectFileName property; libmtp first asks the device whether that
+    /// property is settable for the object's format, which for a file it is given by `name`'s extension).
     public func rename(id: UInt32, isFolder: Bool, to name: String) throws(MTPError) {
         if isFolder {
             let folder = LIBMTP_new_folder_t()!
             defer { LIBMTP_destroy_folder_t(folder) }
             folder.pointee.folder_id = id
-            _ = try libmtpCall("LIBMTP_Set_Folder_Name", device: device, { LIBMTP_Set_Folder_Name(device, folder, name) },
-                               failed: { $0 != 0 })
+            _ = try call("LIBMTP_Set_Folder_Name", { LIBMTP_Set_Folder_Name(device, folder, name) }, failed: { $0 != 0 })
         } else {
             let file = LIBMTP_new_file_t()!
             defer { LIBMTP_destroy_file_t(file) }
             file.pointee.item_id = id
-            _ = try libmtpCall("LIBMTP_Set_File_Name", device: device, { LIBMTP_Set_File_Name(device, file, name) },
-                               failed: { $0 != 0 })
+            file.pointee.filetype = Self.filetype(forName: name)
+            _ = try call("LIBMTP_Set_File_Name", { LIBMTP_Set_File_Name(device, file, name) }, failed: { $0 != 0 })
         }
     }
 
-    /// Moves an object into `parent` of `storage` with the device's MoveObject.
+    /// Moves an object into `parent` (`rootFolder` or 0 for the root) of `storage` with the device's MoveObject.
     public func move(id: UInt32, toParent parent: UInt32, storage: UInt32) throws(MTPError) {
-        _ = try libmtpCall("LIBMTP_Move_Object", device: device, { LIBMTP_Move_Object(device, id, storage, parent) },
-                           failed: { $0 != 0 })
+        let parent = Self.moveTarget(parent)
+        _ = try call("LIBMTP_Move_Object", { LIBMTP_Move_Object(device, id, storage, parent) }, failed: { $0 != 0 })
     }
 
-    /// Copies an object into `parent` of `storage` with the device's CopyObject; returns the copy's handle.
+    /// Copies an object into `parent` (`rootFolder` or 0 for the root) of `storage` with the device's
+    /// CopyObject; returns the copy's handle, found by listing the target folder because libmtp drops the one
+    /// CopyObject answers with.
     public func copy(id: UInt32, toParent parent: UInt32, storage: UInt32) throws(MTPError) -> UInt32 {
-        _ = try libmtpCall("LIBMTP_Copy_Object", device: device, { LIBMTP_Copy_Object(device, id, storage, parent) },
-                           failed: { $0 != 0 })
-        // libmtp does not return the new handle: find the copy by name in the target folder.
         let original = try object(id)
-        guard let copy = try children(of: parent, storage: storage).first(where: { $0.name == original.name && $0.id != id }) else {
-            throw MTPError(kind: .general, function: "LIBMTP_Copy_Object", message: "the copy is not in the target folder")
+        let target = Self.moveTarget(parent)
+        _ = try call("LIBMTP_Copy_Object", { LIBMTP_Copy_Object(device, id, storage, target) }, failed: { $0 != 0 })
+        // New handles grow, so of several objects by that name the copy is the newest.
+        guard let copy = try children(of: parent, storage: storage).filter({ $0.name == original.name && $0.id != id })
+            .max(by: { $0.id < $1.id }) else {
+            throw MTPError(kind: .general, function: "LIBMTP_Copy_Object",
+                           message: "the device copied \(original.name) but the copy is not in the target folder")
         }
         return copy.id
     }
+
+    /// `parent` as MoveObject and CopyObject want it: unlike SendObjectInfo they name the root 0.
+    static func moveTarget(_ parent: UInt32) -> UInt32 { parent == rootFolder ? 0 : parent }
 }

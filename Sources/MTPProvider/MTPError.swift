@@ -4,12 +4,15 @@ public struct MTPError: Error, CustomStringConvertible, Sendable, Equatable {
     public enum Kind: Sendable, Equatable {
         /// No MTP device is attached.
         case noDevice
-        /// The device could not be opened or has gone away (USB I/O failed).
+        /// The device could not be opened or has gone away (unplugged, USB I/O failed or timed out).
         case connectionFailed
         /// A progress callback asked libmtp to stop.
         case cancelled
         /// The device's storage is full.
         case storeFull
+        /// The object, folder or storage named does not exist (InvalidObjectHandle, InvalidStorageID,
+        /// InvalidParentObject, or libmtp found no such object).
+        case notFound
         /// The device lacks the operation.
         case notSupported
         /// Anything else libmtp or libusb reported.

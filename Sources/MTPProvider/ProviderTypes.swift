@@ -55,8 +55,22 @@ public struct ObjectEntry: Sendable, Equatable {
 
 /// Track metadata libmtp stores with a file sent as a track.
 public struct TrackMetadata: Sendable, Equatable {
-    public var title, artist, album, albumArtist, genre: String?
-    public var trackNumber, year, durationMs: Int?
+    /// Title (MTP Name).
+    public var title: String?
+    /// Artist.
+    public var artist: String?
+    /// Album name.
+    public var album: String?
+    /// Album artist: accepted, but libmtp's track has no field for it, so it is not stored.
+    public var albumArtist: String?
+    /// Genre.
+    public var genre: String?
+    /// Track number on the album.
+    public var trackNumber: Int?
+    /// Year of release, stored as the date January 1st of that year.
+    public var year: Int?
+    /// Duration in milliseconds.
+    public var durationMs: Int?
     /// Creates track metadata.
     public init(title: String?, artist: String?, album: String?, albumArtist: String?, genre: String?,
                 trackNumber: Int?, year: Int?, durationMs: Int?) {
