@@ -103,14 +103,15 @@ final class ServerConnection: @unchecked Sendable {
             let n = SocketIO.receive(fd, into: &chunk, descriptors: &descriptors)
             if n <= 0 { break }
             buffer += chunk[0..<n]
-            while let nul = buffer.firstIndex(of: 0) {
+            // A complete message over the cap is refused too: it stays in the buffer and trips the check below.
+            while let nul = buffer.firstIndex(of: 0), nul <= maxMessageBytes {
                 let message = Array(buffer[..<nul])
                 buffer.removeSubrange(...nul)
                 itemSink.yield(parse(message, descriptors: descriptors))
                 descriptors = []
             }
             if buffer.count > maxMessageBytes {
-                itemSink.yield(.refuse(.invalidParameter("message: longer than \(maxMessageBytes) bytes without a NUL terminator")))
+                itemSink.yield(.refuse(.invalidParameter("message: longer than \(maxMessageBytes) bytes")))
                 break reading
             }
         }

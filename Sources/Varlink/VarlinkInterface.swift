@@ -73,17 +73,7 @@ public struct VarlinkInterface: Sendable {
                 throw ParseError(reason: "unexpected '\(other)'", line: line)
             }
         }
-        for (_, type) in types { try check(type, p) }
-        for (_, m) in methods { for f in m.input + m.output { try check(f.type, p) } }
-    }
-
-    private func check(_ type: VarlinkType, _ p: IDLParser) throws(ParseError) {
-        switch type {
-        case .named(let n): guard types[n] != nil else { throw ParseError(reason: "unknown type \(n)", line: p.line) }
-        case .optional(let t), .array(let t), .map(let t): try check(t, p)
-        case .structure(let fields): for f in fields { try check(f.type, p) }
-        default: break
-        }
+        for (n, line) in p.namedTypes where types[n] == nil { throw ParseError(reason: "unknown type \(n)", line: line) }
     }
 
     /// The first parameter of a call to `method` that does not fit its declared input, or nil when all do.
@@ -139,6 +129,8 @@ private struct IDLParser {
     let chars: [Character]
     var i = 0
     var line = 1
+    /// Every use of a named type, with its line, to check once all types are known.
+    var namedTypes: [(name: String, line: Int)] = []
 
     init(_ text: String) { chars = Array(text) }
 
@@ -210,7 +202,9 @@ private struct IDLParser {
             case "float": return .float
             case "string": return .string
             case "object": return .object
-            case let name: return .named(name)
+            case let name:
+                namedTypes.append((name, line))
+                return .named(name)
             }
         }
     }

@@ -108,10 +108,10 @@ public final class VarlinkServer: @unchecked Sendable {
 
     /// Creates the folders above `path` that are missing (mkdir -p of its dirname).
     static func makeFolders(above path: String) {
-        var prefix = ""
-        for part in path.split(separator: "/", omittingEmptySubsequences: false).dropLast() {
-            prefix += (prefix.isEmpty && path.hasPrefix("/") ? "" : "/") + part
-            if !prefix.isEmpty { mkdir(prefix, 0o755) }
+        var prefix = path.hasPrefix("/") ? "" : "."
+        for part in path.split(separator: "/").dropLast() {
+            prefix += "/" + part
+            mkdir(prefix, 0o755)
         }
     }
 
