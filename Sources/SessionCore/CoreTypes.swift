@@ -1,3 +1,5 @@
+import MTPProvider
+
 /// Who is asking: the peer credentials of the client's socket, so sessions belong to a uid.
 public struct Caller: Sendable, Equatable {
     /// The client's uid.
@@ -72,31 +74,9 @@ public struct EntrySummary: Sendable, Equatable {
     public var modified: Int64?
 }
 
-/// Track metadata a client sends with a file (the seed's IWMDMMetaData subset libmtp can store).
-public struct TrackInfo: Sendable, Equatable {
-    /// Title.
-    public var title: String?
-    /// Artist.
-    public var artist: String?
-    /// Album.
-    public var album: String?
-    /// Album artist.
-    public var albumArtist: String?
-    /// Genre.
-    public var genre: String?
-    /// Track number on the album.
-    public var trackNumber: Int?
-    /// Year of release.
-    public var year: Int?
-    /// Duration in milliseconds.
-    public var durationMs: Int?
-    /// Creates track metadata.
-    public init(title: String? = nil, artist: String? = nil, album: String? = nil, albumArtist: String? = nil,
-                genre: String? = nil, trackNumber: Int? = nil, year: Int? = nil, durationMs: Int? = nil) {
-        self.title = title; self.artist = artist; self.album = album; self.albumArtist = albumArtist
-        self.genre = genre; self.trackNumber = trackNumber; self.year = year; self.durationMs = durationMs
-    }
-}
+/// Track metadata a client sends with a file (the seed's IWMDMMetaData subset libmtp can store): the
+/// provider's own type, so the core passes it through unchanged.
+public typealias TrackInfo = TrackMetadata
 
 /// One step of a transfer's progress (the seed's IWMDMProgress Begin/Progress/End).
 public struct TransferProgress: Sendable, Equatable {

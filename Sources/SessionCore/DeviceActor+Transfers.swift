@@ -58,7 +58,7 @@ extension DeviceActor {
             var sent: ObjectEntry
             do throws(MTPError) {
                 sent = try device.sendFile(from: request.fd, name: sendName, size: request.size, parent: target.folderID,
-                                           storage: storage, track: request.track.map(TrackMetadata.init)) { done, _ in
+                                           storage: storage, track: request.track) { done, _ in
                     reporter.advance(done)
                 }
             } catch {
@@ -168,9 +168,3 @@ extension DeviceActor {
     }
 }
 
-extension TrackMetadata {
-    init(_ t: TrackInfo) {
-        self.init(title: t.title, artist: t.artist, album: t.album, albumArtist: t.albumArtist, genre: t.genre,
-                  trackNumber: t.trackNumber, year: t.year, durationMs: t.durationMs)
-    }
-}
