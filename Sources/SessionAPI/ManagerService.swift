@@ -97,10 +97,16 @@ public struct ManagerService: VarlinkService {
                 let events = manager.hub.subscribe()
                 logger.debug("monitor subscribed", metadata: ["connection": "\(call.connection)", "pid": "\(call.peer.pid)"])
                 // The current devices first, so a client knows where it stands before any change arrives.
+                // Subscribed before listing, so no arrival is missed; an arrival the list already showed is
+                // then dropped once, so none is reported twice.
+                var listed = Set<String>()
                 for device in await manager.listDevices() {
+                    listed.insert(device.serial)
                     try await replies.send(["event": DeviceEvent(kind: .deviceAdded, device: device.serial, storage: nil, object: nil).json])
                 }
                 for await event in events {
+                    if event.kind == .deviceAdded, listed.remove(event.device) != nil { continue }
+                    if event.kind == .deviceRemoved { listed.remove(event.device) }
                     try await replies.send(["event": event.json])
                 }
                 return [:]
