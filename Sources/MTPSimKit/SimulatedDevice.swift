@@ -1,6 +1,9 @@
 import PTPWire
 import VirtualPlayer
 import VirtualUSB
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The responder is the PTP function behind the emulated endpoints: its API was shaped for exactly this.
 extension MTPResponder: PTPFunction {}
@@ -25,10 +28,15 @@ final class SimulatedDevice: @unchecked Sendable {
         }
         responder.faults.busyCommands = faults.busyResponses
         usb = EmulatedUSBDevice(identity: configuration.usbIdentity, function: responder, link: link,
-                                unplugAfterBytes: faults.unplugAfterBytes, onSelfUnplug: onSelfUnplug)
+                                unplugAfterBytes: faults.unplugAfterBytes,
+                                directClientMemory: !Self.socketMemoryOnly, onSelfUnplug: onSelfUnplug)
     }
 
     var serial: String { configuration.serialNumber }
+
+    /// `MTPSIM_CLIENT_MEMORY=socket` keeps URB contents on umockdev's socket instead of reading and writing
+    /// client memory directly: to measure the difference, or to exercise the fallback path.
+    static var socketMemoryOnly: Bool { getenv("MTPSIM_CLIENT_MEMORY").map { String(cString: $0) } == "socket" }
 
     func matches(_ selector: String) -> Bool {
         if let i = Int(selector) { return i == index }

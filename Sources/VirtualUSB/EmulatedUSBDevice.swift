@@ -22,6 +22,8 @@ public final class EmulatedUSBDevice: @unchecked Sendable {
     private var claimedBy: UInt?
     private var scratch = [UInt8](repeating: 0, count: 64 * 1024)
     private var unplugAfterBytes: UInt64?
+    /// Whether to reach clients' URBs in their memory directly when the process allows it (`ClientMemory`).
+    private let directClientMemory: Bool
     /// Called (on the ioctl thread, without the lock) when `unplugAfterBytes` is reached, so the owner can
     /// send the "remove" uevent and take the node away.
     private let onSelfUnplug: @Sendable () -> Void
@@ -29,9 +31,12 @@ public final class EmulatedUSBDevice: @unchecked Sendable {
     let handler: UnsafeMutablePointer<UMockdevIoctlBase>
 
     /// Creates a device; it is not on the bus until a `VirtualTestbed` plugs it.
+    /// `directClientMemory: false` keeps every client on umockdev's socket for URB contents (slower; for comparison).
     public init(identity: USBIdentity, function: PTPFunction, link: LinkModel = .unlimited,
-                unplugAfterBytes: UInt64? = nil, onSelfUnplug: @escaping @Sendable () -> Void = {}) {
+                unplugAfterBytes: UInt64? = nil, directClientMemory: Bool = true,
+                onSelfUnplug: @escaping @Sendable () -> Void = {}) {
         self.descriptors = USBDescriptors(identity: identity)
+        self.directClientMemory = directClientMemory
         self.function = function
         self.link = link
         self.unplugAfterBytes = unplugAfterBytes
@@ -157,12 +162,7 @@ public final class EmulatedUSBDevice: @unchecked Sendable {
 
     private func submit(_ arg: UnsafeMutablePointer<UMockdevIoctlData>, key: UInt) -> Outcome {
         if unplugged { return .done(-1, ENODEV) }
-        var error: UnsafeMutablePointer<GError>? = nil
-        guard let data = umockdev_ioctl_data_resolve(arg, 0, gsize(MemoryLayout<usbdevfs_urb>.size), &error) else {
-            if error != nil { g_error_free(error) }
-            return .done(-1, EFAULT)
-        }
-        let record = URBRecord(data: data)
+        guard let record = urb(at: arg, key: key) else { return .done(-1, EFAULT) }
         switch Int32(record.type) {
         case USBDEVFS_URB_TYPE_CONTROL:
             control(record)
@@ -172,11 +172,15 @@ public final class EmulatedUSBDevice: @unchecked Sendable {
         case USBDEVFS_URB_TYPE_BULK where record.endpoint == USBDescriptors.bulkOut:
             let before = function.transactionsBegun
             let count = record.bufferLength
-            if let bytes = record.resolveBuffer(count: count) {
+            if scratch.count < count { scratch = [UInt8](repeating: 0, count: count) }
+            // A buffer that cannot be read fails the submit, as the kernel's copy from user space would.
+            let delivered = scratch.withUnsafeMutableBytes { all in
+                let bytes = UnsafeMutableRawBufferPointer(rebasing: all[0..<count])
+                guard record.read(into: bytes) else { return false }
                 function.bulkOut(UnsafeRawBufferPointer(bytes))
-            } else {
-                function.bulkOut(UnsafeRawBufferPointer(start: nil, count: 0))
+                return true
             }
+            guard delivered else { return .done(-1, EFAULT) }
             record.finish(status: 0, actualLength: count)
             complete(record, key: key, atSubmit: true, bytes: count,
                      transactions: function.transactionsBegun - before)
@@ -193,6 +197,28 @@ public final class EmulatedUSBDevice: @unchecked Sendable {
         return .done(0, 0)
     }
 
+    /// The URB whose client address is the ioctl's argument: read from the client's memory when that is
+    /// reachable, else through umockdev. A client's first URB comes through umockdev and tells which process
+    /// it is (`ClientMemory.find`).
+    private func urb(at arg: UnsafeMutablePointer<UMockdevIoctlData>, key: UInt) -> URBRecord? {
+        if case .direct(let memory) = clients[key]!.memory {
+            let address = UnsafeRawPointer(arg.pointee.data!).loadUnaligned(as: UInt.self)
+            if let record = URBRecord(at: address, in: memory) { return record }
+        }
+        var error: UnsafeMutablePointer<GError>? = nil
+        guard let data = umockdev_ioctl_data_resolve(arg, 0, gsize(MemoryLayout<usbdevfs_urb>.size), &error) else {
+            if error != nil { g_error_free(error) }
+            return nil
+        }
+        if case .untried = clients[key]!.memory {
+            let copy = UnsafeRawBufferPointer(start: data.pointee.data, count: Int(data.pointee.data_len))
+            clients[key]!.memory = directClientMemory
+                ? ClientMemory.find(holding: copy, at: UInt(data.pointee.client_addr)).map { .direct($0) } ?? .socket
+                : .socket
+        }
+        return URBRecord(resolved: data)
+    }
+
     /// Tries to satisfy an IN URB from the function; true when it completed.
     private func fill(_ record: URBRecord, key: UInt, interrupt: Bool, atSubmit: Bool) -> Bool {
         let capacity = record.bufferLength
@@ -202,9 +228,8 @@ public final class EmulatedUSBDevice: @unchecked Sendable {
             return interrupt ? function.interruptIn(into: buffer) : function.bulkIn(into: buffer)
         }
         guard let count = produced else { return false }
-        if count > 0, let dest = record.resolveBuffer(count: count) {
-            scratch.withUnsafeBytes { dest.copyMemory(from: UnsafeRawBufferPointer(rebasing: $0[0..<count])) }
-        }
+        // Unwritable only if the client is gone or handed a bad buffer; it learns nothing better from a status.
+        _ = scratch.withUnsafeBytes { record.write(UnsafeRawBufferPointer(rebasing: $0[0..<count])) }
         record.finish(status: 0, actualLength: count)
         complete(record, key: key, atSubmit: atSubmit, bytes: interrupt ? 0 : count, transactions: 0)
         return true
@@ -228,15 +253,18 @@ public final class EmulatedUSBDevice: @unchecked Sendable {
     }
 
     private func control(_ record: URBRecord) {
-        // libusb sizes a control URB as the 8-byte setup packet plus wLength: resolve it all at once.
-        guard let whole = record.resolveBuffer(count: record.bufferLength),
-              let setup = ControlRequest(UnsafeRawBufferPointer(whole)) else {
+        // libusb sizes a control URB as the 8-byte setup packet plus wLength: read it all at once.
+        var whole = [UInt8](repeating: 0, count: record.bufferLength)
+        guard whole.withUnsafeMutableBytes({ record.read(into: $0) }),
+              let setup = whole.withUnsafeBytes({ ControlRequest($0) }) else {
             record.finish(status: -EPIPE, actualLength: 0)
             return
         }
         let dataLength = min(Int(setup.length), whole.count - 8)
-        let payload = UnsafeRawBufferPointer(rebasing: whole[8..<(8 + dataLength)])
-        let reply = ControlResponder(descriptors: descriptors).reply(to: setup, payload: payload, function: function)
+        let reply = whole.withUnsafeBytes { all in
+            ControlResponder(descriptors: descriptors)
+                .reply(to: setup, payload: UnsafeRawBufferPointer(rebasing: all[8..<(8 + dataLength)]), function: function)
+        }
         switch reply {
         case .stall:
             record.finish(status: -EPIPE, actualLength: 0)
@@ -246,8 +274,9 @@ public final class EmulatedUSBDevice: @unchecked Sendable {
                 return
             }
             let n = min(bytes.count, dataLength)
-            if n > 0 {
-                bytes.withUnsafeBytes { whole.baseAddress!.advanced(by: 8).copyMemory(from: $0.baseAddress!, byteCount: n) }
+            guard bytes.withUnsafeBytes({ record.write(UnsafeRawBufferPointer(rebasing: $0[0..<n]), at: 8) }) else {
+                record.finish(status: -EFAULT, actualLength: 0)
+                return
             }
             record.finish(status: 0, actualLength: n)
         }
@@ -267,12 +296,17 @@ public final class EmulatedUSBDevice: @unchecked Sendable {
         }
         clients[key]!.completed.removeFirst()
         clients[key]!.emptyReaps = 0
-        if head.writtenBackAtSubmit {
+        let slotAddress = UnsafeRawPointer(arg.pointee.data!).loadUnaligned(as: UInt.self)
+        if !head.needsWriteBackAtReap {
+            // Its struct and buffer are in the client already: only its address goes into the reap slot.
+            if case .direct(let memory) = clients[key]!.memory,
+               withUnsafeBytes(of: head.clientAddress, { memory.write($0, to: slotAddress) }) {
+                return .done(0, 0)
+            }
             // libusb reaps into the same local variable each time. Reusing umockdev's copy of it from an earlier
             // reap skips reading 8 bytes the client is about to have overwritten: one round trip less per URB.
             // Its flush writes only when the value differs from what was first read there, so a value equal to
             // that first read takes the fresh resolve below.
-            let slotAddress = UnsafeRawPointer(arg.pointee.data!).loadUnaligned(as: UInt.self)
             if let cached = clients[key]!.reapSlots[slotAddress], cached.firstRead != head.clientAddress {
                 cached.store(head.clientAddress)
                 _ = umockdev_ioctl_data_set_ptr(arg, 0, cached.data)
@@ -284,15 +318,14 @@ public final class EmulatedUSBDevice: @unchecked Sendable {
             if error != nil { g_error_free(error) }
             return .done(-1, EFAULT)
         }
-        if head.writtenBackAtSubmit {
-            let slotAddress = UInt(slot.pointee.client_addr)
+        if let copy = head.needsWriteBackAtReap ? head.umockdevCopy : nil {
+            // Completed after its submit: attach it so its struct and buffer are written back with this reap.
+            _ = umockdev_ioctl_data_set_ptr(slot, 0, copy)
+        } else {
             if clients[key]!.reapSlots[slotAddress] == nil {
                 clients[key]!.reapSlots[slotAddress] = ReapSlot(retaining: slot)
             }
             UnsafeMutableRawPointer(slot.pointee.data!).storeBytes(of: head.clientAddress, as: UInt.self)
-        } else {
-            // Completed after its submit: attach it so its struct and buffer are written back with this reap.
-            _ = umockdev_ioctl_data_set_ptr(slot, 0, head.data)
         }
         g_object_unref(UnsafeMutableRawPointer(slot))
         return .done(0, 0)
@@ -332,6 +365,8 @@ private struct ClientState {
     var pendingInterrupt: [URBRecord] = []
     var completed: [URBRecord] = []
     var emptyReaps = 0
+    /// How this client's URBs are reached; decided at its first URB.
+    var memory = MemoryRoute.untried
     /// Reap slots seen before on this connection, by their address in the client.
     var reapSlots: [UInt: ReapSlot] = [:]
 
@@ -359,6 +394,16 @@ private struct ClientState {
         }
         return false
     }
+}
+
+/// How a client's URB structs and buffers are read and written.
+private enum MemoryRoute {
+    /// No URB seen yet.
+    case untried
+    /// In its memory, directly.
+    case direct(ClientMemory)
+    /// Through umockdev's socket (its process could not be found or reached).
+    case socket
 }
 
 /// umockdev's local copy of a client variable that REAPURB writes URB addresses into, kept across reaps of

@@ -1,0 +1,73 @@
+internal import CUMockdev
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A client process's memory, read and written directly with `process_vm_readv`/`process_vm_writev`.
+///
+/// umockdev carries every read of client memory over its socket as a round trip to the client, and every write
+/// as one more message; a 16 KiB URB cost three round trips besides its own. Copying URB structs and buffers
+/// directly leaves one request and one answer per ioctl. `find` confirms the process against umockdev's own
+/// copy first, so a client this process may not reach (another user, ptrace restrictions) keeps the socket path.
+struct ClientMemory: Equatable {
+    /// The client process.
+    let pid: pid_t
+
+    /// Copies `buffer.count` bytes at `address` in the client into `buffer`; false if any could not be read.
+    func read(_ address: UInt, into buffer: UnsafeMutableRawBufferPointer) -> Bool {
+        guard buffer.count > 0 else { return true }
+        var local = iovec(iov_base: buffer.baseAddress, iov_len: buffer.count)
+        var remote = iovec(iov_base: UnsafeMutableRawPointer(bitPattern: address), iov_len: buffer.count)
+        // One element is never split: the call moves all of it or fails.
+        return mtpsim_process_vm_readv(pid, &local, 1, &remote, 1) == buffer.count
+    }
+
+    /// Copies `bytes` to `address` in the client; false if they could not all be written.
+    func write(_ bytes: UnsafeRawBufferPointer, to address: UInt) -> Bool {
+        guard bytes.count > 0 else { return true }
+        var local = iovec(iov_base: UnsafeMutableRawPointer(mutating: bytes.baseAddress), iov_len: bytes.count)
+        var remote = iovec(iov_base: UnsafeMutableRawPointer(bitPattern: address), iov_len: bytes.count)
+        return mtpsim_process_vm_writev(pid, &local, 1, &remote, 1) == bytes.count
+    }
+
+    /// Writes two 32-bit values at two addresses in one call (a URB's status and actual length).
+    func write(_ first: Int32, to firstAddress: UInt, _ second: Int32, to secondAddress: UInt) -> Bool {
+        let values = [first, second]
+        let size = MemoryLayout<Int32>.stride
+        return values.withUnsafeBytes { raw in
+            let base = UnsafeMutableRawPointer(mutating: raw.baseAddress!)
+            var local = [iovec(iov_base: base, iov_len: size), iovec(iov_base: base + size, iov_len: size)]
+            var remote = [iovec(iov_base: UnsafeMutableRawPointer(bitPattern: firstAddress), iov_len: size),
+                          iovec(iov_base: UnsafeMutableRawPointer(bitPattern: secondAddress), iov_len: size)]
+            return mtpsim_process_vm_writev(pid, &local, 2, &remote, 2) == 2 * size
+        }
+    }
+
+    /// The one process among this process's socket peers that holds `expected` at `address` — what umockdev
+    /// read over the socket from the client that issued the ioctl; nil when none or several do.
+    static func find(holding expected: UnsafeRawBufferPointer, at address: UInt) -> ClientMemory? {
+        var found: [ClientMemory] = []
+        var copy = [UInt8](repeating: 0, count: expected.count)
+        for pid in socketPeers() {
+            let candidate = ClientMemory(pid: pid)
+            let same = copy.withUnsafeMutableBytes { candidate.read(address, into: $0) && $0.elementsEqual(expected) }
+            if same { found.append(candidate) }
+        }
+        return found.count == 1 ? found[0] : nil
+    }
+
+    /// The processes at the other end of this process's Unix sockets (umockdev's clients are among them).
+    static func socketPeers() -> Set<pid_t> {
+        guard let dir = opendir("/proc/self/fd") else { return [] }
+        defer { closedir(dir) }
+        let me = getpid()
+        var peers = Set<pid_t>()
+        while let entry = readdir(dir) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            guard let fd = Int32(name) else { continue }
+            let pid = mtpsim_socket_peer_pid(fd)
+            if pid > 0 && pid != me { peers.insert(pid) }
+        }
+        return peers
+    }
+}
