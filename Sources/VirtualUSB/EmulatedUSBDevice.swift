@@ -118,6 +118,7 @@ public final class EmulatedUSBDevice: @unchecked Sendable {
         }
         switch outcome {
         case .done(let result, let err):
+            WorkerPoll.extend()
             umockdev_ioctl_client_complete(client, glong(result), gint(err))
         case .tryAgain(let afterNanos):
             // Answering "nothing yet" later instead of at once keeps a waiting libusb from spinning a whole core
@@ -137,6 +138,7 @@ public final class EmulatedUSBDevice: @unchecked Sendable {
     /// A new open of the node. Its client object may reuse the address of one that is gone, so whatever is
     /// still keyed there belongs to a dead connection and must not leak into this one.
     fileprivate func connected(_ client: UnsafeMutablePointer<UMockdevIoctlClient>) {
+        WorkerPoll.install()  // Signals come on umockdev's worker thread: the context to wait on is its own.
         let key = UInt(bitPattern: client)
         lock.withLock { _ in
             clients[key] = ClientState()
