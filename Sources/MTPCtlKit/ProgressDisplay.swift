@@ -77,7 +77,8 @@ public struct ProgressDisplay {
     }
 }
 
-func writeStderr(_ text: String) {
+/// Writes `text` to stderr unbuffered, so messages interleave correctly with progress bars.
+public func writeStderr(_ text: String) {
     var text = text
     text.withUTF8 { buffer in _ = write(STDERR_FILENO, buffer.baseAddress, buffer.count) }
 }

@@ -113,6 +113,7 @@ public enum TransferCommands {
         } else {
             fd = STDOUT_FILENO
         }
+        var fdOpen = temporary != nil
         var display = ProgressDisplay(json: ctx.json || target == "-")
         display.begin(source.name, total: 0)
         do throws(MTPCtlError) {
@@ -128,7 +129,9 @@ public enum TransferCommands {
             }
             display.end()
             if let temporary {
-                guard fsync(fd) == 0, close(fd) == 0 else {
+                let synced = fsync(fd) == 0
+                fdOpen = false
+                guard synced, close(fd) == 0 else {
                     throw .localFile("writing \(target) failed: \(String(cString: strerror(errno)))")
                 }
                 guard rename(temporary, target) == 0 else {
@@ -140,7 +143,10 @@ public enum TransferCommands {
             else if target != "-" { ctx.say("got \(source) → \(target) (\(ProgressDisplay.bytes(size)))") }
         } catch {
             display.end()
-            if let temporary { close(fd); unlink(temporary) }
+            if let temporary {
+                if fdOpen { close(fd) }
+                unlink(temporary)
+            }
             throw error
         }
     }

@@ -87,6 +87,10 @@ public struct DeviceCapabilitySet: Sendable, Equatable {
     public var move: Bool
     /// CopyObject.
     public var copy: Bool
+    /// Creates a set; the default is none of the optional operations.
+    public init(partialRead: Bool = false, move: Bool = false, copy: Bool = false) {
+        self.partialRead = partialRead; self.move = move; self.copy = copy
+    }
 }
 
 /// An event a device reported on its interrupt endpoint.

@@ -18,7 +18,7 @@ actor DeviceActor {
     private(set) var identity: DeviceIdentity?
     private(set) var storages: [StorageSummary] = []
     func storagesDidChange(_ fresh: [StorageSummary]) { storages = fresh }
-    private(set) var capabilities = DeviceCapabilities()
+    private(set) var capabilities = DeviceCapabilitySet()
 
     var handle: MTPDevice?
     private var lifecycle: DeviceLifecycle
@@ -87,8 +87,7 @@ actor DeviceActor {
                                     friendlyName: device.friendlyName, battery: device.batteryLevel)
             if identity == nil { logger[metadataKey: "device"] = "\(id.serial)" }
             identity = id
-            let caps = device.capabilities
-            capabilities = DeviceCapabilities(partialRead: caps.partialRead, move: caps.move, copy: caps.copy)
+            capabilities = device.capabilities
             storages = try device.storages().map(StorageSummary.init)
             startEvents(on: device)
             logger.debug("opened", metadata: ["openings": "\(openings)"])
@@ -145,8 +144,9 @@ actor DeviceActor {
     /// Maps a provider failure to what the client sees, dropping the handle when the device was lost.
     func map(_ error: MTPError) -> ServiceError {
         if error.kind == .connectionFailed {
-            carryOut(lifecycle.connectionLost())
-            if handle != nil { closeHandle() }
+            // The handle is dead either way; the lifecycle only learns whether anyone still needs the device.
+            _ = lifecycle.connectionLost()
+            closeHandle()
             return .deviceGone(device: name)
         }
         return .deviceError(device: name, function: error.function, message: error.message,
@@ -203,13 +203,6 @@ struct DeviceIdentity: Sendable, Equatable {
     var model: String
     var friendlyName: String?
     var battery: Int?
-}
-
-/// What the device can do beyond the basics, so the daemon picks the right way round.
-struct DeviceCapabilities: Sendable, Equatable {
-    var partialRead = false
-    var move = false
-    var copy = false
 }
 
 extension MTPDeviceEvent {

@@ -31,9 +31,6 @@ struct FolderCache {
         if let i = listings[key]?.firstIndex(where: { $0.id == entry.id }) { listings[key]![i] = entry }
     }
 
-    /// Whether any cached listing holds `id`.
-    func knows(_ id: UInt32) -> Bool { listings.values.contains { $0.contains { $0.id == id } } }
-
     /// Forgets everything.
     mutating func removeAll() { listings.removeAll() }
 

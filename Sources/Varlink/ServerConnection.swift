@@ -16,7 +16,6 @@ final class ServerConnection: @unchecked Sendable {
 
     private let lock = ConditionLock()
     private var outbox: [UInt8] = []
-    private var writerDone = false
     private var readerDone = false
     private var closing = false
     private var processor: Task<Void, Never>?
@@ -151,20 +150,10 @@ final class ServerConnection: @unchecked Sendable {
                 break
             }
         }
+        // A reader still blocked in recvmsg is woken by the shutdown; the descriptor closes once it is done.
+        if !lock.withLock({ readerDone }) { Glibc.shutdown(fd, Int32(SHUT_RDWR)) }
         lock.lock()
-        writerDone = true
-        let both = readerDone
-        lock.unlock()
-        if both { finish() } else {
-            // The reader is still blocked in recvmsg: wake it, then let it finish.
-            Glibc.shutdown(fd, Int32(SHUT_RDWR))
-            waitForReaderThenFinish()
-        }
-    }
-
-    private func waitForReaderThenFinish() {
-        lock.lock()
-        while !readerDone { lock.wait(seconds: 0.1) }
+        while !readerDone { lock.wait() }  // readLoop broadcasts when it ends.
         lock.unlock()
         finish()
     }

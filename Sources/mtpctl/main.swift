@@ -56,8 +56,7 @@ func perform(_ body: () throws(MTPCtlError) -> Void) throws {
         try body()
     } catch {
         if error.exitStatus != 0 {
-            var text = "mtpctl: \(error.description)\n"
-            text.withUTF8 { b in _ = write(STDERR_FILENO, b.baseAddress, b.count) }
+            writeStderr("mtpctl: \(error.description)\n")
         }
         throw ExitCode(error.exitStatus)
     }

@@ -20,8 +20,8 @@ final class FolderCacheTests: XCTestCase {
         cache.store([entry(4, "t", parent: 2)], folder: 2, storage: 1)
         cache.removed(2, folder: root, storage: 1)
         XCTAssertNil(cache.listing(2, storage: 1), "a removed folder's own listing goes with it")
-        XCTAssertFalse(cache.knows(2))
-        XCTAssertTrue(cache.knows(3))
+        XCTAssertFalse(cache.listing(root, storage: 1)!.contains { $0.id == 2 })
+        XCTAssertTrue(cache.listing(root, storage: 1)!.contains { $0.id == 3 })
     }
 
     func testListingsAreKeptPerStorage() {
