@@ -46,7 +46,7 @@ extension DeviceActor {
             }
             if let bytes = context.expectedBytes {
                 let storage = try storageID(context.storage)
-                try refreshStorages()
+                try currentStorages()
                 let free = storages.first { $0.id == storage }?.free ?? 0
                 guard bytes <= free else { throw ServiceError.storeFull(device: name, needed: bytes, free: free) }
                 budget = bytes
@@ -79,6 +79,11 @@ extension DeviceActor {
         } catch {
             return ("libmtp storage refresh", "\(error)")
         }
+    }
+
+    /// Re-reads the storages unless the figures held are current (just opened, or refreshed since).
+    func currentStorages() throws(ServiceError) {
+        if !storagesCurrent { try refreshStorages() }
     }
 
     func refreshStorages() throws(ServiceError) {

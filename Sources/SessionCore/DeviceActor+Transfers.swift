@@ -146,13 +146,13 @@ extension DeviceActor {
     }
 
     /// Fails with StoreFull when `bytes` will not fit: against the session's announced budget, else the storage's
-    /// free space (re-read first when no session vouches for the cached figure).
+    /// free space (re-read first, outside a session, unless the figure held is current).
     func checkSpace(for bytes: UInt64, storage: UInt32, fresh: Bool) throws(ServiceError) {
         if let budget {
             guard bytes <= budget else { throw .storeFull(device: name, needed: bytes, free: budget) }
             return
         }
-        if fresh { try refreshStorages() }
+        if fresh { try currentStorages() }
         let free = storages.first { $0.id == storage }?.free ?? 0
         guard bytes <= free else { throw .storeFull(device: name, needed: bytes, free: free) }
     }

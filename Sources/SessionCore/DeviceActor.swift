@@ -17,7 +17,13 @@ actor DeviceActor {
     /// Read at the first opening; the device's name for clients.
     private(set) var identity: DeviceIdentity?
     private(set) var storages: [StorageSummary] = []
-    func storagesDidChange(_ fresh: [StorageSummary]) { storages = fresh }
+    /// Whether `storages` is what the device holds now: read at opening or since, and adjusted for what this
+    /// daemon sent; a change made on the device itself makes it stale.
+    private(set) var storagesCurrent = false
+    func storagesDidChange(_ fresh: [StorageSummary]) {
+        storages = fresh
+        storagesCurrent = true
+    }
     private(set) var capabilities = DeviceCapabilitySet()
 
     var handle: MTPDevice?
@@ -88,7 +94,7 @@ actor DeviceActor {
             if identity == nil { logger[metadataKey: "device"] = "\(id.serial)" }
             identity = id
             capabilities = device.capabilities
-            storages = try device.storages().map(StorageSummary.init)
+            storagesDidChange(try device.storages().map(StorageSummary.init))
             startEvents(on: device)
             logger.debug("opened", metadata: ["openings": "\(openings)"])
         } catch {
@@ -121,6 +127,7 @@ actor DeviceActor {
     private func closeHandle() {
         guard let device = handle else { return }
         handle = nil
+        storagesCurrent = false
         cache.removeAll()
         ownChanges.removeAll()
         device.stopEvents()
@@ -167,11 +174,12 @@ actor DeviceActor {
             // The device's echo of a change this daemon made was already announced when it was made.
             guard ownChanges.remove(id) == nil else { return }
             cache.removeAll()
+            storagesCurrent = false
             logger.debug("device changed underneath; folder cache dropped", metadata: ["object": "\(id)"])
             hub.publish(DeviceEvent(kind: event.isAddition ? .objectAdded : .objectRemoved, device: serial, storage: nil, object: id))
         case .storeAdded(let id), .storeRemoved(let id):
             cache.removeAll()
-            if let device = handle, let fresh = try? device.storages() { storages = fresh.map(StorageSummary.init) }
+            if let device = handle, let fresh = try? device.storages() { storagesDidChange(fresh.map(StorageSummary.init)) }
             hub.publish(DeviceEvent(kind: .storageChanged, device: serial, storage: id, object: nil))
         default:
             break
@@ -187,7 +195,7 @@ actor DeviceActor {
 
     /// This device as ListDevices shows it; storages are re-read only when the device is open anyway.
     func summary(session: String?) -> DeviceSummary {
-        if let device = handle, let fresh = try? device.storages() { storages = fresh.map(StorageSummary.init) }
+        if let device = handle, let fresh = try? device.storages() { storagesDidChange(fresh.map(StorageSummary.init)) }
         return DeviceSummary(serial: name, vendorID: attached.vendorID, productID: attached.productID,
                              bus: UInt32(attached.bus), address: UInt32(attached.address),
                              manufacturer: identity?.manufacturer ?? "", model: identity?.model ?? "",
