@@ -40,11 +40,17 @@ pydeps: deps
 build: deps
 	$(SWIFT) build --build-tests
 
-# The suite is XCTest only; the closing line counts its tests plus the fuzz run, so CI reads one total.
+# The suite is XCTest plus the fuzz run; the closing line counts both, so CI reads one total.
+# Failures are repeated last, just above the closing line, so that the tail of a CI log names them.
 test: build pydeps
-	set -o pipefail; MTPSIM_BIN_DIR=$(BIN) MTPSESSIOND_PYTHONPATH=$(PYLIB) $(SWIFT) test --skip-build --disable-swift-testing 2>&1 | tee .build/test.log
-	$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=$(FUZZ_SECONDS)
-	@awk '/^Test Suite .All tests. (passed|failed)/ {getline; n=$$2; f=$$5} END {print n+1-f " passed, " f " failed"}' .build/test.log
+	@set -o pipefail; status=0; \
+	MTPSIM_BIN_DIR=$(BIN) MTPSESSIOND_PYTHONPATH=$(PYLIB) $(SWIFT) test --skip-build --disable-swift-testing 2>&1 \
+	  | tee .build/test.log || status=1; \
+	fuzzfail=0; $(MAKE) --no-print-directory fuzz FUZZ_SECONDS=$(FUZZ_SECONDS) || { status=1; fuzzfail=1; }; \
+	if grep -q -E ': error: |Fatal error|crashed' .build/test.log; then \
+	  echo "---- failures ----"; grep -E ': error: |Fatal error|crashed' .build/test.log | cut -c1-400 | head -40; fi; \
+	awk -v fz=$$fuzzfail '/^Test Suite .All tests. (passed|failed)/ {getline; n=$$2; f=$$5} END {if (n == "") {n = 0; f = 1} print n+1-f-fz " passed, " f+fz " failed"}' .build/test.log; \
+	exit $$status
 
 fuzz: deps
 	$(SWIFT) build --scratch-path .build-fuzz -c debug --product PTPContainerFuzzer \

@@ -23,9 +23,9 @@ final class DaemonFixture {
         daemon = try sim.start([Binaries.daemon, "--socket", socket, "--linger", String(linger), "--lease", String(lease),
                                 "--log-level", "debug"])
         var seen: [String] = []
-        if devices == 0 { try daemon.waitForLine(onStderr: true, timeout: 30) { $0.contains("listening") } }
+        if devices == 0 { try daemon.waitForLine(onStderr: true, timeout: 60) { $0.contains("listening") } }
         while seen.count < devices {
-            try daemon.waitForLine(onStderr: true, timeout: 30) { line in
+            try daemon.waitForLine(onStderr: true, timeout: 60) { line in
                 guard line.contains("device attached"), let s = Self.metadata("device", in: line), !seen.contains(s) else { return false }
                 seen.append(s)
                 return true
@@ -37,7 +37,7 @@ final class DaemonFixture {
 
     deinit {
         daemon.terminate()
-        _ = daemon.waitForExit(timeout: 10)
+        _ = daemon.waitForExit(timeout: 60)
     }
 
     /// Runs mtpctl against this daemon.
@@ -68,7 +68,7 @@ final class DaemonFixture {
 
     /// Waits for a daemon log line containing `text`.
     @discardableResult
-    func waitForLog(_ text: String, timeout: TimeInterval = 30, file: StaticString = #filePath, line: UInt = #line) throws -> String {
+    func waitForLog(_ text: String, timeout: TimeInterval = 60, file: StaticString = #filePath, line: UInt = #line) throws -> String {
         try daemon.waitForLine(onStderr: true, timeout: timeout, file: file, line: line) { $0.contains(text) }
     }
 

@@ -12,7 +12,7 @@ final class DaemonHotplugTests: XCTestCase {
         let monitor = try RunningProcess(Binaries.mtpctl, ["--socket", d.socket, "monitor", "--count", "1"])
         try d.waitForLog("monitor subscribed")
         try d.sim.control("plug")
-        XCTAssertEqual(monitor.waitForExit(timeout: 30), 0, monitor.stderrText)
+        XCTAssertEqual(monitor.waitForExit(timeout: 60), 0, monitor.stderrText)
         XCTAssertTrue(monitor.stdoutLines.joined().contains("deviceAdded MTPSIM0001"), monitor.stdoutLines.joined())
         XCTAssertTrue(try d.ctlOK(["devices"]).stdout.contains("MTPSIM0001"))
         try d.ctlOK(["ls", ":/"])
@@ -27,7 +27,7 @@ final class DaemonHotplugTests: XCTestCase {
         let put = try RunningProcess(Binaries.mtpctl, ["--socket", d.socket, "--json", "put", big.path, "\(gone):/"])
         try put.waitForLine { $0.contains("\"progress\"") }
         try d.sim.control("unplug device=\(gone)")
-        XCTAssertEqual(put.waitForExit(timeout: 30), 1)
+        XCTAssertEqual(put.waitForExit(timeout: 60), 1)
         XCTAssertTrue(put.stderrText.contains("device \(gone) went away"), put.stderrText)
         try monitor.waitForLine { $0.hasPrefix("deviceRemoved \(gone)") }
 

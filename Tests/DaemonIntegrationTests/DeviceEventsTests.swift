@@ -11,7 +11,7 @@ final class DeviceEventsTests: XCTestCase {
         try monitor.waitForLine { $0.hasPrefix("deviceAdded \(d.serial)") }  // The state it starts from.
         // A file appearing in the player's storage is the device's own change: it raises ObjectAdded.
         try Data("new".utf8).write(to: d.sim.storage.appendingPathComponent("appeared.txt"))
-        XCTAssertEqual(monitor.waitForExit(timeout: 30), 0, monitor.stderrText)
+        XCTAssertEqual(monitor.waitForExit(timeout: 60), 0, monitor.stderrText)
         XCTAssertTrue(monitor.stdoutLines.joined().contains("objectAdded"), monitor.stdoutLines.joined())
         XCTAssertTrue(try d.ctlOK(["ls", ":/"]).stdout.contains("appeared.txt"), "the cache was invalidated by the event")
     }
@@ -23,7 +23,7 @@ final class DeviceEventsTests: XCTestCase {
         let line = try put.waitForLine { $0.contains("\"transfer\"") }
         let transfer = try XCTUnwrap(line.components(separatedBy: "\"transfer\":\"").dropFirst().first?.prefix { $0 != "\"" })
         try d.ctlOK(["cancel", String(transfer)])
-        XCTAssertEqual(put.waitForExit(timeout: 30), 1)
+        XCTAssertEqual(put.waitForExit(timeout: 60), 1)
         XCTAssertTrue(put.stderrText.contains("cancelled"), put.stderrText)
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: d.sim.storage.path), [])
         XCTAssertFalse(try d.ctlOK(["ls", ":/"]).stdout.contains("big.bin"))
@@ -37,7 +37,7 @@ final class DeviceEventsTests: XCTestCase {
         let stopping = ContinuousClock.now
         d.daemon.terminate()
         try d.waitForLog("session ended at shutdown")
-        XCTAssertNotEqual(put.waitForExit(timeout: 15), 0, "the client hears that its transfer did not complete")
+        XCTAssertNotEqual(put.waitForExit(timeout: 60), 0, "the client hears that its transfer did not complete")
         XCTAssertLessThan(ContinuousClock.now - stopping, .seconds(10), "bounded: well inside systemd's TimeoutStopSec=15")
         XCTAssertFalse(FileManager.default.fileExists(atPath: d.sim.storage.appendingPathComponent("big.bin").path))
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: d.sim.storage.path), [], "no partial object or temporary")

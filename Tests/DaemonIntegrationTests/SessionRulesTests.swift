@@ -34,7 +34,7 @@ final class SessionRulesTests: XCTestCase {
         let waiter = try RunningProcess(Binaries.mtpctl, ["--socket", d.socket, "session", "begin", "--wait", "60"])
         try d.waitForLog("waiting for the device")
         try d.ctlOK(["session", "end", first])
-        XCTAssertEqual(waiter.waitForExit(timeout: 30), 0, waiter.stderrText)
+        XCTAssertEqual(waiter.waitForExit(timeout: 60), 0, waiter.stderrText)
         let second = waiter.stdoutLines.joined().trimmingCharacters(in: .whitespaces)
         XCTAssertTrue(second.hasPrefix("s") && second != first, second)
         try d.ctlOK(["session", "end", second])
@@ -43,7 +43,7 @@ final class SessionRulesTests: XCTestCase {
     func testAnUnusedSessionExpiresAfterItsLease() throws {
         let d = try DaemonFixture()
         let id = try begin(d, ["--lease", "1"])
-        let log = try d.waitForLog("session expired", timeout: 15)
+        let log = try d.waitForLog("session expired", timeout: 60)
         XCTAssertTrue(log.contains(id), log)
         let r = try d.ctl(["ls", "--session", id, ":/"])
         XCTAssertEqual(r.status, 1)
@@ -77,7 +77,7 @@ final class SessionRulesTests: XCTestCase {
         let put = try RunningProcess(Binaries.mtpctl, ["--socket", d.socket, "--json", "put", "--session", id, big.path, ":/"])
         try put.waitForLine { $0.contains("\"progress\"") }
         put.kill()
-        _ = put.waitForExit(timeout: 10)
+        _ = put.waitForExit(timeout: 60)
         try d.waitForLog("transfer cancelled")
         XCTAssertFalse(FileManager.default.fileExists(atPath: d.sim.storage.appendingPathComponent("big.bin").path))
         XCTAssertFalse(try d.ctlOK(["ls", "--session", id, ":/"]).stdout.contains("big.bin"))

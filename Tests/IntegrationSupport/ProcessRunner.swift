@@ -1,4 +1,5 @@
 import Foundation
+import Glibc
 import XCTest
 
 /// Where the package's built executables are: MTPSIM_BIN_DIR (set by the Makefile) or .build/debug.
@@ -17,6 +18,10 @@ public enum Binaries {
 }
 
 /// A child process whose output a test reads line by line, waiting on each line with a deadline.
+///
+/// Each pipe is drained by a thread of its own with blocking reads until end of file, so that once
+/// `waitForExit` returns every byte the child wrote is in `stdoutLines` and `stderrText` (Foundation's
+/// readability handlers give no such guarantee: a handler still running could deliver after the wait).
 public final class RunningProcess: @unchecked Sendable {
     private let process = Process()
     private let lock = NSCondition()
@@ -26,11 +31,12 @@ public final class RunningProcess: @unchecked Sendable {
     private var errorLines: [String] = []
     private var errorPartial = Data()
     private var exited = false
-    private let outPipe = Pipe()
-    private let errPipe = Pipe()
+    private var openPipes = 2
 
     /// Starts `executable` with `arguments`; stdout is read as lines, stderr is collected.
     public init(_ executable: String, _ arguments: [String], environment: [String: String] = [:]) throws {
+        let outPipe = Pipe()
+        let errPipe = Pipe()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
         var env = ProcessInfo.processInfo.environment
@@ -39,42 +45,66 @@ public final class RunningProcess: @unchecked Sendable {
         process.standardOutput = outPipe
         process.standardError = errPipe
         process.standardInput = FileHandle.nullDevice
-        outPipe.fileHandleForReading.readabilityHandler = { [weak self] h in self?.took(h.availableData) }
-        errPipe.fileHandleForReading.readabilityHandler = { [weak self] h in
-            let d = h.availableData
-            guard let self else { return }
-            self.lock.lock()
-            self.errorText.append(d)
-            self.errorPartial.append(d)
-            while let nl = self.errorPartial.firstIndex(of: 0x0A) {
-                self.errorLines.append(String(decoding: self.errorPartial[self.errorPartial.startIndex..<nl], as: UTF8.self))
-                self.errorPartial.removeSubrange(self.errorPartial.startIndex...nl)
-            }
-            self.lock.broadcast()
-            self.lock.unlock()
-        }
         process.terminationHandler = { [weak self] _ in
             guard let self else { return }
             self.lock.lock(); self.exited = true; self.lock.broadcast(); self.lock.unlock()
         }
         try process.run()
+        // The parent's copies of the write ends must go, or the readers would never see end of file.
+        try? outPipe.fileHandleForWriting.close()
+        try? errPipe.fileHandleForWriting.close()
+        drain(outPipe.fileHandleForReading, isStderr: false)
+        drain(errPipe.fileHandleForReading, isStderr: true)
     }
 
-    private func took(_ data: Data) {
+    private func drain(_ handle: FileHandle, isStderr: Bool) {
+        let thread = Thread { [self] in
+            let fd = handle.fileDescriptor
+            var buffer = [UInt8](repeating: 0, count: 65536)
+            while true {
+                let n = buffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
+                if n < 0 && errno == EINTR { continue }
+                if n <= 0 { break }
+                took(Data(buffer[0..<n]), isStderr: isStderr)
+            }
+            try? handle.close()
+            lock.lock()
+            // A last line without its newline still counts as a line.
+            if isStderr {
+                if !errorPartial.isEmpty { errorLines.append(String(decoding: errorPartial, as: UTF8.self)); errorPartial = Data() }
+            } else if !partial.isEmpty {
+                lines.append(String(decoding: partial, as: UTF8.self)); partial = Data()
+            }
+            openPipes -= 1
+            lock.broadcast()
+            lock.unlock()
+        }
+        thread.start()
+    }
+
+    private func took(_ data: Data, isStderr: Bool) {
         lock.lock()
         defer { lock.unlock() }
-        if data.isEmpty { return }
-        partial.append(data)
-        while let nl = partial.firstIndex(of: 0x0A) {
-            lines.append(String(decoding: partial[partial.startIndex..<nl], as: UTF8.self))
-            partial.removeSubrange(partial.startIndex...nl)
+        if isStderr {
+            errorText.append(data)
+            errorPartial.append(data)
+            while let nl = errorPartial.firstIndex(of: 0x0A) {
+                errorLines.append(String(decoding: errorPartial[errorPartial.startIndex..<nl], as: UTF8.self))
+                errorPartial.removeSubrange(errorPartial.startIndex...nl)
+            }
+        } else {
+            partial.append(data)
+            while let nl = partial.firstIndex(of: 0x0A) {
+                lines.append(String(decoding: partial[partial.startIndex..<nl], as: UTF8.self))
+                partial.removeSubrange(partial.startIndex...nl)
+            }
         }
         lock.broadcast()
     }
 
     /// Waits until a stdout line satisfies `predicate`; fails the test and throws on timeout or exit.
     @discardableResult
-    public func waitForLine(onStderr: Bool = false, timeout: TimeInterval = 20, file: StaticString = #filePath, line: UInt = #line,
+    public func waitForLine(onStderr: Bool = false, timeout: TimeInterval = 60, file: StaticString = #filePath, line: UInt = #line,
                      where predicate: (String) -> Bool) throws -> String {
         let deadline = Date().addingTimeInterval(timeout)
         lock.lock()
@@ -86,7 +116,7 @@ public final class RunningProcess: @unchecked Sendable {
                 if predicate(source[seen]) { return source[seen] }
                 seen += 1
             }
-            if exited { break }
+            if exited && openPipes == 0 { break }
             if !lock.wait(until: deadline) { break }
         }
         let message = "no matching line; stdout: \(lines.joined(separator: "\\n")) stderr: \(String(decoding: errorText, as: UTF8.self))"
@@ -94,7 +124,7 @@ public final class RunningProcess: @unchecked Sendable {
         throw ProcessError.noMatchingLine(message)
     }
 
-    /// Waits for the process to exit (killing it after `timeout`) and returns its status.
+    /// Waits for the process to exit (killing it after `timeout`) and for all it wrote; returns its status.
     public func waitForExit(timeout: TimeInterval = 60) -> Int32 {
         let deadline = Date().addingTimeInterval(timeout)
         lock.lock()
@@ -106,18 +136,14 @@ public final class RunningProcess: @unchecked Sendable {
                 return -1
             }
         }
+        // A grandchild that kept the pipes open (a daemon left running) must not hang the test: its output
+        // is not the child's, so stop waiting for it a little after the child's own exit.
+        let drained = Date().addingTimeInterval(10)
+        while openPipes > 0 && lock.wait(until: drained) {}
         lock.unlock()
         process.waitUntilExit()
-        // Let the readability handlers deliver the last bytes.
-        outPipe.fileHandleForReading.readabilityHandler = nil
-        errPipe.fileHandleForReading.readabilityHandler = nil
-        let rest = outPipe.fileHandleForReading.readDataToEndOfFile()
-        took(rest + (rest.last == 0x0A || rest.isEmpty ? Data() : Data([0x0A])))
-        let errRest = errPipe.fileHandleForReading.readDataToEndOfFile()
-        lock.lock(); errorText.append(errRest); lock.unlock()
         return process.terminationStatus
     }
-
     /// Every stdout line so far.
     public var stdoutLines: [String] { lock.lock(); defer { lock.unlock() }; return lines }
     /// stderr so far.

@@ -159,7 +159,7 @@ final class ServerFixture {
             _ = try? await running.value
             done.fulfill()
         }
-        test.wait(for: [done], timeout: 5)
+        test.wait(for: [done], timeout: 30)
     }
 
     /// Stops the server and removes its folder.

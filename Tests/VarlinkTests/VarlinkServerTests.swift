@@ -276,18 +276,18 @@ final class VarlinkServerTests: XCTestCase {
     func testDisconnectingCancelsTheRunningCall() throws {
         let r = try raw()
         try r.send(message: ["method": "org.example.test.Wait"])
-        wait(for: [fixture.probe.waitStarted], timeout: 5)
+        wait(for: [fixture.probe.waitStarted], timeout: 30)
         r.close()
-        wait(for: [fixture.probe.waitCancelled], timeout: 5)
+        wait(for: [fixture.probe.waitCancelled], timeout: 30)
     }
 
     func testShutdownCancelsRunningCallsClosesConnectionsAndRemovesTheSocketFile() throws {
         let r = try raw()
         try r.send(message: ["method": "org.example.test.Wait"])
-        wait(for: [fixture.probe.waitStarted], timeout: 5)
+        wait(for: [fixture.probe.waitStarted], timeout: 30)
         XCTAssertTrue(fileExists(fixture.path))
         fixture.stop(in: self)
-        wait(for: [fixture.probe.waitCancelled], timeout: 5)
+        wait(for: [fixture.probe.waitCancelled], timeout: 30)
         XCTAssertFalse(fileExists(fixture.path), "shutdown removes the socket file")
         XCTAssertThrowsError(try client()) { XCTAssertEqual($0 as? VarlinkClientError, .noSocket(path: fixture.path)) }
         // The cancelled call's reply may still go out before the end of the stream.
@@ -317,7 +317,7 @@ final class VarlinkServerTests: XCTestCase {
         XCTAssertEqual(try callOnce(VarlinkClient(path: path), "org.example.test.Echo", ["text": "replaced"]), ["text": "replaced"])
         let done = expectation(description: "stopped")
         Task { await server.shutdown(); _ = try? await running.value; done.fulfill() }
-        wait(for: [done], timeout: 5)
+        wait(for: [done], timeout: 30)
         XCTAssertFalse(fileExists(path))
     }
 
@@ -335,7 +335,7 @@ final class VarlinkServerTests: XCTestCase {
         XCTAssertEqual(try callOnce(VarlinkClient(path: path), "org.example.test.Echo", ["text": "deep"]), ["text": "deep"])
         let done = expectation(description: "stopped")
         Task { await server.shutdown(); _ = try? await running.value; done.fulfill() }
-        wait(for: [done], timeout: 5)
+        wait(for: [done], timeout: 30)
     }
 
     func testMakeFoldersCreatesAbsolutePathsWhereverTheWorkingFolderIs() throws {
@@ -382,7 +382,7 @@ final class VarlinkServerTests: XCTestCase {
         XCTAssertEqual(try callOnce(VarlinkClient(path: path), "org.example.test.Echo", ["text": "activated"]), ["text": "activated"])
         let done = expectation(description: "stopped")
         Task { await server.shutdown(); _ = try? await running.value; done.fulfill() }
-        wait(for: [done], timeout: 5)
+        wait(for: [done], timeout: 30)
         XCTAssertTrue(fileExists(path), "a socket the server did not create is not its to remove")
     }
 }
