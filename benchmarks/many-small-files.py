@@ -16,12 +16,10 @@ import json
 import os
 import shutil
 import socket
-import subprocess
 import sys
 import tempfile
-import time
 
-LINKS = {"usb2": ["--latency-ms", "2", "--bandwidth-mbs", "35"], "none": []}
+from benchlib import LINKS, Daemon, ok, random_file, timed, transactions, under_player, write_result
 
 
 def outer(args):
@@ -37,90 +35,47 @@ def outer(args):
                     with open(os.path.join(existing, f"old{i:05d}.bin"), "wb") as f:
                         f.write(b"x")
                 spec = dict(vars(args), work=work, personality=personality, link=link, objects=m)
-                cmd = [f"{args.bin}/mtpsim", "--storage", storage, "--personality", personality,
-                       "--control", os.path.join(work, "control")] + LINKS[link] + \
-                      ["--", sys.executable, os.path.abspath(__file__), "--inner", json.dumps(spec)]
-                r = subprocess.run(cmd, capture_output=True, text=True, timeout=3600)
-                lines = [l for l in r.stdout.splitlines() if l.startswith("{")]
-                if r.returncode != 0 or not lines:
-                    sys.exit(f"benchmark run failed ({personality}, {link}, M={m}):\n{r.stdout}\n{r.stderr}")
-                row = json.loads(lines[-1])
+                row = under_player(__file__, ["--storage", storage, "--personality", personality,
+                                              "--control", os.path.join(work, "control")] + LINKS[link], spec)
                 rows.append(row)
                 print(f"{personality:8} {link:5} M={m:<6} " + "  ".join(
                     f"{w}: {row[w]['ms_per_file']:.1f} ms {row[w]['transactions_per_file']:.1f} tx"
                     for w in ("a", "b", "c", "d")), flush=True)
                 shutil.rmtree(work, ignore_errors=True)
-    result = {"files": args.files, "file_size": 4096, "rows": rows,
-              "commit": subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip(),
-              "machine": f"{os.uname().machine}, {os.cpu_count()} cores"}
-    os.makedirs(os.path.dirname(args.out), exist_ok=True)
-    json.dump(result, open(args.out, "w"), indent=2)
+    write_result(args.out, {"files": args.files, "file_size": 4096, "rows": rows})
 
 
 def inner(spec):
     """Runs under the virtual player's preload: the daemon, then the four ways."""
     b, work, n = spec["bin"], spec["work"], spec["files"]
-    sock, notify_path = os.path.join(work, "d.sock"), os.path.join(work, "notify")
     local = os.path.join(work, "local")
     os.makedirs(local)
     for i in range(n):
-        with open(os.path.join(local, f"track{i:03d}.mp3"), "wb") as f:
-            f.write(os.urandom(4096))
+        random_file(os.path.join(local, f"track{i:03d}.mp3"), 4096)
     files = sorted(os.path.join(local, x) for x in os.listdir(local))
+    daemon = Daemon(b, work)
+    control = os.path.join(work, "control")
 
-    notify = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
-    notify.bind(notify_path)
-    notify.settimeout(120)
-    daemon = subprocess.Popen([f"{b}/mtpsessiond", "--socket", sock, "--linger", "1"],
-                              env=dict(os.environ, NOTIFY_SOCKET=notify_path),
-                              stdout=subprocess.DEVNULL, stderr=open(os.path.join(work, "daemon.log"), "w"))
-    while "1 device" not in notify.recv(4096).decode():
-        pass
-    notify.close()  # Readiness is all this needed; nobody reads the daemon's later STATUS= lines.
-    ctl = [f"{b}/mtpctl", "--socket", sock]
-
-    def transactions():
-        out = subprocess.run([f"{b}/mtpsim", "control", "--socket", os.path.join(work, "control"), "stats"],
-                             capture_output=True, text=True, check=True).stdout
-        return json.loads(out)["devices"][0]["counters"]["transactions"]
-
-    def cpu():
-        with open(f"/proc/{daemon.pid}/stat") as f:
-            fields = f.read().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-    def released():
-        # Every way starts from the same state: the daemon has let go of the device (--linger 1), so each
-        # pays its own opening, and libmtp's tool can open it at all. Polling here is the benchmark waiting
-        # between measurements, not a test synchronising.
-        while '"open":false' not in subprocess.run(ctl + ["--json", "devices"], capture_output=True, text=True).stdout:
-            time.sleep(0.1)
-
-    def measure(way, count, run):
-        released()
-        tx0, cpu0, t0 = transactions(), cpu(), time.monotonic()
-        run()
-        wall = time.monotonic() - t0
-        tx, used = transactions() - tx0, cpu() - cpu0
+    def measure(count, run):
+        daemon.released()
+        tx0, cpu0 = transactions(b, control), daemon.cpu_seconds()
+        wall = timed(run)
+        tx, used = transactions(b, control) - tx0, daemon.cpu_seconds() - cpu0
         return {"files": count, "wall_s": round(wall, 3), "ms_per_file": wall * 1000 / count,
                 "transactions_per_file": tx / count, "daemon_cpu_s": round(used, 3)}
 
-    def ok(cmd):
-        subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-
     for folder in ("a", "b", "c", "d"):
-        ok(ctl + ["mkdir", "-p", f":/Bench/{folder}"])
+        daemon.run("mkdir", "-p", f":/Bench/{folder}")
     row = {"personality": spec["personality"], "link": spec["link"], "objects": spec["objects"]}
     # (a) first, while the device holds M objects and a few folders: each mtp-sendfile enumerates all of
     # them, so it must not also pay for the files the other ways add.
     sample = files[:spec["sample"]]
-    row["a"] = measure("a", len(sample), lambda: [ok(["mtp-sendfile", f, "/Bench/a"]) for f in sample])
+    row["a"] = measure(len(sample), lambda: [ok(["mtp-sendfile", f, "/Bench/a"]) for f in sample])
     row["a"]["daemon_cpu_s"] = None
-    row["c"] = measure("c", n, lambda: ok(ctl + ["put"] + files + [":/Bench/c"]))
-    row["b"] = measure("b", n, lambda: [ok(ctl + ["put", f, ":/Bench/b"]) for f in files])
-    row["d"] = measure("d", n, lambda: varlink_bundle(sock, files, "/Bench/d"))
-    daemon.terminate()
-    daemon.wait()
+    row["c"] = measure(n, lambda: daemon.run("put", *files, ":/Bench/c"))
+    row["b"] = measure(n, lambda: [daemon.run("put", f, ":/Bench/b") for f in files])
+    row["d"] = measure(n, lambda: varlink_bundle(daemon.socket, files, "/Bench/d"))
+    daemon.stop()
     print(json.dumps(row))
 
 

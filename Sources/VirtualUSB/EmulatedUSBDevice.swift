@@ -49,7 +49,10 @@ public final class EmulatedUSBDevice: @unchecked Sendable {
         _ = mtpsim_connect_client_signal(handler, "client-vanished", clientVanishedTrampoline, me)
     }
 
-    deinit { g_object_unref(UnsafeMutableRawPointer(handler)) }
+    deinit {
+        CompletionBoard.shared.publish(ObjectIdentifier(self), earliest: nil, busy: false)
+        g_object_unref(UnsafeMutableRawPointer(handler))
+    }
 
     /// Runs `body` on the function with the device lock held: the in-process API for counters and faults.
     public func withFunction<R>(_ body: (PTPFunction) throws -> R) rethrows -> R {
@@ -115,6 +118,7 @@ public final class EmulatedUSBDevice: @unchecked Sendable {
             default:
                 outcome = .done(-1, ENOTTY)
             }
+            publishReadiness()
         }
         switch outcome {
         case .done(let result, let err):
@@ -150,6 +154,7 @@ public final class EmulatedUSBDevice: @unchecked Sendable {
         let key = UInt(bitPattern: client)
         lock.withLock { _ in
             clients[key] = nil
+            publishReadiness()
             if claimedBy == key {
                 claimedBy = nil
                 if !unplugged { function.clientVanished() }
@@ -284,17 +289,34 @@ public final class EmulatedUSBDevice: @unchecked Sendable {
         }
     }
 
+    /// "Nothing yet", answered after up to `wanted` ns, or sooner when another device's URB is due first.
+    private func notYet(wanted: UInt64, now: UInt64 = monotonicNanos()) -> Outcome {
+        let wait = CompletionBoard.shared.wait(for: ObjectIdentifier(self), wanted: wanted, now: now)
+        return wait == 0 ? .done(-1, EAGAIN) : .tryAgain(afterNanos: wait)
+    }
+
+    /// With the lock held: tells the other devices when this one next has a bulk completion to hand out.
+    private func publishReadiness() {
+        var earliest: UInt64?
+        var busy = false
+        for state in clients.values {
+            if let head = state.completed.first { earliest = min(earliest ?? head.readyAt, head.readyAt) }
+            busy = busy || !state.completed.isEmpty || !state.pendingIn.isEmpty
+        }
+        CompletionBoard.shared.publish(ObjectIdentifier(self), earliest: earliest, busy: busy)
+    }
+
     private func reap(_ arg: UnsafeMutablePointer<UMockdevIoctlData>, key: UInt) -> Outcome {
         fillPending(key: key)
         guard let head = clients[key]!.completed.first else {
             if unplugged { return .done(-1, ENODEV) }
             clients[key]!.emptyReaps += 1
             let n = clients[key]!.emptyReaps
-            return n < 2 ? .done(-1, EAGAIN) : .tryAgain(afterNanos: n < 200 ? 1_000_000 : 4_000_000)
+            return n < 2 ? .done(-1, EAGAIN) : notYet(wanted: n < 200 ? 1_000_000 : 4_000_000)
         }
         if head.readyAt > 0 {
             let now = monotonicNanos()
-            if head.readyAt > now { return .tryAgain(afterNanos: min(head.readyAt - now, 1_000_000)) }
+            if head.readyAt > now { return notYet(wanted: min(head.readyAt - now, 1_000_000), now: now) }
         }
         clients[key]!.completed.removeFirst()
         clients[key]!.emptyReaps = 0

@@ -1,0 +1,148 @@
+"""What every benchmark script shares: running itself under the virtual player, starting the daemon there,
+reading the player's counters and the daemon's CPU and memory, and recording where figures came from.
+
+A script calls `under_player(...)` from its outer half; mtpsim runs the same script again with `--inner SPEC`,
+where the preloaded libusb sees the virtual device(s), and the inner half prints one JSON line: its result.
+"""
+import json
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+
+# The issue's USB 2.0 phone link model (2 ms per PTP transaction, 35 MB/s), and none.
+LINKS = {"usb2": ["--latency-ms", "2", "--bandwidth-mbs", "35"], "none": []}
+USB2_BYTES_PER_SECOND = 35e6
+USB2_LATENCY_S = 0.002
+
+
+def under_player(script, sim_args, spec, timeout=7200):
+    """Runs `script --inner SPEC` under mtpsim with `sim_args` and returns the JSON line it printed last."""
+    cmd = [f"{spec['bin']}/mtpsim"] + sim_args + ["--", sys.executable, os.path.abspath(script), "--inner", json.dumps(spec)]
+    r = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
+    lines = [line for line in r.stdout.splitlines() if line.startswith("{")]
+    if r.returncode != 0 or not lines:
+        sys.exit(f"benchmark run failed: {' '.join(sim_args)}\n{r.stdout[-4000:]}\n{r.stderr[-4000:]}")
+    return json.loads(lines[-1])
+
+
+def provenance():
+    """The commit and machine that figures come from."""
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
+    dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], capture_output=True, text=True).stdout.strip()
+    return {"commit": commit + ("+changes" if dirty else ""), "machine": f"{os.uname().machine}, {os.cpu_count()} cores"}
+
+
+def write_result(path, result):
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "w") as f:
+        json.dump(dict(result, **provenance()), f, indent=2)
+
+
+class Daemon:
+    """mtpsessiond started under the player, ready once it reports `devices` attached (sd_notify STATUS=)."""
+
+    def __init__(self, bin_dir, work, devices=1, linger=1, daemon=None):
+        self.bin, self.work = bin_dir, work
+        self.socket = os.path.join(work, "d.sock")
+        notify_path = os.path.join(work, "notify")
+        notify = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+        notify.bind(notify_path)
+        notify.settimeout(120)
+        self.process = subprocess.Popen([daemon or f"{bin_dir}/mtpsessiond", "--socket", self.socket, "--linger", str(linger)],
+                                        env=dict(os.environ, NOTIFY_SOCKET=notify_path), stdout=subprocess.DEVNULL,
+                                        stderr=open(os.path.join(work, "daemon.log"), "w"))
+        want = f"{devices} device"
+        while want not in notify.recv(4096).decode():
+            pass
+        notify.close()  # Readiness is all this needed; nobody reads the daemon's later STATUS= lines.
+        self.pid = self.process.pid
+        self.ctl = [f"{bin_dir}/mtpctl", "--socket", self.socket]
+
+    def run(self, *args):
+        """Runs mtpctl and fails the benchmark loudly if it fails."""
+        r = subprocess.run(self.ctl + list(args), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        if r.returncode != 0:
+            sys.exit(f"mtpctl {' '.join(args)} failed ({r.returncode}): {r.stderr}")
+        return r.stdout
+
+    def cpu_seconds(self):
+        with open(f"/proc/{self.pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+    def rss_mib(self):
+        return rss_mib(self.pid)
+
+    def released(self):
+        """Waits until the daemon has let go of every device (--linger), so each measurement pays its own
+        opening and libmtp's tools can open the device at all. Polling here is the benchmark waiting between
+        measurements, not a test synchronising."""
+        while '"open":true' in self.run("--json", "devices"):
+            time.sleep(0.1)
+
+    def stop(self):
+        self.process.terminate()
+        self.process.wait()
+
+
+def rss_mib(pid):
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return 0.0
+
+
+class PeakRSS:
+    """Samples a process's resident memory every 20 ms while a `with` block runs; `.peak` is the highest seen."""
+
+    def __init__(self, pid):
+        self.pid, self.peak, self.samples = pid, 0.0, 0
+        self._stop = threading.Event()
+
+    def __enter__(self):
+        def sample():
+            while not self._stop.wait(0.02):
+                self.peak = max(self.peak, rss_mib(self.pid))
+                self.samples += 1
+        self.peak = rss_mib(self.pid)
+        self._thread = threading.Thread(target=sample, daemon=True)
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        self._thread.join()
+
+
+def transactions(bin_dir, control, device=0):
+    """The player's PTP transaction count for one device, from its control socket."""
+    out = subprocess.run([f"{bin_dir}/mtpsim", "control", "--socket", control, "stats"],
+                         capture_output=True, text=True, check=True).stdout
+    return json.loads(out)["devices"][device]["counters"]["transactions"]
+
+
+def ok(cmd, **kwargs):
+    """Runs a command that must succeed (libmtp's tools, mostly); its output is not wanted."""
+    r = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, **kwargs)
+    if r.returncode != 0:
+        sys.exit(f"{' '.join(cmd)} failed ({r.returncode}): {r.stderr[-2000:]}")
+
+
+def timed(fn):
+    t0 = time.monotonic()
+    fn()
+    return time.monotonic() - t0
+
+
+def random_file(path, size):
+    """A file of `size` random bytes, written in 8 MiB pieces so that 1 GiB needs no 1 GiB buffer."""
+    with open(path, "wb") as f:
+        left = size
+        while left:
+            n = min(left, 8 << 20)
+            f.write(os.urandom(n))
+            left -= n
