@@ -71,7 +71,10 @@ bench: deps
 	benchmarks/virtual-player.sh
 	$(SWIFT) build -c release --static-swift-stdlib --scratch-path .build-static --product mtpsessiond
 	DAEMON=.build-static/release/mtpsessiond python3 benchmarks/daemon-overhead.py .build/release
-	python3 benchmarks/many-small-files.py .build/release
+	DAEMON=.build-static/release/mtpsessiond python3 benchmarks/many-small-files.py .build/release
+	DAEMON=.build-static/release/mtpsessiond python3 benchmarks/large-file.py .build/release
+	DAEMON=.build-static/release/mtpsessiond python3 benchmarks/listing.py .build/release
+	DAEMON=.build-static/release/mtpsessiond python3 benchmarks/scale.py .build/release
 	@PYTHONPATH=$(BENCHLIB) python3 -c 'import matplotlib' 2>/dev/null || \
 	  python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore --target $(BENCHLIB) matplotlib
 	PYTHONPATH=$(BENCHLIB) python3 benchmarks/report.py

@@ -51,7 +51,9 @@ class Daemon:
         notify = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
         notify.bind(notify_path)
         notify.settimeout(120)
-        self.process = subprocess.Popen([daemon or f"{bin_dir}/mtpsessiond", "--socket", self.socket, "--linger", str(linger)],
+        # DAEMON names another build of the daemon (`make bench` measures the statically linked one it installs).
+        daemon = daemon or os.environ.get("DAEMON") or f"{bin_dir}/mtpsessiond"
+        self.process = subprocess.Popen([daemon, "--socket", self.socket, "--linger", str(linger)],
                                         env=dict(os.environ, NOTIFY_SOCKET=notify_path), stdout=subprocess.DEVNULL,
                                         stderr=open(os.path.join(work, "daemon.log"), "w"))
         want = f"{devices} device"

@@ -2,23 +2,60 @@ import Foundation
 import IntegrationSupport
 import XCTest
 
-/// `make bench`'s many-small-files scenario at a tiny size, so the benchmark keeps working between runs of
-/// the real thing; its one assertion is a count, never a time.
+/// `make bench`'s scenarios at tiny sizes, so the benchmarks keep working between runs of the real thing. They
+/// assert counts and outcomes, never times.
 final class BenchmarkSmokeTests: XCTestCase {
-    func testManySmallFilesRunsAllFourWays() throws {
-        let out = FileManager.default.temporaryDirectory.appendingPathComponent("bench-smoke-\(UUID().uuidString.prefix(8)).json")
-        defer { try? FileManager.default.removeItem(at: out) }
-        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent("benchmarks/many-small-files.py").path
-        let r = try runCommand("/usr/bin/env", ["python3", script, Binaries.directory, "--files", "5", "--objects", "0",
-                                                "--links", "none", "--personalities", "android", "--sample", "1", "--out", out.path],
-                               timeout: 120)
+    private let benchmarks = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("benchmarks")
+    private var results: URL!
+
+    override func setUpWithError() throws {
+        results = FileManager.default.temporaryDirectory.appendingPathComponent("bench-smoke-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: results, withIntermediateDirectories: true)
+    }
+
+    override func tearDownWithError() throws { try? FileManager.default.removeItem(at: results) }
+
+    /// Runs a benchmark script with the debug binaries; its result JSON.
+    private func run(_ script: String, _ arguments: [String]) throws -> [String: Any] {
+        let out = results.appendingPathComponent(script.replacingOccurrences(of: ".py", with: ".json"))
+        let r = try runCommand("/usr/bin/env", ["python3", benchmarks.appendingPathComponent(script).path, Binaries.directory]
+                               + arguments + ["--out", out.path], timeout: 300)
         XCTAssertEqual(r.status, 0, r.combined)
-        let json = try JSONSerialization.jsonObject(with: Data(contentsOf: out)) as! [String: Any]
-        let row = try XCTUnwrap((json["rows"] as? [[String: Any]])?.first)
+        return try JSONSerialization.jsonObject(with: Data(contentsOf: out)) as! [String: Any]
+    }
+
+    private func rows(_ json: [String: Any]) -> [[String: Any]] { json["rows"] as? [[String: Any]] ?? [] }
+
+    func testManySmallFilesRunsAllFourWays() throws {
+        let row = try XCTUnwrap(rows(try run("many-small-files.py", ["--files", "5", "--objects", "0", "--links", "none",
+                                                                     "--personalities", "android", "--sample", "1"])).first)
         func tx(_ way: String) -> Double { (row[way] as! [String: Any])["transactions_per_file"] as! Double }
         XCTAssertLessThan(tx("c"), tx("a"), "a session costs fewer transactions per file than libmtp's tool")
         XCTAssertEqual(tx("c"), tx("d"), accuracy: 1.0, "mtpctl's bundle and a raw varlink session cost about the same")
         XCTAssertLessThan(tx("c"), tx("b"), "one session beats implicit ones")
+    }
+
+    func testTheOtherScenariosRunAndTheReportShowsThemAll() throws {
+        // The scripts check the bytes that come back and the entries listed; they fail on any mismatch.
+        let large = rows(try run("large-file.py", ["--size", String(3 << 20), "--links", "none"]))
+        XCTAssertEqual(large.count, 1)
+        XCTAssertGreaterThan(large.first?["rss_samples"] as? Int ?? 0, 0, "memory was sampled during the transfers")
+        let listing = rows(try run("listing.py", ["--objects", "40", "--links", "none", "--personalities", "classic"]))
+        let warm = try XCTUnwrap(listing.first?["warm"] as? [String: Any])
+        let cold = try XCTUnwrap(listing.first?["cold"] as? [String: Any])
+        XCTAssertEqual(warm["transactions"] as? Int, 0, "a warm listing comes from the session's cache")
+        XCTAssertGreaterThanOrEqual(cold["transactions"] as? Int ?? 0, 40, "a cold one asks the device about each object")
+        let scale = rows(try run("scale.py", ["--size", String(1 << 20), "--devices", "1,2", "--links", "none"]))
+        XCTAssertEqual(scale.map { $0["devices"] as? Int }, [1, 2])
+
+        let report = results.appendingPathComponent("BENCHMARKS.md")
+        let r = try runCommand("/usr/bin/env", ["python3", benchmarks.appendingPathComponent("report.py").path,
+                                                "--results", results.path, "--output", report.path])
+        XCTAssertEqual(r.status, 0, r.combined)
+        let text = try String(contentsOf: report, encoding: .utf8)
+        for section in ["## One large file", "## Listing a folder of 40 objects", "## Scale"] {
+            XCTAssertTrue(text.contains(section), "\(section) missing from:\n\(text)")
+        }
     }
 }
