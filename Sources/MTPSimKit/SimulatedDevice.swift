@@ -53,7 +53,8 @@ final class SimulatedDevice: @unchecked Sendable {
     func setStoreFull(_ on: Bool) { withResponder { $0.faults.storeFull = on } }
 
     /// The host side of a storage directory changed: rescan; the responder raises ObjectAdded/Removed itself.
-    func storageChanged() { withResponder { _ = $0.refreshStorages() } }
+    /// Something changed in the storage directories: these paths, or anything (`nil`, e.g. inotify overflowed).
+    func storageChanged(paths: [String]?) { withResponder { _ = $0.refreshStorages(paths: paths) } }
 
     func stats(node: String?) -> DeviceStats {
         DeviceStats(serial: serial, personality: configuration.personality.rawValue, node: node,

@@ -43,7 +43,7 @@ public final class Simulator: @unchecked Sendable {
         setenv("MTPSIM_CONTROL", controlPath, 1)
         watcher = StorageWatcher(directories: devices.enumerated().flatMap { i, d in
             d.configuration.storageDirectories.map { (i, $0) }
-        }) { [weak self] index in self?.devices[index].storageChanged() }
+        }) { [weak self] index, paths in self?.devices[index].storageChanged(paths: paths) }
 
         var plugError: SimulatorError?
         if let delay = options.faults.plugAfterMilliseconds {
@@ -140,7 +140,7 @@ public final class Simulator: @unchecked Sendable {
             case .storeFull(let on):
                 for i in targets { devices[i].setStoreFull(on) }
             case .refresh:
-                for i in targets { devices[i].storageChanged() }
+                for i in targets { devices[i].storageChanged(paths: nil) }
             }
             return "ok"
         }

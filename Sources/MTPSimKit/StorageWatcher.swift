@@ -6,13 +6,15 @@ import Glibc
 /// Watches storage directories with inotify and reports, per device, that something changed on the host side,
 /// so that the device can rescan and raise ObjectAdded/ObjectRemoved as a phone does when a file appears.
 ///
-/// Subdirectories are watched as they appear. Change bursts are coalesced: one report per batch of reads.
+/// Subdirectories are watched as they appear. Change bursts are coalesced: one report per batch of reads,
+/// naming the paths that changed so the device looks at those alone, or none (look at everything) when the
+/// kernel dropped events.
 final class StorageWatcher: @unchecked Sendable {
     private let fd: Int32
     private var watches: [Int32: Int] = [:]  // watch descriptor → device index
-    private let onChange: @Sendable (Int) -> Void
+    private let onChange: @Sendable (_ device: Int, _ paths: [String]?) -> Void
 
-    init?(directories: [(device: Int, path: String)], onChange: @escaping @Sendable (Int) -> Void) {
+    init?(directories: [(device: Int, path: String)], onChange: @escaping @Sendable (_ device: Int, _ paths: [String]?) -> Void) {
         guard !directories.isEmpty else { return nil }
         fd = inotify_init1(Int32(IN_CLOEXEC))
         guard fd >= 0 else { return nil }
@@ -42,7 +44,8 @@ final class StorageWatcher: @unchecked Sendable {
             let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
             if n < 0 && errno == EINTR { continue }
             if n <= 0 { return }
-            var changed = Set<Int>()
+            var changed: [Int: Set<String>] = [:]
+            var everything = Set<Int>()
             var offset = 0
             while offset + MemoryLayout<inotify_event>.size <= n {
                 let (wd, mask, nameLength, name) = buffer.withUnsafeBytes { raw -> (Int32, UInt32, Int, String) in
@@ -52,14 +55,23 @@ final class StorageWatcher: @unchecked Sendable {
                     return (event.wd, event.mask, Int(event.len), String(decoding: nameBytes, as: UTF8.self))
                 }
                 offset += MemoryLayout<inotify_event>.size + nameLength
+                if mask & UInt32(IN_Q_OVERFLOW) != 0 {
+                    everything.formUnion(watches.values)  // Events were lost: every device looks at everything.
+                    continue
+                }
                 guard let device = watches[wd] else { continue }
-                changed.insert(device)
+                if let directory = paths[wd], !name.isEmpty {
+                    changed[device, default: []].insert((directory as NSString).appendingPathComponent(name))
+                } else {
+                    everything.insert(device)  // The watched directory itself went.
+                }
                 if mask & UInt32(IN_ISDIR) != 0, mask & UInt32(IN_CREATE | IN_MOVED_TO) != 0 {
                     // A new folder: watch it too (its path is the parent's plus the name).
                     if let parent = paths[wd] { addTree((parent as NSString).appendingPathComponent(name), device: device) }
                 }
             }
-            for d in changed { onChange(d) }
+            for d in everything { onChange(d, nil) }
+            for (d, names) in changed where !everything.contains(d) { onChange(d, Array(names)) }
         }
     }
 

@@ -188,6 +188,33 @@ public final class DirectoryObjectStore: ObjectStore {
         (try? sync(directory: root, parent: 0)) ?? StoreChanges()
     }
 
+    /// Looks again at just these host paths (what inotify named), so that a change costs one stat, not a scan
+    /// of the storage: with 10,000 objects a full rescan per received file dominated every transfer.
+    /// Paths outside the storage, in-flight temporaries and entries of folders not known yet are skipped (a new
+    /// folder arrives as its own entry, and is scanned whole then).
+    public func refresh(paths: [String]) -> StoreChanges {
+        var changes = StoreChanges()
+        for path in Set(paths) where path.hasPrefix(root + "/") {
+            var components = path.dropFirst(root.count + 1).split(separator: "/").map(String.init)
+            guard let name = components.popLast(), !name.hasPrefix(Self.partialPrefix), isAcceptableName(name) else { continue }
+            var parent: UInt32 = 0
+            var known = true
+            for component in components {
+                guard let handle = table.child(named: component, of: parent) else { known = false; break }
+                parent = handle
+            }
+            guard known else { continue }
+            let directory = components.isEmpty ? root : root + "/" + components.joined(separator: "/")
+            let entry = HostFiles.entry(named: name, in: directory)
+            if let handle = table.child(named: name, of: parent), let object = table[handle],
+               entry == nil || entry!.isDirectory != object.isFolder {
+                changes.merge(remove(handle))
+            }
+            if let entry { changes.merge((try? reconcile(entry, in: directory, parent: parent)) ?? StoreChanges()) }
+        }
+        return changes
+    }
+
     /// Brings the table's view of one directory (and, recursively, those below it) in line with the disk.
     private func sync(directory: String, parent: UInt32) throws(StoreError) -> StoreChanges {
         var changes = StoreChanges()
@@ -197,42 +224,52 @@ public final class DirectoryObjectStore: ObjectStore {
         for handle in table.childHandles(of: parent) {
             guard let object = table[handle] else { continue }
             if let entry = onDisk[object.name], entry.isDirectory == object.isFolder { continue }
-            for gone in table.remove(handle) {
-                if let last = seen.removeValue(forKey: gone) { usedBytes -= min(usedBytes, last.size) }
-                changes.removed.append(gone)
-            }
+            changes.merge(remove(handle))
         }
         for entry in entries.sorted(by: { $0.name < $1.name }) where onDisk[entry.name] != nil {
-            let path = directory + "/" + entry.name
-            if let handle = table.child(named: entry.name, of: parent), var object = table[handle] {
-                if entry.isDirectory {
-                    let below = try sync(directory: path, parent: handle)
-                    changes.added += below.added
-                    changes.removed += below.removed
-                    changes.changed += below.changed
-                } else if let last = seen[handle], last.size != entry.size || last.modified != entry.modified {
-                    usedBytes = usedBytes - min(usedBytes, last.size) + entry.size
-                    seen[handle] = (entry.size, entry.modified)
-                    object.size = entry.size
-                    object.modified = entry.modified
-                    table.update(object)
-                    changes.changed.append(handle)
-                }
-                continue
-            }
-            let handle = allocator.next()
-            table.insert(StoredObject(handle: handle, storageID: storageID, parent: parent, name: entry.name,
-                                      format: entry.isDirectory ? .association : ObjectFormatGuess.format(forName: entry.name),
-                                      size: entry.size, modified: entry.modified, added: nowSince1970()))
-            changes.added.append(handle)
+            changes.merge(try reconcile(entry, in: directory, parent: parent))
+        }
+        return changes
+    }
+
+    /// Takes an object that left the disk out of the table, with everything below it.
+    private func remove(_ handle: UInt32) -> StoreChanges {
+        var changes = StoreChanges()
+        for gone in table.remove(handle) {
+            if let last = seen.removeValue(forKey: gone) { usedBytes -= min(usedBytes, last.size) }
+            changes.removed.append(gone)
+        }
+        return changes
+    }
+
+    /// Brings one entry on disk into the table: a new object, a file whose size or time changed, or a folder
+    /// whose contents are synced in turn. An entry of the other kind under the same name must be removed first.
+    private func reconcile(_ entry: HostFiles.Entry, in directory: String, parent: UInt32) throws(StoreError) -> StoreChanges {
+        var changes = StoreChanges()
+        let path = directory + "/" + entry.name
+        if let handle = table.child(named: entry.name, of: parent), var object = table[handle] {
             if entry.isDirectory {
-                let below = try sync(directory: path, parent: handle)
-                changes.added += below.added
-                changes.removed += below.removed
-            } else {
+                changes.merge(try sync(directory: path, parent: handle))
+            } else if let last = seen[handle], last.size != entry.size || last.modified != entry.modified {
+                usedBytes = usedBytes - min(usedBytes, last.size) + entry.size
                 seen[handle] = (entry.size, entry.modified)
-                usedBytes += entry.size
+                object.size = entry.size
+                object.modified = entry.modified
+                table.update(object)
+                changes.changed.append(handle)
             }
+            return changes
+        }
+        let handle = allocator.next()
+        table.insert(StoredObject(handle: handle, storageID: storageID, parent: parent, name: entry.name,
+                                  format: entry.isDirectory ? .association : ObjectFormatGuess.format(forName: entry.name),
+                                  size: entry.size, modified: entry.modified, added: nowSince1970()))
+        changes.added.append(handle)
+        if entry.isDirectory {
+            changes.merge(try sync(directory: path, parent: handle))
+        } else {
+            seen[handle] = (entry.size, entry.modified)
+            usedBytes += entry.size
         }
         return changes
     }

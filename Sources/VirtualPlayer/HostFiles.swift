@@ -26,13 +26,18 @@ enum HostFiles {
                 String(validatingCString: raw.bindMemory(to: CChar.self).baseAddress!)
             }
             guard let name, name != ".", name != "..", !skip(name) else { continue }
-            guard let info = try? status(path + "/" + name) else { continue }
-            let kind = info.st_mode & S_IFMT
-            guard kind == S_IFREG || kind == S_IFDIR else { continue }
-            entries.append(Entry(name: name, isDirectory: kind == S_IFDIR,
-                                 size: kind == S_IFDIR ? 0 : UInt64(info.st_size), modified: Int64(info.st_mtim.tv_sec)))
+            if let found = Self.entry(named: name, in: path) { entries.append(found) }
         }
         return entries
+    }
+
+    /// The entry `name` in the directory at `path`, or nil when it is gone or neither a file nor a directory.
+    static func entry(named name: String, in path: String) -> Entry? {
+        guard let info = try? status(path + "/" + name) else { return nil }
+        let kind = info.st_mode & S_IFMT
+        guard kind == S_IFREG || kind == S_IFDIR else { return nil }
+        return Entry(name: name, isDirectory: kind == S_IFDIR,
+                     size: kind == S_IFDIR ? 0 : UInt64(info.st_size), modified: Int64(info.st_mtim.tv_sec))
     }
 
     /// lstat(2).

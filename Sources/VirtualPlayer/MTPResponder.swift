@@ -221,13 +221,14 @@ public final class MTPResponder {
     /// Object data bytes that have crossed the link in either direction.
     public var objectBytesTransferred: UInt64 { counters.objectBytesReceived + counters.objectBytesSent }
 
-    /// Rescans every storage for changes made behind the responder's back and, when `raiseEvents`, queues
-    /// ObjectAdded, ObjectRemoved and ObjectInfoChanged for them. Returns the changes per storage id.
+    /// Rescans every storage (or, given `paths`, just those host paths) for changes made behind the
+    /// responder's back and, when `raiseEvents`, queues ObjectAdded, ObjectRemoved and ObjectInfoChanged for
+    /// them. Returns the changes per storage id.
     @discardableResult
-    public func refreshStorages(raiseEvents: Bool = true) -> [UInt32: StoreChanges] {
+    public func refreshStorages(paths: [String]? = nil, raiseEvents: Bool = true) -> [UInt32: StoreChanges] {
         var all: [UInt32: StoreChanges] = [:]
         for store in stores {
-            let changes = store.refresh()
+            let changes = paths.map { store.refresh(paths: $0) } ?? store.refresh()
             guard !changes.isEmpty else { continue }
             all[store.storageID] = changes
             guard raiseEvents else { continue }

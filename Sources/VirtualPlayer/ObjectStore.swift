@@ -36,6 +36,13 @@ public protocol ObjectStore: AnyObject {
     func setProperty(_ code: ObjectPropertyCode, to value: PropertyValue, of handle: UInt32) throws(StoreError)
     /// Looks again at the backing store and reports what changed behind the responder's back.
     func refresh() -> StoreChanges
+    /// Looks again at just these host paths of the backing store (a watcher named them).
+    func refresh(paths: [String]) -> StoreChanges
+}
+
+extension ObjectStore {
+    /// A store with no notion of host paths looks at everything.
+    public func refresh(paths: [String]) -> StoreChanges { refresh() }
 }
 
 /// Streams one object's contents out of a store.

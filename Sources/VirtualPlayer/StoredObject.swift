@@ -80,4 +80,11 @@ public struct StoreChanges: Equatable, Sendable {
 
     /// Whether nothing changed.
     public var isEmpty: Bool { added.isEmpty && removed.isEmpty && changed.isEmpty }
+
+    /// Adds `other`'s changes to these.
+    mutating func merge(_ other: StoreChanges) {
+        added += other.added
+        removed += other.removed
+        changed += other.changed
+    }
 }

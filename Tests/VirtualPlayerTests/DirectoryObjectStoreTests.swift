@@ -144,6 +144,35 @@ final class DirectoryObjectStoreTests: XCTestCase {
         XCTAssertEqual(received.map(\.1), [goes] + changes.added + [stays])
     }
 
+    func testRefreshOfNamedPathsLooksAtThoseAlone() throws {
+        try Data([1]).write(to: root.appendingPathComponent("stays"))
+        try Data([1]).write(to: root.appendingPathComponent("goes"))
+        try Data([1]).write(to: root.appendingPathComponent("unnamed"))
+        let (_, responder) = try makeHost()
+        let store = responder.stores[0]
+        let handle = { (name: String) in store.childHandles(of: 0).first { store.object($0)?.name == name } }
+        let goes = try XCTUnwrap(handle("goes"))
+        let stays = try XCTUnwrap(handle("stays"))
+        try FileManager.default.removeItem(at: root.appendingPathComponent("goes"))
+        try FileManager.default.removeItem(at: root.appendingPathComponent("unnamed"))
+        try Data([1, 2, 3]).write(to: root.appendingPathComponent("stays"))
+        try FileManager.default.createDirectory(at: root.appendingPathComponent("new/deeper"), withIntermediateDirectories: true)
+        try Data([5]).write(to: root.appendingPathComponent("new/deeper/inner"))
+        try Data([6]).write(to: root.appendingPathComponent(DirectoryObjectStore.partialPrefix + "9"))
+
+        let paths = ["goes", "stays", "new", "new/deeper/inner", "elsewhere/x", DirectoryObjectStore.partialPrefix + "9"]
+            .map { root.appendingPathComponent($0).path } + ["/outside/the/storage"]
+        let changes = try XCTUnwrap(responder.refreshStorages(paths: paths)[storage1])
+        XCTAssertEqual(changes.removed, [goes])
+        XCTAssertEqual(changes.changed, [stays])
+        XCTAssertEqual(store.object(stays)?.size, 3)
+        XCTAssertEqual(changes.added.compactMap { store.object($0)?.name }.sorted(), ["deeper", "inner", "new"],
+                       "a new folder comes in whole; its inner file is not counted twice")
+        XCTAssertNotNil(handle("unnamed"), "a path nobody named is not looked at")
+        XCTAssertTrue(responder.refreshStorages(paths: paths).isEmpty, "a second look finds nothing new")
+        XCTAssertEqual(responder.refreshStorages()[storage1]?.removed.count, 1, "a full look still finds the rest")
+    }
+
     func testCapacityLimitsTheDirectory() throws {
         try Data(pattern(600)).write(to: root.appendingPathComponent("existing"))
         let (host, _) = try makeHost(capacity: 1000)
