@@ -4,6 +4,7 @@ reading the player's counters and the daemon's CPU and memory, and recording whe
 A script calls `under_player(...)` from its outer half; mtpsim runs the same script again with `--inner SPEC`,
 where the preloaded libusb sees the virtual device(s), and the inner half prints one JSON line: its result.
 """
+import atexit
 import json
 import os
 import socket
@@ -62,6 +63,7 @@ class Daemon:
         notify.close()  # Readiness is all this needed; nobody reads the daemon's later STATUS= lines.
         self.pid = self.process.pid
         self.ctl = [f"{bin_dir}/mtpctl", "--socket", self.socket]
+        atexit.register(self.stop)  # A benchmark that fails half-way must not leave its daemon behind.
 
     def run(self, *args):
         """Runs mtpctl and fails the benchmark loudly if it fails."""
@@ -86,8 +88,9 @@ class Daemon:
             time.sleep(0.1)
 
     def stop(self):
-        self.process.terminate()
-        self.process.wait()
+        if self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait()
 
 
 def rss_mib(pid):
