@@ -124,6 +124,17 @@ public final class EmulatedUSBDevice: @unchecked Sendable {
         case .done(let result, let err):
             WorkerPoll.extend()
             umockdev_ioctl_client_complete(client, glong(result), gint(err))
+        case .heldUntil(let time, let slot):
+            g_object_ref(UnsafeMutableRawPointer(client))
+            let raw = UInt(bitPattern: client)
+            let now = monotonicNanos()
+            DispatchQueue.global().asyncAfter(deadline: .now() + .nanoseconds(Int(time > now ? time - now : 0))) { [self] in
+                let c = UnsafeMutablePointer<UMockdevIoctlClient>(bitPattern: raw)!
+                let (result, err) = lock.withLock { _ in deliverHeld(key: key, slot: slot) }
+                WorkerPoll.extend()
+                umockdev_ioctl_client_complete(c, glong(result), gint(err))
+                g_object_unref(UnsafeMutableRawPointer(c))
+            }
         case .tryAgain(let afterNanos):
             // Answering "nothing yet" later instead of at once keeps a waiting libusb from spinning a whole core
             // on REAPURBNDELAY (umockdev's node always polls ready). The worker thread stays free meanwhile.
@@ -165,6 +176,21 @@ public final class EmulatedUSBDevice: @unchecked Sendable {
     private enum Outcome {
         case done(Int, Int32)
         case tryAgain(afterNanos: UInt64)
+        /// Reap the client's next URB into `slot` at that monotonic time (see `reap`).
+        case heldUntil(UInt64, slot: UInt)
+    }
+
+    /// With the lock held, at a held reap's time: hands out the client's next URB as a reap would, when it
+    /// is due and needs nothing but its address written. Anything else (a discard or an unplug meanwhile)
+    /// is "try again", and the client's next reap sees the new state.
+    private func deliverHeld(key: UInt, slot: UInt) -> (Int, Int32) {
+        guard let state = clients[key], let head = state.completed.first, head.readyAt <= monotonicNanos(),
+              !head.needsWriteBackAtReap, case .direct(let memory) = state.memory,
+              withUnsafeBytes(of: head.clientAddress, { memory.write($0, to: slot) }) else { return (-1, EAGAIN) }
+        clients[key]!.completed.removeFirst()
+        clients[key]!.emptyReaps = 0
+        publishReadiness()
+        return (0, 0)
     }
 
     private func submit(_ arg: UnsafeMutablePointer<UMockdevIoctlData>, key: UInt) -> Outcome {
@@ -314,13 +340,24 @@ public final class EmulatedUSBDevice: @unchecked Sendable {
             let n = clients[key]!.emptyReaps
             return n < 2 ? .done(-1, EAGAIN) : notYet(wanted: n < 200 ? 1_000_000 : 4_000_000)
         }
+        let slotAddress = UnsafeRawPointer(arg.pointee.data!).loadUnaligned(as: UInt.self)
         if head.readyAt > 0 {
             let now = monotonicNanos()
-            if head.readyAt > now { return notYet(wanted: min(head.readyAt - now, 1_000_000), now: now) }
+            if head.readyAt > now {
+                let wanted = min(head.readyAt - now, 2_000_000)
+                // The URB itself, answered when the link model says it is done: a "not yet" would cost libusb
+                // another poll and reap, time the cable would not have spent. Only where the answer is 8 bytes
+                // written straight into the client (any thread may do that), and when no other device's URB
+                // falls due first (libusb reaps every device from one thread).
+                if case .direct = clients[key]!.memory, !head.needsWriteBackAtReap, wanted == head.readyAt - now,
+                   CompletionBoard.shared.wait(for: ObjectIdentifier(self), wanted: wanted, now: now) == wanted {
+                    return .heldUntil(head.readyAt, slot: slotAddress)
+                }
+                return notYet(wanted: min(wanted, 1_000_000), now: now)
+            }
         }
         clients[key]!.completed.removeFirst()
         clients[key]!.emptyReaps = 0
-        let slotAddress = UnsafeRawPointer(arg.pointee.data!).loadUnaligned(as: UInt.self)
         if !head.needsWriteBackAtReap {
             // Its struct and buffer are in the client already: only its address goes into the reap slot.
             if case .direct(let memory) = clients[key]!.memory,
