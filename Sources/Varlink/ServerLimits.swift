@@ -30,7 +30,14 @@ extension VarlinkServer {
 
     /// Which limit a client ran into; the raw value is the `limit` parameter of `LimitReached`.
     public enum Limit: String, Sendable {
-        case connectionsPerUID, stallSeconds, queuedReplyBytes, pendingCallBytes
+        /// `Limits.connectionsPerUID`.
+        case connectionsPerUID
+        /// `Limits.stallSeconds`, for a message or a reply.
+        case stallSeconds
+        /// `Limits.queuedReplyBytes`.
+        case queuedReplyBytes
+        /// `Limits.pendingCallBytes`.
+        case pendingCallBytes
     }
 
     /// A client the server refused or dropped for a limit, reported so the daemon can log it.
