@@ -79,6 +79,14 @@ bench: deps
 	  python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore --target $(BENCHLIB) matplotlib
 	PYTHONPATH=$(BENCHLIB) python3 benchmarks/report.py
 
+# Load (issue 6): 64 clients x 1,000 cheap calls while a 1 GiB put runs on the USB 2.0 link model, against
+# the same put unloaded; errors, p50/p99 latency and the throughput ratio go to benchmarks/results/load.json.
+# A release build, as users run it; a few minutes. (`soak`, the long-running rule, is a separate target.)
+.PHONY: soak-load
+soak-load: deps
+	$(SWIFT) build -c release
+	python3 benchmarks/load.py .build/release
+
 # Install on a real machine: binaries, systemd units (ExecStart pointing at the installed daemon), the udev
 # rule and the sysusers.d entry. PREFIX=/usr puts everything in the distribution's places.
 PREFIX       ?= /usr/local

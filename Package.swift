@@ -85,6 +85,7 @@ let package = Package(
         .target(name: "IntegrationSupport", path: "Tests/IntegrationSupport"),
         .testTarget(name: "MTPSimIntegrationTests", dependencies: ["IntegrationSupport"]),
         // Runs the real mtpsessiond under mtpsim and drives it with mtpctl and Python's varlink client.
-        .testTarget(name: "DaemonIntegrationTests", dependencies: ["IntegrationSupport"], exclude: ["python", "fixtures"]),
+        // Its load and abuse clients use the Varlink module's blocking client, as any varlink client would.
+        .testTarget(name: "DaemonIntegrationTests", dependencies: ["IntegrationSupport", "Varlink"], exclude: ["python", "fixtures"]),
     ]
 )

@@ -57,6 +57,9 @@ enum ErrorMessages {
             return .failed("device \(s("device")) failed in \(s("function")): \(s("message"))\(code); if it was unplugged or locked, reconnect and unlock it")
         case "TeardownFailed":
             return .failed("session \(s("session")) ended, but \(s("component")) failed: \(s("message"))")
+        case "LimitReached":
+            let option = ["connectionsPerUID": " (mtpsessiond --max-connections-per-uid)", "stallSeconds": " (mtpsessiond --stall-timeout)"]
+            return .busy("mtpsessiond refused the connection: \(s("fix"))\(option[s("limit")] ?? "")")
         case "InvalidParameter":
             return .usage("the daemon refused parameter '\(s("parameter"))'")
         default:

@@ -19,11 +19,21 @@ public struct Daemon: Sendable {
         public var configuration: SessionManager.Configuration
         /// Exit after this many seconds with no device attached and no client connected (nil: never).
         public var exitWhenIdle: Double?
+        /// What one user's clients may hold of the server (connections, stalls, unread replies).
+        public var limits: VarlinkServer.Limits
         /// Creates options.
-        public init(socketPath: String, socketMode: UInt32, configuration: SessionManager.Configuration, exitWhenIdle: Double? = nil) {
+        public init(socketPath: String, socketMode: UInt32, configuration: SessionManager.Configuration, exitWhenIdle: Double? = nil,
+                    limits: VarlinkServer.Limits = Daemon.limits()) {
             self.socketPath = socketPath; self.socketMode = socketMode; self.configuration = configuration
-            self.exitWhenIdle = exitWhenIdle
+            self.exitWhenIdle = exitWhenIdle; self.limits = limits
         }
+    }
+
+    /// The server's limits with the daemon's error interface, so a refused client reads
+    /// `org.mtpsessiond.Manager.LimitReached`.
+    public static func limits(connectionsPerUID: Int = 128, stallSeconds: Double = 30, queuedReplyBytes: Int = 8 << 20) -> VarlinkServer.Limits {
+        VarlinkServer.Limits(connectionsPerUID: connectionsPerUID, stallSeconds: stallSeconds, queuedReplyBytes: queuedReplyBytes,
+                             errorInterface: "org.mtpsessiond.Manager")
     }
 
     /// The default socket, as systemd's unit provides it.
@@ -41,6 +51,7 @@ public struct Daemon: Sendable {
     /// Serves until SIGTERM or SIGINT, then ends every session and releases every device.
     public func run() async throws {
         signal(SIGPIPE, SIG_IGN)  // A client that hangs up mid-reply is an error return, not a death.
+        Self.raiseDescriptorLimit()
         // Before READY=1: a SIGTERM that follows readiness at once must find the handler in place.
         let signals = SignalWatch(signals: [SIGTERM, SIGINT])
         let manager = SessionManager(configuration: options.configuration, logger: logger)
@@ -49,11 +60,16 @@ public struct Daemon: Sendable {
         let info = VarlinkServer.Info(vendor: "mtpsessiond", product: "mtpsessiond", version: "0.1",
                                       url: "https://github.com/mtpsessiond/mtpsessiond")
         let services: [any VarlinkService] = [ManagerService(manager: manager, logger: logger)]
+        let report: @Sendable (VarlinkServer.LimitHit) -> Void = { hit in
+            logger.warning("\(hit)", metadata: ["limit": "\(hit.limit.rawValue)", "uid": "\(hit.peer.uid)", "pid": "\(hit.peer.pid)",
+                                                "connection": "\(hit.connection.map(String.init) ?? "-")"])
+        }
         if let fd = Self.socketActivationFD() {
-            server = try VarlinkServer(listeningFileDescriptor: fd, services: services, info: info)
+            server = try VarlinkServer(listeningFileDescriptor: fd, services: services, info: info, limits: options.limits, report: report)
             logger.info("listening on the socket systemd passed")
         } else {
-            server = try VarlinkServer(socketPath: options.socketPath, mode: options.socketMode, services: services, info: info)
+            server = try VarlinkServer(socketPath: options.socketPath, mode: options.socketMode, services: services, info: info,
+                                       limits: options.limits, report: report)
             logger.info("listening", metadata: ["socket": "\(options.socketPath)"])
         }
         try watcher.start()
@@ -115,6 +131,15 @@ public struct Daemon: Sendable {
             try? await Task.sleep(for: .seconds(tick))
         }
         return "cancelled"
+    }
+
+    /// Lifts the soft descriptor limit to the hard one: each client holds a socket, and the per-uid limit,
+    /// not systemd's default soft limit of 1024, should be what bounds them. The daemon uses poll, never select.
+    static func raiseDescriptorLimit() {
+        var limit = rlimit()
+        guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0, limit.rlim_cur < limit.rlim_max else { return }
+        limit.rlim_cur = limit.rlim_max
+        _ = setrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit)
     }
 
     /// The listening socket systemd passed (LISTEN_FDS, LISTEN_PID), if any.

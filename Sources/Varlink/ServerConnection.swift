@@ -5,13 +5,16 @@ import DedicatedThreads
 
 /// One client connection: a reader thread that frames messages and receives descriptors, a writer thread
 /// with a bounded queue (a client that stops reading is dropped, not waited for), and one task that runs
-/// the calls one after another so replies keep the calls' order.
+/// the calls one after another so replies keep the calls' order. `VarlinkServer.Limits` bound what the
+/// client may leave half-sent, unanswered or unread.
 final class ServerConnection: @unchecked Sendable {
     let id: Int
     let fd: Int32
     let peer: PeerCredentials
     private let dispatcher: Dispatcher
     private let maxMessageBytes: Int
+    private let limits: VarlinkServer.Limits
+    private let report: @Sendable (VarlinkServer.LimitHit) -> Void
     private let onClose: @Sendable (Int) -> Void
 
     private let lock = ConditionLock()
@@ -19,22 +22,26 @@ final class ServerConnection: @unchecked Sendable {
     private var readerDone = false
     private var closing = false
     private var processor: Task<Void, Never>?
-    /// Replies queued beyond this are a client that does not read: it is dropped.
-    static let maximumQueuedBytes = 32 << 20
+    /// Bytes of calls handed to the processor and not yet answered.
+    private var pendingBytes = 0
 
     /// What the reader hands the processing task: a call, or an error reply for a message that was not one.
-    enum Item: Sendable { case call(VarlinkCall), refuse(VarlinkError) }
+    enum Item: Sendable { case call(VarlinkCall, bytes: Int), refuse(VarlinkError) }
     private let items: AsyncStream<Item>
     private let itemSink: AsyncStream<Item>.Continuation
 
-    init(id: Int, fd: Int32, dispatcher: Dispatcher, maxMessageBytes: Int, onClose: @escaping @Sendable (Int) -> Void) {
+    init(id: Int, fd: Int32, peer: PeerCredentials, dispatcher: Dispatcher, maxMessageBytes: Int, limits: VarlinkServer.Limits,
+         report: @escaping @Sendable (VarlinkServer.LimitHit) -> Void, onClose: @escaping @Sendable (Int) -> Void) {
         self.id = id
         self.fd = fd
-        self.peer = SocketIO.peerCredentials(fd)
+        self.peer = peer
         self.dispatcher = dispatcher
         self.maxMessageBytes = maxMessageBytes
+        self.limits = limits
+        self.report = report
         self.onClose = onClose
         (items, itemSink) = AsyncStream<Item>.makeStream()
+        SocketIO.setSendTimeout(fd, seconds: limits.stallSeconds)
     }
 
     func start() {
@@ -43,8 +50,9 @@ final class ServerConnection: @unchecked Sendable {
                 switch item {
                 case .refuse(let error):
                     enqueue(Self.errorReply(error))
-                case .call(let call):
+                case .call(let call, let bytes):
                     await run(call)
+                    lock.withLock { pendingBytes -= bytes }
                 }
             }
         }
@@ -78,18 +86,26 @@ final class ServerConnection: @unchecked Sendable {
         message(["error": .string(error.name), "parameters": .object(error.parameters)])
     }
 
-    /// Queues bytes for the writer; drops the connection when the client has stopped reading.
+    /// Queues bytes for the writer; drops the connection when the client has stopped reading. A reply
+    /// always fits an empty queue, so the limit bounds the backlog, not the size of one reply.
     func enqueue(_ bytes: [UInt8]) {
         lock.lock()
-        defer { lock.unlock() }
-        guard !closing else { return }
-        if outbox.count + bytes.count > Self.maximumQueuedBytes {
+        guard !closing else { lock.unlock(); return }
+        let overflow = !outbox.isEmpty && outbox.count + bytes.count > limits.queuedReplyBytes
+        if overflow {
             closing = true
+            outbox.removeAll()
             Glibc.shutdown(fd, Int32(SHUT_RDWR))
         } else {
             outbox += bytes
         }
         lock.broadcast()
+        lock.unlock()
+        if overflow { hit(.queuedReplyBytes) }
+    }
+
+    private func hit(_ limit: VarlinkServer.Limit) {
+        report(VarlinkServer.LimitHit(limit: limit, value: limits.value(of: limit), peer: peer, connection: id))
     }
 
     // MARK: Threads
@@ -98,17 +114,38 @@ final class ServerConnection: @unchecked Sendable {
         var buffer: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 65536)
         var descriptors: [Int32] = []
+        // When the first byte of the message still incomplete in `buffer` arrived: the whole message must
+        // follow within stallSeconds, however slowly it trickles (an idle connection has no deadline).
+        var messageStarted = 0.0
         reading: while true {
+            if !buffer.isEmpty && !SocketIO.waitReadable(fd, until: messageStarted + limits.stallSeconds) {
+                itemSink.yield(.refuse(limits.refusal(.stallSeconds, peer: peer)))
+                hit(.stallSeconds)
+                break reading
+            }
             let n = SocketIO.receive(fd, into: &chunk, descriptors: &descriptors)
             if n <= 0 { break }
+            var fresh = buffer.isEmpty
             buffer += chunk[0..<n]
             // A complete message over the cap is refused too: it stays in the buffer and trips the check below.
             while let nul = buffer.firstIndex(of: 0), nul <= maxMessageBytes {
                 let message = Array(buffer[..<nul])
                 buffer.removeSubrange(...nul)
-                itemSink.yield(parse(message, descriptors: descriptors))
+                fresh = true
+                let item = parse(message, descriptors: descriptors)
                 descriptors = []
+                if case .call(let call, let size) = item {
+                    let pending = lock.withLock { pendingBytes += size; return pendingBytes }
+                    if pending > limits.pendingCallBytes {
+                        for d in call.fileDescriptors { close(d) }
+                        itemSink.yield(.refuse(limits.refusal(.pendingCallBytes, peer: peer)))
+                        hit(.pendingCallBytes)
+                        break reading
+                    }
+                }
+                itemSink.yield(item)
             }
+            if fresh && !buffer.isEmpty { messageStarted = SocketIO.monotonicSeconds() }
             if buffer.count > maxMessageBytes {
                 itemSink.yield(.refuse(.invalidParameter("message: longer than \(maxMessageBytes) bytes")))
                 break reading
@@ -145,6 +182,8 @@ final class ServerConnection: @unchecked Sendable {
             outbox.removeAll(keepingCapacity: true)
             lock.unlock()
             if !SocketIO.send(fd, bytes) {
+                // EAGAIN is the send timeout: the client left a reply unread for stallSeconds.
+                if errno == EAGAIN { hit(.stallSeconds) }
                 lock.lock(); closing = true; outbox.removeAll(); lock.unlock()
                 Glibc.shutdown(fd, Int32(SHUT_RDWR))
                 break
@@ -188,7 +227,7 @@ final class ServerConnection: @unchecked Sendable {
         return .call(VarlinkCall(interface: String(method[..<dot]), method: String(method[method.index(after: dot)...]),
                                  parameters: parameters, more: object["more"]?.boolValue ?? false,
                                  oneway: object["oneway"]?.boolValue ?? false, upgrade: object["upgrade"]?.boolValue ?? false,
-                                 fileDescriptors: descriptors, peer: peer, connection: id))
+                                 fileDescriptors: descriptors, peer: peer, connection: id), bytes: bytes.count + 1)
     }
 }
 

@@ -38,6 +38,32 @@ enum SocketIO {
         return PeerCredentials(pid: cred.0, uid: cred.1, gid: cred.2)
     }
 
+    /// Seconds on the monotonic clock, for deadlines that wall-clock changes must not move.
+    static func monotonicSeconds() -> Double {
+        var now = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &now)
+        return Double(now.tv_sec) + Double(now.tv_nsec) / 1e9
+    }
+
+    /// Waits until `fd` has something to read (or is closed) or `deadline` (monotonic seconds) passes;
+    /// false on the deadline.
+    static func waitReadable(_ fd: Int32, until deadline: Double) -> Bool {
+        while true {
+            let left = deadline - monotonicSeconds()
+            if left <= 0 { return false }
+            var pfd = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+            let n = poll(&pfd, 1, Int32(min(left * 1000, 1e9).rounded(.up)))
+            if n > 0 { return true }
+            if n < 0 && errno != EINTR { return true }  // Let the read that follows report it.
+        }
+    }
+
+    /// Makes a blocked send give up with EAGAIN after `seconds` without progress.
+    static func setSendTimeout(_ fd: Int32, seconds: Double) {
+        var timeout = timeval(tv_sec: Int(seconds), tv_usec: Int((seconds - seconds.rounded(.down)) * 1e6))
+        setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+    }
+
     /// The most descriptors accepted with one message; extras are closed.
     static let maximumDescriptors = 16
 

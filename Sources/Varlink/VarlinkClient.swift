@@ -64,6 +64,11 @@ public final class VarlinkClient {
         var message: [String: JSONValue] = ["method": .string(method), "parameters": .object(parameters)]
         if more { message["more"] = .bool(true) }
         guard SocketIO.send(fd, JSONValue.object(message).serialized() + [0], descriptors: fileDescriptors) else {
+            // A server that refuses a connection (a limit) says why and closes, possibly before this send:
+            // its error is this call's answer.
+            if errno == EPIPE || errno == ECONNRESET, let said = try? readMessage(), said["error"] != nil {
+                return Replies(client: self, received: said)
+            }
             throw .protocolError("the server closed the connection")
         }
         return Replies(client: self)
@@ -72,12 +77,14 @@ public final class VarlinkClient {
     /// The replies of one call; `next()` blocks for each and throws the call's error reply as `VarlinkError`.
     public struct Replies {
         let client: VarlinkClient
+        var received: [String: JSONValue]? = nil
         var done = false
 
         /// The next reply, or nil after the last.
         public mutating func next() throws -> VarlinkReply? {
             guard !done else { return nil }
-            let object = try client.readMessage()
+            let object = try received ?? client.readMessage()
+            received = nil
             if let name = object["error"]?.stringValue {
                 done = true
                 throw VarlinkError(name: name, parameters: object["parameters"]?.objectValue ?? [:])

@@ -3,7 +3,8 @@ import Glibc
 #endif
 import DedicatedThreads
 
-/// A varlink server on a Unix stream socket: its own path, or a listening socket systemd passed.
+/// A varlink server on a Unix stream socket: its own path, or a listening socket systemd passed. `Limits`
+/// keep any one user's clients from exhausting it.
 public final class VarlinkServer: @unchecked Sendable {
     /// What org.varlink.service.GetInfo reports.
     public struct Info: Sendable {
@@ -24,8 +25,11 @@ public final class VarlinkServer: @unchecked Sendable {
     private let ownedPath: String?
     private let dispatcher: Dispatcher
     private let maxMessageBytes: Int
+    private let limits: Limits
+    private let report: @Sendable (LimitHit) -> Void
     private let lock = ConditionLock()
     private var connections: [Int: ServerConnection] = [:]
+    private var connectionsByUID: [UInt32: Int] = [:]
     private var nextID = 1
     private var stopped = false
     private var wakePipe: (Int32, Int32) = (-1, -1)
@@ -33,10 +37,15 @@ public final class VarlinkServer: @unchecked Sendable {
     private var isFinished = false
 
     /// Listens on `socketPath` (its folder is created; a stale socket file nobody listens on is replaced).
+    /// `report` hears of every client refused or dropped for a limit (from the connection's threads).
     public init(socketPath: String, mode: UInt32 = 0o666, services: [any VarlinkService], info: Info,
-                maxMessageBytes: Int = 1 << 20) throws {
+                maxMessageBytes: Int = 1 << 20, limits: Limits = Limits(), report: @escaping @Sendable (LimitHit) -> Void = { _ in }) throws {
+        precondition(limits.pendingCallBytes >= maxMessageBytes && limits.connectionsPerUID > 0 && limits.stallSeconds > 0,
+                     "limits must admit one connection and one whole message")
         dispatcher = try Dispatcher(services: services, info: info)
         self.maxMessageBytes = maxMessageBytes
+        self.limits = limits
+        self.report = report
         guard let addr = SocketIO.address(socketPath) else { throw StartError(description: "socket path too long: \(socketPath)") }
         Self.makeFolders(above: socketPath)
         let probe = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
@@ -53,7 +62,7 @@ public final class VarlinkServer: @unchecked Sendable {
             throw StartError(description: "cannot bind \(socketPath): \(String(cString: strerror(e)))")
         }
         chmod(socketPath, mode_t(mode))
-        guard listen(fd, 64) == 0 else {
+        guard listen(fd, SOMAXCONN) == 0 else {
             close(fd)
             throw StartError(description: "cannot listen on \(socketPath): \(String(cString: strerror(errno)))")
         }
@@ -62,9 +71,14 @@ public final class VarlinkServer: @unchecked Sendable {
     }
 
     /// Serves on a socket that is already listening (systemd socket activation).
-    public init(listeningFileDescriptor fd: Int32, services: [any VarlinkService], info: Info, maxMessageBytes: Int = 1 << 20) throws {
+    public init(listeningFileDescriptor fd: Int32, services: [any VarlinkService], info: Info, maxMessageBytes: Int = 1 << 20,
+                limits: Limits = Limits(), report: @escaping @Sendable (LimitHit) -> Void = { _ in }) throws {
+        precondition(limits.pendingCallBytes >= maxMessageBytes && limits.connectionsPerUID > 0 && limits.stallSeconds > 0,
+                     "limits must admit one connection and one whole message")
         dispatcher = try Dispatcher(services: services, info: info)
         self.maxMessageBytes = maxMessageBytes
+        self.limits = limits
+        self.report = report
         _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
         listener = fd
         ownedPath = nil
@@ -72,6 +86,19 @@ public final class VarlinkServer: @unchecked Sendable {
 
     /// How many clients are connected now.
     public var connectionCount: Int { lock.withLock { connections.count } }
+
+    /// Waits until at most `count` clients are connected; false when `seconds` pass first (tests).
+    func waitForConnections(atMost count: Int, seconds: Double) -> Bool {
+        let deadline = SocketIO.monotonicSeconds() + seconds
+        return lock.withLock {
+            while connections.count > count {
+                let left = deadline - SocketIO.monotonicSeconds()
+                if left <= 0 { return false }
+                lock.wait(seconds: left)
+            }
+            return true
+        }
+    }
 
     /// Serves until `shutdown()`.
     public func run() async throws {
@@ -106,6 +133,24 @@ public final class VarlinkServer: @unchecked Sendable {
         c?.resume()
     }
 
+    private func remove(_ id: Int) {
+        lock.withLock {
+            guard let c = connections.removeValue(forKey: id) else { return }
+            connectionsByUID[c.peer.uid, default: 1] -= 1
+            if connectionsByUID[c.peer.uid] == 0 { connectionsByUID[c.peer.uid] = nil }
+            lock.broadcast()
+        }
+    }
+
+    /// Tells a client over the per-uid limit why, and closes it. The reply is small and the socket new, so
+    /// the send does not block; should it not fit, the client still sees the connection close.
+    private func refuse(_ client: Int32, peer: PeerCredentials) {
+        let reply = ServerConnection.errorReply(limits.refusal(.connectionsPerUID, peer: peer))
+        _ = reply.withUnsafeBytes { send(client, $0.baseAddress, $0.count, Int32(MSG_DONTWAIT | MSG_NOSIGNAL)) }
+        close(client)
+        report(LimitHit(limit: .connectionsPerUID, value: limits.value(of: .connectionsPerUID), peer: peer, connection: nil))
+    }
+
     /// Creates the folders above `path` that are missing (mkdir -p of its dirname).
     static func makeFolders(above path: String) {
         var prefix = path.hasPrefix("/") ? "" : "."
@@ -117,25 +162,35 @@ public final class VarlinkServer: @unchecked Sendable {
 
     private func acceptLoop() {
         let wake = lock.withLock { wakePipe.0 }
-        while !lock.withLock({ stopped }) {
+        accepting: while !lock.withLock({ stopped }) {
             var pfd = [pollfd(fd: listener, events: Int16(POLLIN), revents: 0), pollfd(fd: wake, events: Int16(POLLIN), revents: 0)]
             guard poll(&pfd, 2, -1) > 0 else { continue }
             if pfd[1].revents != 0 { break }
             let client = accept(listener, nil, nil)
-            guard client >= 0 else { continue }
+            guard client >= 0 else {
+                // Out of descriptors: the pending client stays queued, so back off instead of spinning on it.
+                if errno == EMFILE || errno == ENFILE { _ = poll(&pfd[1], 1, 100) }
+                continue
+            }
             _ = fcntl(client, F_SETFD, FD_CLOEXEC)
-            let connection = lock.withLock { () -> ServerConnection? in
-                guard !stopped else { return nil }
+            let peer = SocketIO.peerCredentials(client)
+            enum Admission { case stopped, refused, admitted(ServerConnection) }
+            let admission = lock.withLock { () -> Admission in
+                guard !stopped else { return .stopped }
+                guard connectionsByUID[peer.uid, default: 0] < limits.connectionsPerUID else { return .refused }
                 let id = nextID
                 nextID += 1
-                let c = ServerConnection(id: id, fd: client, dispatcher: dispatcher, maxMessageBytes: maxMessageBytes) { [weak self] id in
-                    self?.lock.withLock { _ = self?.connections.removeValue(forKey: id) }
-                }
+                let c = ServerConnection(id: id, fd: client, peer: peer, dispatcher: dispatcher, maxMessageBytes: maxMessageBytes,
+                                         limits: limits, report: report) { [weak self] id in self?.remove(id) }
                 connections[id] = c
-                return c
+                connectionsByUID[peer.uid, default: 0] += 1
+                return .admitted(c)
             }
-            guard let connection else { close(client); break }
-            connection.start()
+            switch admission {
+            case .stopped: close(client); break accepting
+            case .refused: refuse(client, peer: peer)
+            case .admitted(let connection): connection.start()
+            }
         }
         close(listener)
     }

@@ -37,12 +37,30 @@ struct MTPSessionDaemon: AsyncParsableCommand {
     @Option(help: "Exit after this many seconds with no device attached and no client connected; udev and the socket start it again.")
     var exitWhenIdle: Double?
 
+    @Option(help: ArgumentHelp("Connections one user (uid, root included) may have open at once; the next is told LimitReached and closed.",
+                               valueName: "n"))
+    var maxConnectionsPerUid: Int = 128
+
+    @Option(help: ArgumentHelp("""
+        Seconds a client may take to finish a message it began, or to read any of a reply that no longer fits its socket, \
+        before it is disconnected. A connection with nothing half-sent and no reply stuck (an idle client, a Monitor \
+        between events) is never timed out.
+        """, valueName: "seconds"))
+    var stallTimeout: Double = 30
+
+    @Option(help: ArgumentHelp("Bytes of replies a client may leave unread behind the one being sent; past that it is disconnected.",
+                               valueName: "bytes"))
+    var maxQueuedReplyBytes: Int = 8 << 20
+
     func validate() throws {
         guard linger >= 0 else { throw ValidationError("--linger must be 0 or more seconds") }
         guard lease > 0 else { throw ValidationError("--lease must be more than 0 seconds") }
         guard UInt32(socketMode, radix: 8) != nil else { throw ValidationError("--socket-mode is octal, e.g. 660") }
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("unknown --log-level \(logLevel)") }
         if let exitWhenIdle, exitWhenIdle <= 0 { throw ValidationError("--exit-when-idle must be more than 0 seconds") }
+        guard maxConnectionsPerUid >= 1 else { throw ValidationError("--max-connections-per-uid must be 1 or more") }
+        guard stallTimeout > 0 else { throw ValidationError("--stall-timeout must be more than 0 seconds") }
+        guard maxQueuedReplyBytes >= 0 else { throw ValidationError("--max-queued-reply-bytes must be 0 or more") }
     }
 
     func run() async throws {
@@ -55,7 +73,9 @@ struct MTPSessionDaemon: AsyncParsableCommand {
         }
         let logger = Logger(label: "mtpsessiond")
         let options = Daemon.Options(socketPath: socket, socketMode: UInt32(socketMode, radix: 8)!,
-                                     configuration: .init(linger: linger, defaultLease: lease), exitWhenIdle: exitWhenIdle)
+                                     configuration: .init(linger: linger, defaultLease: lease), exitWhenIdle: exitWhenIdle,
+                                     limits: Daemon.limits(connectionsPerUID: maxConnectionsPerUid, stallSeconds: stallTimeout,
+                                                           queuedReplyBytes: maxQueuedReplyBytes))
         do {
             try await Daemon(options: options, logger: logger).run()
         } catch {

@@ -13,15 +13,15 @@ final class DaemonFixture {
     let serials: [String]
 
     /// Starts the daemon on a `personality` player and waits until it has attached `devices` devices (0: do
-    /// not wait, for devices plugged in later).
+    /// not wait, for devices plugged in later). `daemonOptions` go to mtpsessiond as they are.
     init(personality: String = "android", linger: Double = 5, lease: Double = 30, simOptions: [String] = [],
-         devices: Int = 1, populate: (URL) throws -> Void = { _ in }) throws {
+         daemonOptions: [String] = [], devices: Int = 1, populate: (URL) throws -> Void = { _ in }) throws {
         sim = try VirtualPlayerFixture(personality: personality)
         sim.extraOptions = simOptions
         try populate(sim.storage)
         socket = sim.root.appendingPathComponent("mtpsessiond.sock").path
         daemon = try sim.start([Binaries.daemon, "--socket", socket, "--linger", String(linger), "--lease", String(lease),
-                                "--log-level", "debug"])
+                                "--log-level", "debug"] + daemonOptions)
         var seen: [String] = []
         if devices == 0 { try daemon.waitForLine(onStderr: true, timeout: 60) { $0.contains("listening") } }
         while seen.count < devices {

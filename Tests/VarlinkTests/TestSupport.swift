@@ -37,6 +37,9 @@ struct TestService: VarlinkService {
     # The caller's credentials and connection.
     method Whoami() -> (uid: int, gid: int, pid: int, connection: int)
 
+    # Sent by the server when a client runs into one of its limits (the tests' errorInterface).
+    error LimitReached (limit: string, value: float, fix: string)
+
     # Fails with Failed.
     method Fail(reason: string) -> ()
 
@@ -128,22 +131,59 @@ func removeTree(_ path: String) {
 /// Whether a file exists at `path`.
 func fileExists(_ path: String) -> Bool { access(path, F_OK) == 0 }
 
+/// The limit hits a server reported, with an expectation per limit fulfilled by its first hit.
+final class LimitHits: @unchecked Sendable {
+    private let lock = NSLock()
+    private var hits: [VarlinkServer.LimitHit] = []
+    private let expectations: [VarlinkServer.Limit: XCTestExpectation]
+
+    init() {
+        var expectations: [VarlinkServer.Limit: XCTestExpectation] = [:]
+        for limit in [VarlinkServer.Limit.connectionsPerUID, .stallSeconds, .queuedReplyBytes, .pendingCallBytes] {
+            let e = XCTestExpectation(description: "a client hit \(limit.rawValue)")
+            e.assertForOverFulfill = false
+            expectations[limit] = e
+        }
+        self.expectations = expectations
+    }
+
+    func record(_ hit: VarlinkServer.LimitHit) {
+        lock.withLock { hits.append(hit) }
+        expectations[hit.limit]!.fulfill()
+    }
+
+    /// Fulfilled when a client first hits `limit`.
+    func first(_ limit: VarlinkServer.Limit) -> XCTestExpectation { expectations[limit]! }
+
+    /// Every hit so far.
+    var all: [VarlinkServer.LimitHit] { lock.withLock { hits } }
+}
+
 /// A running VarlinkServer with the test service on a socket in its own temporary folder.
 final class ServerFixture {
     let directory: String
     let path: String
     let probe = Probe()
+    let hits = LimitHits()
     let server: VarlinkServer
     private let running: Task<Void, any Error>
     private var stopped = false
 
     static let info = VarlinkServer.Info(vendor: "Example", product: "varlink-tests", version: "1.2.3", url: "https://example.org")
 
-    init(maxMessageBytes: Int = 1 << 20, socketName: String = "s") throws {
+    /// Limits whose refusals name the test interface.
+    static func limits(connectionsPerUID: Int = 128, stallSeconds: Double = 30, queuedReplyBytes: Int = 8 << 20,
+                       pendingCallBytes: Int = 4 << 20) -> VarlinkServer.Limits {
+        VarlinkServer.Limits(connectionsPerUID: connectionsPerUID, stallSeconds: stallSeconds, queuedReplyBytes: queuedReplyBytes,
+                             pendingCallBytes: pendingCallBytes, errorInterface: "org.example.test")
+    }
+
+    init(maxMessageBytes: Int = 1 << 20, socketName: String = "s", limits: VarlinkServer.Limits = ServerFixture.limits()) throws {
         directory = makeTemporaryDirectory()
         path = directory + "/" + socketName
+        let hits = hits
         server = try VarlinkServer(socketPath: path, services: [TestService(probe: probe)], info: Self.info,
-                                   maxMessageBytes: maxMessageBytes)
+                                   maxMessageBytes: maxMessageBytes, limits: limits, report: { hits.record($0) })
         let server = server
         running = Task { try await server.run() }
     }

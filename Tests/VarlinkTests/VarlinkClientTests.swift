@@ -188,6 +188,19 @@ final class VarlinkClientTests: XCTestCase {
         }
     }
 
+    func testAServerThatSaidWhyAndClosedBeforeTheCallAnswersItWithThatError() throws {
+        try listenAtPath()
+        let client = try VarlinkClient(path: path)
+        let peer = acceptPeer()
+        reply(peer, #"{"error":"org.example.x.LimitReached","parameters":{"limit":"connectionsPerUID"}}"# + "\0")
+        close(peer)  // Before the client sends: its send fails with EPIPE.
+        var replies = try client.call("org.example.x.M", [:])
+        XCTAssertThrowsError(try replies.next()) {
+            XCTAssertEqual($0 as? VarlinkError, VarlinkError(name: "org.example.x.LimitReached", parameters: ["limit": "connectionsPerUID"]))
+        }
+        XCTAssertNil(try replies.next())
+    }
+
     func testDescriptorsTheServerSendsAreNotKept() throws {
         try listenAtPath()
         let client = try VarlinkClient(path: path)

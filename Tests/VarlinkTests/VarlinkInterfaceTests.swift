@@ -83,7 +83,8 @@ final class VarlinkInterfaceTests: XCTestCase {
 
     func testManagerErrors() throws {
         let interface = try manager()
-        XCTAssertEqual(interface.errors.count, 22)
+        XCTAssertEqual(interface.errors.count, 23)
+        XCTAssertEqual(interface.errors["LimitReached"]?.map(\.name), ["limit", "value", "fix"])
         XCTAssertEqual(interface.errors["NoSuchDevice"],
                        [VarlinkField(name: "device", type: .string), VarlinkField(name: "attached", type: .array(.string))])
         XCTAssertEqual(interface.errors["InvalidSessionType"], [VarlinkField(name: "type", type: .string)])
