@@ -13,7 +13,7 @@ CLIENT_NICE=19 runs the clients below the other two, to see what the daemon itse
 
 Clients are processes (no GIL between them), each on its own connection, raw AF_UNIX with NUL-framed JSON,
 one call at a time. The cheap call is org.varlink.service.GetInfo (METHOD= picks another). A side probe times
-org.mtpsessiond.Manager.ListDevices during the loaded transfer: it reads the device, so it waits for it.
+org.mtpsessiond.Manager.ListDevices during the loaded transfer: a busy device answers from what it last knew.
 
 Usage: benchmarks/load.py BIN_DIR
        (env: CLIENTS=64 CALLS=1000 SIZE_MIB=1024 METHOD=org.varlink.service.GetInfo SUSTAIN=0 CLIENT_NICE=0)

@@ -20,6 +20,8 @@ extension DeviceActor {
     /// Runs `body` with the device open: inside a session the session's opening is reused; otherwise an
     /// implicit one-operation session opens (or reuses a lingering opening), then tears down after.
     func perform<T>(inSession: Bool, modifies: Bool, _ body: (MTPDevice) throws(ServiceError) -> T) throws(ServiceError) -> T {
+        published.withLock { $0.busy += 1 }
+        defer { published.withLock { $0.busy -= 1 } }
         if inSession {
             try ensureOpen()
             if modifies { modified = true }

@@ -1,6 +1,7 @@
 import Logging
 import MTPProvider
 import SessionModel
+import Synchronization
 
 /// One attached MTP device: the single owner of its libmtp handle, on its own thread.
 ///
@@ -15,8 +16,8 @@ actor DeviceActor {
     /// The USB device this actor owns.
     nonisolated let attached: AttachedDevice
     /// Read at the first opening; the device's name for clients.
-    private(set) var identity: DeviceIdentity?
-    private(set) var storages: [StorageSummary] = []
+    private(set) var identity: DeviceIdentity? { didSet { published.withLock { $0.identity = identity } } }
+    private(set) var storages: [StorageSummary] = [] { didSet { published.withLock { $0.storages = storages } } }
     /// Whether `storages` is what the device holds now: read at opening or since, and adjusted for what this
     /// daemon sent; a change made on the device itself makes it stale.
     private(set) var storagesCurrent = false
@@ -24,9 +25,20 @@ actor DeviceActor {
         storages = fresh
         storagesCurrent = true
     }
+
+    /// What the actor last knew, readable without waiting for it: an operation holds the actor for as long as
+    /// it runs (a transfer, minutes), and a cheap call such as ListDevices must not wait that long.
+    struct Published: Sendable {
+        var identity: DeviceIdentity?
+        var storages: [StorageSummary] = []
+        var isOpen = false
+        /// Operations running on the actor now.
+        var busy = 0
+    }
+    nonisolated let published = Mutex(Published())
     private(set) var capabilities = DeviceCapabilitySet()
 
-    var handle: MTPDevice?
+    var handle: MTPDevice? { didSet { published.withLock { $0.isOpen = handle != nil } } }
     private var lifecycle: DeviceLifecycle
     var cache = FolderCache()
     /// Objects this daemon made or removed since the last teardown, whose events are its own echo.
@@ -196,12 +208,22 @@ actor DeviceActor {
     /// This device as ListDevices shows it; storages are re-read only when the device is open anyway.
     func summary(session: String?) -> DeviceSummary {
         if let device = handle, let fresh = try? device.storages() { storagesDidChange(fresh.map(StorageSummary.init)) }
-        return DeviceSummary(serial: name, vendorID: attached.vendorID, productID: attached.productID,
-                             bus: UInt32(attached.bus), address: UInt32(attached.address),
+        return publishedSummary(session: session)
+    }
+
+    /// This device as last known, without waiting for the actor: for ListDevices while an operation runs.
+    nonisolated func publishedSummary(session: String?) -> DeviceSummary {
+        let known = published.withLock { $0 }
+        let identity = known.identity
+        return DeviceSummary(serial: identity?.serial ?? "\(attached.bus):\(attached.address)", vendorID: attached.vendorID,
+                             productID: attached.productID, bus: UInt32(attached.bus), address: UInt32(attached.address),
                              manufacturer: identity?.manufacturer ?? "", model: identity?.model ?? "",
                              friendlyName: identity?.friendlyName, battery: identity?.battery,
-                             storages: storages, isOpen: handle != nil, session: session)
+                             storages: known.storages, isOpen: known.isOpen, session: session)
     }
+
+    /// Whether an operation holds the actor now (a hint: it may start or end right after the answer).
+    nonisolated var isBusy: Bool { published.withLock { $0.busy > 0 } }
 }
 
 /// Who a device says it is.

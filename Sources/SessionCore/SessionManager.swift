@@ -120,7 +120,9 @@ public actor SessionManager {
         var result: [DeviceSummary] = []
         for (location, a) in attachments where a.serial == nil { await probe(location) }
         for a in attachments.values where a.serial != nil {
-            var summary = await a.actor.summary(session: table.holder(of: a.serial!)?.id)
+            let session = table.holder(of: a.serial!)?.id
+            // A device in the middle of a transfer answers from what it last knew rather than after the transfer.
+            var summary = a.actor.isBusy ? a.actor.publishedSummary(session: session) : await a.actor.summary(session: session)
             summary.serial = a.serial!
             result.append(summary)
         }

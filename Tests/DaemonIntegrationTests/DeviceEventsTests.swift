@@ -29,6 +29,25 @@ final class DeviceEventsTests: XCTestCase {
         XCTAssertFalse(try d.ctlOK(["ls", ":/"]).stdout.contains("big.bin"))
     }
 
+    func testListingDevicesDuringATransferDoesNotWaitForIt() throws {
+        let d = try DaemonFixture(simOptions: ["--bandwidth-mbs", "2"])
+        let big = try d.sim.makeFile("big.bin", size: 40 << 20)  // 20 s at 2 MB/s.
+        let put = try RunningProcess(Binaries.mtpctl, ["--socket", d.socket, "--json", "put", big.path, ":/"])
+        try put.waitForLine { $0.contains("\"progress\"") }
+        let devices = try d.ctlOK(["--json", "devices"])
+        XCTAssertTrue(devices.stdout.contains(d.serial) && devices.stdout.contains("\"open\":true"), devices.stdout)
+        // Cancelling works only while the transfer runs: devices answered during it, not after it.
+        let cancel = try d.ctl(["cancel", transferID(put)])
+        XCTAssertEqual(cancel.status, 0, "the transfer had ended before devices answered: \(cancel.combined)")
+        XCTAssertEqual(put.waitForExit(timeout: 60), 1)
+    }
+
+    /// The id a `mtpctl --json put` reported for its transfer.
+    private func transferID(_ put: RunningProcess) -> String {
+        let line = put.stdoutLines.first { $0.contains("\"transfer\"") } ?? ""
+        return String(line.components(separatedBy: "\"transfer\":\"").dropFirst().first?.prefix { $0 != "\"" } ?? "")
+    }
+
     func testSIGTERMDuringAPutCancelsItCleanlyAndExitsPromptly() throws {
         let d = try DaemonFixture(simOptions: ["--bandwidth-mbs", "4"])
         let big = try d.sim.makeFile("big.bin", size: 40 << 20)
