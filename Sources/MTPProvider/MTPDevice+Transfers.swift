@@ -21,6 +21,8 @@ private func progressTrampoline(_ sent: UInt64, _ total: UInt64, _ data: UnsafeR
 private final class DescriptorSink {
     let fd: Int32
     var failure: Int32?
+    /// Bytes written so far: a busy device is asked again only while nothing was.
+    var written: UInt64 = 0
     init(_ fd: Int32) { self.fd = fd }
 }
 
@@ -40,6 +42,7 @@ private func descriptorWriter(_ params: UnsafeMutableRawPointer?, _ priv: Unsafe
         }
         done += n
     }
+    sink.written += UInt64(length)
     written?.pointee = length
     return UInt16(LIBMTP_HANDLER_RETURN_OK)
 }
@@ -69,11 +72,24 @@ extension MTPDevice {
         file.pointee.parent_id = Self.folderHandle(parent)
         file.pointee.storage_id = storage
         file.pointee.filetype = Self.filetype(forName: name)
-        try withProgress(progress) { data throws(MTPError) in
-            try removingPartial(file.pointee.item_id) { () throws(MTPError) in
-                _ = try call("LIBMTP_Send_File_From_File_Descriptor",
-                             { LIBMTP_Send_File_From_File_Descriptor(device, fd, file, progressTrampoline, data) },
-                             failed: { $0 != 0 })
+        // A busy device is asked again from the file's start, once its partial object is gone, when the file
+        // can be read again from there (not a pipe).
+        let start = lseek(fd, 0, SEEK_CUR)
+        var retry = BusyRetry.standard
+        while true {
+            do throws(MTPError) {
+                try withProgress(progress) { data throws(MTPError) in
+                    try removingPartial(file.pointee.item_id) { () throws(MTPError) in
+                        _ = try call("LIBMTP_Send_File_From_File_Descriptor", retryingBusy: false,
+                                     { LIBMTP_Send_File_From_File_Descriptor(device, fd, file, progressTrampoline, data) },
+                                     failed: { $0 != 0 })
+                    }
+                }
+                break
+            } catch where error.isDeviceBusy && start >= 0 {
+                guard let delay = retry.nextDelay(), lseek(fd, start, SEEK_SET) == start else { throw error.stillBusy(after: retry) }
+                file.pointee.item_id = 0
+                BusyRetry.pause(delay)
             }
         }
         if let track {
@@ -132,9 +148,18 @@ extension MTPDevice {
             let priv = Unmanaged.passUnretained(sink).toOpaque()
             try withProgress(progress) { data throws(MTPError) in
                 do throws(MTPError) {
-                    _ = try call("LIBMTP_Get_File_To_Handler", unexplained: .notFound,
-                                 { LIBMTP_Get_File_To_Handler(device, id, descriptorWriter, priv, progressTrampoline, data) },
-                                 failed: { $0 != 0 })
+                    var retry = BusyRetry.standard
+                    while true {
+                        do throws(MTPError) {
+                            _ = try call("LIBMTP_Get_File_To_Handler", unexplained: .notFound, retryingBusy: false,
+                                         { LIBMTP_Get_File_To_Handler(device, id, descriptorWriter, priv, progressTrampoline, data) },
+                                         failed: { $0 != 0 })
+                            break
+                        } catch where error.isDeviceBusy && sink.written == 0 {
+                            guard let delay = retry.nextDelay() else { throw error.stillBusy(after: retry) }
+                            BusyRetry.pause(delay)
+                        }
+                    }
                 } catch {
                     if let code = sink.failure {
                         throw MTPError(kind: .general, function: "write", message: String(cString: strerror(code)), errno: code)

@@ -35,11 +35,29 @@ public final class MTPDevice {
         for registration in stoppedEvents { registration.releaseAbandonedRead() }
     }
 
-    /// A libmtp call on this device, through `libmtpCall`.
-    @inline(__always)
-    func call<T>(_ function: String, unexplained: MTPError.Kind = .general, _ body: () -> T,
-                 failed: (T) -> Bool) throws(MTPError) -> T {
-        try libmtpCall(function, device: device, location: attached, unexplained: unexplained, body, failed: failed)
+    /// A libmtp call on this device, through `libmtpCall`; asked again with `BusyRetry.standard` pauses while
+    /// the device answers DeviceBusy, unless `retryingBusy` is false (a call that moved data cannot simply be
+    /// made again; transfers retry at their own level).
+    /// `isRead`: the call only reads, so a failure libmtp gives no reason for is asked again too (briefly).
+    func call<T>(_ function: String, unexplained: MTPError.Kind = .general, retryingBusy: Bool = true, isRead: Bool = false,
+                 _ body: () -> T, failed: (T) -> Bool) throws(MTPError) -> T {
+        var retry = BusyRetry.standard
+        var silent = BusyRetry.unexplained
+        while true {
+            do throws(MTPError) {
+                return try libmtpCall(function, device: device, location: attached, unexplained: unexplained, body, failed: failed)
+            } catch where retryingBusy && error.isDeviceBusy {
+                guard let delay = retry.nextDelay() else { throw error.stillBusy(after: retry) }
+                BusyRetry.pause(delay)
+            } catch where isRead && error.isUnexplained && error.kind != .connectionFailed {
+                guard let delay = silent.nextDelay() else {
+                    var error = error
+                    error.message += " (asked \(silent.tries) times; a device gives no reason like this when it is busy or locked)"
+                    throw error
+                }
+                BusyRetry.pause(delay)
+            }
+        }
     }
 
     /// `parent` as libmtp should get it: the root for 0 (see `rootFolder`).
@@ -59,9 +77,25 @@ public final class MTPDevice {
         guard let index = (0..<Int(count)).first(where: { raw[$0].bus_location == attached.bus && raw[$0].devnum == attached.address }) else {
             throw MTPError(kind: .connectionFailed, function: "LIBMTP_Detect_Raw_Devices", message: "the device is no longer attached")
         }
-        let device = try libmtpCall("LIBMTP_Open_Raw_Device_Uncached", kind: .connectionFailed,
-                                    { LIBMTP_Open_Raw_Device_Uncached(raw + index) }, failed: { $0 == nil })
-        return MTPDevice(device: device!, attached: attached)
+        // A failed open leaves no error stack to read (libmtp prints "Could not open session! (Return code
+        // 8217)" for DeviceBusy), so any failure of a device still on the bus is tried again a few times.
+        var retry = BusyRetry.standard
+        while true {
+            do throws(MTPError) {
+                let device = try libmtpCall("LIBMTP_Open_Raw_Device_Uncached", kind: .connectionFailed,
+                                            { LIBMTP_Open_Raw_Device_Uncached(raw + index) }, failed: { $0 == nil })
+                return MTPDevice(device: device!, attached: attached)
+            } catch {
+                guard attached.isOnBus else { throw error }
+                guard let delay = retry.nextDelay() else {
+                    throw MTPError(kind: .general, function: "LIBMTP_Open_Raw_Device_Uncached",
+                                   message: "the device did not open an MTP session in \(retry.tries) tries over "
+                                       + "\((retry.waited * 10).rounded() / 10) s; it may be busy, locked, or held by another "
+                                       + "program (a file manager's MTP backend) — unlock it, close that program, or replug it")
+                }
+                BusyRetry.pause(delay)
+            }
+        }
     }
 
     /// Opens the first MTP device attached (test and benchmark tools; the daemon opens devices by location).
@@ -113,7 +147,7 @@ public final class MTPDevice {
     public func storages() throws(MTPError) -> [StorageDescription] {
         do throws(MTPError) {
             // -1 both when GetStorageIDs failed (silently) and when it listed no storage.
-            _ = try call("LIBMTP_Get_Storage", { LIBMTP_Get_Storage(device, 0) }, failed: { $0 < 0 })
+            _ = try call("LIBMTP_Get_Storage", isRead: true, { LIBMTP_Get_Storage(device, 0) }, failed: { $0 < 0 })
         } catch where error.message == silentFailure && error.kind == .general {
             return []
         }
@@ -132,7 +166,7 @@ public final class MTPDevice {
     /// listing, never the whole device (GetObjectHandles, then each object's info that libmtp has not cached).
     public func children(of folder: UInt32, storage: UInt32) throws(MTPError) -> [ObjectEntry] {
         // An empty folder and a failure both come back as NULL; only the error stack tells them apart.
-        let first = try call("LIBMTP_Get_Files_And_Folders", unexplained: .notFound, { LIBMTP_Get_Files_And_Folders(device, storage, Self.folderHandle(folder)) },
+        let first = try call("LIBMTP_Get_Files_And_Folders", unexplained: .notFound, isRead: true, { LIBMTP_Get_Files_And_Folders(device, storage, Self.folderHandle(folder)) },
                              failed: { $0 == nil && LIBMTP_Get_Errorstack(device) != nil })
         var result: [ObjectEntry] = []
         var file = first

@@ -95,6 +95,9 @@ extension DeviceActor {
 
     /// The storage a client means: the one named, or the first.
     func storageID(_ requested: UInt32?) throws(ServiceError) -> UInt32 {
+        // Not among the storages last read: read them again first. A busy or locked device can have answered
+        // that read with none, and a storage can appear (a card inserted, a phone unlocked).
+        if storages.isEmpty || requested.map({ id in !storages.contains { $0.id == id } }) == true { try refreshStorages() }
         if let requested {
             guard storages.contains(where: { $0.id == requested }) else { throw .noSuchStorage(device: name, storage: requested) }
             return requested

@@ -22,6 +22,8 @@ public actor SessionManager {
         var serial: String?
         /// The opening that learns the serial, shared by everyone who needs it meanwhile.
         var probing: Task<Void, Never>?
+        /// Why the last opening failed, to tell a client that asks for the device.
+        var probeError: ServiceError?
     }
 
     private let configuration: Configuration
@@ -72,9 +74,11 @@ public actor SessionManager {
             }
             guard attachments[location] != nil else { return }  // Unplugged while probing.
             attachments[location]!.serial = serial
+            attachments[location]!.probeError = nil
             logger.info("device attached", metadata: ["device": "\(serial)", "usb": "\(location)"])
             hub.publish(DeviceEvent(kind: .deviceAdded, device: serial, storage: nil, object: nil))
         } catch {
+            attachments[location]?.probeError = error
             logger.warning("an MTP device could not be opened; will retry when asked",
                            metadata: ["usb": "\(location)", "error": "\(error)"])
         }
@@ -105,7 +109,10 @@ public actor SessionManager {
         for (location, a) in attachments where a.serial == nil { await probe(location) }
         switch DeviceSelector.resolve(name, among: serials) {
         case .success(let serial): return (serial, actor(forSerial: serial)!)
-        case .failure(.noMatch(let name, let attached)): throw .noSuchDevice(name: name, attached: attached)
+        case .failure(.noMatch(let name, let attached)):
+            // A device that is there but would not open is a better answer than "no device".
+            if attached.isEmpty, let failed = attachments.values.lazy.compactMap(\.probeError).first { throw failed }
+            throw .noSuchDevice(name: name, attached: attached)
         case .failure(.ambiguous(let name, let candidates)): throw .ambiguousDevice(name: name, candidates: candidates)
         }
     }
