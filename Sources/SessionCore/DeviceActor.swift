@@ -137,13 +137,14 @@ actor DeviceActor {
     }
 
     private func closeHandle() {
-        guard let device = handle else { return }
+        guard handle != nil else { return }
+        handle!.stopEvents()
+        // The last reference: CloseSession, and the interface and its descriptor go back to the system, before
+        // the log line says so (tests count descriptors after it).
         handle = nil
         storagesCurrent = false
         cache.removeAll()
         ownChanges.removeAll()
-        device.stopEvents()
-        _ = device  // Released here: CloseSession and the interface go back to the system.
         logger.debug("released the device's interface")
     }
 

@@ -72,6 +72,34 @@ final class DaemonFixture {
         try daemon.waitForLine(onStderr: true, timeout: timeout, file: file, line: line) { $0.contains(text) }
     }
 
+    /// Waits until the daemon has logged `text` `occurrence` times in all (the log is read from its start).
+    @discardableResult
+    func waitForLog(_ text: String, occurrence: Int, file: StaticString = #filePath, line: UInt = #line) throws -> String {
+        var seen = 0
+        return try daemon.waitForLine(onStderr: true, file: file, line: line) { logged in
+            if logged.contains(text) { seen += 1 }
+            return seen == occurrence
+        }
+    }
+
+    /// The daemon's open file descriptors and threads now, from /proc.
+    func resources() throws -> (descriptors: Int, threads: Int) {
+        (try FileManager.default.contentsOfDirectory(atPath: "/proc/\(daemonPID)/fd").count,
+         try FileManager.default.contentsOfDirectory(atPath: "/proc/\(daemonPID)/task").count)
+    }
+
+    /// The daemon's own pid: mtpsim's child process.
+    var daemonPID: Int32 {
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+        for entry in entries {
+            guard let pid = Int32(entry), let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+                  let close = stat.lastIndex(of: ")") else { continue }
+            let fields = stat[stat.index(after: close)...].split(separator: " ")  // state, ppid, ...
+            if fields.count > 1, Int32(fields[1]) == daemon.pid { return pid }
+        }
+        return -1
+    }
+
     /// A swift-log metadata value (`key=value`) from a log line.
     static func metadata(_ key: String, in line: String) -> String? {
         guard let range = line.range(of: "\(key)=") else { return nil }

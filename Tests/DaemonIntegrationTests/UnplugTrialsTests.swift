@@ -35,7 +35,7 @@ final class UnplugTrialsTests: XCTestCase {
             })
 
             try d.waitForLog("device detached")
-            try reattached(d)
+            try d.waitForLog("device attached", occurrence: 2)  // The replugged device, attached afresh.
             let onDevice = d.sim.storage.appendingPathComponent("bundle")
             let present = (try? FileManager.default.contentsOfDirectory(atPath: onDevice.path)) ?? []
             for name in present {
@@ -69,21 +69,12 @@ final class UnplugTrialsTests: XCTestCase {
                 XCTAssertFalse(FileManager.default.fileExists(atPath: target.path), "#\(trial): no truncated host file")
                 let leftovers = try FileManager.default.contentsOfDirectory(atPath: d.sim.root.path).filter { $0.contains("received") }
                 XCTAssertEqual(leftovers, [], "#\(trial): no temporary left beside it either")
-                try reattached(d)
+                try d.waitForLog("device attached", occurrence: 2)  // The replugged device, attached afresh.
             }
             XCTAssertEqual(try Data(contentsOf: d.sim.storage.appendingPathComponent("big.bin")), original,
                            "#\(trial): reading never harms the device's copy")
             try d.ctlOK(["ls", ":/"])
         }
-    }
-}
-
-/// Waits for the daemon's second "device attached": the replugged device, attached afresh.
-private func reattached(_ d: DaemonFixture) throws {
-    var seen = 0
-    try d.daemon.waitForLine(onStderr: true) { line in
-        if line.contains("device attached") { seen += 1 }
-        return seen == 2
     }
 }
 

@@ -1,0 +1,38 @@
+import Foundation
+import Glibc
+import IntegrationSupport
+import XCTest
+
+/// Clients killed with SIGKILL in the middle of a session's transfer, again and again (issue 6): each time
+/// the transfer is cancelled and its partial object removed, the session is ended by its lease, the device
+/// released after the linger, and the daemon's descriptors and threads come back to where they were.
+/// CI runs a few; `make soak` runs MTPSESSIOND_TRIALS=50.
+final class ClientKillTrialsTests: XCTestCase {
+    private let trials = Int(ProcessInfo.processInfo.environment["MTPSESSIOND_TRIALS"] ?? "") ?? 3
+
+    func testKilledClientsLeaveNothingBehindAndNoLeak() throws {
+        let d = try DaemonFixture(linger: 0.5, simOptions: ["--bandwidth-mbs", "8"])
+        let big = try d.sim.makeFile("big.bin", size: 32 << 20)
+        try d.ctlOK(["ls", ":/"])
+        try d.waitForLog("released the device's interface", occurrence: 1)
+        let baseline = try d.resources()
+        XCTAssertGreaterThan(baseline.descriptors, 0, "the daemon's /proc entries were found")
+
+        for trial in 1...trials {
+            let session = try d.ctlOK(["session", "begin", "--lease", "1"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+            let put = try RunningProcess(Binaries.mtpctl, ["--socket", d.socket, "--json", "put", "--session", session, big.path, ":/"])
+            try put.waitForLine { $0.contains("\"progress\"") }
+            put.kill()
+            _ = put.waitForExit(timeout: 60)
+            try d.waitForLog("transfer cancelled", occurrence: trial)
+            try d.waitForLog("session expired", occurrence: trial)
+            try d.waitForLog("released the device's interface", occurrence: trial + 1)
+            XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: d.sim.storage.path), [],
+                           "#\(trial): no partial object and no temporary on the device")
+            let now = try d.resources()
+            XCTAssertEqual(now.descriptors, baseline.descriptors, "#\(trial): descriptors back to the baseline")
+            XCTAssertEqual(now.threads, baseline.threads, "#\(trial): threads back to the baseline")
+        }
+        try d.ctlOK(["put", try d.sim.makeFile("after.bin", size: 1000).path, ":/"])
+    }
+}
