@@ -14,7 +14,7 @@ BENCHLIB     := $(CURDIR)/.build/benchlib
 BIN          := $(CURDIR)/.build/debug
 FUZZ_SECONDS ?= 20
 
-.PHONY: all deps pydeps build test install uninstall unit-test fuzz run bench clean help
+.PHONY: all deps pydeps build test install uninstall unit-test fuzz run bench soak-trials clean help
 
 all: build
 
@@ -86,6 +86,13 @@ bench: deps
 soak-load: deps
 	$(SWIFT) build -c release
 	python3 benchmarks/load.py .build/release
+
+# Issue 6's fault trials at full counts (make test runs a few of each): unplugs at 100 seeded points each way,
+# and clients killed mid-transfer 100 times. MTPSESSIOND_SEED=N replays another sequence of points.
+SOAK_TRIALS ?= 100
+soak-trials: build
+	MTPSESSIOND_TRIALS=$(SOAK_TRIALS) MTPSIM_BIN_DIR=$(BIN) $(SWIFT) test --skip-build --disable-swift-testing \
+	  --filter 'UnplugTrialsTests|ClientKillTrialsTests'
 
 # Install on a real machine: binaries, systemd units (ExecStart pointing at the installed daemon), the udev
 # rule and the sysusers.d entry. PREFIX=/usr puts everything in the distribution's places.
