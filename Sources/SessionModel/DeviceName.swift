@@ -4,14 +4,12 @@ extension ObjectName {
     /// `name` as one component of a path shown to clients: '/' and NUL become '_', and "", "." and ".." become
     /// "_", "_" and "__". Any other name is kept exactly, so ordinary names resolve as the device spells them.
     public static func pathComponent(forDeviceName name: String) -> String {
-        switch name {
-        case "": return "_"
-        case ".": return "_"
-        case "..": return "__"
-        default:
-            guard name.utf8.contains(where: { $0 == UInt8(ascii: "/") || $0 == 0 }) else { return name }
-            return String(decoding: name.utf8.map { $0 == UInt8(ascii: "/") || $0 == 0 ? UInt8(ascii: "_") : $0 }, as: UTF8.self)
-        }
+        // Bytes, not characters: "/" followed by a combining mark is one character but still a '/' in a path.
+        let bytes = Array(name.utf8)
+        if bytes.isEmpty || bytes == [UInt8(ascii: ".")] { return "_" }
+        if bytes == [UInt8(ascii: "."), UInt8(ascii: ".")] { return "__" }
+        guard bytes.contains(where: { $0 == UInt8(ascii: "/") || $0 == 0 }) else { return name }
+        return String(decoding: bytes.map { $0 == UInt8(ascii: "/") || $0 == 0 ? UInt8(ascii: "_") : $0 }, as: UTF8.self)
     }
 }
 

@@ -16,6 +16,7 @@ final class DeviceNameTests: XCTestCase {
         XCTAssertEqual(ObjectName.pathComponent(forDeviceName: "AC/DC"), "AC_DC")
         XCTAssertEqual(ObjectName.pathComponent(forDeviceName: "../../etc"), ".._.._etc")
         XCTAssertEqual(ObjectName.pathComponent(forDeviceName: "a\u{0}b"), "a_b")
+        XCTAssertEqual(ObjectName.pathComponent(forDeviceName: "a/\u{301}b"), "a_\u{301}b", "a slash with a combining mark")
     }
 
     func testListedPathsReadBackAsOneChildOfTheFolder() throws {
