@@ -71,6 +71,10 @@ let package = Package(
 
         // libFuzzer target over the container parser (make fuzz); a corpus replayer when built plainly.
         .executableTarget(name: "PTPContainerFuzzer", dependencies: ["PTPWire", "VirtualPlayer"]),
+        // libFuzzer target over the varlink server's framing, JSON, call decoding and routing, and the IDL parser.
+        .executableTarget(name: "VarlinkFuzzer", dependencies: ["Varlink"]),
+        // libFuzzer target over device-provided names, times and values on their way to paths and JSON.
+        .executableTarget(name: "DeviceDataFuzzer", dependencies: ["MTPProvider", "SessionModel", "SessionCore", "SessionAPI", "Varlink"]),
 
         .testTarget(name: "PTPWireTests", dependencies: ["PTPWire"]),
         .testTarget(name: "VirtualPlayerTests", dependencies: ["VirtualPlayer", "PTPWire"]),
@@ -78,8 +82,11 @@ let package = Package(
         .testTarget(name: "MTPSimKitTests", dependencies: ["MTPSimKit"]),
         .testTarget(name: "VarlinkTests", dependencies: ["Varlink"]),
         .testTarget(name: "SessionModelTests", dependencies: ["SessionModel"]),
+        .testTarget(name: "MTPProviderTests", dependencies: ["MTPProvider"]),
         .testTarget(name: "SessionCoreTests", dependencies: ["SessionCore", "MTPProvider"]),
         .testTarget(name: "MTPCtlKitTests", dependencies: ["MTPCtlKit"]),
+        // Replays the committed fuzz corpora through the fuzzers' own entry functions, without libFuzzer.
+        .testTarget(name: "FuzzCorpusTests", dependencies: ["PTPContainerFuzzer", "VarlinkFuzzer", "DeviceDataFuzzer"]),
         // Runs the built mtpsim and mtpsim-probe executables against mtp-tools: no in-process shortcuts.
         // Child processes with line-by-line waits, and a virtual player per test: shared by the integration suites.
         .target(name: "IntegrationSupport", path: "Tests/IntegrationSupport"),

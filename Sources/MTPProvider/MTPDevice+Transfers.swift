@@ -98,8 +98,8 @@ extension MTPDevice {
             try removingPartial(file.pointee.item_id) { () throws(MTPError) in try setTrackMetadata(track, of: file) }
         }
         return ObjectEntry(id: file.pointee.item_id, parent: file.pointee.parent_id, storage: file.pointee.storage_id,
-                           name: file.pointee.filename.map { String(cString: $0) } ?? name, size: size, isFolder: false,
-                           modified: file.pointee.modificationdate > 0 ? Int64(file.pointee.modificationdate) : nil)
+                           name: file.pointee.filename.map { DeviceValues.text($0) } ?? name, size: size, isFolder: false,
+                           modified: DeviceValues.modificationTime(file.pointee.modificationdate))
     }
 
     /// Writes the track properties of a file just sent (LIBMTP_Update_Track_Metadata: the properties the

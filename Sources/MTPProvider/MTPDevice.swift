@@ -111,7 +111,7 @@ public final class MTPDevice {
     private func string(_ fetch: (UnsafeMutablePointer<LIBMTP_mtpdevice_t>) -> UnsafeMutablePointer<CChar>?) -> String? {
         guard let s = fetch(device) else { LIBMTP_Clear_Errorstack(device); return nil }
         defer { free(s) }
-        return String(cString: s)
+        return DeviceValues.text(s)
     }
 
     /// Serial number, from the device info read at opening.
@@ -130,7 +130,7 @@ public final class MTPDevice {
             LIBMTP_Clear_Errorstack(device)
             return nil
         }
-        return Int(current) * 100 / Int(maximum)
+        return DeviceValues.batteryPercent(current: current, maximum: maximum)
     }
 
     /// The optional operations the device offers (from the device info; no transaction).
@@ -155,7 +155,7 @@ public final class MTPDevice {
         var storage = device.pointee.storage
         while let s = storage {
             result.append(StorageDescription(id: s.pointee.id,
-                                             description: s.pointee.StorageDescription.map { String(cString: $0) } ?? "",
+                                             description: s.pointee.StorageDescription.map { DeviceValues.text($0) } ?? "",
                                              capacity: s.pointee.MaxCapacity, free: s.pointee.FreeSpaceInBytes))
             storage = s.pointee.next
         }
@@ -188,9 +188,9 @@ public final class MTPDevice {
 
     static func entry(_ f: UnsafeMutablePointer<LIBMTP_file_t>) -> ObjectEntry {
         ObjectEntry(id: f.pointee.item_id, parent: f.pointee.parent_id, storage: f.pointee.storage_id,
-                    name: f.pointee.filename.map { String(cString: $0) } ?? "",
+                    name: f.pointee.filename.map { DeviceValues.text($0) } ?? "",
                     size: f.pointee.filesize, isFolder: f.pointee.filetype == LIBMTP_FILETYPE_FOLDER,
-                    modified: f.pointee.modificationdate > 0 ? Int64(f.pointee.modificationdate) : nil)
+                    modified: DeviceValues.modificationTime(f.pointee.modificationdate))
     }
 
     /// Creates folder `name` in `parent` (`rootFolder` or 0 for the root); returns the new folder with the name

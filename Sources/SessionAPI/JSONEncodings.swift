@@ -2,7 +2,8 @@ import SessionCore
 import Varlink
 
 extension DeviceSummary {
-    var json: JSONValue {
+    /// As the interface's JSON shows it to clients.
+    package var json: JSONValue {
         .object([
             "serial": .string(serial), "vendorId": .int(Int64(vendorID)), "productId": .int(Int64(productID)),
             "bus": .int(Int64(bus)), "address": .int(Int64(address)), "manufacturer": .string(manufacturer),
@@ -14,14 +15,16 @@ extension DeviceSummary {
 }
 
 extension StorageSummary {
-    var json: JSONValue {
+    /// As the interface's JSON shows it to clients.
+    package var json: JSONValue {
         .object(["id": .int(Int64(id)), "description": .string(description),
                  "capacity": .int(Int64(clamping: capacity)), "free": .int(Int64(clamping: free))])
     }
 }
 
 extension EntrySummary {
-    var json: JSONValue {
+    /// As the interface's JSON shows it to clients.
+    package var json: JSONValue {
         .object([
             "id": .int(Int64(id)), "storage": .int(Int64(storage)), "parent": .int(Int64(parent)), "name": .string(name),
             "path": .string(path), "folder": .bool(isFolder), "size": .int(Int64(clamping: size)),
@@ -31,14 +34,16 @@ extension EntrySummary {
 }
 
 extension TransferProgress {
-    var json: JSONValue {
+    /// As the interface's JSON shows it to clients.
+    package var json: JSONValue {
         .object(["transfer": .string(transfer), "phase": .string(phase.rawValue),
                  "done": .int(Int64(clamping: done)), "total": .int(Int64(clamping: total))])
     }
 }
 
 extension DeviceEvent {
-    var json: JSONValue {
+    /// As the interface's JSON shows it to clients.
+    package var json: JSONValue {
         .object(["kind": .string(kind.rawValue), "device": .string(device),
                  "storage": storage.map { .int(Int64($0)) } ?? .null, "object": object.map { .int(Int64($0)) } ?? .null])
     }

@@ -31,7 +31,9 @@ extension DeviceActor {
         for name in path.components {
             guard current.isFolder else { throw .notAFolder(device: self.name, path: current.path.description) }
             let next = current.path.appending(name)
-            guard let entry = try listing(current.folderID, storage: storage).first(where: { $0.name == name.text }) else {
+            // A device's own spelling, or the safe one a listing showed for a name no client could write.
+            guard let entry = try listing(current.folderID, storage: storage)
+                .first(where: { $0.name == name.text || ObjectName.pathComponent(forDeviceName: $0.name) == name.text }) else {
                 throw .notFound(device: self.name, path: next.description)
             }
             current = Resolved(path: next, storage: storage, entry: entry)
@@ -66,9 +68,9 @@ extension DeviceActor {
         try perform(inSession: inSession, modifies: false) { _ throws(ServiceError) in
             let found = try resolve(path, storage: try storageID(storage))
             guard found.isFolder else { return [summary(of: found)] }
-            // Device-supplied names are shown as they are, even ones a client could not create.
-            let prefix = path.isRoot ? "/" : path.description + "/"
-            return try listing(found.folderID, storage: found.storage).map { summary(of: $0, atPath: prefix + $0.name) }
+            // Device-supplied names are shown as they are, even ones a client could not create; their paths use
+            // a safe spelling, so a name like ".." or "a/b" never turns into another path.
+            return try listing(found.folderID, storage: found.storage).map { summary(of: $0, atPath: path.childPath(deviceName: $0.name)) }
         }
     }
 

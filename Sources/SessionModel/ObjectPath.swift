@@ -13,12 +13,13 @@ public struct ObjectName: Sendable, Hashable, CustomStringConvertible {
     /// The longest name, in bytes of UTF-8, that MTP devices reliably store.
     public static let maxBytes = 255
 
-    /// Validates `text`.
+    /// Validates `text`. The checks are on bytes: compared as characters, "/" followed by a combining mark is
+    /// not "/", and such a name slipped through with a '/' in it.
     public init(_ text: String) throws(NameRejection) {
         let reason: String? =
             if text.isEmpty { "a name cannot be empty" }
-            else if text == "." || text == ".." { "\"\(text)\" is not a name an object can have" }
-            else if text.contains("/") { "a name cannot contain '/'" }
+            else if text.utf8.elementsEqual(".".utf8) || text.utf8.elementsEqual("..".utf8) { "\"\(text)\" is not a name an object can have" }
+            else if text.utf8.contains(UInt8(ascii: "/")) { "a name cannot contain '/'" }
             else if text.utf8.contains(0) { "a name cannot contain a NUL byte" }
             else if text.utf8.count > Self.maxBytes { "a name is at most \(Self.maxBytes) bytes of UTF-8, this one has \(text.utf8.count)" }
             else { nil }
@@ -36,14 +37,14 @@ public struct ObjectPath: Sendable, Hashable, CustomStringConvertible {
     /// The folders and the final name, from the storage root down; empty for the root.
     public let components: [ObjectName]
 
-    /// Parses `text`.
+    /// Parses `text`, splitting at '/' bytes (not characters, which would keep "/" plus a combining mark whole).
     public init(_ text: String) throws(NameRejection) {
-        guard text.hasPrefix("/") else {
+        guard text.utf8.first == UInt8(ascii: "/") else {
             throw .invalidPath(path: text, reason: "a device path starts with '/', e.g. /Music/\(text)")
         }
         var names: [ObjectName] = []
-        for part in text.split(separator: "/", omittingEmptySubsequences: true) {
-            names.append(try ObjectName(String(part)))
+        for part in text.utf8.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: true) {
+            names.append(try ObjectName(String(decoding: part, as: UTF8.self)))
         }
         components = names
     }

@@ -1,6 +1,6 @@
 /// Routes checked calls to the service that implements their interface, and answers org.varlink.service
 /// itself from the services' descriptions.
-struct Dispatcher: Sendable {
+package struct Dispatcher: Sendable {
     struct Entry: Sendable {
         let interface: VarlinkInterface
         let service: any VarlinkService
@@ -9,7 +9,8 @@ struct Dispatcher: Sendable {
     let info: VarlinkServer.Info
     static let serviceInterface = "org.varlink.service"
 
-    init(services: [any VarlinkService], info: VarlinkServer.Info) throws(VarlinkInterface.ParseError) {
+    /// Parses each service's interface description; fails on the first that does not parse.
+    package init(services: [any VarlinkService], info: VarlinkServer.Info) throws(VarlinkInterface.ParseError) {
         var entries: [String: Entry] = [:]
         for service in services {
             let interface = try VarlinkInterface(parsing: service.interfaceDescription)
@@ -19,8 +20,16 @@ struct Dispatcher: Sendable {
         self.info = info
     }
 
-    func dispatch(_ call: VarlinkCall, replies: VarlinkReplyStream) async throws -> [String: JSONValue] {
-        if call.interface == Self.serviceInterface { return try builtIn(call) }
+    /// Where a call goes once checked: answered here (org.varlink.service), or to a service.
+    package enum Route: Sendable {
+        case answered([String: JSONValue])
+        case service(any VarlinkService)
+    }
+
+    /// Checks `call` against the interfaces without running a service: everything a client's bytes reach
+    /// before a service sees them, synchronous so the fuzzer and tests can drive it.
+    package func route(_ call: VarlinkCall) throws(VarlinkError) -> Route {
+        if call.interface == Self.serviceInterface { return .answered(try builtIn(call)) }
         guard let entry = entries[call.interface] else { throw VarlinkError.interfaceNotFound(call.interface) }
         guard entry.interface.methods[call.method] != nil else {
             throw VarlinkError.methodNotFound(call.interface + "." + call.method)
@@ -28,10 +37,17 @@ struct Dispatcher: Sendable {
         if let bad = entry.interface.invalidParameter(in: call.parameters, method: call.method) {
             throw VarlinkError.invalidParameter(bad)
         }
-        return try await entry.service.handle(call, replies: replies)
+        return .service(entry.service)
     }
 
-    private func builtIn(_ call: VarlinkCall) throws -> [String: JSONValue] {
+    func dispatch(_ call: VarlinkCall, replies: VarlinkReplyStream) async throws -> [String: JSONValue] {
+        switch try route(call) {
+        case .answered(let parameters): return parameters
+        case .service(let service): return try await service.handle(call, replies: replies)
+        }
+    }
+
+    private func builtIn(_ call: VarlinkCall) throws(VarlinkError) -> [String: JSONValue] {
         switch call.method {
         case "GetInfo":
             return ["vendor": .string(info.vendor), "product": .string(info.product), "version": .string(info.version),

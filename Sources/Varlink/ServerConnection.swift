@@ -111,26 +111,24 @@ final class ServerConnection: @unchecked Sendable {
     // MARK: Threads
 
     private func readLoop() {
-        var buffer: [UInt8] = []
+        var framer = MessageFramer(maxMessageBytes: maxMessageBytes)
         var chunk = [UInt8](repeating: 0, count: 65536)
         var descriptors: [Int32] = []
-        // When the first byte of the message still incomplete in `buffer` arrived: the whole message must
+        // When the first byte of the message still incomplete in the framer arrived: the whole message must
         // follow within stallSeconds, however slowly it trickles (an idle connection has no deadline).
         var messageStarted = 0.0
         reading: while true {
-            if !buffer.isEmpty && !SocketIO.waitReadable(fd, until: messageStarted + limits.stallSeconds) {
+            if !framer.pending.isEmpty && !SocketIO.waitReadable(fd, until: messageStarted + limits.stallSeconds) {
                 itemSink.yield(.refuse(limits.refusal(.stallSeconds, peer: peer)))
                 hit(.stallSeconds)
                 break reading
             }
             let n = SocketIO.receive(fd, into: &chunk, descriptors: &descriptors)
             if n <= 0 { break }
-            var fresh = buffer.isEmpty
-            buffer += chunk[0..<n]
-            // A complete message over the cap is refused too: it stays in the buffer and trips the check below.
-            while let nul = buffer.firstIndex(of: 0), nul <= maxMessageBytes {
-                let message = Array(buffer[..<nul])
-                buffer.removeSubrange(...nul)
+            var fresh = framer.pending.isEmpty
+            framer.append(chunk[0..<n])
+            // A complete message over the cap is not framed: it stays pending and trips the check below.
+            while let message = framer.next() {
                 fresh = true
                 let item = parse(message, descriptors: descriptors)
                 descriptors = []
@@ -145,8 +143,8 @@ final class ServerConnection: @unchecked Sendable {
                 }
                 itemSink.yield(item)
             }
-            if fresh && !buffer.isEmpty { messageStarted = SocketIO.monotonicSeconds() }
-            if buffer.count > maxMessageBytes {
+            if fresh && !framer.pending.isEmpty { messageStarted = SocketIO.monotonicSeconds() }
+            if framer.isOverCap {
                 itemSink.yield(.refuse(.invalidParameter("message: longer than \(maxMessageBytes) bytes")))
                 break reading
             }
@@ -202,32 +200,15 @@ final class ServerConnection: @unchecked Sendable {
         onClose(id)
     }
 
-    /// Turns one message into a call, or into the error its sender gets.
+    /// Turns one message into a call (with its size, for the pending-calls limit), or into the error its sender
+    /// gets (whose descriptors are closed).
     private func parse(_ bytes: [UInt8], descriptors: [Int32]) -> Item {
-        let refuse = { (error: VarlinkError) -> Item in
+        do {
+            return .call(try VarlinkCall(message: bytes, fileDescriptors: descriptors, peer: peer, connection: id), bytes: bytes.count + 1)
+        } catch {
             for d in descriptors { close(d) }
             return .refuse(error)
         }
-        let object: [String: JSONValue]
-        do {
-            guard let o = try JSONValue.parse(bytes).objectValue else { return refuse(.invalidParameter("message: not a JSON object")) }
-            object = o
-        } catch {
-            return refuse(.invalidParameter("message: malformed JSON (\(error))"))
-        }
-        guard let method = object["method"]?.stringValue, let dot = method.lastIndex(of: ".") else {
-            return refuse(.invalidParameter("method"))
-        }
-        let parameters: [String: JSONValue]
-        switch object["parameters"] {
-        case nil, .null?: parameters = [:]
-        case .object(let p)?: parameters = p
-        default: return refuse(.invalidParameter("parameters"))
-        }
-        return .call(VarlinkCall(interface: String(method[..<dot]), method: String(method[method.index(after: dot)...]),
-                                 parameters: parameters, more: object["more"]?.boolValue ?? false,
-                                 oneway: object["oneway"]?.boolValue ?? false, upgrade: object["upgrade"]?.boolValue ?? false,
-                                 fileDescriptors: descriptors, peer: peer, connection: id), bytes: bytes.count + 1)
     }
 }
 

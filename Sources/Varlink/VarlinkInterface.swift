@@ -50,6 +50,7 @@ public struct VarlinkInterface: Sendable {
     public init(parsing text: String) throws(ParseError) {
         description = text
         var p = IDLParser(text)
+        var typeLines: [String: Int] = [:]
         guard try p.word() == "interface" else { throw p.fail("expected 'interface'") }
         name = try p.word()
         guard name.split(separator: ".").count >= 2 else { throw p.fail("interface names are reverse-domain, like org.example.Name") }
@@ -58,6 +59,7 @@ public struct VarlinkInterface: Sendable {
             switch try p.word() {
             case "type":
                 let typeName = try p.word()
+                typeLines[typeName] = line
                 types[typeName] = try p.typeExpression()
             case "method":
                 let methodName = try p.word()
@@ -74,6 +76,26 @@ public struct VarlinkInterface: Sendable {
             }
         }
         for (n, line) in p.namedTypes where types[n] == nil { throw ParseError(reason: "unknown type \(n)", line: line) }
+        // `type A ?B` with `type B A` describes no value: checking a call against it would recurse forever.
+        for typeName in types.keys.sorted() where !Self.reachesAShape(typeName, in: types) {
+            throw ParseError(reason: "type \(typeName) is defined only by itself", line: typeLines[typeName] ?? 1)
+        }
+    }
+
+    /// Whether `name`, followed through `?` and other names, ends at a type with a shape of its own.
+    private static func reachesAShape(_ name: String, in types: [String: VarlinkType]) -> Bool {
+        var seen: Set = [name]
+        var type = types[name]
+        while let t = type {
+            switch t {
+            case .optional(let inner): type = inner
+            case .named(let next):
+                guard seen.insert(next).inserted else { return false }
+                type = types[next]
+            default: return true
+            }
+        }
+        return true
     }
 
     /// The first parameter of a call to `method` that does not fit its declared input, or nil when all do.

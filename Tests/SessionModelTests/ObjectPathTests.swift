@@ -25,6 +25,14 @@ final class ObjectPathTests: XCTestCase {
         XCTAssertNoThrow(try ObjectName(String(repeating: "x", count: 255)))
         XCTAssertNoThrow(try ObjectName("...")); XCTAssertNoThrow(try ObjectName(".hidden"))
     }
+
+    /// Found by DeviceDataFuzzer: compared as characters, "/" followed by a combining mark is not "/", so such a
+    /// name was accepted with a '/' in it and a path did not split there.
+    func testASlashWithACombiningMarkIsStillASlash() throws {
+        XCTAssertThrowsError(try ObjectName("a/\u{301}b"))
+        XCTAssertEqual(try ObjectPath("/\u{301}Music").components.map(\.text), ["\u{301}Music"], "absolute, though its first character is not \"/\"")
+        XCTAssertEqual(try ObjectPath("/Music/\u{301}x").components.map(\.text), ["Music", "\u{301}x"])
+    }
 }
 
 final class DeviceSelectorTests: XCTestCase {

@@ -185,6 +185,17 @@ final class VarlinkInterfaceTests: XCTestCase {
         XCTAssertEqual(interface.methods["M"]?.input, [VarlinkField(name: "p", type: .named("Later"))])
     }
 
+    /// Checking a call against such a type recursed until the stack ran out (VarlinkFuzzer crashes on the seed).
+    func testATypeDefinedOnlyByItselfIsRefused() throws {
+        let loop = parseError("interface org.example.loop\ntype A ?B\ntype B A\nmethod M(a: A) -> ()\n")
+        XCTAssertEqual(loop?.reason, "type A is defined only by itself")
+        XCTAssertEqual(loop?.line, 2)
+        XCTAssertEqual(parseError("interface org.example.loop\ntype A A\n")?.reason, "type A is defined only by itself")
+        // Recursion through a shape is fine: each level of the type needs a level of the value.
+        let tree = try VarlinkInterface(parsing: "interface org.example.tree\ntype T (kids: []?T, up: ?T)\nmethod M(t: T) -> ()\n")
+        XCTAssertNil(tree.invalidParameter(in: ["t": ["kids": [nil, ["kids": []]]]], method: "M"))
+    }
+
     func testOtherParseErrors() {
         XCTAssertEqual(parseError("")?.line, 1)
         XCTAssertEqual(parseError("")?.reason, "unexpected end")

@@ -1,0 +1,155 @@
+import Varlink
+
+/// Feeds arbitrary bytes to the server side of the Varlink module as a client's socket would reach it: the
+/// NUL framing, the JSON parser, call decoding, and routing with parameter checks against the daemon's real
+/// interface, stopping before a service runs. The first byte picks the mode: a byte stream (cut into reads of
+/// a size the byte also picks), one parameters object for one Manager method, or an interface description.
+func fuzzVarlink(_ bytes: UnsafeBufferPointer<UInt8>) {
+    guard let mode = bytes.first else { return }
+    let rest = UnsafeBufferPointer(rebasing: bytes[1...])
+    switch mode % 4 {
+    case 0, 1: feedStream(rest, readSize: Int(mode >> 2) * 7 + 1, cap: mode % 4 == 0 ? 1 << 20 : 200)
+    case 2: checkParameters(rest, method: Int(mode >> 2))
+    default: checkInterface(rest)
+    }
+}
+
+/// Frames the stream as `ServerConnection` does, read by read, and takes every message through to routing.
+private func feedStream(_ stream: UnsafeBufferPointer<UInt8>, readSize: Int, cap: Int) {
+    var framer = MessageFramer(maxMessageBytes: cap)
+    var framed: [UInt8] = []
+    var offset = 0
+    reading: while offset < stream.count {
+        let end = min(stream.count, offset + readSize)
+        framer.append(stream[offset..<end])
+        offset = end
+        while let message = framer.next() {
+            precondition(message.count <= cap && !message.contains(0), "framer returned a message it should not have")
+            framed += message + [0]
+            checkJSON(message)
+            route(message)
+        }
+        if framer.isOverCap { break reading }
+    }
+    // Nothing is lost or invented: the messages and what is still pending are exactly what was read.
+    precondition(framed + Array(framer.pending) == Array(stream[..<offset]), "framing changed the bytes")
+    precondition(framer.isOverCap || !framer.pending.contains(0), "a complete message within the cap was left pending")
+}
+
+/// Whatever parses re-serialises and re-parses to an equal value, no deeper than the limit; the rest fails
+/// with an offset inside the input.
+func checkJSON(_ bytes: [UInt8]) {
+    do {
+        let value = try JSONValue.parse(bytes)
+        precondition(nesting(value) <= JSONValue.maximumDepth, "parser accepted nesting deeper than its limit")
+        let text = value.serialized()
+        guard let again = try? JSONValue.parse(text) else { preconditionFailure("serialized value does not parse") }
+        precondition(again == value, "JSON round trip changed the value")
+        precondition(again.serialized() == text, "serialization is not stable")
+    } catch {
+        precondition((0...bytes.count).contains(error.offset), "parse error offset outside the input")
+    }
+}
+
+/// How many arrays and objects are nested in `value` (0 for a scalar).
+func nesting(_ value: JSONValue) -> Int {
+    switch value {
+    case .array(let a): 1 + (a.map(nesting).max() ?? 0)
+    case .object(let o): 1 + (o.values.map(nesting).max() ?? 0)
+    default: 0
+    }
+}
+
+private let peer = PeerCredentials(pid: 1, uid: 1000, gid: 1000)
+private let manager = try! VarlinkInterface(parsing: managerInterfaceText)
+private let dispatcher = try! Dispatcher(services: [ManagerStub()],
+                                         info: VarlinkServer.Info(vendor: "fuzz", product: "fuzz", version: "0", url: ""))
+private let routingErrors: Set = ["org.varlink.service.InterfaceNotFound", "org.varlink.service.MethodNotFound",
+                                  "org.varlink.service.InvalidParameter"]
+
+/// The Manager interface with no implementation: the fuzzer routes calls to it but never runs one.
+private struct ManagerStub: VarlinkService {
+    var interfaceDescription: String { managerInterfaceText }
+    func handle(_ call: VarlinkCall, replies: VarlinkReplyStream) async throws -> [String: JSONValue] {
+        preconditionFailure("the fuzzer never runs a service")
+    }
+}
+
+/// One message as a call: decoded or refused, then answered, refused or handed to the service.
+private func route(_ message: [UInt8]) {
+    let call: VarlinkCall
+    do {
+        call = try VarlinkCall(message: message, fileDescriptors: [], peer: peer, connection: 1)
+    } catch {
+        precondition(error.name == "org.varlink.service.InvalidParameter", "a message was refused with \(error.name)")
+        checkReply(error: error.name, error.parameters)
+        return
+    }
+    do {
+        switch try dispatcher.route(call) {
+        // GetInfo and GetInterfaceDescription answer with fixed texts, nothing taken from the input.
+        case .answered: break
+        case .service:
+            precondition(call.interface == manager.name, "routed to a service for \(call.interface)")
+            checkAccepted(call.parameters, method: call.method)
+        }
+    } catch {
+        precondition(routingErrors.contains(error.name), "routing failed with \(error.name)")
+        checkReply(error: error.name, error.parameters)
+    }
+}
+
+/// A reply the server would send is JSON that parses back to itself.
+private func checkReply(error: String?, _ parameters: [String: JSONValue]) {
+    var reply: [String: JSONValue] = ["parameters": .object(parameters)]
+    if let error { reply["error"] = .string(error) }
+    let value = JSONValue.object(reply)
+    precondition((try? JSONValue.parse(value.serialized())) == value, "a reply does not survive serialization")
+}
+
+/// Parameters a method accepted name only its declared inputs and hold every one that is not optional.
+private func checkAccepted(_ parameters: [String: JSONValue], method: String) {
+    guard let input = manager.methods[method]?.input else { preconditionFailure("accepted an undeclared method \(method)") }
+    for key in parameters.keys { precondition(input.contains { $0.name == key }, "accepted an undeclared parameter \(key)") }
+    for field in input {
+        if case .optional = field.type { continue }
+        precondition((parameters[field.name] ?? .null) != .null, "accepted a call without \(field.name)")
+    }
+}
+
+/// The bytes as the parameters of one Manager method, checked as the dispatcher checks them.
+private func checkParameters(_ bytes: UnsafeBufferPointer<UInt8>, method index: Int) {
+    guard let parameters = (try? JSONValue.parse(bytes))?.objectValue else { return }
+    let methods = manager.methods.keys.sorted()
+    let method = methods[index % methods.count]
+    guard let bad = manager.invalidParameter(in: parameters, method: method) else {
+        checkAccepted(parameters, method: method)
+        return
+    }
+    // The complaint names a parameter that was sent or one that is declared, or a path below one.
+    let names = Array(parameters.keys) + manager.methods[method]!.input.map(\.name)
+    precondition(names.contains { bad == $0 || bad.hasPrefix($0 + ".") },
+                 "InvalidParameter names \(bad), which is neither sent nor declared")
+}
+
+/// The bytes as an interface description: it parses or fails with a line inside the text, and a parsed one
+/// checks values of every shape against every input without trapping.
+private func checkInterface(_ bytes: UnsafeBufferPointer<UInt8>) {
+    let text = String(decoding: bytes, as: UTF8.self)
+    let interface: VarlinkInterface
+    do {
+        interface = try VarlinkInterface(parsing: text)
+    } catch {
+        precondition(error.line >= 1 && error.line <= text.utf8.count + 1, "parse error on line \(error.line)")
+        return
+    }
+    precondition(interface.description == text, "the description is not the text it came from")
+    let shapes: [JSONValue] = [.null, .bool(true), .int(-1), .double(0.5), .string("a"), .array([.int(1), .null]),
+                               .object(["a": .string("a")]), .array([.object([:])])]
+    for (method, signature) in interface.methods {
+        for field in signature.input {
+            for shape in shapes { _ = interface.invalidParameter(in: [field.name: shape], method: method) }
+        }
+        _ = interface.invalidParameter(in: [:], method: method)
+    }
+}
