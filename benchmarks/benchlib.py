@@ -32,7 +32,9 @@ def under_player(script, sim_args, spec, timeout=7200):
 def provenance():
     """The commit and machine that figures come from."""
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
-    dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], capture_output=True, text=True).stdout.strip()
+    # Figures this run already wrote are not changes to what is measured.
+    dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no", "--", ".", ":!benchmarks/results",
+                            ":!BENCHMARKS.md"], capture_output=True, text=True).stdout.strip()
     return {"commit": commit + ("+changes" if dirty else ""), "machine": f"{os.uname().machine}, {os.cpu_count()} cores"}
 
 
