@@ -69,12 +69,15 @@ let package = Package(
             "MTPCtlKit", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
+        // The fuzz targets' shared entry: libFuzzer's driver under -DFUZZING, a corpus replayer otherwise.
+        .target(name: "FuzzDriver"),
         // libFuzzer target over the container parser (make fuzz); a corpus replayer when built plainly.
-        .executableTarget(name: "PTPContainerFuzzer", dependencies: ["PTPWire", "VirtualPlayer"]),
+        .executableTarget(name: "PTPContainerFuzzer", dependencies: ["PTPWire", "VirtualPlayer", "FuzzDriver"]),
         // libFuzzer target over the varlink server's framing, JSON, call decoding and routing, and the IDL parser.
-        .executableTarget(name: "VarlinkFuzzer", dependencies: ["Varlink"]),
+        .executableTarget(name: "VarlinkFuzzer", dependencies: ["Varlink", "FuzzDriver"]),
         // libFuzzer target over device-provided names, times and values on their way to paths and JSON.
-        .executableTarget(name: "DeviceDataFuzzer", dependencies: ["MTPProvider", "SessionModel", "SessionCore", "SessionAPI", "Varlink"]),
+        .executableTarget(name: "DeviceDataFuzzer", dependencies: ["MTPProvider", "SessionModel", "SessionCore", "SessionAPI", "Varlink",
+                                                                  "FuzzDriver"]),
 
         .testTarget(name: "PTPWireTests", dependencies: ["PTPWire"]),
         .testTarget(name: "VirtualPlayerTests", dependencies: ["VirtualPlayer", "PTPWire"]),

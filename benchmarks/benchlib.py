@@ -153,3 +153,18 @@ def random_file(path, size):
             n = min(left, 8 << 20)
             f.write(os.urandom(n))
             left -= n
+
+
+def main(name, outer, inner, options):
+    """A scenario script's entry: its inner half when mtpsim runs it with `--inner SPEC`, else its outer half
+    with BIN_DIR, `options` ((flag, keyword arguments) pairs for argparse), `--links` and `--out`."""
+    if len(sys.argv) > 2 and sys.argv[1] == "--inner":
+        return inner(json.loads(sys.argv[2]))
+    import argparse
+    p = argparse.ArgumentParser()
+    p.add_argument("bin")
+    for flag, settings in options:
+        p.add_argument(flag, **settings)
+    p.add_argument("--links", default="usb2,none")
+    p.add_argument("--out", default=f"benchmarks/results/{name}.json")
+    outer(p.parse_args())

@@ -7,7 +7,6 @@ transfers: it streams, so it must stay within a few MiB of its idle figure whate
 
 Usage: large-file.py BIN_DIR [--size BYTES] [--links usb2,none] [--out FILE]
 """
-import argparse
 import filecmp
 import json
 import os
@@ -15,7 +14,7 @@ import shutil
 import sys
 import tempfile
 
-from benchlib import LINKS, USB2_BYTES_PER_SECOND, Daemon, PeakRSS, ok, random_file, timed, under_player, write_result
+from benchlib import Daemon, LINKS, PeakRSS, USB2_BYTES_PER_SECOND, main, ok, random_file, timed, under_player, write_result
 
 
 def outer(args):
@@ -75,12 +74,4 @@ def inner(spec):
 
 
 if __name__ == "__main__":
-    if len(sys.argv) > 2 and sys.argv[1] == "--inner":
-        inner(json.loads(sys.argv[2]))
-    else:
-        p = argparse.ArgumentParser()
-        p.add_argument("bin")
-        p.add_argument("--size", type=int, default=1 << 30)
-        p.add_argument("--links", default="usb2,none")
-        p.add_argument("--out", default="benchmarks/results/large-file.json")
-        outer(p.parse_args())
+    main("large-file", outer, inner, [("--size", dict(type=int, default=1 << 30))])

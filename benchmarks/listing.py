@@ -6,14 +6,13 @@ transactions from the player's counters; with the USB 2.0 link model and with no
 
 Usage: listing.py BIN_DIR [--objects N] [--links usb2,none] [--personalities android,classic] [--out FILE]
 """
-import argparse
 import json
 import os
 import shutil
 import sys
 import tempfile
 
-from benchlib import LINKS, Daemon, ok, timed, transactions, under_player, write_result
+from benchlib import Daemon, LINKS, main, ok, timed, transactions, under_player, write_result
 
 
 def outer(args):
@@ -67,13 +66,4 @@ def inner(spec):
 
 
 if __name__ == "__main__":
-    if len(sys.argv) > 2 and sys.argv[1] == "--inner":
-        inner(json.loads(sys.argv[2]))
-    else:
-        p = argparse.ArgumentParser()
-        p.add_argument("bin")
-        p.add_argument("--objects", type=int, default=10000)
-        p.add_argument("--links", default="usb2,none")
-        p.add_argument("--personalities", default="android,classic")
-        p.add_argument("--out", default="benchmarks/results/listing.json")
-        outer(p.parse_args())
+    main("listing", outer, inner, [("--objects", dict(type=int, default=10000)), ("--personalities", dict(default="android,classic"))])

@@ -11,7 +11,6 @@ Transactions come from the player's counters; times are wall clock of the whole 
 Usage: many-small-files.py BIN_DIR [--files N] [--objects M,M,...] [--links usb2,none] [--personalities a,c]
        [--sample K] [--out FILE]
 """
-import argparse
 import json
 import os
 import shutil
@@ -19,7 +18,7 @@ import socket
 import sys
 import tempfile
 
-from benchlib import LINKS, Daemon, ok, random_file, timed, transactions, under_player, write_result
+from benchlib import Daemon, LINKS, main, ok, random_file, timed, transactions, under_player, write_result
 
 
 def outer(args):
@@ -112,15 +111,6 @@ def varlink_bundle(sock, files, folder):
 
 
 if __name__ == "__main__":
-    if len(sys.argv) > 2 and sys.argv[1] == "--inner":
-        inner(json.loads(sys.argv[2]))
-    else:
-        p = argparse.ArgumentParser()
-        p.add_argument("bin")
-        p.add_argument("--files", type=int, default=200)
-        p.add_argument("--objects", default="0,1000,10000")
-        p.add_argument("--links", default="usb2,none")
-        p.add_argument("--personalities", default="android,classic")
-        p.add_argument("--sample", type=int, default=3, help="files sent the slow way (a); per-file figures from them")
-        p.add_argument("--out", default="benchmarks/results/many-small-files.json")
-        outer(p.parse_args())
+    main("many-small-files", outer, inner, [("--files", dict(type=int, default=200)), ("--objects", dict(default="0,1000,10000")),
+          ("--personalities", dict(default="android,classic")),
+          ("--sample", dict(type=int, default=3, help="files sent the slow way (a); per-file figures from them"))])

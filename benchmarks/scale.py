@@ -5,7 +5,6 @@ and its ratio to one device. With the USB 2.0 link model (each player has its ow
 
 Usage: scale.py BIN_DIR [--size BYTES] [--devices 1,2,4] [--links usb2,none] [--out FILE]
 """
-import argparse
 import json
 import os
 import shutil
@@ -14,7 +13,7 @@ import sys
 import tempfile
 import time
 
-from benchlib import LINKS, Daemon, random_file, under_player, write_result
+from benchlib import Daemon, LINKS, main, random_file, under_player, write_result
 
 
 def outer(args):
@@ -59,13 +58,4 @@ def inner(spec):
 
 
 if __name__ == "__main__":
-    if len(sys.argv) > 2 and sys.argv[1] == "--inner":
-        inner(json.loads(sys.argv[2]))
-    else:
-        p = argparse.ArgumentParser()
-        p.add_argument("bin")
-        p.add_argument("--size", type=int, default=256 << 20)
-        p.add_argument("--devices", default="1,2,4")
-        p.add_argument("--links", default="usb2,none")
-        p.add_argument("--out", default="benchmarks/results/scale.json")
-        outer(p.parse_args())
+    main("scale", outer, inner, [("--size", dict(type=int, default=256 << 20)), ("--devices", dict(default="1,2,4"))])

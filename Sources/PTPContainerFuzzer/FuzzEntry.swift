@@ -1,3 +1,4 @@
+import FuzzDriver
 import PTPWire
 import VirtualPlayer
 
@@ -44,32 +45,18 @@ private func driveResponder(_ bytes: UnsafeBufferPointer<UInt8>) {
 #if FUZZING
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
-    parseAnything(UnsafeBufferPointer(start: data, count: data == nil ? 0 : size))
+    parseAnything(fuzzInput(data, size))
     return 0
 }
-
-@_silgen_name("LLVMFuzzerRunDriver")
-func runFuzzerDriver(_ argc: UnsafeMutablePointer<Int32>,
-                     _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
-                     _ callback: @convention(c) (UnsafePointer<UInt8>?, Int) -> Int32) -> Int32
 
 /// SwiftPM links an executable's entry point under this name; hand control to libFuzzer's driver.
 @_cdecl("PTPContainerFuzzer_main")
 public func fuzzerMain(_ argc: Int32, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> Int32 {
-    var count = argc
-    var arguments = argv
-    return runFuzzerDriver(&count, &arguments, fuzzOneInput)
+    runLibFuzzer(argc, argv, fuzzOneInput)
 }
 #else
-import Foundation
-
 @main
 enum CorpusReplay {
-    static func main() throws {
-        for path in CommandLine.arguments.dropFirst() {
-            let data = try Data(contentsOf: URL(fileURLWithPath: path))
-            data.withUnsafeBytes { parseAnything($0.bindMemory(to: UInt8.self)) }
-        }
-    }
+    static func main() throws { try replayCorpusFiles(parseAnything) }
 }
 #endif
