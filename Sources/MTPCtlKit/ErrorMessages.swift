@@ -41,7 +41,11 @@ enum ErrorMessages {
         case "NoSuchStorage":
             return .failed("device \(s("device")) has no storage \(p["storage"]?.intValue ?? 0); `mtpctl devices` lists its storages")
         case "StoreFull":
-            return .failed("not enough space on \(s("device")): \(p["needed"]?.intValue ?? 0) bytes needed, \(p["free"]?.intValue ?? 0) free")
+            let needed = p["needed"]?.intValue ?? 0, free = p["free"]?.intValue ?? 0
+            // A device may refuse with StoreFull while its storage info still shows room (a card, a quota).
+            return .failed(free > needed
+                ? "\(s("device")) refused \(needed) bytes as not fitting (StoreFull), though it reports \(free) bytes free; free some space on it and retry"
+                : "not enough space on \(s("device")): \(needed) bytes needed, \(free) free; free some space on it and retry")
         case "BadFileDescriptor":
             return .failed("the daemon could not use the file: \(s("reason"))")
         case "TransferCancelled":

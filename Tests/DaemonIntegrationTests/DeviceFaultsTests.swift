@@ -41,3 +41,36 @@ final class DeviceFaultsTests: XCTestCase {
         XCTAssertTrue(FileManager.default.fileExists(atPath: d.sim.storage.appendingPathComponent("Later").path))
     }
 }
+
+/// A device whose storage fills up: before a bundle (its announced size does not fit) and in the middle of one.
+final class StoreFullTests: XCTestCase {
+    func testABundleThatCannotFitIsRefusedBeforeAnythingIsSent() throws {
+        let d = try DaemonFixture(simOptions: ["--capacity", String(3 << 20)])
+        let folder = d.sim.root.appendingPathComponent("album")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        for (i, size) in [1_500_000, 1_600_000, 1_700_000].enumerated() {
+            try FileManager.default.moveItem(at: try d.sim.makeFile("t\(i).mp3", size: size), to: folder.appendingPathComponent("t\(i).mp3"))
+        }
+        let put = try d.ctl(["put", folder.path, ":/"])
+        XCTAssertEqual(put.status, 1, put.combined)
+        XCTAssertTrue(put.stderr.contains("not enough space on \(d.serial)"), put.stderr)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: d.sim.storage.path), [], "nothing was sent")
+    }
+
+    func testAStoreFullInTheMiddleOfASessionKeepsTheEarlierFilesAndLeavesNothingPartial() throws {
+        let d = try DaemonFixture()
+        let session = try d.ctlOK(["session", "begin"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let first = try d.sim.makeFile("first.mp3", size: 400_000)
+        let second = try d.sim.makeFile("second.mp3", size: 500_000)
+        try d.ctlOK(["put", "--session", session, first.path, ":/"])
+        try d.sim.control("store-full on")
+        let refused = try d.ctl(["put", "--session", session, second.path, ":/"])
+        XCTAssertEqual(refused.status, 1, refused.combined)
+        XCTAssertTrue(refused.stderr.contains(d.serial) && refused.stderr.contains("StoreFull"), refused.stderr)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: d.sim.storage.path), ["first.mp3"])
+        XCTAssertEqual(try Data(contentsOf: d.sim.storage.appendingPathComponent("first.mp3")), try Data(contentsOf: first))
+        try d.sim.control("store-full off")
+        try d.ctlOK(["put", "--session", session, second.path, ":/"])  // The session survived the refusal.
+        try d.ctlOK(["session", "end", session])
+    }
+}
