@@ -1,13 +1,15 @@
 /// One request on the control socket.
 ///
 /// Grammar: `ACTION [ARGS] [device=SERIAL|INDEX]` with ACTION one of `stats`, `unplug`, `plug`,
-/// `event CODE [PARAM...]` (numbers decimal or 0x-hex), `busy N`, `store-full on|off`, `refresh`.
+/// `event CODE [PARAM...]` (numbers decimal or 0x-hex), `busy N`, `store-full on|off`, `hang on|off`, `refresh`.
 struct ControlCommand: Equatable {
     enum Action: Equatable {
         case stats, unplug, plug, refresh
         case event(code: UInt16, params: [UInt32])
         case busy(Int)
         case storeFull(Bool)
+        /// Stop answering bulk transfers (a device that froze), or answer again.
+        case hang(Bool)
     }
 
     struct ParseError: Error { var message: String }
@@ -48,8 +50,13 @@ struct ControlCommand: Equatable {
                 throw ParseError(message: "usage: store-full on|off")
             }
             action = .storeFull(args[0] == "on")
+        case "hang":
+            guard args.count == 1, args[0] == "on" || args[0] == "off" else {
+                throw ParseError(message: "usage: hang on|off")
+            }
+            action = .hang(args[0] == "on")
         default:
-            throw ParseError(message: "unknown request '\(verb)' (try stats, unplug, plug, event, busy, store-full, refresh)")
+            throw ParseError(message: "unknown request '\(verb)' (try stats, unplug, plug, event, busy, store-full, hang, refresh)")
         }
     }
 

@@ -139,6 +139,8 @@ public final class Simulator: @unchecked Sendable {
                 for i in targets { devices[i].setBusyResponses(n) }
             case .storeFull(let on):
                 for i in targets { devices[i].setStoreFull(on) }
+            case .hang(let on):
+                for i in targets { devices[i].usb.setHung(on) }
             case .refresh:
                 for i in targets { devices[i].storageChanged(paths: nil) }
             }

@@ -19,6 +19,8 @@ public final class EmulatedUSBDevice: @unchecked Sendable {
     private var link: LinkModel
     private var clients: [UInt: ClientState] = [:]
     private var unplugged = false
+    /// Frozen: bulk URBs are taken and never completed, as by a device that stopped answering.
+    private var hung = false
     private var claimedBy: UInt?
     private var scratch = [UInt8](repeating: 0, count: 64 * 1024)
     private var unplugAfterBytes: UInt64?
@@ -70,6 +72,15 @@ public final class EmulatedUSBDevice: @unchecked Sendable {
         claimedBy = nil
         for key in clients.keys { clients[key]!.failPending(errno: ENODEV) }
         function.reset()
+    }
+
+    /// Freezes the device (bulk URBs are held, never completed, until the host gives up and discards them)
+    /// or thaws it. Control requests are still answered, so a host can reset it.
+    public func setHung(_ on: Bool) {
+        lock.withLock { _ in
+            hung = on
+            if !on { for key in clients.keys { fillPending(key: key) } }
+        }
     }
 
     /// Puts the device back on the link after `markUnplugged` (a replug): a fresh, idle function.
@@ -202,6 +213,8 @@ public final class EmulatedUSBDevice: @unchecked Sendable {
             complete(record, key: key, atSubmit: true, bytes: 0, transactions: 0)
         // Bulk and interrupt URBs are told apart by endpoint: libusb submits interrupt transfers with the bulk
         // URB type, and the kernel routes by endpoint too.
+        case USBDEVFS_URB_TYPE_BULK where record.endpoint == USBDescriptors.bulkOut && hung:
+            clients[key]!.heldOut.append(record)
         case USBDEVFS_URB_TYPE_BULK where record.endpoint == USBDescriptors.bulkOut:
             let before = function.transactionsBegun
             let count = record.bufferLength
@@ -220,7 +233,7 @@ public final class EmulatedUSBDevice: @unchecked Sendable {
             // A response may now be due to an IN URB submitted earlier.
             fillPending(key: key)
         case USBDEVFS_URB_TYPE_BULK where record.endpoint == USBDescriptors.bulkIn:
-            if !fill(record, key: key, interrupt: false, atSubmit: true) { clients[key]!.pendingIn.append(record) }
+            if hung || !fill(record, key: key, interrupt: false, atSubmit: true) { clients[key]!.pendingIn.append(record) }
         case USBDEVFS_URB_TYPE_BULK where record.endpoint == USBDescriptors.interruptIn,
              USBDEVFS_URB_TYPE_INTERRUPT where record.endpoint == USBDescriptors.interruptIn:
             if !fill(record, key: key, interrupt: true, atSubmit: true) { clients[key]!.pendingInterrupt.append(record) }
@@ -269,6 +282,7 @@ public final class EmulatedUSBDevice: @unchecked Sendable {
     }
 
     private func fillPending(key: UInt) {
+        if hung { return }
         while let head = clients[key]?.pendingIn.first, fill(head, key: key, interrupt: false, atSubmit: false) {
             clients[key]!.pendingIn.removeFirst()
         }
@@ -424,6 +438,8 @@ public final class EmulatedUSBDevice: @unchecked Sendable {
 private struct ClientState {
     var pendingIn: [URBRecord] = []
     var pendingInterrupt: [URBRecord] = []
+    /// Bulk OUT URBs a hung device took and will not complete (see `setHung`).
+    var heldOut: [URBRecord] = []
     var completed: [URBRecord] = []
     var emptyReaps = 0
     /// How this client's URBs are reached; decided at its first URB.
@@ -432,7 +448,7 @@ private struct ClientState {
     var reapSlots: [UInt: ReapSlot] = [:]
 
     mutating func failPending(errno: Int32) {
-        for r in pendingIn + pendingInterrupt {
+        for r in pendingIn + pendingInterrupt + heldOut {
             r.finish(status: -errno, actualLength: 0)
             r.writtenBackAtSubmit = false
             r.readyAt = 0
@@ -440,16 +456,21 @@ private struct ClientState {
         }
         pendingIn.removeAll()
         pendingInterrupt.removeAll()
+        heldOut.removeAll()
     }
 
     mutating func cancel(clientAddress: UInt) -> Bool {
-        for kind in 0..<2 {
-            var list = kind == 0 ? pendingIn : pendingInterrupt
+        for kind in 0..<3 {
+            var list = [pendingIn, pendingInterrupt, heldOut][kind]
             if let i = list.firstIndex(where: { $0.clientAddress == clientAddress }) {
                 let r = list.remove(at: i)
                 r.finish(status: -ENOENT, actualLength: 0)
                 completed.append(r)
-                if kind == 0 { pendingIn = list } else { pendingInterrupt = list }
+                switch kind {
+                case 0: pendingIn = list
+                case 1: pendingInterrupt = list
+                default: heldOut = list
+                }
                 return true
             }
         }

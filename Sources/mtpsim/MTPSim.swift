@@ -23,7 +23,7 @@ struct MTPSim: ParsableCommand {
               mtpsim --unplug-after-bytes 1048576 -- mtp-getfile 1 out.bin
 
             While the command runs, MTPSIM_CONTROL names a socket for `mtpsim control` (unplug, plug, event, \
-            busy, store-full, stats).
+            busy, store-full, hang, stats).
             """,
         subcommands: [Run.self, Control.self],
         defaultSubcommand: Run.self)
@@ -134,7 +134,7 @@ struct Control: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Send a request to a running mtpsim (from the command it runs, or with --socket).",
         discussion: """
-            Requests: stats | unplug | plug | event CODE [PARAM...] | busy N | store-full on|off | refresh, \
+            Requests: stats | unplug | plug | event CODE [PARAM...] | busy N | store-full on|off | hang on|off | refresh, \
             optionally followed by device=SERIAL or device=INDEX. Example: mtpsim control event 0x4002 7
             """)
 

@@ -8,6 +8,8 @@ final class ControlCommandTests: XCTestCase {
         XCTAssertEqual(try ControlCommand(parsing: "event 0x4002 7").action, .event(code: 0x4002, params: [7]))
         XCTAssertEqual(try ControlCommand(parsing: "busy 3").action, .busy(3))
         XCTAssertEqual(try ControlCommand(parsing: "store-full on").action, .storeFull(true))
+        XCTAssertEqual(try ControlCommand(parsing: "hang on").action, .hang(true))
+        XCTAssertEqual(try ControlCommand(parsing: "hang off").action, .hang(false))
         let targeted = try ControlCommand(parsing: "unplug device=SER")
         XCTAssertEqual(targeted.action, .unplug)
         XCTAssertEqual(targeted.device, "SER")
@@ -15,7 +17,7 @@ final class ControlCommandTests: XCTestCase {
 
     func testRejectsMalformedRequestsWithUsage() {
         for bad in ["", "frobnicate", "event", "event 0x10000", "event 1 2 3 4 5", "event 1 x", "busy", "busy -1",
-                    "store-full maybe"] {
+                    "store-full maybe", "hang", "hang forever"] {
             XCTAssertThrowsError(try ControlCommand(parsing: bad), bad) { error in
                 XCTAssertFalse((error as! ControlCommand.ParseError).message.isEmpty)
             }
