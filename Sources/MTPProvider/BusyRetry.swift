@@ -34,6 +34,24 @@ public struct BusyRetry: Sendable, Equatable {
     /// The time the pauses handed out so far add up to.
     public var waited: Double { delays.prefix(next).reduce(0, +) }
 
+    /// Runs `body`, and again after each of this schedule's pauses while `retryable` says so of its error.
+    /// An error `retryable` rejects is thrown as it is; when the pauses are used up, the last one goes through
+    /// `exhausted` (by default: still busy, in words).
+    func run<T>(while retryable: (MTPError) -> Bool,
+                exhausted: (MTPError, BusyRetry) -> MTPError = { $0.stillBusy(after: $1) },
+                _ body: () throws(MTPError) -> T) throws(MTPError) -> T {
+        var schedule = self
+        while true {
+            do throws(MTPError) {
+                return try body()
+            } catch {
+                guard retryable(error) else { throw error }
+                guard let delay = schedule.nextDelay() else { throw exhausted(error, schedule) }
+                Self.pause(delay)
+            }
+        }
+    }
+
     /// Sleeps for `seconds`: a back-off, not synchronisation.
     static func pause(_ seconds: Double) {
         var request = timespec(tv_sec: Int(seconds), tv_nsec: Int((seconds - Double(Int(seconds))) * 1e9))

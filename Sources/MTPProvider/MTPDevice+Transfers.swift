@@ -75,21 +75,15 @@ extension MTPDevice {
         // A busy device is asked again from the file's start, once its partial object is gone, when the file
         // can be read again from there (not a pipe).
         let start = lseek(fd, 0, SEEK_CUR)
-        var retry = BusyRetry.standard
-        while true {
-            do throws(MTPError) {
-                try withProgress(progress) { data throws(MTPError) in
-                    try removingPartial(file.pointee.item_id) { () throws(MTPError) in
-                        _ = try call("LIBMTP_Send_File_From_File_Descriptor", retryingBusy: false,
-                                     { LIBMTP_Send_File_From_File_Descriptor(device, fd, file, progressTrampoline, data) },
-                                     failed: { $0 != 0 })
-                    }
+        try BusyRetry.standard.run(while: { $0.isDeviceBusy && start >= 0 }) { () throws(MTPError) in
+            if start >= 0 { _ = lseek(fd, start, SEEK_SET) }
+            file.pointee.item_id = 0  // A busy try's object is gone: removingPartial deleted it.
+            try withProgress(progress) { data throws(MTPError) in
+                try removingPartial(file.pointee.item_id) { () throws(MTPError) in
+                    _ = try call("LIBMTP_Send_File_From_File_Descriptor", retryingBusy: false,
+                                 { LIBMTP_Send_File_From_File_Descriptor(device, fd, file, progressTrampoline, data) },
+                                 failed: { $0 != 0 })
                 }
-                break
-            } catch where error.isDeviceBusy && start >= 0 {
-                guard let delay = retry.nextDelay(), lseek(fd, start, SEEK_SET) == start else { throw error.stillBusy(after: retry) }
-                file.pointee.item_id = 0
-                BusyRetry.pause(delay)
             }
         }
         if let track {
@@ -148,17 +142,11 @@ extension MTPDevice {
             let priv = Unmanaged.passUnretained(sink).toOpaque()
             try withProgress(progress) { data throws(MTPError) in
                 do throws(MTPError) {
-                    var retry = BusyRetry.standard
-                    while true {
-                        do throws(MTPError) {
-                            _ = try call("LIBMTP_Get_File_To_Handler", unexplained: .notFound, retryingBusy: false,
-                                         { LIBMTP_Get_File_To_Handler(device, id, descriptorWriter, priv, progressTrampoline, data) },
-                                         failed: { $0 != 0 })
-                            break
-                        } catch where error.isDeviceBusy && sink.written == 0 {
-                            guard let delay = retry.nextDelay() else { throw error.stillBusy(after: retry) }
-                            BusyRetry.pause(delay)
-                        }
+                    // Asked again while busy only until a byte was written: the descriptor cannot be rewound for it.
+                    try BusyRetry.standard.run(while: { $0.isDeviceBusy && sink.written == 0 }) { () throws(MTPError) in
+                        _ = try call("LIBMTP_Get_File_To_Handler", unexplained: .notFound, retryingBusy: false,
+                                     { LIBMTP_Get_File_To_Handler(device, id, descriptorWriter, priv, progressTrampoline, data) },
+                                     failed: { $0 != 0 })
                     }
                 } catch {
                     if let code = sink.failure {

@@ -41,23 +41,19 @@ public final class MTPDevice {
     /// `isRead`: the call only reads, so a failure libmtp gives no reason for is asked again too (briefly).
     func call<T>(_ function: String, unexplained: MTPError.Kind = .general, retryingBusy: Bool = true, isRead: Bool = false,
                  _ body: () -> T, failed: (T) -> Bool) throws(MTPError) -> T {
-        var retry = BusyRetry.standard
-        var silent = BusyRetry.unexplained
-        while true {
-            do throws(MTPError) {
-                return try libmtpCall(function, device: device, location: attached, unexplained: unexplained, body, failed: failed)
-            } catch where retryingBusy && error.isDeviceBusy {
-                guard let delay = retry.nextDelay() else { throw error.stillBusy(after: retry) }
-                BusyRetry.pause(delay)
-            } catch where isRead && error.isUnexplained && error.kind != .connectionFailed {
-                guard let delay = silent.nextDelay() else {
-                    var error = error
-                    error.message += " (asked \(silent.tries) times; a device gives no reason like this when it is busy or locked)"
-                    throw error
-                }
-                BusyRetry.pause(delay)
-            }
+        func once() throws(MTPError) -> T {
+            try libmtpCall(function, device: device, location: attached, unexplained: unexplained, body, failed: failed)
         }
+        func attempt() throws(MTPError) -> T {
+            guard isRead else { return try once() }
+            return try BusyRetry.unexplained.run(while: { $0.isUnexplained && $0.kind != .connectionFailed }, exhausted: { error, retry in
+                var error = error
+                error.message += " (asked \(retry.tries) times; a device gives no reason like this when it is busy or locked)"
+                return error
+            }, once)
+        }
+        guard retryingBusy else { return try attempt() }
+        return try BusyRetry.standard.run(while: \.isDeviceBusy, attempt)
     }
 
     /// `parent` as libmtp should get it: the root for 0 (see `rootFolder`).
@@ -79,22 +75,15 @@ public final class MTPDevice {
         }
         // A failed open leaves no error stack to read (libmtp prints "Could not open session! (Return code
         // 8217)" for DeviceBusy), so any failure of a device still on the bus is tried again a few times.
-        var retry = BusyRetry.standard
-        while true {
-            do throws(MTPError) {
-                let device = try libmtpCall("LIBMTP_Open_Raw_Device_Uncached", kind: .connectionFailed,
-                                            { LIBMTP_Open_Raw_Device_Uncached(raw + index) }, failed: { $0 == nil })
-                return MTPDevice(device: device!, attached: attached)
-            } catch {
-                guard attached.isOnBus else { throw error }
-                guard let delay = retry.nextDelay() else {
-                    throw MTPError(kind: .general, function: "LIBMTP_Open_Raw_Device_Uncached",
-                                   message: "the device did not open an MTP session in \(retry.tries) tries over "
-                                       + "\((retry.waited * 10).rounded() / 10) s; it may be busy, locked, or held by another "
-                                       + "program (a file manager's MTP backend) — unlock it, close that program, or replug it")
-                }
-                BusyRetry.pause(delay)
-            }
+        return try BusyRetry.standard.run(while: { _ in attached.isOnBus }, exhausted: { _, retry in
+            MTPError(kind: .general, function: "LIBMTP_Open_Raw_Device_Uncached",
+                     message: "the device did not open an MTP session in \(retry.tries) tries over "
+                         + "\((retry.waited * 10).rounded() / 10) s; it may be busy, locked, or held by another "
+                         + "program (a file manager's MTP backend) — unlock it, close that program, or replug it")
+        }) { () throws(MTPError) -> MTPDevice in
+            let device = try libmtpCall("LIBMTP_Open_Raw_Device_Uncached", kind: .connectionFailed,
+                                        { LIBMTP_Open_Raw_Device_Uncached(raw + index) }, failed: { $0 == nil })
+            return MTPDevice(device: device!, attached: attached)
         }
     }
 
