@@ -64,7 +64,10 @@ actor DeviceActor {
     }
 
     /// The serial once known, else the USB location, for messages.
-    var name: String { identity?.serial ?? "\(attached.bus):\(attached.address)" }
+    var name: String { name(identity) }
+
+    /// The name given `identity` (the actor's, or the one it last published).
+    nonisolated func name(_ identity: DeviceIdentity?) -> String { identity?.serial ?? "\(attached.bus):\(attached.address)" }
 
     /// Opens the device once to learn who it is, then lets it linger.
     func probe() throws(ServiceError) -> DeviceIdentity {
@@ -216,7 +219,7 @@ actor DeviceActor {
     nonisolated func publishedSummary(session: String?) -> DeviceSummary {
         let known = published.withLock { $0 }
         let identity = known.identity
-        return DeviceSummary(serial: identity?.serial ?? "\(attached.bus):\(attached.address)", vendorID: attached.vendorID,
+        return DeviceSummary(serial: name(identity), vendorID: attached.vendorID,
                              productID: attached.productID, bus: UInt32(attached.bus), address: UInt32(attached.address),
                              manufacturer: identity?.manufacturer ?? "", model: identity?.model ?? "",
                              friendlyName: identity?.friendlyName, battery: identity?.battery,

@@ -38,50 +38,60 @@ public final class VarlinkServer: @unchecked Sendable {
 
     /// Listens on `socketPath` (its folder is created; a stale socket file nobody listens on is replaced).
     /// `report` hears of every client refused or dropped for a limit (from the connection's threads).
-    public init(socketPath: String, mode: UInt32 = 0o666, services: [any VarlinkService], info: Info,
-                maxMessageBytes: Int = 1 << 20, limits: Limits = Limits(), report: @escaping @Sendable (LimitHit) -> Void = { _ in }) throws {
+    public convenience init(socketPath: String, mode: UInt32 = 0o666, services: [any VarlinkService], info: Info,
+                            maxMessageBytes: Int = 1 << 20, limits: Limits = Limits(),
+                            report: @escaping @Sendable (LimitHit) -> Void = { _ in }) throws {
+        let dispatcher = try Dispatcher(services: services, info: info)  // Before the socket: nothing to undo.
+        let fd = try Self.listen(on: socketPath, mode: mode)
+        self.init(listener: fd, ownedPath: socketPath, dispatcher: dispatcher, maxMessageBytes: maxMessageBytes,
+                  limits: limits, report: report)
+    }
+
+    /// Serves on a socket that is already listening (systemd socket activation).
+    public convenience init(listeningFileDescriptor fd: Int32, services: [any VarlinkService], info: Info,
+                            maxMessageBytes: Int = 1 << 20, limits: Limits = Limits(),
+                            report: @escaping @Sendable (LimitHit) -> Void = { _ in }) throws {
+        let dispatcher = try Dispatcher(services: services, info: info)
+        _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
+        self.init(listener: fd, ownedPath: nil, dispatcher: dispatcher, maxMessageBytes: maxMessageBytes,
+                  limits: limits, report: report)
+    }
+
+    private init(listener: Int32, ownedPath: String?, dispatcher: Dispatcher, maxMessageBytes: Int, limits: Limits,
+                 report: @escaping @Sendable (LimitHit) -> Void) {
         precondition(limits.pendingCallBytes >= maxMessageBytes && limits.connectionsPerUID > 0 && limits.stallSeconds > 0,
                      "limits must admit one connection and one whole message")
-        dispatcher = try Dispatcher(services: services, info: info)
+        self.listener = listener
+        self.ownedPath = ownedPath
+        self.dispatcher = dispatcher
         self.maxMessageBytes = maxMessageBytes
         self.limits = limits
         self.report = report
-        guard let addr = SocketIO.address(socketPath) else { throw StartError(description: "socket path too long: \(socketPath)") }
-        Self.makeFolders(above: socketPath)
+    }
+
+    /// A listening socket bound at `path` with `mode`, replacing a stale socket file nobody listens on.
+    private static func listen(on path: String, mode: UInt32) throws -> Int32 {
+        guard let addr = SocketIO.address(path) else { throw StartError(description: "socket path too long: \(path)") }
+        makeFolders(above: path)
         let probe = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         if SocketIO.connect(probe, addr) == 0 {
             close(probe)
-            throw StartError(description: "\(socketPath) is in use by another server; stop it or pass another --socket")
+            throw StartError(description: "\(path) is in use by another server; stop it or pass another --socket")
         }
         close(probe)
-        unlink(socketPath)  // Nobody listens: a leftover from a crash.
+        unlink(path)  // Nobody listens: a leftover from a crash.
         let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard SocketIO.bind(fd, addr) == 0 else {
             let e = errno
             close(fd)
-            throw StartError(description: "cannot bind \(socketPath): \(String(cString: strerror(e)))")
+            throw StartError(description: "cannot bind \(path): \(String(cString: strerror(e)))")
         }
-        chmod(socketPath, mode_t(mode))
-        guard listen(fd, SOMAXCONN) == 0 else {
+        chmod(path, mode_t(mode))
+        guard Glibc.listen(fd, SOMAXCONN) == 0 else {
             close(fd)
-            throw StartError(description: "cannot listen on \(socketPath): \(String(cString: strerror(errno)))")
+            throw StartError(description: "cannot listen on \(path): \(String(cString: strerror(errno)))")
         }
-        listener = fd
-        ownedPath = socketPath
-    }
-
-    /// Serves on a socket that is already listening (systemd socket activation).
-    public init(listeningFileDescriptor fd: Int32, services: [any VarlinkService], info: Info, maxMessageBytes: Int = 1 << 20,
-                limits: Limits = Limits(), report: @escaping @Sendable (LimitHit) -> Void = { _ in }) throws {
-        precondition(limits.pendingCallBytes >= maxMessageBytes && limits.connectionsPerUID > 0 && limits.stallSeconds > 0,
-                     "limits must admit one connection and one whole message")
-        dispatcher = try Dispatcher(services: services, info: info)
-        self.maxMessageBytes = maxMessageBytes
-        self.limits = limits
-        self.report = report
-        _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
-        listener = fd
-        ownedPath = nil
+        return fd
     }
 
     /// How many clients are connected now.
