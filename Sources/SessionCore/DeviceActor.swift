@@ -209,9 +209,10 @@ actor DeviceActor {
         hub.publish(DeviceEvent(kind: kind, device: name, storage: storage, object: id))
     }
 
-    /// This device as ListDevices shows it; storages are re-read only when the device is open anyway.
+    /// This device as ListDevices shows it; storages are re-read when the device is open anyway and the
+    /// figures held are stale (a change made on the device itself), as every other reader does.
     func summary(session: String?) -> DeviceSummary {
-        if let device = handle, let fresh = try? device.storages() { storagesDidChange(fresh.map(StorageSummary.init)) }
+        if handle != nil { try? currentStorages() }
         return publishedSummary(session: session)
     }
 
