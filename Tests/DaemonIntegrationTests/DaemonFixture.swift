@@ -82,10 +82,14 @@ final class DaemonFixture {
         }
     }
 
-    /// The daemon's open file descriptors and threads now, from /proc.
-    func resources() throws -> (descriptors: Int, threads: Int) {
-        (try FileManager.default.contentsOfDirectory(atPath: "/proc/\(daemonPID)/fd").count,
-         try FileManager.default.contentsOfDirectory(atPath: "/proc/\(daemonPID)/task").count)
+    /// The daemon's open file descriptors (what each refers to, by number) and threads now, from /proc.
+    func resources() throws -> (descriptors: [String: String], threads: Int) {
+        let pid = daemonPID
+        var descriptors: [String: String] = [:]
+        for fd in try FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/fd") {
+            descriptors[fd] = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(pid)/fd/\(fd)")) ?? "?"
+        }
+        return (descriptors, try FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task").count)
     }
 
     /// The daemon's own pid: mtpsim's child process.
