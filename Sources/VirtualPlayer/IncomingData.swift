@@ -97,9 +97,12 @@ struct IncomingData {
         return (offset + take, isObjectData ? UInt64(take) : 0, done ? .complete : .needMore)
     }
 
-    /// Drops whatever was received; a partial object never appears.
-    func abandon() {
-        if case .object(let writer) = sink { writer.abort() }
+    /// Ends the phase before all its data arrived: a new object's bytes so far are dropped, or, when
+    /// `keepingPartial`, kept as an object of that size (what some devices do).
+    func abandon(keepingPartial: Bool = false) {
+        guard case .object(let writer) = sink else { return }
+        if keepingPartial, (try? writer.commit()) != nil { return }
+        writer.abort()
     }
 
     private mutating func readHeader() {

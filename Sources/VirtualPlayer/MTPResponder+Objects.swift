@@ -236,7 +236,7 @@ extension MTPResponder {
         }
         guard case .object(let writer) = incoming.sink else { return .response(.generalError) }
         if let size = pendingObject?.draft.size, size != writer.bytesWritten {
-            writer.abort()
+            incoming.abandon(keepingPartial: configuration.keepsPartialObjects)
             return .response(.incompleteTransfer)
         }
         do throws(StoreError) {

@@ -119,7 +119,7 @@ public final class MTPResponder {
                 finishDataPhase(incoming)
             case .notData:
                 // The host gave up on the data phase and sent a new command: forget the old transaction.
-                incoming.abandon()
+                incoming.abandon(keepingPartial: configuration.keepsPartialObjects)
                 if incoming.operation == .sendObject { pendingObject = nil }
                 handleCommandBytes(bytes)
             }
@@ -185,7 +185,7 @@ public final class MTPResponder {
     /// object is dropped, and no response follows; stray bulk-OUT data is then ignored until the next command.
     public func cancelTransaction(_ transactionID: UInt32) {
         if case .receiving(let incoming) = phase {
-            incoming.abandon()
+            incoming.abandon(keepingPartial: configuration.keepsPartialObjects)
             if incoming.operation == .sendObject { pendingObject = nil }
             phase = .discarding
         }
@@ -210,9 +210,13 @@ public final class MTPResponder {
         return writer.bytes
     }
 
-    /// The client went away without closing its session: same as a reset.
+    /// The client went away without closing its session: same as a reset, unless the session survives a
+    /// disconnect; then only what was in flight ends, and the next host finds the session open.
     public func clientVanished() {
-        reset()
+        guard configuration.sessionSurvivesDisconnect, sessionID != nil else { return reset() }
+        endTransaction()
+        events.removeAll()
+        partialEvent = nil
     }
 
     /// Transactions begun so far (for the USB layer's per-transaction latency).
@@ -244,7 +248,13 @@ public final class MTPResponder {
     /// Ends the session and drops everything in flight.
     func closeSession() {
         sessionID = nil
-        if case .receiving(let incoming) = phase { incoming.abandon() }
+        endTransaction()
+    }
+
+    /// Drops the transaction in flight: its data phase (a new object's bytes kept or not, as configured), the
+    /// announced object, open edits and every queued container.
+    private func endTransaction() {
+        if case .receiving(let incoming) = phase { incoming.abandon(keepingPartial: configuration.keepsPartialObjects) }
         phase = .idle
         pendingObject = nil
         closeEditors()

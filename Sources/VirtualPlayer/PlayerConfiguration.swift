@@ -60,6 +60,13 @@ public struct PlayerConfiguration: Sendable, Equatable {
     public var storages: [StorageConfiguration]
     /// Bulk endpoint max packet size; a container whose length is a multiple of it ends with a zero-length packet.
     public var packetSize: Int
+    /// What becomes of a file whose data phase is cut off (the host gone, a cancel, a reset, a short send):
+    /// false drops it, as Android's MTP server does; true keeps the bytes that arrived as an object of that
+    /// size, as players that write straight to flash do. The host must then delete it itself.
+    public var keepsPartialObjects = false
+    /// Whether the PTP session outlives the host closing the device without CloseSession. A real device cannot
+    /// tell that the process holding it died, so the next host finds the session still open; only a reset ends it.
+    public var sessionSurvivesDisconnect = false
 
     /// The defaults of `personality`, with one 1 GiB in-memory storage.
     public init(personality: PlayerPersonality) {

@@ -43,6 +43,18 @@ struct ClientMemory: Equatable {
         }
     }
 
+    /// Whether the process still runs (a zombie does not: its descriptors are closed).
+    var processIsAlive: Bool {
+        guard let f = fopen("/proc/\(pid)/stat", "r") else { return false }
+        defer { fclose(f) }
+        var buffer = [CChar](repeating: 0, count: 512)
+        guard fgets(&buffer, Int32(buffer.count), f) != nil else { return false }
+        let line = String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        guard let close = line.lastIndex(of: ")") else { return false }
+        let state = line[line.index(after: close)...].drop { $0 == " " }.first
+        return state != "Z" && state != "X"
+    }
+
     /// The one process among this process's socket peers that holds `expected` at `address` — what umockdev
     /// read over the socket from the client that issued the ioctl; nil when none or several do.
     static func find(holding expected: UnsafeRawBufferPointer, at address: UInt) -> ClientMemory? {

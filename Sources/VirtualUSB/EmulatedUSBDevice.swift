@@ -115,7 +115,11 @@ public final class EmulatedUSBDevice: @unchecked Sendable {
                 outcome = writeCapabilities(arg)
             case mtpsim_usbdevfs_claiminterface():
                 if unplugged { outcome = .done(-1, ENODEV) }
-                else if let owner = claimedBy, owner != key { outcome = .done(-1, EBUSY) }  // "device busy", as the kernel says.
+                else if let owner = claimedBy, owner != key {
+                    // The kernel releases a claim when its holder's descriptor closes; umockdev may not report a
+                    // killed client while a request of its is unanswered, so a dead holder is let go here.
+                    if isDead(owner) { forget(owner); claimedBy = key } else { outcome = .done(-1, EBUSY) }  // "device busy", as the kernel says.
+                }
                 else { claimedBy = key }
             case mtpsim_usbdevfs_releaseinterface():
                 if claimedBy == key { claimedBy = nil }
@@ -173,15 +177,24 @@ public final class EmulatedUSBDevice: @unchecked Sendable {
     }
 
     fileprivate func vanished(_ client: UnsafeMutablePointer<UMockdevIoctlClient>) {
-        let key = UInt(bitPattern: client)
-        lock.withLock { _ in
-            clients[key] = nil
-            publishReadiness()
-            if claimedBy == key {
-                claimedBy = nil
-                if !unplugged { function.clientVanished() }
-            }
+        lock.withLock { _ in forget(UInt(bitPattern: client)) }
+    }
+
+    /// With the lock held: client `key` is gone; its URBs go, and with its claim its session (or what was in flight).
+    private func forget(_ key: UInt) {
+        clients[key] = nil
+        publishReadiness()
+        if claimedBy == key {
+            claimedBy = nil
+            if !unplugged { function.clientVanished() }
         }
+    }
+
+    /// With the lock held: whether the process behind client `key` has died (known only for a client whose
+    /// memory is reached directly, which is every libusb client that submitted a URB).
+    private func isDead(_ key: UInt) -> Bool {
+        guard case .direct(let memory)? = clients[key]?.memory else { return false }
+        return !memory.processIsAlive
     }
 
     private enum Outcome {

@@ -57,6 +57,10 @@ struct Run: ParsableCommand {
     var unplugAfterBytes: UInt64?
     @Option(help: ArgumentHelp("Plug the device in again this long after an unplug.", valueName: "MS")) var replugAfterMs: Int?
     @Option(help: ArgumentHelp("Answer the first N commands with DeviceBusy.", valueName: "N")) var busyResponses = 0
+    @Flag(help: "Keep what arrived of a file whose transfer was cut off (host gone, cancel, reset), as players writing straight to flash do; by default it is dropped, as Android does.")
+    var keepPartialObjects = false
+    @Flag(help: "Keep the PTP session open when the host closes the device without CloseSession (a real device cannot tell that its host process died).")
+    var keepSession = false
     @Argument(parsing: .postTerminator, help: "The command to run, after --.") var command: [String] = []
 
     func validate() throws {
@@ -95,6 +99,8 @@ struct Run: ParsableCommand {
             if let manufacturer { c.manufacturer = manufacturer }
             if let model { c.model = model }
             if let friendlyName { c.friendlyName = friendlyName }
+            c.keepsPartialObjects = keepPartialObjects
+            c.sessionSurvivesDisconnect = keepSession
             let base = serial ?? c.serialNumber
             c.serialNumber = devices == 1 ? base : "\(base)-\(n)"
             // Several devices must not share a directory: each gets its own subdirectory named by serial.

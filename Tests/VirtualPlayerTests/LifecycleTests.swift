@@ -64,6 +64,47 @@ final class LifecycleTests: XCTestCase {
         XCTAssertNil(host.bulkIn(size: 512))
     }
 
+    /// A player that writes straight to flash keeps what arrived when the host vanishes, and a real device does
+    /// not see its host process die: the next host finds the session open and the partial object on the device.
+    func testAPlayerKeepingPartialObjectsAndItsSessionShowsWhatAVanishedHostLeft() throws {
+        var configuration = PlayerConfiguration(personality: .android)
+        configuration.storages = [StorageConfiguration(backing: .memory)]
+        configuration.keepsPartialObjects = true
+        configuration.sessionSurvivesDisconnect = true
+        let responder = try MTPResponder(configuration: configuration)
+        let host = TestHost(responder)
+        host.openSession()
+        let info = host.transact(.sendObjectInfo, [storage1, 0], data: objectInfo(name: "half", size: 4000))
+        XCTAssertEqual(info.code, .ok)
+        host.bulkOut(Container.command(.sendObject, transactionID: 99).bytes)
+        host.bulkOut(Array(Container(dataFor: OperationCode.sendObject.rawValue, transactionID: 99, payload: pattern(4000)).bytes.prefix(1012)))
+        responder.clientVanished()
+        XCTAssertNil(host.bulkIn(size: 512), "nothing in flight survives the host")
+        let next = TestHost(responder)
+        XCTAssertEqual(next.transact(.openSession, [1]).code, .sessionAlreadyOpen)
+        let handle = info.response.parameters[2]
+        let kept = next.transact(.getObjectInfo, [handle])
+        XCTAssertEqual(kept.code, .ok)
+        XCTAssertEqual(kept.data.map { littleEndian32($0, 8) }, 1000, "the object holds the 1,000 bytes that arrived")
+        XCTAssertEqual(next.transact(.deleteObject, [handle]).code, .ok, "the host can remove it")
+    }
+
+    /// Cut off by a cancel, the same player keeps the partial object too; the host must delete it.
+    func testAPlayerKeepingPartialObjectsKeepsOneCutOffByACancel() throws {
+        var configuration = PlayerConfiguration(personality: .classic)
+        configuration.storages = [StorageConfiguration(backing: .memory)]
+        configuration.keepsPartialObjects = true
+        let responder = try MTPResponder(configuration: configuration)
+        let host = TestHost(responder)
+        host.openSession()
+        XCTAssertEqual(host.transact(.sendObjectInfo, [storage1, 0], data: objectInfo(name: "c", size: 5000)).code, .ok)
+        host.bulkOut(Container.command(.sendObject, transactionID: 50).bytes)
+        host.bulkOut(Array(Container(dataFor: OperationCode.sendObject.rawValue, transactionID: 50, payload: pattern(5000)).bytes.prefix(2060)))
+        responder.cancelTransaction(50)
+        host.nextTransactionID = 51
+        XCTAssertEqual(host.transact(.getNumObjects, [storage1, 0, 0]).response.parameters, [1])
+    }
+
     func testEventsGoOutOnTheInterruptEndpoint() throws {
         let responder = try makeResponder()
         responder.raiseEvent(.objectAdded, params: [0x42])
