@@ -52,7 +52,7 @@ public final class DaemonClient {
             return "nothing listens at \(path) (a stale socket?) — start the daemon with `systemctl start mtpsessiond`"
         }
         if text.contains("EACCES") || text.contains("ermission") {
-            return "not allowed to connect to \(path) — ask an administrator for access to mtpsessiond's socket"
+            return "not allowed to connect to \(path) — its group may connect: join it (`sudo usermod -aG mtpsessiond $USER`, then log in again)"
         }
         return "cannot reach mtpsessiond at \(path): \(text)"
     }

@@ -63,7 +63,11 @@ extension MTPDevice {
     /// holds an object, which is deleted again when the data or the track metadata then fail (moot when the
     /// device is gone). The entry returned carries the name libmtp sent, which it rewrites in place for
     /// devices flagged as wanting 7-bit names.
+    ///
+    /// `accepted` hears the new object's id once the device has accepted its info, at the first progress report
+    /// (libmtp sets the id before the data phase), so a caller can note what to clean up should it die mid-send.
     public func sendFile(from fd: Int32, name: String, size: UInt64, parent: UInt32, storage: UInt32, track: TrackMetadata?,
+                         accepted: @escaping (UInt32) -> Void = { _ in },
                          progress: @escaping (UInt64, UInt64) -> Bool) throws(MTPError) -> ObjectEntry {
         let file = LIBMTP_new_file_t()!
         defer { LIBMTP_destroy_file_t(file) }
@@ -78,7 +82,13 @@ extension MTPDevice {
         try BusyRetry.standard.run(while: { $0.isDeviceBusy && start >= 0 }) { () throws(MTPError) in
             if start >= 0 { _ = lseek(fd, start, SEEK_SET) }
             file.pointee.item_id = 0  // A busy try's object is gone: removingPartial deleted it.
-            try withProgress(progress) { data throws(MTPError) in
+            var announced: UInt32 = 0
+            let report = { (done: UInt64, total: UInt64) -> Bool in
+                let id = file.pointee.item_id
+                if id != 0 && id != announced { announced = id; accepted(id) }
+                return progress(done, total)
+            }
+            try withProgress(report) { data throws(MTPError) in
                 try removingPartial(file.pointee.item_id) { () throws(MTPError) in
                     _ = try call("LIBMTP_Send_File_From_File_Descriptor", retryingBusy: false,
                                  { LIBMTP_Send_File_From_File_Descriptor(device, fd, file, progressTrampoline, data) },

@@ -57,7 +57,7 @@ public final class MTPDevice {
     }
 
     /// `parent` as libmtp should get it: the root for 0 (see `rootFolder`).
-    static func folderHandle(_ parent: UInt32) -> UInt32 { parent == 0 ? rootFolder : parent }
+    public static func folderHandle(_ parent: UInt32) -> UInt32 { parent == 0 ? rootFolder : parent }
 
     /// Opens `attached` (found again by bus and address) without enumerating its objects: USB claim,
     /// OpenSession, device info, storages.

@@ -21,12 +21,22 @@ public struct Daemon: Sendable {
         public var exitWhenIdle: Double?
         /// What one user's clients may hold of the server (connections, stalls, unread replies).
         public var limits: VarlinkServer.Limits
+        /// Where the in-flight journal lives; nil keeps none.
+        public var stateDirectory: String?
         /// Creates options.
         public init(socketPath: String, socketMode: UInt32, configuration: SessionManager.Configuration, exitWhenIdle: Double? = nil,
-                    limits: VarlinkServer.Limits = Daemon.limits()) {
+                    stateDirectory: String? = nil, limits: VarlinkServer.Limits = Daemon.limits()) {
             self.socketPath = socketPath; self.socketMode = socketMode; self.configuration = configuration
-            self.exitWhenIdle = exitWhenIdle; self.limits = limits
+            self.exitWhenIdle = exitWhenIdle; self.stateDirectory = stateDirectory; self.limits = limits
         }
+    }
+
+    /// Where state goes without --state-directory: systemd's StateDirectory=, else the XDG state home.
+    public static func defaultStateDirectory(_ environment: [String: String]) -> String? {
+        if let systemd = environment["STATE_DIRECTORY"]?.split(separator: ":").first { return String(systemd) }
+        if let xdg = environment["XDG_STATE_HOME"], xdg.hasPrefix("/") { return xdg + "/mtpsessiond" }
+        if let home = environment["HOME"], home.hasPrefix("/") { return home + "/.local/state/mtpsessiond" }
+        return nil
     }
 
     /// The server's limits with the daemon's error interface, so a refused client reads
@@ -54,7 +64,17 @@ public struct Daemon: Sendable {
         Self.raiseDescriptorLimit()
         // Before READY=1: a SIGTERM that follows readiness at once must find the handler in place.
         let signals = SignalWatch(signals: [SIGTERM, SIGINT])
-        let manager = SessionManager(configuration: options.configuration, logger: logger)
+        var configuration = options.configuration
+        if let directory = options.stateDirectory {
+            do throws(JournalError) {
+                configuration.journal = try InFlightJournal(directory: directory)
+                logger.debug("in-flight journal", metadata: ["path": "\(configuration.journal!.path)"])
+            } catch {
+                logger.warning("no in-flight journal: partial objects a crash leaves on a device will not be removed",
+                               metadata: ["error": "\(error)"])
+            }
+        }
+        let manager = SessionManager(configuration: configuration, logger: logger)
         let watcher = DeviceWatcher(manager: manager, logger: logger)
         let server: VarlinkServer
         let info = VarlinkServer.Info(vendor: "mtpsessiond", product: "mtpsessiond", version: "0.1",

@@ -55,13 +55,19 @@ extension DeviceActor {
             // An overwrite sends under a temporary name first: on devices that store objects as files, two
             // objects of one name would be one file, and the old one must survive until the new one is whole.
             let sendName = existing == nil ? name.text : Self.temporaryName(for: name.text)
+            let journalID = journalBegin(InFlightObject(serial: identity?.serial ?? self.name, storage: storage,
+                                                        parent: target.folderID == MTPDevice.rootFolder ? 0 : target.folderID,
+                                                        name: sendName, finalName: name.text, size: request.size))
             var sent: ObjectEntry
             do throws(MTPError) {
+                let journal = journal
                 sent = try device.sendFile(from: request.fd, name: sendName, size: request.size, parent: target.folderID,
-                                           storage: storage, track: request.track) { done, _ in
+                                           storage: storage, track: request.track,
+                                           accepted: { handle in if let journalID { try? journal?.accepted(journalID, handle: handle) } }) { done, _ in
                     reporter.advance(done)
                 }
             } catch {
+                defer { settleFailedSend(journalID) }
                 if error.kind == .cancelled || transfer.isCancelled { throw .transferCancelled(transfer.id) }
                 if error.kind == .storeFull {
                     throw .storeFull(device: self.name, needed: request.size, free: storages.first { $0.id == storage }?.free ?? 0)
@@ -79,9 +85,11 @@ extension DeviceActor {
                     try device.rename(id: sent.id, isFolder: false, to: name.text)
                     sent.name = name.text
                 } catch {
+                    defer { settleFailedSend(journalID) }
                     throw map(error)
                 }
             }
+            journalEnd(journalID)
             cache.added(sent, folder: target.folderID)
             reporter.end()
             return summary(of: sent, at: path)

@@ -49,12 +49,15 @@ actor DeviceActor {
     var modified = false
     private var releaseTimer: Task<Void, Never>?
     let hub: EventHub
+    /// Where sends in flight are noted, so a restart can clean up after a crash; nil when not kept.
+    nonisolated let journal: InFlightJournal?
     var logger: Logger
     /// How many times the device was opened, for logs and tests.
     private(set) var openings = 0
 
-    init(attached: AttachedDevice, linger: Double, hub: EventHub, logger: Logger) {
+    init(attached: AttachedDevice, linger: Double, hub: EventHub, journal: InFlightJournal? = nil, logger: Logger) {
         self.attached = attached
+        self.journal = journal
         self.executor = DeviceThreadExecutor(name: "mtp-\(attached.bus)-\(attached.address)")
         self.lifecycle = DeviceLifecycle(linger: linger)
         self.hub = hub
@@ -110,6 +113,7 @@ actor DeviceActor {
             identity = id
             capabilities = device.capabilities
             storagesDidChange(try device.storages().map(StorageSummary.init))
+            settleInFlight(on: device, serial: id.serial)
             startEvents(on: device)
             logger.debug("opened", metadata: ["openings": "\(openings)"])
         } catch {

@@ -13,8 +13,14 @@ public actor SessionManager {
         public var linger: Double
         /// Seconds a session outlives its last use unless BeginSession says otherwise.
         public var defaultLease: Double
+        /// Where sends in flight are noted so that a restart removes what a crash left; nil keeps no journal.
+        public var journal: InFlightJournal?
         /// Creates a configuration.
-        public init(linger: Double = 5, defaultLease: Double = 30) { self.linger = linger; self.defaultLease = defaultLease }
+        public init(linger: Double = 5, defaultLease: Double = 30, journal: InFlightJournal? = nil) {
+            self.linger = linger
+            self.defaultLease = defaultLease
+            self.journal = journal
+        }
     }
 
     private struct Attachment {
@@ -50,7 +56,7 @@ public actor SessionManager {
     public func attached(_ device: AttachedDevice) async {
         let location = USBLocation(device)
         guard attachments[location] == nil else { return }  // Hotplug may repeat itself.
-        let actor = DeviceActor(attached: device, linger: configuration.linger, hub: hub, logger: logger)
+        let actor = DeviceActor(attached: device, linger: configuration.linger, hub: hub, journal: configuration.journal, logger: logger)
         attachments[location] = Attachment(actor: actor, serial: nil)
         await probe(location)
     }

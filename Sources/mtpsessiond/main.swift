@@ -28,8 +28,17 @@ struct MTPSessionDaemon: AsyncParsableCommand {
     @Option(help: "Seconds a session outlives its last use unless BeginSession asks otherwise.")
     var lease: Double = 30
 
-    @Option(help: "Socket file mode, octal. Sessions are private to the uid that began them either way.")
-    var socketMode: String = "666"
+    @Option(help: ArgumentHelp("""
+        Socket file mode, octal: who may connect (0660: the socket's owner and group; systemd's socket unit makes that \
+        the mtpsessiond group). Sessions are private to the uid that began them either way.
+        """, valueName: "octal"))
+    var socketMode: String = "660"
+
+    @Option(help: ArgumentHelp("""
+        Where the daemon notes the files it is sending, so that after a crash it removes the partial objects they left \
+        on a device (default: $STATE_DIRECTORY from systemd, else $XDG_STATE_HOME/mtpsessiond, else ~/.local/state/mtpsessiond).
+        """, valueName: "dir"))
+    var stateDirectory: String?
 
     @Option(help: "trace, debug, info, notice, warning, error or critical.")
     var logLevel: String = "info"
@@ -74,6 +83,7 @@ struct MTPSessionDaemon: AsyncParsableCommand {
         let logger = Logger(label: "mtpsessiond")
         let options = Daemon.Options(socketPath: socket, socketMode: UInt32(socketMode, radix: 8)!,
                                      configuration: .init(linger: linger, defaultLease: lease), exitWhenIdle: exitWhenIdle,
+                                     stateDirectory: stateDirectory ?? Daemon.defaultStateDirectory(Environment.current),
                                      limits: Daemon.limits(connectionsPerUID: maxConnectionsPerUid, stallSeconds: stallTimeout,
                                                            queuedReplyBytes: maxQueuedReplyBytes))
         do {

@@ -11,17 +11,34 @@ final class DaemonFixture {
     let serial: String
     /// Every device attached at start, in the order the daemon attached them.
     let serials: [String]
+    /// The daemon's --state-directory (its in-flight journal).
+    let stateDirectory: String
+
+    /// Runs its arguments and runs them again when killed by a signal; SIGTERM to it ends both.
+    private static let restarter = """
+        trap 'kill -TERM "$pid" 2>/dev/null; wait "$pid"; exit 0' TERM INT
+        while :; do
+          "$@" & pid=$!
+          wait "$pid"; status=$?
+          if [ "$status" -le 128 ] || [ "$status" -eq 143 ]; then exit "$status"; fi
+        done
+        """
 
     /// Starts the daemon on a `personality` player and waits until it has attached `devices` devices (0: do
-    /// not wait, for devices plugged in later). `daemonOptions` go to mtpsessiond as they are.
+    /// not wait, for devices plugged in later). `daemonOptions` go to mtpsessiond as they are. With
+    /// `restartedWhenKilled`, a daemon killed by a signal other than SIGTERM is started again, as systemd's
+    /// Restart=on-failure does, under the same player.
     init(personality: String = "android", linger: Double = 5, lease: Double = 30, simOptions: [String] = [],
-         daemonOptions: [String] = [], devices: Int = 1, populate: (URL) throws -> Void = { _ in }) throws {
+         daemonOptions: [String] = [], devices: Int = 1, restartedWhenKilled: Bool = false,
+         populate: (URL) throws -> Void = { _ in }) throws {
         sim = try VirtualPlayerFixture(personality: personality)
         sim.extraOptions = simOptions
         try populate(sim.storage)
         socket = sim.root.appendingPathComponent("mtpsessiond.sock").path
-        daemon = try sim.start([Binaries.daemon, "--socket", socket, "--linger", String(linger), "--lease", String(lease),
-                                "--log-level", "debug"] + daemonOptions)
+        stateDirectory = sim.root.appendingPathComponent("state").path
+        let command = [Binaries.daemon, "--socket", socket, "--linger", String(linger), "--lease", String(lease),
+                       "--state-directory", stateDirectory, "--log-level", "debug"] + daemonOptions
+        daemon = try sim.start(restartedWhenKilled ? ["/bin/bash", "-c", Self.restarter, "restarter"] + command : command)
         var seen: [String] = []
         if devices == 0 { try daemon.waitForLine(onStderr: true, timeout: 60) { $0.contains("listening") } }
         while seen.count < devices {
@@ -92,14 +109,24 @@ final class DaemonFixture {
         return (descriptors, try FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task").count)
     }
 
-    /// The daemon's own pid: mtpsim's child process.
+    /// The daemon's own pid: the mtpsessiond process under mtpsim (its child, or its grandchild when restarted).
     var daemonPID: Int32 {
-        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
-        for entry in entries {
+        var parents: [Int32: Int32] = [:]
+        var names: [Int32: Substring] = [:]
+        for entry in (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? [] {
             guard let pid = Int32(entry), let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-                  let close = stat.lastIndex(of: ")") else { continue }
+                  let open = stat.firstIndex(of: "("), let close = stat.lastIndex(of: ")") else { continue }
             let fields = stat[stat.index(after: close)...].split(separator: " ")  // state, ppid, ...
-            if fields.count > 1, Int32(fields[1]) == daemon.pid { return pid }
+            guard fields.count > 1, let ppid = Int32(fields[1]) else { continue }
+            parents[pid] = ppid
+            names[pid] = stat[stat.index(after: open)..<close]
+        }
+        for (pid, name) in names where name == "mtpsessiond" {
+            var ancestor = parents[pid]
+            for _ in 0..<3 {
+                if ancestor == daemon.pid { return pid }
+                ancestor = ancestor.flatMap { parents[$0] }
+            }
         }
         return -1
     }

@@ -49,7 +49,7 @@ final class LoadTests: XCTestCase {
 
     func testClientsThatStallNeverReadOrHoldEveryConnectionCannotCrowdOutOthers() throws {
         let limit = 24
-        let d = try DaemonFixture(daemonOptions: ["--max-connections-per-uid", "\(limit)", "--stall-timeout", "2",
+        let d = try DaemonFixture(daemonOptions: ["--socket-mode", "666", "--max-connections-per-uid", "\(limit)", "--stall-timeout", "2",
                                                   "--max-queued-reply-bytes", "65536"])
         // Half a message, then silence; and calls sent without ever reading a reply.
         let stalled = try (0..<6).map { _ in

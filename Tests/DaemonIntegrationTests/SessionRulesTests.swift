@@ -53,7 +53,8 @@ final class SessionRulesTests: XCTestCase {
 
     func testAnotherUserCanNeitherUseNorEndASession() throws {
         guard getuid() == 0 else { throw XCTSkip("switching to an unprivileged uid needs root") }
-        let d = try DaemonFixture()
+        // A socket anyone may connect to: what is private is the session, not the socket.
+        let d = try DaemonFixture(daemonOptions: ["--socket-mode", "666"])
         let id = try begin(d)
         let asNobody = ["/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", Binaries.mtpctl, "--socket", d.socket]
         let use = try runCommand(asNobody[0], Array(asNobody.dropFirst()) + ["ls", "--session", id, ":/"])
@@ -68,6 +69,18 @@ final class SessionRulesTests: XCTestCase {
         // With the device free, the unprivileged user may use it like anyone.
         let free = try runCommand(asNobody[0], Array(asNobody.dropFirst()) + ["ls", ":/"])
         XCTAssertEqual(free.status, 0, free.combined)
+    }
+
+    func testByDefaultOnlyTheSocketsOwnerAndGroupMayConnect() throws {
+        let d = try DaemonFixture()
+        let mode = (try FileManager.default.attributesOfItem(atPath: d.socket)[.posixPermissions] as? NSNumber)?.intValue
+        XCTAssertEqual(mode, 0o660, "the socket's mode")
+        guard getuid() == 0 else { throw XCTSkip("switching to an unprivileged uid needs root") }
+        let outsider = try runCommand("/usr/bin/setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups", Binaries.mtpctl,
+                                                           "--socket", d.socket, "devices"])
+        XCTAssertNotEqual(outsider.status, 0, outsider.combined)
+        XCTAssertTrue(outsider.stderr.contains("not allowed to connect") && outsider.stderr.contains("usermod -aG mtpsessiond"),
+                      "the refusal says how to get access: \(outsider.stderr)")
     }
 
     func testAClientKilledMidTransferLeavesNothingOnTheDeviceAndTheSessionLivesOn() throws {

@@ -15,8 +15,12 @@ final class UnplugTrialsTests: XCTestCase {
         for trial in 0..<trials {
             let sizes = (0..<4).map { _ in 100_000 + Int(random.next() % 1_500_000) }
             let cut = 1 + Int(random.next() % UInt64(sizes.reduce(0, +) - 1))
-            print("unplug trial put #\(trial) seed \(seed): sizes \(sizes), unplug after \(cut) bytes")
-            let d = try DaemonFixture(simOptions: ["--unplug-after-bytes", String(cut), "--replug-after-ms", "300"])
+            // Every other point on a player that keeps what arrived of a cut-off file: then the daemon itself
+            // must remove it when the device comes back (its in-flight journal names it).
+            let keeps = trial % 2 == 1
+            print("unplug trial put #\(trial) seed \(seed): sizes \(sizes), unplug after \(cut) bytes\(keeps ? ", partial objects kept" : "")")
+            let d = try DaemonFixture(simOptions: ["--unplug-after-bytes", String(cut), "--replug-after-ms", "300"]
+                                          + (keeps ? ["--keep-partial-objects"] : []))
             let folder = d.sim.root.appendingPathComponent("bundle")
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
             var sources: [String: Data] = [:]
@@ -45,6 +49,10 @@ final class UnplugTrialsTests: XCTestCase {
             XCTAssertTrue(reported.isSubset(of: Set(present)), "#\(trial): reported \(reported), on the device \(present)")
             XCTAssertEqual(reported.count, present.count, "#\(trial): every file on the device was reported sent")
             try d.ctlOK(["ls", ":/"])  // A new session on the replugged device.
+            if keeps {
+                let removed = d.daemon.stderrText.components(separatedBy: "removed a partial object").count - 1
+                print("unplug trial put #\(trial): the daemon removed \(removed) partial object(s) the player kept")
+            }
         }
     }
 

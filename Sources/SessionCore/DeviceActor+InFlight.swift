@@ -1,0 +1,85 @@
+import MTPProvider
+import SessionModel
+
+/// Sends in flight, kept in the journal so that no partial object outlives a daemon killed mid-transfer, or a
+/// send cut off by the device leaving: the next opening of the device settles them.
+extension DeviceActor {
+    /// Notes a send about to start; nil without a journal, or when it cannot be written (logged; the send goes on).
+    func journalBegin(_ object: InFlightObject) -> UInt64? {
+        guard let journal else { return nil }
+        do throws(JournalError) {
+            return try journal.begin(object)
+        } catch {
+            logger.warning("in-flight journal not written; a partial object would survive a crash", metadata: ["error": "\(error)"])
+            return nil
+        }
+    }
+
+    /// The send `id` is settled: its object is complete, or gone from the device.
+    func journalEnd(_ id: UInt64?) {
+        guard let id, let journal else { return }
+        do throws(JournalError) { try journal.end(id) } catch {
+            logger.warning("in-flight journal not written", metadata: ["error": "\(error)"])
+        }
+    }
+
+    /// After a failed send: settled now when the device is still there (the provider has normally deleted the
+    /// partial object already), else left for the next opening.
+    func settleFailedSend(_ id: UInt64?) {
+        guard let id, let journal, let device = handle,
+              let record = journal.pending(serial: identity?.serial ?? "").first(where: { $0.id == id })?.object else { return }
+        if settle(record, on: device) { journalEnd(id) }
+    }
+
+    /// At an opening: settles whatever an earlier run, or a send the device left in the middle, left in flight.
+    func settleInFlight(on device: MTPDevice, serial: String) {
+        guard let journal else { return }
+        for (id, record) in journal.pending(serial: serial) where settle(record, on: device) {
+            journalEnd(id)
+        }
+    }
+
+    /// Removes what is left of one send. A client was never told such a send succeeded, so its object goes,
+    /// whatever its size; except that a replacement whose old object is already gone is finished instead (its
+    /// new object, when whole, is then the only copy). Without an object id (the daemon died between the
+    /// object's info and its first data), only a same-named object shorter than announced is taken for it.
+    /// Returns false when the device could not be asked (the record stays for the next opening).
+    func settle(_ record: InFlightObject, on device: MTPDevice) -> Bool {
+        let parent = MTPDevice.folderHandle(record.parent)
+        let found: ObjectEntry?
+        do throws(MTPError) {
+            if let id = record.handle {
+                do throws(MTPError) {
+                    let entry = try device.object(id)
+                    let same = entry.name == record.name && MTPDevice.folderHandle(entry.parent) == parent && entry.storage == record.storage
+                    found = same ? entry : nil
+                } catch where error.kind == .notFound {
+                    found = nil
+                }
+            } else {
+                found = try device.children(of: parent, storage: record.storage).first {
+                    $0.name == record.name && !$0.isFolder && ($0.size < record.size || record.isReplacement)
+                }
+            }
+            guard let entry = found else { return true }
+            cache.removeAll()
+            if record.isReplacement, entry.size == record.size,
+               try !device.children(of: parent, storage: record.storage).contains(where: { $0.name == record.finalName }) {
+                try device.rename(id: entry.id, isFolder: false, to: record.finalName)
+                madeChange(.objectAdded, object: entry.id, storage: record.storage)
+                logger.notice("finished a replacement an earlier run left half done",
+                              metadata: ["object": "\(entry.id)", "name": "\(record.finalName)"])
+            } else {
+                try device.delete(id: entry.id)
+                madeChange(.objectRemoved, object: entry.id, storage: record.storage)
+                logger.notice("removed a partial object left by an interrupted transfer",
+                              metadata: ["object": "\(entry.id)", "name": "\(record.name)", "bytes": "\(entry.size) of \(record.size)"])
+            }
+            return true
+        } catch {
+            logger.warning("could not settle an interrupted transfer; will try at the next opening",
+                           metadata: ["name": "\(record.name)", "error": "\(error)"])
+            return false
+        }
+    }
+}

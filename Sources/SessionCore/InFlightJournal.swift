@@ -1,0 +1,128 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import SessionModel
+import Synchronization
+
+/// The objects being sent right now, in a file under the state directory, so that a daemon killed mid-transfer
+/// can remove on its next start the partial objects it left on a device.
+///
+/// Each event is one `write` of one line with O_APPEND, so a SIGKILL leaves at worst a last line cut short,
+/// which reading ignores. No fsync: the journal is for a daemon that dies, not for a machine that loses power
+/// (the device is then cut off mid-transfer anyway). The file is emptied whenever nothing is in flight.
+/// A journal that cannot be written is logged by the caller and the transfer goes on without it.
+public final class InFlightJournal: Sendable {
+    /// The journal file.
+    public let path: String
+    private struct State {
+        var log: InFlightLog
+        var fd: Int32
+    }
+    private let state: Mutex<State>
+
+    /// Opens (creating if needed, with its directory) the journal at `directory`/in-flight and compacts what
+    /// an earlier run left in it.
+    public init(directory: String) throws(JournalError) {
+        path = directory + "/in-flight"
+        try Self.makeDirectory(directory)
+        var log = InFlightLog()
+        let existing = open(path, O_RDONLY | O_CLOEXEC)
+        if existing >= 0 {
+            defer { close(existing) }
+            log = InFlightLog(text: try Self.readAll(existing, path: path)[...])
+        } else if errno != ENOENT {
+            throw JournalError(path: path, errno: errno)
+        }
+        let fd = try Self.rewrite(path, with: log.compacted)
+        state = Mutex(State(log: log, fd: fd))
+    }
+
+    deinit { state.withLock { _ = close($0.fd) } }
+
+    /// What an earlier run left in flight on the device with `serial`, by journal id.
+    public func pending(serial: String) -> [(id: UInt64, object: InFlightObject)] {
+        state.withLock { s in
+            s.log.pending.filter { $0.value.serial == serial }.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+        }
+    }
+
+    /// Records that `object` is about to be sent; returns its id.
+    public func begin(_ object: InFlightObject) throws(JournalError) -> UInt64 {
+        let (id, line) = state.withLock { $0.log.begin(object) }
+        try append(line)
+        return id
+    }
+
+    /// Records the object id the device gave `id`'s object.
+    public func accepted(_ id: UInt64, handle: UInt32) throws(JournalError) {
+        guard let line = state.withLock({ $0.log.accepted(id, handle: handle) }) else { return }
+        try append(line)
+    }
+
+    /// Records that `id` is settled: complete, or removed from the device. The file is emptied when nothing
+    /// is left in flight.
+    public func end(_ id: UInt64) throws(JournalError) {
+        let failure: Int32? = state.withLock { s in
+            guard let line = s.log.end(id) else { return nil }
+            if s.log.pending.isEmpty { return ftruncate(s.fd, 0) == 0 ? nil : errno }
+            return Self.write(s.fd, line)
+        }
+        if let failure { throw JournalError(path: path, errno: failure) }
+    }
+
+    private func append(_ line: String) throws(JournalError) {
+        if let failure = state.withLock({ Self.write($0.fd, line) }) { throw JournalError(path: path, errno: failure) }
+    }
+
+    /// One write of the whole line (O_APPEND); the errno when it fails or falls short.
+    private static func write(_ fd: Int32, _ line: String) -> Int32? {
+        var line = line
+        return line.withUTF8 { bytes in
+            let n = Glibc.write(fd, bytes.baseAddress, bytes.count)
+            return n == bytes.count ? nil : (n < 0 ? errno : EIO)
+        }
+    }
+
+    private static func makeDirectory(_ directory: String) throws(JournalError) {
+        var prefix = ""
+        for component in directory.split(separator: "/") {
+            prefix += "/" + component
+            if mkdir(prefix, 0o700) != 0 && errno != EEXIST { throw JournalError(path: prefix, errno: errno) }
+        }
+    }
+
+    private static func readAll(_ fd: Int32, path: String) throws(JournalError) -> String {
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 64 << 10)
+        while true {
+            let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if n < 0 && errno == EINTR { continue }
+            guard n >= 0 else { throw JournalError(path: path, errno: errno) }
+            if n == 0 { break }
+            bytes += chunk[0..<n]
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Replaces the file with `text` (through a rename, so a crash leaves the old or the new) and opens it
+    /// for appending.
+    private static func rewrite(_ path: String, with text: String) throws(JournalError) -> Int32 {
+        let temporary = path + ".new"
+        let out = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+        guard out >= 0 else { throw JournalError(path: temporary, errno: errno) }
+        let failure = write(out, text)
+        close(out)
+        if let failure, !text.isEmpty { throw JournalError(path: temporary, errno: failure) }
+        guard rename(temporary, path) == 0 else { throw JournalError(path: path, errno: errno) }
+        let fd = open(path, O_WRONLY | O_APPEND | O_CLOEXEC)
+        guard fd >= 0 else { throw JournalError(path: path, errno: errno) }
+        return fd
+    }
+}
+
+/// The journal could not be read or written.
+public struct JournalError: Error, CustomStringConvertible, Sendable {
+    public let path: String
+    public let errno: Int32
+    public var description: String { "\(path): \(String(cString: strerror(errno)))" }
+}
