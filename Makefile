@@ -78,14 +78,19 @@ fuzz: deps
 	  echo "fuzzing $$t: $(FUZZ_LIMIT)"; \
 	  if $(FUZZ_ENV) .build-fuzz/release/$${t}Fuzzer $(FUZZ_LIMIT) -max_len=$(FUZZ_MAX_LEN) -print_final_stats=1 \
 	       -artifact_prefix=.build-fuzz/crashes/$$t- .build-fuzz/corpus/$$t Tests/FuzzCorpus/$$t 2>&1 \
-	       | grep -E '^#[0-9]+.*(INITED|DONE)|^Done|stat::average_exec_per_sec|Test unit written|ERROR|SUMMARY|Fatal error|Precondition failed'; \
+	       | grep -E '^#[0-9]+.*(INITED|DONE)|^Done|stat::(average_exec_per_sec|number_of_executed_units)|Test unit written|ERROR|SUMMARY|Fatal error|Precondition failed' \
+	       | tee .build-fuzz/$$t.log; \
 	     [ "$${PIPESTATUS[0]}" = 0 ]; \
 	  then echo "$$t passed" >> .build-fuzz/results; else echo "$$t failed" >> .build-fuzz/results; status=1; fi; \
 	done; echo "---- fuzz ----"; cat .build-fuzz/results; exit $$status
 
 # Long runs, each its own rule: `make soak` runs them all, the trials and the load first (minutes), the
-# fuzzing last (hours: the varlink target runs about 750 executions a second under ASan).
-soak: soak-trials soak-load soak-fuzz
+# fuzzing last (hours), then writes their figures to docs/reliability.md.
+# The report is written even when a part failed: its figures then say what did not survive.
+soak: deps
+	@status=0; for part in soak-trials soak-load soak-fuzz; do $(MAKE) --no-print-directory $$part || status=1; done; \
+	python3 benchmarks/reliability.py --trials .build/soak/trials.log --fuzz .build-fuzz --load benchmarks/results/load.json \
+	  --output docs/reliability.md; exit $$status
 
 # Fuzzing: each target for ten million executions, with inputs up to 64 KiB so messages cross the framer's
 # reads and the parsers' buffers in ways 4 KiB cannot.
@@ -120,11 +125,19 @@ soak-load: deps
 	python3 benchmarks/load.py .build/release
 
 # Issue 6's fault trials at full counts (make test runs a few of each): unplugs at 100 seeded points each way,
-# and clients killed mid-transfer 100 times. MTPSESSIOND_SEED=N replays another sequence of points.
-SOAK_TRIALS ?= 100
+# clients killed mid-transfer 50 times, the daemon killed mid-transfer 20 times. MTPSESSIOND_SEED=N replays
+# another sequence of points. Each test prints a `trial-summary` line, which the report reads from the log.
+UNPLUG_TRIALS      ?= 100
+CLIENT_KILL_TRIALS ?= 50
+DAEMON_KILL_TRIALS ?= 20
+TRIAL_TEST          = MTPSIM_BIN_DIR=$(BIN) $(SWIFT) test --skip-build --disable-swift-testing
 soak-trials: build
-	MTPSESSIOND_TRIALS=$(SOAK_TRIALS) MTPSIM_BIN_DIR=$(BIN) $(SWIFT) test --skip-build --disable-swift-testing \
-	  --filter 'UnplugTrialsTests|ClientKillTrialsTests'
+	@mkdir -p .build/soak; set -o pipefail; \
+	( status=0; \
+	  MTPSESSIOND_TRIALS=$(UNPLUG_TRIALS) $(TRIAL_TEST) --filter UnplugTrialsTests || status=1; \
+	  MTPSESSIOND_TRIALS=$(CLIENT_KILL_TRIALS) $(TRIAL_TEST) --filter ClientKillTrialsTests || status=1; \
+	  MTPSESSIOND_TRIALS=$(DAEMON_KILL_TRIALS) $(TRIAL_TEST) --filter DaemonKillTrialsTests || status=1; \
+	  exit $$status ) 2>&1 | tee .build/soak/trials.log; rc=$$?; grep '^trial-summary' .build/soak/trials.log; exit $$rc
 
 # Install on a real machine: binaries, systemd units (ExecStart pointing at the installed daemon), the udev
 # rule and the sysusers.d entry. PREFIX=/usr puts everything in the distribution's places.

@@ -8,7 +8,7 @@ import XCTest
 /// released after the linger, and the daemon's descriptors and threads come back to where they were.
 /// CI runs a few; `make soak` runs MTPSESSIOND_TRIALS=50.
 final class ClientKillTrialsTests: XCTestCase {
-    private let trials = Int(ProcessInfo.processInfo.environment["MTPSESSIOND_TRIALS"] ?? "") ?? 3
+    private let trials = Int(ProcessInfo.processInfo.environment["MTPSESSIOND_TRIALS"] ?? "") ?? 5
 
     func testKilledClientsLeaveNothingBehindAndNoLeak() throws {
         // A player that keeps what arrived of a cut-off file: the daemon, not the device, must remove it.
@@ -19,7 +19,10 @@ final class ClientKillTrialsTests: XCTestCase {
         // Trial 0 is a warm-up, whose end is the baseline: the first cancel sets up what every later one shares
         // (libusb's bus context for "is the device still there?", made once per process).
         var baseline: (descriptors: [String: String], threads: Int) = ([:], 0)
+        let tally = TrialTally("client-kill", in: self)
+        defer { tally.report() }
         for trial in 0...trials {
+            if trial > 0 { tally.begin() }
             let session = try d.ctlOK(["session", "begin", "--lease", "1"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
             let put = try RunningProcess(Binaries.mtpctl, ["--socket", d.socket, "--json", "put", "--session", session, big.path, ":/"])
             try put.waitForLine { $0.contains("\"progress\"") }
@@ -28,8 +31,8 @@ final class ClientKillTrialsTests: XCTestCase {
             try d.waitForLog("transfer cancelled", occurrence: trial + 1)
             try d.waitForLog("session expired", occurrence: trial + 1)
             try d.waitForLog("released the device's interface", occurrence: trial + 2)
-            XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: d.sim.storage.path), [],
-                           "#\(trial): no partial object and no temporary on the device")
+            let left = try FileManager.default.contentsOfDirectory(atPath: d.sim.storage.path)
+            XCTAssertEqual(left, [], "#\(trial): no partial object and no temporary on the device")
             let now = try d.resources()
             if trial == 0 {
                 baseline = now
@@ -40,6 +43,8 @@ final class ClientKillTrialsTests: XCTestCase {
                            "#\(trial): descriptors back to the baseline; now \(now.descriptors.sorted { $0.key < $1.key }), "
                            + "after the warm-up \(baseline.descriptors.sorted { $0.key < $1.key })")
             XCTAssertEqual(now.threads, baseline.threads, "#\(trial): threads back to the baseline")
+            tally.found(leftBehind: left.count)
+            tally.end()
         }
         try d.ctlOK(["put", try d.sim.makeFile("after.bin", size: 1000).path, ":/"])
     }

@@ -1,0 +1,123 @@
+#!/usr/bin/env python3
+"""Writes docs/reliability.md from what `make soak` left behind: the fault trials' summary lines, the fuzz
+targets' libFuzzer logs, and the load benchmark's JSON. Nothing here is typed in by hand: a part that did not
+run is reported as not run.
+
+    python3 benchmarks/reliability.py --trials .build/soak/trials.log --fuzz .build-fuzz \
+        --load benchmarks/results/load.json --output docs/reliability.md
+"""
+import argparse
+import datetime
+import json
+import os
+import platform
+import re
+import subprocess
+
+TRIALS = [
+    ("unplug-put", "Unplug during a bundled put", "the client hears `DeviceGone` naming the files that completed; "
+     "nothing partial on the device after the replug (half the points on a player that keeps cut-off files)"),
+    ("unplug-get", "Unplug during a get", "the host file is whole or absent, never truncated; the device's copy intact"),
+    ("client-kill", "Client killed (SIGKILL) mid-transfer in a session", "transfer cancelled, partial object removed, "
+     "session ended by its lease, device released, descriptors and threads back to the baseline"),
+    ("daemon-kill", "Daemon killed (SIGKILL) mid-put, then restarted", "the restart meets the device's PTP session "
+     "still open and removes the partial object, found through the in-flight journal"),
+]
+FUZZ_TARGETS = [
+    ("PTPContainer", "PTP containers and datasets from a host, as the virtual player parses them"),
+    ("Varlink", "varlink framing, JSON, call decoding and routing, interface descriptions"),
+    ("DeviceData", "names, dates and property values a device hands libmtp, on their way to paths and JSON"),
+]
+
+
+def trial_figures(path):
+    """kind -> (run, survived, left behind), from `trial-summary` lines (the last of each kind wins)."""
+    figures = {}
+    if not path or not os.path.exists(path):
+        return figures
+    pattern = re.compile(r"^trial-summary kind=(\S+) run=(\d+) survived=(\d+) left-behind=(\d+)")
+    with open(path, errors="replace") as f:
+        for line in f:
+            m = pattern.match(line)
+            if m:
+                figures[m.group(1)] = tuple(int(m.group(i)) for i in (2, 3, 4))
+    return figures
+
+
+def fuzz_figures(directory, target):
+    """(executions, seconds, crashes) from a target's log, or None when it did not run."""
+    path = os.path.join(directory, target + ".log")
+    if not os.path.exists(path):
+        return None
+    text = open(path, errors="replace").read()
+    done = re.findall(r"^Done (\d+) runs in (\d+) second", text, re.M)
+    units = re.findall(r"stat::number_of_executed_units:\s*(\d+)", text)
+    executions = int(done[-1][0]) if done else (int(units[-1]) if units else 0)
+    seconds = int(done[-1][1]) if done else None
+    crashes = len(re.findall(r"Test unit written", text))
+    if not done and crashes == 0 and re.search(r"ERROR|Fatal error", text):
+        crashes = 1
+    return executions, seconds, crashes
+
+
+def commit():
+    try:
+        return subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--trials", help="the soak-trials log (trial-summary lines)")
+    parser.add_argument("--fuzz", default=".build-fuzz", help="the directory holding <Target>.log from make fuzz")
+    parser.add_argument("--load", help="benchmarks/results/load.json")
+    parser.add_argument("--output", default="docs/reliability.md")
+    args = parser.parse_args()
+
+    out = ["# Reliability figures", "",
+           "Written by `make soak` (`benchmarks/reliability.py`) from the runs themselves; `make test` runs the same",
+           "trials at small counts and each fuzz target for 60 s. What each trial asserts is in its test",
+           "(`Tests/DaemonIntegrationTests/*TrialsTests.swift`).", "",
+           f"Commit {commit()}, {datetime.date.today().isoformat()}, {platform.machine()}, {os.cpu_count()} cores.", "",
+           "## Fault trials", "",
+           "| Trial | Run | Survived | Objects left behind | Checked each time |", "|---|---:|---:|---:|---|"]
+    figures = trial_figures(args.trials)
+    for kind, name, checked in TRIALS:
+        if kind in figures:
+            run, survived, left = figures[kind]
+            out.append(f"| {name} | {run} | {survived} | {left} | {checked} |")
+        else:
+            out.append(f"| {name} | not run | | | {checked} |")
+
+    out += ["", "## Fuzzing (libFuzzer with AddressSanitizer)", "",
+            "| Target | Executions | Seconds | Crashes | Input |", "|---|---:|---:|---:|---|"]
+    for target, what in FUZZ_TARGETS:
+        f = fuzz_figures(args.fuzz, target)
+        if f is None:
+            out.append(f"| {target} | not run | | | {what} |")
+        else:
+            executions, seconds, crashes = f
+            out.append(f"| {target} | {executions:,} | {seconds if seconds is not None else '?'} | {crashes} | {what} |")
+
+    out += ["", "## Load", ""]
+    if args.load and os.path.exists(args.load):
+        load = json.load(open(args.load))
+        out += [f"{load['clients']} clients × {load['calls_per_round']:,} `{load['method']}` calls while a "
+                f"{load['transfer_mib']} MiB put runs on the {load['link']} link model (commit {load.get('commit', '?')}):",
+                "",
+                f"- calls: {load['calls']:,}, errors: {load['errors']}",
+                f"- call latency: p50 {load['latency_us_p50']} µs, p99 {load['latency_us_p99']} µs, max {load['latency_us_max']} µs",
+                f"- transfer throughput while loaded: {load['throughput_ratio']:.2f}× unloaded during the load window "
+                f"({load['loaded_mbs']} vs {load['unloaded_mbs']} MB/s); over the whole transfer "
+                f"{load['whole_transfer_ratio']:.2f}× (target ≥ {load['targets']['throughput_ratio_min']})"]
+    else:
+        out.append("Not run.")
+    out.append("")
+    with open(args.output, "w") as f:
+        f.write("\n".join(out))
+    print(f"wrote {args.output}")
+
+
+if __name__ == "__main__":
+    main()
