@@ -10,12 +10,15 @@ struct ProgressReporter {
     let transfer: TransferHandle
     let total: UInt64
     let sink: @Sendable (TransferProgress) -> Void
+    /// Hears every report, however small, so a transfer that still moves is never taken for a stalled one.
+    let watchdog: StallWatchdog?
     private var reported: UInt64 = 0
     private let step: UInt64
 
-    init(transfer: TransferHandle, total: UInt64, sink: @escaping @Sendable (TransferProgress) -> Void) {
+    init(transfer: TransferHandle, total: UInt64, watchdog: StallWatchdog? = nil, sink: @escaping @Sendable (TransferProgress) -> Void) {
         self.transfer = transfer
         self.total = total
+        self.watchdog = watchdog
         self.sink = sink
         self.step = max(total / 100, 256 * 1024)
         sink(TransferProgress(transfer: transfer.id, phase: .begin, done: 0, total: total))
@@ -23,6 +26,7 @@ struct ProgressReporter {
 
     /// Reports `done` when it moved a step on; false when the transfer should stop.
     mutating func advance(_ done: UInt64) -> Bool {
+        watchdog?.alive()
         if done >= reported + step && done < total {
             reported = done
             sink(TransferProgress(transfer: transfer.id, phase: .progress, done: done, total: total))
@@ -51,7 +55,9 @@ extension DeviceActor {
                 guard !existing.isFolder else { throw .alreadyExists(device: self.name, path: path.description + " (a folder; delete it first)") }
             }
             try checkSpace(for: request.size, storage: storage, fresh: !inSession)
-            var reporter = ProgressReporter(transfer: transfer, total: request.size, sink: progress)
+            let watchdog = startWatchdog()
+            defer { watchdog?.stop() }
+            var reporter = ProgressReporter(transfer: transfer, total: request.size, watchdog: watchdog, sink: progress)
             // An overwrite sends under a temporary name first: on devices that store objects as files, two
             // objects of one name would be one file, and the old one must survive until the new one is whole.
             let sendName = existing == nil ? name.text : Self.temporaryName(for: name.text)
@@ -68,6 +74,7 @@ extension DeviceActor {
                 }
             } catch {
                 defer { settleFailedSend(journalID) }
+                if watchdog?.fired == true { throw stalled() }
                 if error.kind == .cancelled || transfer.isCancelled { throw .transferCancelled(transfer.id) }
                 if error.kind == .storeFull {
                     throw .storeFull(device: self.name, needed: request.size, free: storages.first { $0.id == storage }?.free ?? 0)
@@ -96,6 +103,28 @@ extension DeviceActor {
         }
     }
 
+    /// A watchdog for one transfer, which resets the device's port when the transfer stops moving.
+    func startWatchdog() -> StallWatchdog? {
+        guard let stallTimeout else { return nil }
+        let attached = attached, logger = logger
+        return StallWatchdog(timeout: stallTimeout) {
+            logger.warning("transfer stalled: no progress for \(stallTimeout) s; resetting the device's USB port")
+            if let failure = attached.resetPort() {
+                logger.error("the port reset failed; the transfer ends when libmtp gives up", metadata: ["errno": "\(failure)"])
+            }
+        }
+    }
+
+    /// The failure of a transfer the watchdog cut short: the reset ended the device's session, so the handle goes
+    /// and the next use opens the device afresh.
+    func stalled() -> ServiceError {
+        handleLost()
+        return .deviceError(device: name, function: "transfer watchdog",
+                            message: "the device stopped answering for \(stallTimeout ?? 0) s and its USB port was reset; "
+                                + "nothing partial was kept — try again, and if it recurs, unplug and replug the device",
+                            responseCode: nil, errno: nil)
+    }
+
     /// The name a replacement travels under until the old object is gone: hidden, and unlikely to clash.
     static func temporaryName(for name: String) -> String {
         ".mtpsessiond-new-" + String(UInt64.random(in: 0...UInt64.max), radix: 16)
@@ -116,7 +145,9 @@ extension DeviceActor {
                 throw .invalidParameter("offset: \(request.offset) is past the end of the file (\(entry.size) bytes)")
             }
             let length = min(request.length ?? (entry.size - request.offset), entry.size - request.offset)
-            var reporter = ProgressReporter(transfer: transfer, total: length, sink: progress)
+            let watchdog = startWatchdog()
+            defer { watchdog?.stop() }
+            var reporter = ProgressReporter(transfer: transfer, total: length, watchdog: watchdog, sink: progress)
             do {
                 if request.offset == 0 && length == entry.size {
                     try device.getFile(id: entry.id, to: request.fd) { done, _ in reporter.advance(done) }
@@ -127,6 +158,7 @@ extension DeviceActor {
                     throw ServiceError.notSupported(device: name, operation: "reading part of a file (the device has no GetPartialObject)")
                 }
             } catch let error as MTPError {
+                if watchdog?.fired == true { throw stalled() }
                 if error.kind == .cancelled || transfer.isCancelled { throw ServiceError.transferCancelled(transfer.id) }
                 throw map(error)
             } catch let error as ServiceError {

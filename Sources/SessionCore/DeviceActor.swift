@@ -51,13 +51,17 @@ actor DeviceActor {
     let hub: EventHub
     /// Where sends in flight are noted, so a restart can clean up after a crash; nil when not kept.
     nonisolated let journal: InFlightJournal?
+    /// Seconds a transfer may go without progress before the device's port is reset; nil never.
+    let stallTimeout: Double?
     var logger: Logger
     /// How many times the device was opened, for logs and tests.
     private(set) var openings = 0
 
-    init(attached: AttachedDevice, linger: Double, hub: EventHub, journal: InFlightJournal? = nil, logger: Logger) {
+    init(attached: AttachedDevice, linger: Double, hub: EventHub, journal: InFlightJournal? = nil, stallTimeout: Double? = nil,
+         logger: Logger) {
         self.attached = attached
         self.journal = journal
+        self.stallTimeout = stallTimeout
         self.executor = DeviceThreadExecutor(name: "mtp-\(attached.bus)-\(attached.address)")
         self.lifecycle = DeviceLifecycle(linger: linger)
         self.hub = hub
@@ -168,12 +172,17 @@ actor DeviceActor {
 
     // MARK: Errors and events
 
+    /// The handle is dead (the device left, or was reset under it); the lifecycle only learns whether anyone
+    /// still needs the device, and the next use opens it afresh.
+    func handleLost() {
+        _ = lifecycle.connectionLost()
+        closeHandle()
+    }
+
     /// Maps a provider failure to what the client sees, dropping the handle when the device was lost.
     func map(_ error: MTPError) -> ServiceError {
         if error.kind == .connectionFailed {
-            // The handle is dead either way; the lifecycle only learns whether anyone still needs the device.
-            _ = lifecycle.connectionLost()
-            closeHandle()
+            handleLost()
             return .deviceGone(device: name)
         }
         return .deviceError(device: name, function: error.function, message: error.message,

@@ -15,11 +15,14 @@ public actor SessionManager {
         public var defaultLease: Double
         /// Where sends in flight are noted so that a restart removes what a crash left; nil keeps no journal.
         public var journal: InFlightJournal?
+        /// Seconds a transfer may go without progress before the device's USB port is reset; nil never.
+        public var transferStallTimeout: Double?
         /// Creates a configuration.
-        public init(linger: Double = 5, defaultLease: Double = 30, journal: InFlightJournal? = nil) {
+        public init(linger: Double = 5, defaultLease: Double = 30, journal: InFlightJournal? = nil, transferStallTimeout: Double? = 30) {
             self.linger = linger
             self.defaultLease = defaultLease
             self.journal = journal
+            self.transferStallTimeout = transferStallTimeout
         }
     }
 
@@ -56,7 +59,8 @@ public actor SessionManager {
     public func attached(_ device: AttachedDevice) async {
         let location = USBLocation(device)
         guard attachments[location] == nil else { return }  // Hotplug may repeat itself.
-        let actor = DeviceActor(attached: device, linger: configuration.linger, hub: hub, journal: configuration.journal, logger: logger)
+        let actor = DeviceActor(attached: device, linger: configuration.linger, hub: hub, journal: configuration.journal,
+                                stallTimeout: configuration.transferStallTimeout, logger: logger)
         attachments[location] = Attachment(actor: actor, serial: nil)
         await probe(location)
     }

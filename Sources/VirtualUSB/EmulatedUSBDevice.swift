@@ -74,8 +74,18 @@ public final class EmulatedUSBDevice: @unchecked Sendable {
         function.reset()
     }
 
-    /// Freezes the device (bulk URBs are held, never completed, until the host gives up and discards them)
-    /// or thaws it. Control requests are still answered, so a host can reset it.
+    /// With the lock held: USBDEVFS_RESET from any open descriptor, as the kernel does it: every descriptor's
+    /// URBs in flight fail (ESHUTDOWN: the endpoints were flushed), a frozen device comes back to life, and the
+    /// function starts afresh (its session closed).
+    private func portReset() {
+        hung = false
+        for key in clients.keys { clients[key]!.failPending(errno: ESHUTDOWN) }
+        function.reset()
+        publishReadiness()
+    }
+
+    /// Freezes the device (bulk URBs are held, never completed, until the host gives up and discards them, or
+    /// resets the port) or thaws it. Control requests are still answered.
     public func setHung(_ on: Bool) {
         lock.withLock { _ in
             hung = on
@@ -124,7 +134,7 @@ public final class EmulatedUSBDevice: @unchecked Sendable {
             case mtpsim_usbdevfs_releaseinterface():
                 if claimedBy == key { claimedBy = nil }
             case mtpsim_usbdevfs_reset():
-                if unplugged { outcome = .done(-1, ENODEV) } else { function.reset() }
+                if unplugged { outcome = .done(-1, ENODEV) } else { portReset() }
             case mtpsim_usbdevfs_getdriver(), mtpsim_usbdevfs_ioctl():
                 outcome = .done(-1, ENODATA)  // No kernel driver is bound to the interface.
             case mtpsim_usbdevfs_setinterface(), mtpsim_usbdevfs_setconfiguration(), mtpsim_usbdevfs_clear_halt(),

@@ -40,6 +40,12 @@ struct MTPSessionDaemon: AsyncParsableCommand {
         """, valueName: "dir"))
     var stateDirectory: String?
 
+    @Option(help: ArgumentHelp("""
+        Seconds a transfer may go without progress before the device is taken for hung and its USB port is reset, \
+        which ends the transfer with an error at once (libmtp alone would wait about three minutes). 0 never resets.
+        """, valueName: "seconds"))
+    var transferStallTimeout: Double = 30
+
     @Option(help: "trace, debug, info, notice, warning, error or critical.")
     var logLevel: String = "info"
 
@@ -64,6 +70,7 @@ struct MTPSessionDaemon: AsyncParsableCommand {
     func validate() throws {
         guard linger >= 0 else { throw ValidationError("--linger must be 0 or more seconds") }
         guard lease > 0 else { throw ValidationError("--lease must be more than 0 seconds") }
+        guard transferStallTimeout >= 0 else { throw ValidationError("--transfer-stall-timeout must be 0 (never) or more seconds") }
         guard UInt32(socketMode, radix: 8) != nil else { throw ValidationError("--socket-mode is octal, e.g. 660") }
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("unknown --log-level \(logLevel)") }
         if let exitWhenIdle, exitWhenIdle <= 0 { throw ValidationError("--exit-when-idle must be more than 0 seconds") }
@@ -82,7 +89,9 @@ struct MTPSessionDaemon: AsyncParsableCommand {
         }
         let logger = Logger(label: "mtpsessiond")
         let options = Daemon.Options(socketPath: socket, socketMode: UInt32(socketMode, radix: 8)!,
-                                     configuration: .init(linger: linger, defaultLease: lease), exitWhenIdle: exitWhenIdle,
+                                     configuration: .init(linger: linger, defaultLease: lease,
+                                                          transferStallTimeout: transferStallTimeout > 0 ? transferStallTimeout : nil),
+                                     exitWhenIdle: exitWhenIdle,
                                      stateDirectory: stateDirectory ?? Daemon.defaultStateDirectory(Environment.current),
                                      limits: Daemon.limits(connectionsPerUID: maxConnectionsPerUid, stallSeconds: stallTimeout,
                                                            queuedReplyBytes: maxQueuedReplyBytes))

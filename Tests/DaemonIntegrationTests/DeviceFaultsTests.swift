@@ -74,3 +74,43 @@ final class StoreFullTests: XCTestCase {
         try d.ctlOK(["session", "end", session])
     }
 }
+
+/// A device that stops answering in the middle of a transfer (the player's `hang on`): the daemon's watchdog
+/// resets its USB port after --transfer-stall-timeout seconds without progress, which ends the transfer at once
+/// with an error that says what happened, instead of libmtp's three minutes; the device then serves again.
+final class HungDeviceTests: XCTestCase {
+    func testAPutIntoADeviceThatStopsAnsweringEndsInAResetAndLeavesNothing() throws {
+        let d = try DaemonFixture(simOptions: ["--bandwidth-mbs", "8", "--keep-partial-objects"],
+                                  daemonOptions: ["--transfer-stall-timeout", "2"])
+        let big = try d.sim.makeFile("big.bin", size: 16 << 20)
+        let put = try RunningProcess(Binaries.mtpctl, ["--socket", d.socket, "--json", "put", big.path, ":/"])
+        try put.waitForLine { $0.contains("\"progress\"") && !$0.contains("\"done\":0,") }
+        try d.sim.control("hang on")
+        XCTAssertEqual(put.waitForExit(timeout: 60), 1, put.stderrText)
+        XCTAssertTrue(put.stderrText.contains(d.serial) && put.stderrText.contains("stopped answering")
+                      && put.stderrText.contains("reset"), put.stderrText)
+        try d.waitForLog("resetting the device's USB port")
+        // The reset brought the device back: it serves, and the partial object it kept is gone.
+        try d.ctlOK(["ls", ":/"])
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: d.sim.storage.path), [],
+                       "nothing partial on the device")
+        try d.ctlOK(["put", big.path, ":/"])
+        XCTAssertEqual(try Data(contentsOf: d.sim.storage.appendingPathComponent("big.bin")), try Data(contentsOf: big))
+    }
+
+    func testAGetFromADeviceThatStopsAnsweringEndsInAResetAndLeavesNoHostFile() throws {
+        let d = try DaemonFixture(simOptions: ["--bandwidth-mbs", "8"], daemonOptions: ["--transfer-stall-timeout", "2"]) { storage in
+            try Data(repeating: 7, count: 16 << 20).write(to: storage.appendingPathComponent("big.bin"))
+        }
+        let target = d.sim.root.appendingPathComponent("received.bin")
+        let get = try RunningProcess(Binaries.mtpctl, ["--socket", d.socket, "--json", "get", ":/big.bin", target.path])
+        try get.waitForLine { $0.contains("\"progress\"") && !$0.contains("\"done\":0,") }
+        try d.sim.control("hang on")
+        XCTAssertEqual(get.waitForExit(timeout: 60), 1, get.stderrText)
+        XCTAssertTrue(get.stderrText.contains("stopped answering"), get.stderrText)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: d.sim.root.path).filter { $0.contains("received") }, [],
+                       "no truncated host file")
+        try d.ctlOK(["get", ":/big.bin", target.path])
+        XCTAssertEqual(try Data(contentsOf: target).count, 16 << 20)
+    }
+}
