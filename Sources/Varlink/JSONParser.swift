@@ -115,7 +115,15 @@ private struct JSONParser {
 
     mutating func string() throws(JSONParseError) -> String {
         i += 1
-        var out: [UInt8] = []
+        // Most strings hold no escape: those are taken from the input whole, not rebuilt byte by byte.
+        let start = i
+        while i < bytes.count, bytes[i] != UInt8(ascii: "\""), bytes[i] != UInt8(ascii: "\\"), bytes[i] >= 0x20 { i += 1 }
+        if i < bytes.count, bytes[i] == UInt8(ascii: "\"") {
+            i += 1
+            guard let s = String(validating: bytes[start..<i - 1], as: UTF8.self) else { throw error("invalid UTF-8 in a string") }
+            return s
+        }
+        var out = Array(bytes[start..<i])
         while true {
             guard i < bytes.count else { throw error("unterminated string") }
             let c = bytes[i]
@@ -149,7 +157,7 @@ private struct JSONParser {
                     throw error("lone low surrogate")
                 }
                 guard let u = Unicode.Scalar(scalar) else { throw error("invalid code point") }
-                out.append(contentsOf: Array(String(Character(u)).utf8))
+                out.append(contentsOf: String(Character(u)).utf8)
             default: throw error("invalid escape")
             }
         }
