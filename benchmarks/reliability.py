@@ -57,7 +57,9 @@ def fuzz_figures(directory, target):
     crashes = len(re.findall(r"Test unit written", text))
     if not done and crashes == 0 and re.search(r"ERROR|Fatal error", text):
         crashes = 1
-    return executions, seconds, crashes
+    # libFuzzer prints its final stats but no "Done" line when it is interrupted (SIGINT) before its -runs.
+    finished = bool(done) or crashes > 0
+    return executions, seconds, crashes, finished
 
 
 def commit():
@@ -91,14 +93,15 @@ def main():
             out.append(f"| {name} | not run | | | {checked} |")
 
     out += ["", "## Fuzzing (libFuzzer with AddressSanitizer)", "",
-            "| Target | Executions | Seconds | Crashes | Input |", "|---|---:|---:|---:|---|"]
+            "| Target | Executions | Seconds | Crashes | Ran to its end | Input |", "|---|---:|---:|---:|---|---|"]
     for target, what in FUZZ_TARGETS:
         f = fuzz_figures(args.fuzz, target)
         if f is None:
-            out.append(f"| {target} | not run | | | {what} |")
+            out.append(f"| {target} | not run | | | | {what} |")
         else:
-            executions, seconds, crashes = f
-            out.append(f"| {target} | {executions:,} | {seconds if seconds is not None else '?'} | {crashes} | {what} |")
+            executions, seconds, crashes, finished = f
+            out.append(f"| {target} | {executions:,} | {seconds if seconds is not None else '?'} | {crashes} | "
+                       f"{'yes' if finished else 'no: interrupted'} | {what} |")
 
     out += ["", "## Load", ""]
     if args.load and os.path.exists(args.load):
