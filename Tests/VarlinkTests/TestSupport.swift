@@ -22,6 +22,9 @@ struct TestService: VarlinkService {
     # Returns its text.
     method Echo(text: string) -> (text: string)
 
+    # Returns its text repeated: a reply far larger than its call.
+    method Repeat(text: string, times: int) -> (text: string)
+
     # Replies i = 0 ..< n; with "more", every reply but the last continues.
     method Count(n: int) -> (i: int)
 
@@ -60,6 +63,9 @@ struct TestService: VarlinkService {
         switch call.method {
         case "Echo":
             return ["text": call.parameters["text"]!]
+        case "Repeat":
+            let text = call.parameters["text"]!.stringValue!
+            return ["text": .string(String(repeating: text, count: Int(call.parameters["times"]!.intValue!)))]
         case "Count":
             let n = call.parameters["n"]!.intValue!
             for i in 0..<max(0, n - 1) { try await replies.send(["i": .int(i)]) }
