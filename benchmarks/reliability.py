@@ -53,7 +53,8 @@ def fuzz_figures(directory, target):
     done = re.findall(r"^Done (\d+) runs in (\d+) second", text, re.M)
     units = re.findall(r"stat::number_of_executed_units:\s*(\d+)", text)
     executions = int(done[-1][0]) if done else (int(units[-1]) if units else 0)
-    seconds = int(done[-1][1]) if done else None
+    rates = re.findall(r"stat::average_exec_per_sec:\s*(\d+)", text)
+    seconds = int(done[-1][1]) if done else (round(executions / int(rates[-1])) if rates and int(rates[-1]) else None)
     crashes = len(re.findall(r"Test unit written", text))
     if not done and crashes == 0 and re.search(r"ERROR|Fatal error", text):
         crashes = 1
@@ -62,9 +63,12 @@ def fuzz_figures(directory, target):
     return executions, seconds, crashes, finished
 
 
-def commit():
+def commit(near="."):
+    """The commit checked out in the repository holding `near` (where a part ran), else here."""
+    directory = near if os.path.isdir(near) else os.path.dirname(near) or "."
     try:
-        return subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=True).stdout.strip()
+        return subprocess.run(["git", "-C", directory, "rev-parse", "--short", "HEAD"], capture_output=True, text=True,
+                              check=True).stdout.strip()
     except (OSError, subprocess.CalledProcessError):
         return "unknown"
 
@@ -75,14 +79,17 @@ def main():
     parser.add_argument("--fuzz", default=".build-fuzz", help="the directory holding <Target>.log from make fuzz")
     parser.add_argument("--load", help="benchmarks/results/load.json")
     parser.add_argument("--output", default="docs/reliability.md")
+    parser.add_argument("--remark", help="a paragraph on how this run was made (e.g. why a part was cut short)")
     args = parser.parse_args()
 
     out = ["# Reliability figures", "",
            "Written by `make soak` (`benchmarks/reliability.py`) from the runs themselves; `make test` runs the same",
            "trials at small counts and each fuzz target for 60 s. What each trial asserts is in its test",
            "(`Tests/DaemonIntegrationTests/*TrialsTests.swift`).", "",
-           f"Commit {commit()}, {datetime.date.today().isoformat()}, {platform.machine()}, {os.cpu_count()} cores.", "",
-           "## Fault trials", "",
+           f"{datetime.date.today().isoformat()}, {platform.machine()}, {os.cpu_count()} cores.", ""]
+    if args.remark:
+        out += [args.remark, ""]
+    out += [f"## Fault trials (commit {commit(args.trials) if args.trials else 'none'})", "",
            "| Trial | Run | Survived | Objects left behind | Checked each time |", "|---|---:|---:|---:|---|"]
     figures = trial_figures(args.trials)
     for kind, name, checked in TRIALS:
@@ -92,7 +99,7 @@ def main():
         else:
             out.append(f"| {name} | not run | | | {checked} |")
 
-    out += ["", "## Fuzzing (libFuzzer with AddressSanitizer)", "",
+    out += ["", f"## Fuzzing (libFuzzer with AddressSanitizer; commit {commit(args.fuzz)})", "",
             "| Target | Executions | Seconds | Crashes | Ran to its end | Input |", "|---|---:|---:|---:|---|---|"]
     for target, what in FUZZ_TARGETS:
         f = fuzz_figures(args.fuzz, target)
