@@ -24,7 +24,7 @@ enum ErrorMessages {
         case "InvalidSessionType":
             return .usage("unknown session type '\(s("type"))'; use transferToDevice, transferFromDevice, delete, custom or a mask like 0x101")
         case "DeviceBusy":
-            let holder = p["session"]?.stringValue.map { " by session \($0)" } ?? ""
+            let holder = p["session"]?.stringValue.map { $0 == "*" ? " by another user's session" : " by session \($0)" } ?? ""
             return .busy("device \(s("device")) is held\(holder); wait for it to end (`--wait SECONDS`), or pass `--session ID` if it is yours")
         case "NotFound":
             return .failed("no such file or folder: \(s("device")):\(s("path"))")

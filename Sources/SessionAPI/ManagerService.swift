@@ -30,7 +30,7 @@ public struct ManagerService: VarlinkService {
         do {
             switch call.method {
             case "ListDevices":
-                return ["devices": .array(await manager.listDevices().map(\.json))]
+                return ["devices": .array(await manager.listDevices(for: caller).map(\.json))]
             case "BeginSession":
                 let context = p.object("context") ?? [:]
                 let (session, device) = try await manager.beginSession(

@@ -110,6 +110,14 @@ public actor SessionManager {
 
     private var serials: [String] { attachments.values.compactMap(\.serial) }
 
+    /// How `session` is named to `caller`: its id to its owner, root and the daemon itself; to another user
+    /// only "*" (held by someone else's session), so one user never learns another's session id.
+    private func shown(_ session: DeviceSession?, to caller: Caller?) -> String? {
+        guard let session else { return nil }
+        guard let caller, caller.uid != session.owner, caller.uid != SessionTable.rootUID else { return session.id }
+        return "*"
+    }
+
     private func actor(forSerial serial: String) -> DeviceActor? {
         attachments.values.first { $0.serial == serial }?.actor
     }
@@ -133,11 +141,13 @@ public actor SessionManager {
     // MARK: Listing devices
 
     /// Every attached MTP device with its identity, battery and storages.
-    public func listDevices() async -> [DeviceSummary] {
+    /// Every attached device; a session holding one is named only to `caller` when it is theirs (nil: the
+    /// daemon itself asking).
+    public func listDevices(for caller: Caller? = nil) async -> [DeviceSummary] {
         var result: [DeviceSummary] = []
         for (location, a) in attachments where a.serial == nil { await probe(location) }
         for a in attachments.values where a.serial != nil {
-            let session = table.holder(of: a.serial!)?.id
+            let session = shown(table.holder(of: a.serial!), to: caller)
             // A device in the middle of a transfer answers from what it last knew rather than after the transfer.
             var summary = a.actor.isBusy ? a.actor.publishedSummary(session: session) : await a.actor.summary(session: session)
             summary.serial = a.serial!
@@ -174,7 +184,7 @@ public actor SessionManager {
                 return (id, serial)
             case .failure(.deviceBusy(_, let holder)):
                 let remaining = deadline - MonotonicClock.now()
-                guard remaining > 0 else { throw .deviceBusy(device: serial, session: holder) }
+                guard remaining > 0 else { throw .deviceBusy(device: serial, session: shown(table.holder(of: serial), to: caller)) }
                 logger.info("waiting for the device", metadata: ["device": "\(serial)", "heldBy": "\(holder)", "uid": "\(caller.uid)"])
                 await waitForRelease(of: serial, upTo: remaining)
                 guard actor(forSerial: serial) != nil else { throw .noSuchDevice(name: name, attached: serials) }
@@ -218,7 +228,7 @@ public actor SessionManager {
             return (device, session)
         }
         let (serial, device) = try await resolveDevice(name)
-        if let holder = table.holder(of: serial) { throw .deviceBusy(device: serial, session: holder.id) }
+        if let holder = table.holder(of: serial) { throw .deviceBusy(device: serial, session: shown(holder, to: caller)) }
         return (device, nil)
     }
 

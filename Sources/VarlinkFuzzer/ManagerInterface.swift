@@ -38,7 +38,7 @@ type Device (
   storages: []Storage,
   # Whether the daemon holds the device's USB interface right now.
   open: bool,
-  # The session holding the device, if any.
+  # The session holding the device, if any: its id to the user who began it, "*" to anyone else.
   session: ?string
 )
 
@@ -163,6 +163,7 @@ error NoSuchSession (session: string)
 error NotSessionOwner (session: string)
 error SessionTypeMismatch (session: string, began: []string, given: []string)
 error InvalidSessionType (type: string)
+# session: the holder's id to its owner, "*" to anyone else, null for a single operation.
 error DeviceBusy (device: string, session: ?string)
 error NotFound (device: string, path: string)
 error AlreadyExists (device: string, path: string)

@@ -64,6 +64,11 @@ final class SessionRulesTests: XCTestCase {
         XCTAssertEqual(end.status, 1, end.combined)
         let busy = try runCommand(asNobody[0], Array(asNobody.dropFirst()) + ["ls", ":/"])
         XCTAssertEqual(busy.status, 75, "nobody's implicit session meets root's: \(busy.combined)")
+        XCTAssertTrue(busy.stderr.contains("another user's session") && !busy.combined.contains(id),
+                      "another user is not told the session's id: \(busy.combined)")
+        let seen = try runCommand(asNobody[0], Array(asNobody.dropFirst()) + ["--json", "devices"])
+        XCTAssertTrue(seen.stdout.contains("\"session\":\"*\"") && !seen.stdout.contains(id), seen.stdout)
+        XCTAssertTrue(try d.ctlOK(["--json", "devices"]).stdout.contains(id), "its owner sees the id")
         try d.ctlOK(["ls", "--session", id, ":/"])  // The owner still can.
         try d.ctlOK(["session", "end", id])
         // With the device free, the unprivileged user may use it like anyone.
