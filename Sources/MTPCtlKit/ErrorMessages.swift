@@ -2,6 +2,11 @@ import Varlink
 
 /// The daemon's varlink errors in words a user can act on, with the exit status for their kind.
 enum ErrorMessages {
+    /// "by session ID", or, for the "*" the daemon shows in place of another user's session id, whose.
+    static func heldBy(session: String) -> String {
+        session == "*" ? "by another user's session" : "by session \(session)"
+    }
+
     static func describe(_ error: VarlinkError) -> MTPCtlError {
         let p = error.parameters
         func s(_ key: String) -> String { p[key]?.stringValue ?? "?" }
@@ -24,7 +29,7 @@ enum ErrorMessages {
         case "InvalidSessionType":
             return .usage("unknown session type '\(s("type"))'; use transferToDevice, transferFromDevice, delete, custom or a mask like 0x101")
         case "DeviceBusy":
-            let holder = p["session"]?.stringValue.map { $0 == "*" ? " by another user's session" : " by session \($0)" } ?? ""
+            let holder = p["session"]?.stringValue.map { " " + heldBy(session: $0) } ?? ""
             return .busy("device \(s("device")) is held\(holder); wait for it to end (`--wait SECONDS`), or pass `--session ID` if it is yours")
         case "NotFound":
             return .failed("no such file or folder: \(s("device")):\(s("path"))")

@@ -12,7 +12,7 @@ public enum InspectCommands {
             var line = "\(o["serial"]?.stringValue ?? "?")  \(o["manufacturer"]?.stringValue ?? "") \(o["model"]?.stringValue ?? "")"
             if let name = o["friendlyName"]?.stringValue, !name.isEmpty { line += "  \"\(name)\"" }
             if let battery = o["battery"]?.intValue { line += "  battery \(battery)%" }
-            if let session = o["session"]?.stringValue { line += session == "*" ? "  held by another user's session" : "  held by session \(session)" }
+            if let session = o["session"]?.stringValue { line += "  held " + ErrorMessages.heldBy(session: session) }
             else if o["open"]?.boolValue == true { line += "  open" }
             ctx.say(line)
             for s in o["storages"]?.arrayValue ?? [] {

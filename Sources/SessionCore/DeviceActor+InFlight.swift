@@ -26,8 +26,7 @@ extension DeviceActor {
     /// After a failed send: settled now when the device is still there (the provider has normally deleted the
     /// partial object already), else left for the next opening.
     func settleFailedSend(_ id: UInt64?) {
-        guard let id, let journal, let device = handle,
-              let record = journal.pending(serial: identity?.serial ?? "").first(where: { $0.id == id })?.object else { return }
+        guard let id, let device = handle, let record = journal?.pending(id: id) else { return }
         if settle(record, on: device) { journalEnd(id) }
     }
 
@@ -47,6 +46,15 @@ extension DeviceActor {
     func settle(_ record: InFlightObject, on device: MTPDevice) -> Bool {
         let parent = MTPDevice.folderHandle(record.parent)
         let found: ObjectEntry?
+        // The folder's listing, read at most once: to find the object without its id, and to see whether a
+        // replacement's old file is still there.
+        var listing: [ObjectEntry]?
+        func children() throws(MTPError) -> [ObjectEntry] {
+            if let listing { return listing }
+            let fresh = try device.children(of: parent, storage: record.storage)
+            listing = fresh
+            return fresh
+        }
         do throws(MTPError) {
             if let id = record.handle {
                 do throws(MTPError) {
@@ -57,14 +65,14 @@ extension DeviceActor {
                     found = nil
                 }
             } else {
-                found = try device.children(of: parent, storage: record.storage).first {
+                found = try children().first {
                     $0.name == record.name && !$0.isFolder && ($0.size < record.size || record.isReplacement)
                 }
             }
             guard let entry = found else { return true }
             cache.removeAll()
             if record.isReplacement, entry.size == record.size,
-               try !device.children(of: parent, storage: record.storage).contains(where: { $0.name == record.finalName }) {
+               try !children().contains(where: { $0.name == record.finalName }) {
                 try device.rename(id: entry.id, isFolder: false, to: record.finalName)
                 madeChange(.objectAdded, object: entry.id, storage: record.storage)
                 logger.notice("finished a replacement an earlier run left half done",

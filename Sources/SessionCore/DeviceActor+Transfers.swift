@@ -61,8 +61,7 @@ extension DeviceActor {
             // An overwrite sends under a temporary name first: on devices that store objects as files, two
             // objects of one name would be one file, and the old one must survive until the new one is whole.
             let sendName = existing == nil ? name.text : Self.temporaryName(for: name.text)
-            let journalID = journalBegin(InFlightObject(serial: identity?.serial ?? self.name, storage: storage,
-                                                        parent: target.folderID == MTPDevice.rootFolder ? 0 : target.folderID,
+            let journalID = journalBegin(InFlightObject(serial: identity?.serial ?? self.name, storage: storage, parent: target.folderID,
                                                         name: sendName, finalName: name.text, size: request.size))
             var sent: ObjectEntry
             do throws(MTPError) {
@@ -72,6 +71,7 @@ extension DeviceActor {
                                            accepted: { handle in if let journalID { try? journal?.accepted(journalID, handle: handle) } }) { done, _ in
                     reporter.advance(done)
                 }
+                watchdog?.stop()  // Only the transfer is watched; what follows is a transaction or two.
             } catch {
                 defer { settleFailedSend(journalID) }
                 if watchdog?.fired == true { throw stalled() }

@@ -46,6 +46,9 @@ public final class InFlightJournal: Sendable {
         }
     }
 
+    /// The object noted under `id`, while it is in flight.
+    public func pending(id: UInt64) -> InFlightObject? { state.withLock { $0.log.pending[id] } }
+
     /// Records that `object` is about to be sent; returns its id.
     public func begin(_ object: InFlightObject) throws(JournalError) -> UInt64 {
         let (id, line) = state.withLock { $0.log.begin(object) }
@@ -84,7 +87,7 @@ public final class InFlightJournal: Sendable {
     }
 
     private static func makeDirectory(_ directory: String) throws(JournalError) {
-        var prefix = ""
+        var prefix = directory.hasPrefix("/") ? "" : "."
         for component in directory.split(separator: "/") {
             prefix += "/" + component
             if mkdir(prefix, 0o700) != 0 && errno != EEXIST { throw JournalError(path: prefix, errno: errno) }

@@ -140,9 +140,8 @@ public actor SessionManager {
 
     // MARK: Listing devices
 
-    /// Every attached MTP device with its identity, battery and storages.
-    /// Every attached device; a session holding one is named only to `caller` when it is theirs (nil: the
-    /// daemon itself asking).
+    /// Every attached MTP device with its identity, battery and storages; a session holding one is named only
+    /// to `caller` when it is theirs (nil: the daemon itself asking).
     public func listDevices(for caller: Caller? = nil) async -> [DeviceSummary] {
         var result: [DeviceSummary] = []
         for (location, a) in attachments where a.serial == nil { await probe(location) }

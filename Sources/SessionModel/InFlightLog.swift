@@ -4,7 +4,7 @@ public struct InFlightObject: Equatable, Sendable {
     /// The device's serial number as the device reports it.
     public var serial: String
     public var storage: UInt32
-    /// The folder's object id (0 for a storage's root).
+    /// The folder's object id (0 or 0xFFFFFFFF for a storage's root).
     public var parent: UInt32
     /// The name the object travels under (a temporary one when it replaces another).
     public var name: String

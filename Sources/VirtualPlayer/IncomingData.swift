@@ -99,7 +99,7 @@ struct IncomingData {
 
     /// Ends the phase before all its data arrived: a new object's bytes so far are dropped, or, when
     /// `keepingPartial`, kept as an object of that size (what some devices do).
-    func abandon(keepingPartial: Bool = false) {
+    func abandon(keepingPartial: Bool) {
         guard case .object(let writer) = sink else { return }
         if keepingPartial, (try? writer.commit()) != nil { return }
         writer.abort()

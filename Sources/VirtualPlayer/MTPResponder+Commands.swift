@@ -98,7 +98,7 @@ extension MTPResponder {
     func finishDataPhase(_ incoming: IncomingData) {
         let command = incoming.command
         if let failure = incoming.failure {
-            incoming.abandon(keepingPartial: configuration.keepsPartialObjects)
+            cutOff(incoming)
             // A busy device keeps the announced object so that the host may simply retry SendObject.
             if incoming.operation == .sendObject && failure != .deviceBusy { pendingObject = nil }
             queueResponse(failure, transactionID: command.transactionID)

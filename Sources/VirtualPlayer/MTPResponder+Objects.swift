@@ -236,7 +236,7 @@ extension MTPResponder {
         }
         guard case .object(let writer) = incoming.sink else { return .response(.generalError) }
         if let size = pendingObject?.draft.size, size != writer.bytesWritten {
-            incoming.abandon(keepingPartial: configuration.keepsPartialObjects)
+            cutOff(incoming)
             return .response(.incompleteTransfer)
         }
         do throws(StoreError) {

@@ -119,7 +119,7 @@ public final class MTPResponder {
                 finishDataPhase(incoming)
             case .notData:
                 // The host gave up on the data phase and sent a new command: forget the old transaction.
-                incoming.abandon(keepingPartial: configuration.keepsPartialObjects)
+                cutOff(incoming)
                 if incoming.operation == .sendObject { pendingObject = nil }
                 handleCommandBytes(bytes)
             }
@@ -185,7 +185,7 @@ public final class MTPResponder {
     /// object is dropped, and no response follows; stray bulk-OUT data is then ignored until the next command.
     public func cancelTransaction(_ transactionID: UInt32) {
         if case .receiving(let incoming) = phase {
-            incoming.abandon(keepingPartial: configuration.keepsPartialObjects)
+            cutOff(incoming)
             if incoming.operation == .sendObject { pendingObject = nil }
             phase = .discarding
         }
@@ -251,10 +251,16 @@ public final class MTPResponder {
         endTransaction()
     }
 
+    /// A data phase that ends before all its data arrived: a new object's bytes so far are kept or dropped as
+    /// the configuration says.
+    func cutOff(_ incoming: IncomingData) {
+        incoming.abandon(keepingPartial: configuration.keepsPartialObjects)
+    }
+
     /// Drops the transaction in flight: its data phase (a new object's bytes kept or not, as configured), the
     /// announced object, open edits and every queued container.
     private func endTransaction() {
-        if case .receiving(let incoming) = phase { incoming.abandon(keepingPartial: configuration.keepsPartialObjects) }
+        if case .receiving(let incoming) = phase { cutOff(incoming) }
         phase = .idle
         pendingObject = nil
         closeEditors()
