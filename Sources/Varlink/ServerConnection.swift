@@ -19,6 +19,8 @@ final class ServerConnection: @unchecked Sendable {
 
     private let lock = ConditionLock()
     private var outbox: [UInt8] = []
+    /// The writer thread has taken bytes from the outbox and is sending them: nothing may overtake them.
+    private var writerSending = false
     private var readerDone = false
     private var closing = false
     private var processor: Task<Void, Never>?
@@ -86,11 +88,20 @@ final class ServerConnection: @unchecked Sendable {
         message(["error": .string(error.name), "parameters": .object(error.parameters)])
     }
 
-    /// Queues bytes for the writer; drops the connection when the client has stopped reading. A reply
-    /// always fits an empty queue, so the limit bounds the backlog, not the size of one reply.
+    /// Sends bytes now when nothing is ahead of them and the socket takes them without waiting; queues the
+    /// rest for the writer. Drops the connection when the client has stopped reading. A reply always fits
+    /// an empty queue, so the limit bounds the backlog, not the size of one reply. Sending inline spares each
+    /// call a wake-up of the writer thread, which was a third of a cheap call's cost under load.
     func enqueue(_ bytes: [UInt8]) {
         lock.lock()
         guard !closing else { lock.unlock(); return }
+        var bytes = bytes
+        if outbox.isEmpty && !writerSending {
+            let sent = SocketIO.sendWithoutWaiting(fd, bytes)
+            if sent == bytes.count { lock.unlock(); return }
+            // The writer finishes the rest, and meets any error itself (it decides what closes the connection).
+            bytes.removeFirst(max(sent, 0))
+        }
         let overflow = !outbox.isEmpty && outbox.count + bytes.count > limits.queuedReplyBytes
         if overflow {
             closing = true
@@ -178,8 +189,11 @@ final class ServerConnection: @unchecked Sendable {
             if outbox.isEmpty && closing { lock.unlock(); break }
             let bytes = outbox
             outbox.removeAll(keepingCapacity: true)
+            writerSending = true
             lock.unlock()
-            if !SocketIO.send(fd, bytes) {
+            let sent = SocketIO.send(fd, bytes)
+            lock.withLock { writerSending = false }
+            if !sent {
                 // EAGAIN is the send timeout: the client left a reply unread for stallSeconds.
                 if errno == EAGAIN { hit(.stallSeconds) }
                 lock.lock(); closing = true; outbox.removeAll(); lock.unlock()

@@ -105,6 +105,17 @@ enum SocketIO {
         }
     }
 
+    /// Writes what the socket takes without blocking; returns how many bytes, 0 when it would block, -1 on
+    /// an error (left for a blocking `send` to meet again).
+    static func sendWithoutWaiting(_ fd: Int32, _ bytes: [UInt8]) -> Int {
+        var n: Int
+        repeat {
+            n = bytes.withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_DONTWAIT | MSG_NOSIGNAL)) }
+        } while n < 0 && errno == EINTR
+        if n < 0 { return errno == EAGAIN ? 0 : -1 }
+        return n
+    }
+
     /// Writes all of `bytes`, the first chunk carrying `descriptors` (SCM_RIGHTS). False on error.
     static func send(_ fd: Int32, _ bytes: [UInt8], descriptors: [Int32] = []) -> Bool {
         var offset = 0

@@ -182,6 +182,21 @@ final class VarlinkServerTests: XCTestCase {
         XCTAssertEqual(try r.readMessage()["parameters"]?.objectValue?["vendor"], "Example")
     }
 
+    func testRepliesThatOverflowTheSocketKeepTheirOrder() throws {
+        // Replies larger than the socket's buffer, to calls sent before any is read: the writer thread is
+        // mid-reply when the next is ready, and that one must not slip in as the client makes room.
+        let r = try raw()
+        let text = String(repeating: "z", count: 320 << 10)
+        var batch: [UInt8] = []
+        for n in 0..<12 {
+            batch += JSONValue.object(["method": "org.example.test.Echo", "parameters": ["text": .string("\(n) \(text)")]]).serialized() + [0]
+        }
+        try r.send(batch)
+        for n in 0..<12 {
+            XCTAssertEqual(try r.readMessage()["parameters"]?.objectValue?["text"]?.stringValue?.prefix(while: { $0 != " " }), "\(n)")
+        }
+    }
+
     // MARK: more and oneway
 
     func testMoreStreamsRepliesThatContinue() throws {
