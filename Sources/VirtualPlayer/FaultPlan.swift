@@ -5,9 +5,6 @@ public struct FaultPlan: Sendable, Equatable {
     public var busyCommands: Int = 0
     /// Report no free space and answer SendObjectInfo/SendObjectPropList/SendObject with StoreFull.
     public var storeFull: Bool = false
-    /// Slow storage: how long writing one MiB of object data should take. The responder never sleeps; the USB
-    /// layer reads this and delays bulk-OUT completions of object data accordingly.
-    public var storageDelayPerMiB: Duration = .zero
 
     /// No faults.
     public init() {}

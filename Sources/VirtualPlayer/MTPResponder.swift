@@ -3,8 +3,8 @@ import PTPWire
 /// The virtual player's PTP/MTP responder, driven by endpoint traffic: bulk-OUT transfers in, bulk-IN and
 /// interrupt-IN transfers out, and the three PTP class requests.
 ///
-/// Not thread-safe: the USB layer serialises every call. It never blocks and never sleeps; slow storage is a
-/// value in `faults` the USB layer applies.
+/// Not thread-safe: the USB layer serialises every call. It never blocks and never sleeps; a slow link is the
+/// USB layer's link model (`--bandwidth-mbs`, `--latency-ms`).
 public final class MTPResponder {
     /// The configuration the responder was built from.
     public let configuration: PlayerConfiguration
