@@ -185,7 +185,7 @@ DAEMON_KILL_TRIALS ?= 20
 TRIAL_TEST          = MTPSIM_BIN_DIR=$(BIN) $(SWIFT) test --skip-build --disable-swift-testing
 soak-trials: build
 	@mkdir -p .build/soak; set -o pipefail; \
-	( status=0; \
+	( echo "trials-commit $$(git rev-parse --short HEAD)$$(git diff --quiet HEAD || echo -modified)"; status=0; \
 	  MTPSESSIOND_TRIALS=$(UNPLUG_TRIALS) $(TRIAL_TEST) --filter UnplugTrialsTests || status=1; \
 	  MTPSESSIOND_TRIALS=$(CLIENT_KILL_TRIALS) $(TRIAL_TEST) --filter ClientKillTrialsTests || status=1; \
 	  MTPSESSIOND_TRIALS=$(DAEMON_KILL_TRIALS) $(TRIAL_TEST) --filter DaemonKillTrialsTests || status=1; \

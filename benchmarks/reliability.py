@@ -44,6 +44,15 @@ def trial_figures(path):
     return figures
 
 
+def trials_commit(path):
+    """The commit the trials ran at, as soak-trials noted it in the log; else the log's repository now."""
+    if os.path.exists(path):
+        m = re.search(r"^trials-commit (\S+)", open(path, errors="replace").read(), re.M)
+        if m:
+            return m.group(1)
+    return commit(path)
+
+
 def fuzz_figures(directory, target):
     """(executions, seconds, crashes) from a target's log, or None when it did not run."""
     path = os.path.join(directory, target + ".log")
@@ -101,7 +110,7 @@ def main():
            f"{datetime.date.today().isoformat()}, {platform.machine()}, {os.cpu_count()} cores.", ""]
     if args.remark:
         out += [args.remark, ""]
-    out += [f"## Fault trials (commit {commit(args.trials) if args.trials else 'none'})", "",
+    out += [f"## Fault trials (commit {trials_commit(args.trials) if args.trials else 'none'})", "",
            "| Trial | Run | Survived | Objects left behind | Checked each time |", "|---|---:|---:|---:|---|"]
     figures = trial_figures(args.trials)
     for kind, name, checked in TRIALS:
