@@ -149,7 +149,7 @@ def main():
                 f"({load['loaded_mbs']} vs {load['unloaded_mbs']} MB/s; {verdict}); "
                 f"over the whole transfer {load['whole_transfer_ratio']:.2f}×", ""]
     if not loads:
-        out.append("Not run.")
+        out += ["Not run.", ""]
 
     out += ["## Security", ""]
     exposure = service_exposure()
@@ -157,7 +157,6 @@ def main():
                "(0 is the most locked down, 10 the least; `make test` asserts at most 2.0). The socket is created 0660; "
                "another uid sees no session id it does not own and cannot use one (`SessionRulesTests`); the daemon refuses a host path in place of a descriptor and never opens it (`HostPathTests`)."
                if exposure else "`systemd-analyze` is not available here: exposure not measured.")
-    out.append("")
     out.append("")
     with open(args.output, "w") as f:
         f.write("\n".join(out))
