@@ -4,8 +4,9 @@ SWIFT        ?= swift
 SUDO         := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # libmtp and libusb are the real stack; umockdev emulates the USB device below libusb; mtp-tools is the
 # independent client the virtual player is checked against.
+# libgphoto2-6: its udev rule gives still-image devices to plugdev, as on any desktop; the udev test runs against it.
 DEB_PACKAGES := pkg-config libmtp-dev libmtp-runtime libusb-1.0-0-dev umockdev libumockdev-dev libglib2.0-dev mtp-tools \
-                python3 python3-pip systemd udev
+                python3 python3-pip systemd udev libgphoto2-6
 # Python's reference varlink client (PyPI), which the integration tests drive the daemon with.
 PYLIB        := $(CURDIR)/.build/pylib
 PY_VARLINK   := varlink==31.0.0
@@ -24,7 +25,7 @@ FUZZ_ENV     := SWIFT_BACKTRACE=enable=no LSAN_OPTIONS=suppressions=$(CURDIR)/Te
 # What makes a sanitizer's report file a failure (reports go to files; see sanitize-address).
 SAN_REPORT   := ERROR: [A-Za-z]+Sanitizer|WARNING: ThreadSanitizer|Sanitizer: CHECK failed
 
-.PHONY: all deps pydeps build test install uninstall unit-test fuzz sanitize-address sanitize-thread soak soak-fuzz soak-trials soak-load run bench clean help
+.PHONY: all deps pydeps build test install uninstall unit-test fuzz sanitize-address sanitize-thread soak soak-fuzz soak-trials soak-load run bench deb clean help
 
 all: build
 
@@ -219,6 +220,55 @@ install: deps
 
 uninstall:
 	rm -f $(addprefix $(DESTDIR),$(INSTALLED))
+
+# The Debian package (issue 11): dpkg-buildpackage runs debian/rules, which runs `make install` above into the
+# package (reusing .build), then checks what came out. The .deb, .buildinfo and .changes go to .build/deb, not
+# to the repository's parent, and lintian's report to .build/deb/lintian.txt. Fails when debian/changelog's
+# version is not ProductVersion's, when lintian reports an error, or when the package lacks one of DEB_FILES or
+# holds anything of the test-only mtpsim.
+DEB_TOOLS    := debhelper dpkg-dev lintian
+DEB_DIR      := $(CURDIR)/.build/deb
+DEB_FILES    := usr/bin/mtpsessiond usr/bin/mtpctl lib/systemd/system/mtpsessiond.service \
+                lib/systemd/system/mtpsessiond.socket lib/udev/rules.d/70-mtpsessiond.rules \
+                usr/lib/sysusers.d/mtpsessiond.conf usr/share/man/man1/mtpctl.1.gz usr/share/man/man8/mtpsessiond.8.gz \
+                usr/share/bash-completion/completions/mtpctl usr/share/doc/mtpsessiond/README.md.gz \
+                usr/share/doc/mtpsessiond/README.Debian usr/share/doc/mtpsessiond/copyright
+deb: deps
+	@$(MAKE) --no-print-directory deps DEB_PACKAGES="$(DEB_TOOLS)"
+	@version=$$(dpkg-parsechangelog -S Version); product=$$(sed -n 's/.*static let string = "\(.*\)".*/\1/p' Sources/ProductVersion/ProductVersion.swift); \
+	[ "$$version" = "$$product" ] || { echo "debian/changelog says $$version, Sources/ProductVersion says $$product" >&2; exit 1; }
+	rm -rf $(DEB_DIR) && mkdir -p $(DEB_DIR)
+	@name=mtpsessiond_$$(dpkg-parsechangelog -S Version)_$$(dpkg-architecture -qDEB_HOST_ARCH); status=0; \
+	MTPSESSIOND_DEB_DIR=$(DEB_DIR) dpkg-buildpackage -b -us -uc --buildinfo-file=$(DEB_DIR)/$$name.buildinfo \
+	  --buildinfo-option=-u$(DEB_DIR) --changes-file=$(DEB_DIR)/$$name.changes --changes-option=-u$(DEB_DIR) || status=1; \
+	debian/rules clean >/dev/null; exit $$status
+	@set -o pipefail; deb=$$(ls $(DEB_DIR)/*.deb); echo "---- lintian $$deb ----"; \
+	lintian --display-info --fail-on error $$deb | tee $(DEB_DIR)/lintian.txt
+	@deb=$$(ls $(DEB_DIR)/*.deb); dpkg-deb -c $$deb | awk '{print $$6}' | sed 's|^\./||' > $(DEB_DIR)/contents.txt; status=0; \
+	for f in $(DEB_FILES); do grep -qxF "$$f" $(DEB_DIR)/contents.txt || { echo "$$deb lacks $$f" >&2; status=1; }; done; \
+	if grep -i mtpsim $(DEB_DIR)/contents.txt; then echo "$$deb holds the test tool mtpsim (above)" >&2; status=1; fi; \
+	[ $$status = 0 ] && echo "$$deb: lintian reports no errors; holds $(words $(DEB_FILES)) expected files, no mtpsim"; exit $$status
+
+# The whole product in a VM (issue 11): a Debian bookworm root built by mmdebstrap and cached in SYSTEM_CACHE
+# (rebuilt when its package list or build script changes), booted with systemd as PID 1 and a real udevd, the
+# project installed as `make install` does (SYSTEM_INSTALL=deb: the package `make deb` builds), and QEMU's own
+# usb-mtp device hot-plugged through its monitor; Tests/System/run.py says what each check asserts. It closes with
+# `N passed, N failed`. Logs and the serial console go to .build/system.
+SYSTEM_DEB_PACKAGES := qemu-system-x86 mmdebstrap debian-archive-keyring e2fsprogs python3
+SYSTEM_INSTALL      ?= make
+SYSTEM_CACHE        ?= /var/cache/mtpsessiond-vm
+SYSTEM_STAGE        := $(CURDIR)/.build/system/stage
+.PHONY: test-system
+test-system:
+	@$(MAKE) --no-print-directory deps DEB_PACKAGES="$(SYSTEM_DEB_PACKAGES)"
+ifeq ($(SYSTEM_INSTALL),deb)
+	$(MAKE) --no-print-directory deb
+	$(SUDO) python3 Tests/System/run.py --install deb --deb "$$(ls -t .build/deb/mtpsessiond_*_amd64.deb mtpsessiond_*_amd64.deb 2>/dev/null | head -1)" --cache $(SYSTEM_CACHE)
+else
+	rm -rf $(SYSTEM_STAGE)
+	$(MAKE) --no-print-directory install DESTDIR=$(SYSTEM_STAGE) PREFIX=/usr/local
+	$(SUDO) python3 Tests/System/run.py --install make --stage $(SYSTEM_STAGE) --cache $(SYSTEM_CACHE)
+endif
 
 clean:
 	rm -rf .build .build-fuzz .build-asan .build-tsan
