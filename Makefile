@@ -54,7 +54,8 @@ pydeps: deps
 build: deps
 	$(SWIFT) build --build-tests
 
-# The suite is XCTest, run three times (plain, under ASan, under TSan), plus one test per fuzz target; the closing
+# The suite is XCTest, run three times (plain, under ASan, under TSan), plus one test per fuzz target and one for
+# the Debian package (`make deb`: it builds, lintian reports no error, it holds the expected files); the closing
 # line counts them all, so CI reads one total. A fuzz target that did not report "passed" (a crash, or a build
 # that failed) counts as failed, as does a run with no XCTest summary (a build that failed, a test process that
 # died) and each sanitizer report file.
@@ -68,15 +69,17 @@ test: build pydeps
 	$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=$(FUZZ_SECONDS) || status=1; \
 	$(MAKE) --no-print-directory sanitize-address || status=1; \
 	$(MAKE) --no-print-directory sanitize-thread || status=1; \
+	debfail=0; $(MAKE) --no-print-directory deb 2>&1 | tee .build/deb.log || { status=1; debfail=1; }; \
 	fuzzpass=$$(grep -c ' passed$$' .build-fuzz/results 2>/dev/null); fuzzfail=$$(( $(words $(FUZZ_TARGETS)) - $${fuzzpass:-0} )); \
 	reports=$$(grep -l -E '$(SAN_REPORT)' $(addsuffix /*,$(SAN_REPORT_DIRS)) 2>/dev/null); \
-	if grep -q -E ': error: |Fatal error|crashed' $(TEST_LOGS) || [ -n "$$reports" ]; then echo "---- failures ----"; \
+	if grep -q -E ': error: |Fatal error|crashed' $(TEST_LOGS) || [ -n "$$reports" ] || [ $$debfail = 1 ]; then echo "---- failures ----"; \
+	  [ $$debfail = 0 ] || { echo "make deb failed (.build/deb.log):"; grep -E '^E: |error|lacks|holds the test tool|Sources/ProductVersion says' .build/deb.log | head -20; }; \
 	  grep -E ': error: |Fatal error|crashed' $(TEST_LOGS) | cut -c1-400 | head -40; \
 	  for r in $$reports; do echo "$$r: $$(grep -m1 -E 'SUMMARY|$(SAN_REPORT)' $$r | cut -c1-300)"; done; fi; \
-	awk -v fz=$$fuzzfail -v nf=$(words $(FUZZ_TARGETS)) -v sr=$$(echo $$reports | wc -w) \
+	awk -v fz=$$fuzzfail -v nf=$(words $(FUZZ_TARGETS)) -v sr=$$(echo $$reports | wc -w) -v df=$$debfail \
 	  '/^Test Suite .All tests. (passed|failed)/ {getline; n[FILENAME] = $$2; f[FILENAME] = $$5} \
 	   END {for (i = 1; i < ARGC; i++) {if (!(ARGV[i] in n)) {n[ARGV[i]] = 0; f[ARGV[i]] = 1} tn += n[ARGV[i]]; tf += f[ARGV[i]]} \
-	        print tn+nf-tf-fz " passed, " tf+fz+sr " failed"}' $(TEST_LOGS); \
+	        print tn+nf+1-tf-fz-df " passed, " tf+fz+sr+df " failed"}' $(TEST_LOGS); \
 	exit $$status
 
 # The whole suite again, built with AddressSanitizer (LeakSanitizer included) or ThreadSanitizer in a scratch
