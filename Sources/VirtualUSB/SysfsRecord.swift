@@ -1,7 +1,8 @@
 /// The sysfs entry of an emulated USB device in umockdev's text format: what libusb and udev read about it.
 ///
 /// Besides the descriptors, libusb needs `busnum`, `devnum`, `bConfigurationValue` (without it libmtp cannot
-/// initialise the device) and `speed`; udev needs DEVTYPE and DEVNAME to treat it as a usb_device.
+/// initialise the device) and `speed`; udev needs DEVTYPE and DEVNAME to treat it as a usb_device, and the device
+/// number (MAJOR/MINOR, `dev`) as the kernel gives it to apply a rule's GROUP and MODE, or libmtp's rule, at all.
 struct SysfsRecord {
     let descriptors: USBDescriptors
     let busNumber: Int
@@ -12,6 +13,8 @@ struct SysfsRecord {
     var text: String {
         let id = descriptors.identity
         let bus = zeroPadded(busNumber), dev = zeroPadded(deviceNumber)
+        // usbfs device nodes are char 189, numbered as the kernel's usb_device class numbers them.
+        let minor = (busNumber - 1) * 128 + (deviceNumber - 1)
         let hex = descriptors.sysfsDescriptors.map { b in
             let s = String(b, radix: 16)
             return s.count == 1 ? "0" + s : s
@@ -21,16 +24,21 @@ struct SysfsRecord {
             "N: bus/usb/\(bus)/\(dev)",
             "E: DEVNAME=/dev/bus/usb/\(bus)/\(dev)",
             "E: DEVTYPE=usb_device",
+            "E: MAJOR=189",
+            "E: MINOR=\(minor)",
             "E: DRIVER=usb",
             "E: SUBSYSTEM=usb",
             "E: BUSNUM=\(bus)",
             "E: DEVNUM=\(dev)",
             "E: PRODUCT=\(String(id.vendorID, radix: 16))/\(String(id.productID, radix: 16))/\(String(id.deviceRelease, radix: 16))",
             "E: TYPE=0/0/0",
+            "A: dev=189:\(minor)\\n",
             "A: busnum=\(busNumber)\\n",
             "A: devnum=\(deviceNumber)\\n",
             "A: bConfigurationValue=1\\n",
             "A: bNumConfigurations=1\\n",
+            // libmtp's rule probes a device missing from its table (mtp-probe) only for these device classes.
+            "A: bDeviceClass=\(hex2(descriptors.deviceDescriptor[4]))\\n",
             "A: bNumInterfaces= 1\\n",
             "A: speed=480\\n",
             "A: idVendor=\(hex4(id.vendorID))\\n",
@@ -42,6 +50,10 @@ struct SysfsRecord {
             "H: descriptors=\(hex)",
         ]
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    private func hex2(_ v: UInt8) -> String {
+        v < 0x10 ? "0" + String(v, radix: 16) : String(v, radix: 16)
     }
 
     private func hex4(_ v: UInt16) -> String {
