@@ -60,7 +60,7 @@ enum ErrorMessages {
         case "NotSupported":
             return .failed("device \(s("device")) does not support \(s("operation"))")
         case "DeviceGone":
-            return .failed("device \(s("device")) went away (unplugged or reset); plug it in again and retry — nothing partial was left on it")
+            return .failed("device \(s("device")) went away (unplugged or reset); plug it in again and retry — what arrived of an unfinished file is removed when mtpsessiond next opens the device")
         case "DeviceError":
             let code = p["responseCode"]?.intValue.map { ", MTP response 0x" + String($0, radix: 16) } ?? ""
             return .failed("device \(s("device")) failed in \(s("function")): \(s("message"))\(code); if it was unplugged or locked, reconnect and unlock it")

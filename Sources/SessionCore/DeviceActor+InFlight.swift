@@ -40,36 +40,47 @@ extension DeviceActor {
 
     /// Removes what is left of one send. A client was never told such a send succeeded, so its object goes,
     /// whatever its size; except that a replacement whose old object is already gone is finished instead (its
-    /// new object, when whole, is then the only copy). Without an object id (the daemon died between the
-    /// object's info and its first data), only a same-named object shorter than announced is taken for it.
-    /// Returns false when the device could not be asked (the record stays for the next opening).
+    /// new object, when whole, is then the only copy).
+    ///
+    /// The object's id is trusted only while it still names an object of that name in that folder: many devices
+    /// number their objects afresh at every session, so after a replug the id may name nothing, or another object.
+    /// Then (and when the daemon died before the device gave an id) the folder is found again by its path and the
+    /// object by its name and a size below the one announced. Returns false when the device could not be asked
+    /// (the record stays for the next opening).
     func settle(_ record: InFlightObject, on device: MTPDevice) -> Bool {
-        let parent = MTPDevice.folderHandle(record.parent)
-        let found: ObjectEntry?
-        // The folder's listing, read at most once: to find the object without its id, and to see whether a
-        // replacement's old file is still there.
-        var listing: [ObjectEntry]?
-        func children() throws(MTPError) -> [ObjectEntry] {
-            if let listing { return listing }
-            let fresh = try device.children(of: parent, storage: record.storage)
-            listing = fresh
-            return fresh
-        }
         do throws(MTPError) {
+            guard let folder = try folderHandle(of: record, on: device) else {
+                logger.notice("an interrupted transfer's folder is gone, and the object with it", metadata: ["name": "\(record.name)"])
+                return true
+            }
+            // The folder's listing, read at most once: to find the object without its id, and to see whether a
+            // replacement's old file is still there.
+            var listing: [ObjectEntry]?
+            func children() throws(MTPError) -> [ObjectEntry] {
+                if let listing { return listing }
+                let fresh = try device.children(of: folder, storage: record.storage)
+                listing = fresh
+                return fresh
+            }
+            var found: ObjectEntry?
             if let id = record.handle {
                 do throws(MTPError) {
                     let entry = try device.object(id)
-                    let same = entry.name == record.name && MTPDevice.folderHandle(entry.parent) == parent && entry.storage == record.storage
+                    let same = entry.name == record.name && MTPDevice.folderHandle(entry.parent) == folder && entry.storage == record.storage
                     found = same ? entry : nil
                 } catch where error.kind == .notFound {
                     found = nil
                 }
-            } else {
+            }
+            if found == nil {
                 found = try children().first {
                     $0.name == record.name && !$0.isFolder && ($0.size < record.size || record.isReplacement)
                 }
             }
-            guard let entry = found else { return true }
+            guard let entry = found else {
+                logger.debug("an interrupted transfer left nothing on the device", metadata: ["name": "\(record.name)"])
+                return true
+            }
             cache.removeAll()
             if record.isReplacement, entry.size == record.size,
                try !children().contains(where: { $0.name == record.finalName }) {
@@ -89,5 +100,20 @@ extension DeviceActor {
                            metadata: ["name": "\(record.name)", "error": "\(error)"])
             return false
         }
+    }
+
+    /// The handle of the folder `record` was sent into, as the device numbers it now: found by its path, folder
+    /// by folder, where the record has one; nil when that folder is gone.
+    private func folderHandle(of record: InFlightObject, on device: MTPDevice) throws(MTPError) -> UInt32? {
+        guard let text = record.folder else { return MTPDevice.folderHandle(record.parent) }
+        guard let path = try? ObjectPath(text) else { return nil }
+        var current = MTPDevice.rootFolder
+        for name in path.components {
+            guard let next = try device.children(of: current, storage: record.storage).first(where: {
+                $0.isFolder && ($0.name == name.text || ObjectName.pathComponent(forDeviceName: $0.name) == name.text)
+            }) else { return nil }
+            current = next.id
+        }
+        return current
     }
 }

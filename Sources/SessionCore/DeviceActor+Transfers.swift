@@ -62,7 +62,8 @@ extension DeviceActor {
             // objects of one name would be one file, and the old one must survive until the new one is whole.
             let sendName = existing == nil ? name.text : Self.temporaryName(for: name.text)
             let journalID = journalBegin(InFlightObject(serial: identity?.serial ?? self.name, storage: storage, parent: target.folderID,
-                                                        name: sendName, finalName: name.text, size: request.size))
+                                                        name: sendName, finalName: name.text, size: request.size,
+                                                        folder: folder.description))
             var sent: ObjectEntry
             do throws(MTPError) {
                 let journal = journal

@@ -14,8 +14,13 @@ public struct InFlightObject: Equatable, Sendable {
     public var size: UInt64
     /// The object's id, once the device accepted its info.
     public var handle: UInt32?
+    /// The folder's path from the storage root ("/Music"): what still finds the folder on a device that numbers
+    /// its objects afresh at every session, where `parent` and `handle` may name nothing, or something else.
+    /// nil in a record written before paths were kept.
+    public var folder: String?
 
-    public init(serial: String, storage: UInt32, parent: UInt32, name: String, finalName: String, size: UInt64, handle: UInt32? = nil) {
+    public init(serial: String, storage: UInt32, parent: UInt32, name: String, finalName: String, size: UInt64,
+                handle: UInt32? = nil, folder: String? = nil) {
         self.serial = serial
         self.storage = storage
         self.parent = parent
@@ -23,6 +28,7 @@ public struct InFlightObject: Equatable, Sendable {
         self.finalName = finalName
         self.size = size
         self.handle = handle
+        self.folder = folder
     }
 
     /// Whether the send replaces an object of `finalName`, travelling under a temporary name.
@@ -31,7 +37,7 @@ public struct InFlightObject: Equatable, Sendable {
 
 /// The in-flight journal's contents as a pure value: lines in, objects still in flight out.
 ///
-/// A line is one event: `begin ID SERIAL STORAGE PARENT SIZE NAME FINAL`, `handle ID HANDLE` or `end ID`,
+/// A line is one event: `begin ID SERIAL STORAGE PARENT SIZE NAME FINAL [FOLDER]`, `handle ID HANDLE` or `end ID`,
 /// strings percent-encoded so that a line never holds a space or a newline of its own. Lines are appended as
 /// the transfers go; a last line cut short by a crash, and anything not understood, are ignored.
 public struct InFlightLog: Equatable, Sendable {
@@ -56,6 +62,7 @@ public struct InFlightLog: Equatable, Sendable {
         pending[id] = object
         let fields = ["begin", String(id), Self.encode(object.serial), String(object.storage), String(object.parent),
                       String(object.size), Self.encode(object.name), Self.encode(object.finalName)]
+                      + (object.folder.map { [Self.encode($0)] } ?? [])
         return (id, fields.joined(separator: " ") + "\n")
     }
 
@@ -90,9 +97,13 @@ public struct InFlightLog: Equatable, Sendable {
         guard f.count >= 2, let id = UInt64(f[1]) else { return }
         switch f[0] {
         case "begin":
-            guard f.count == 8, let serial = Self.decode(f[2]), let storage = UInt32(f[3]), let parent = UInt32(f[4]),
-                  let size = UInt64(f[5]), let name = Self.decode(f[6]), let finalName = Self.decode(f[7]) else { return }
-            pending[id] = InFlightObject(serial: serial, storage: storage, parent: parent, name: name, finalName: finalName, size: size)
+            guard f.count == 8 || f.count == 9, let serial = Self.decode(f[2]), let storage = UInt32(f[3]),
+                  let parent = UInt32(f[4]), let size = UInt64(f[5]), let name = Self.decode(f[6]),
+                  let finalName = Self.decode(f[7]) else { return }
+            let folder = f.count == 9 ? Self.decode(f[8]) : nil
+            if f.count == 9 && folder == nil { return }
+            pending[id] = InFlightObject(serial: serial, storage: storage, parent: parent, name: name, finalName: finalName,
+                                         size: size, folder: folder)
             nextID = max(nextID, id &+ 1)
         case "handle":
             guard f.count == 3, let handle = UInt32(f[2]), pending[id] != nil else { return }

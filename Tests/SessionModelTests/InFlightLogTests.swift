@@ -23,6 +23,20 @@ final class InFlightLogTests: XCTestCase {
         XCTAssertEqual(text.split(separator: "\n").count, 5, "a name's newline is encoded, not written")
     }
 
+    /// The folder's path finds the folder again on a device that renumbers its objects; a journal written before
+    /// paths were kept still reads, without one.
+    func testTheFolderPathReadsBackAndOlderLinesStillRead() {
+        var log = InFlightLog()
+        var withFolder = odd
+        withFolder.folder = "/Music/Ä b%/\n"
+        let begun = log.begin(withFolder)
+        XCTAssertEqual(InFlightLog(text: begun.line[...]).pending[begun.id], withFolder)
+        XCTAssertEqual(begun.line.split(separator: " ").count, 9)
+        XCTAssertEqual(InFlightLog(text: "begin 4 S 1 0 10 a.mp3 a.mp3\n").pending[4]?.folder, nil)
+        XCTAssertEqual(InFlightLog(text: "begin 4 S 1 0 10 a.mp3 a.mp3 %2FMusic\n").pending[4]?.folder, "/Music")
+        XCTAssertNil(InFlightLog(text: "begin 4 S 1 0 10 a.mp3 a.mp3 %ZZ\n").pending[4], "a folder not understood is no record")
+    }
+
     func testALineCutShortByACrashIsIgnored() {
         var log = InFlightLog()
         let begun = log.begin(odd)
