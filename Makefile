@@ -198,7 +198,8 @@ soak-trials: build
 	  exit $$status ) 2>&1 | tee .build/soak/trials.log; rc=$$?; grep '^trial-summary' .build/soak/trials.log; exit $$rc
 
 # Install on a real machine: binaries, systemd units (ExecStart pointing at the installed daemon), the udev
-# rule and the sysusers.d entry. PREFIX=/usr puts everything in the distribution's places.
+# rule, the sysusers.d entry, the man pages (committed in docs/man) and shell completions (each program writes
+# its own). PREFIX=/usr puts everything in the distribution's places.
 PREFIX       ?= /usr/local
 DESTDIR      ?=
 CONFIG       ?= release
@@ -206,8 +207,14 @@ BINDIR       := $(PREFIX)/bin
 UNITDIR      ?= $(PREFIX)/lib/systemd/system
 UDEVRULESDIR ?= $(if $(filter /usr,$(PREFIX)),/usr/lib/udev/rules.d,/etc/udev/rules.d)
 SYSUSERSDIR  ?= $(if $(filter /usr,$(PREFIX)),/usr/lib/sysusers.d,/etc/sysusers.d)
+MANDIR       ?= $(PREFIX)/share/man
+BASHCOMPDIR  ?= $(PREFIX)/share/bash-completion/completions
+ZSHCOMPDIR   ?= $(PREFIX)/share/zsh/vendor-completions
+FISHCOMPDIR  ?= $(PREFIX)/share/fish/vendor_completions.d
 INSTALLED    := $(BINDIR)/mtpsessiond $(BINDIR)/mtpctl $(UNITDIR)/mtpsessiond.service $(UNITDIR)/mtpsessiond.socket \
-                $(UDEVRULESDIR)/70-mtpsessiond.rules $(SYSUSERSDIR)/mtpsessiond.conf
+                $(UDEVRULESDIR)/70-mtpsessiond.rules $(SYSUSERSDIR)/mtpsessiond.conf \
+                $(MANDIR)/man1/mtpctl.1 $(MANDIR)/man8/mtpsessiond.8 \
+                $(foreach p,mtpctl mtpsessiond,$(BASHCOMPDIR)/$(p) $(ZSHCOMPDIR)/_$(p) $(FISHCOMPDIR)/$(p).fish)
 
 install: deps
 	$(SWIFT) build -c $(CONFIG) --static-swift-stdlib --product mtpsessiond
@@ -219,6 +226,15 @@ install: deps
 	install -Dm644 systemd/mtpsessiond.socket $(DESTDIR)$(UNITDIR)/mtpsessiond.socket
 	install -Dm644 udev/70-mtpsessiond.rules $(DESTDIR)$(UDEVRULESDIR)/70-mtpsessiond.rules
 	install -Dm644 systemd/mtpsessiond.sysusers $(DESTDIR)$(SYSUSERSDIR)/mtpsessiond.conf
+	install -Dm644 docs/man/mtpctl.1 $(DESTDIR)$(MANDIR)/man1/mtpctl.1
+	install -Dm644 docs/man/mtpsessiond.8 $(DESTDIR)$(MANDIR)/man8/mtpsessiond.8
+	install -d $(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR) $(DESTDIR)$(FISHCOMPDIR)
+	for p in mtpctl mtpsessiond; do \
+	  .build/$(CONFIG)/$$p --generate-completion-script bash > $(DESTDIR)$(BASHCOMPDIR)/$$p && \
+	  .build/$(CONFIG)/$$p --generate-completion-script zsh > $(DESTDIR)$(ZSHCOMPDIR)/_$$p && \
+	  .build/$(CONFIG)/$$p --generate-completion-script fish > $(DESTDIR)$(FISHCOMPDIR)/$$p.fish && \
+	  chmod 644 $(DESTDIR)$(BASHCOMPDIR)/$$p $(DESTDIR)$(ZSHCOMPDIR)/_$$p $(DESTDIR)$(FISHCOMPDIR)/$$p.fish || exit 1; \
+	done
 	@echo "Installed. Now: systemd-sysusers && udevadm control --reload && systemctl daemon-reload && systemctl enable --now mtpsessiond.socket"
 
 uninstall:

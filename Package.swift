@@ -33,7 +33,7 @@ let package = Package(
         // The simulator's runtime: devices on a testbed, the command under them, faults, control socket, stats.
         .target(name: "MTPSimKit", dependencies: ["VirtualUSB", "VirtualPlayer", "PTPWire"]),
         .executableTarget(name: "mtpsim", dependencies: [
-            "MTPSimKit",
+            "MTPSimKit", "ProductVersion",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -56,18 +56,21 @@ let package = Package(
         ]),
         // The org.mtpsessiond.Manager varlink interface bound to the daemon core.
         .target(name: "SessionAPI", dependencies: [
-            "Varlink", "SessionCore", "SessionModel", .product(name: "Logging", package: "swift-log"),
+            "Varlink", "SessionCore", "SessionModel", "ProductVersion", .product(name: "Logging", package: "swift-log"),
         ], resources: [.embedInCode("org.mtpsessiond.Manager.varlink")]),
         .executableTarget(name: "mtpsessiond", dependencies: [
-            "SessionAPI", "SessionCore", "Varlink",
+            "SessionAPI", "SessionCore", "Varlink", "ProductVersion",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
         // mtpctl's commands: device addressing, transfers with progress, output for humans and scripts.
         .target(name: "MTPCtlKit", dependencies: ["Varlink"]),
         .executableTarget(name: "mtpctl", dependencies: [
-            "MTPCtlKit", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "MTPCtlKit", "ProductVersion", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
+
+        // The release number the three programs print with --version: one literal, the one debian/changelog names.
+        .target(name: "ProductVersion"),
 
         // The fuzz targets' shared entry: libFuzzer's driver under -DFUZZING, a corpus replayer otherwise.
         .target(name: "FuzzDriver"),
@@ -94,6 +97,8 @@ let package = Package(
         // Child processes with line-by-line waits, and a virtual player per test: shared by the integration suites.
         .target(name: "IntegrationSupport", path: "Tests/IntegrationSupport"),
         .testTarget(name: "MTPSimIntegrationTests", dependencies: ["IntegrationSupport"]),
+        // The man pages against the built programs' parsers (docs/man/manpage.py), and that groff renders them cleanly.
+        .testTarget(name: "ManualPageTests", dependencies: ["IntegrationSupport"]),
         // Runs the real mtpsessiond under mtpsim and drives it with mtpctl and Python's varlink client.
         // Its load and abuse clients use the Varlink module's blocking client, as any varlink client would.
         .testTarget(name: "DaemonIntegrationTests", dependencies: ["IntegrationSupport", "Varlink"], exclude: ["python", "fixtures"]),

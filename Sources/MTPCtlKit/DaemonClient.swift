@@ -8,11 +8,12 @@ public final class DaemonClient {
     private let connection: VarlinkClient
     static let interface = "org.mtpsessiond.Manager."
 
-    /// Connects; an absent or silent daemon is `daemonUnreachable` with the command that starts it.
-    public init(socketPath: String) throws(MTPCtlError) {
+    /// Connects; an absent or silent daemon is `daemonUnreachable` with the command that starts it. With
+    /// `timeoutSeconds`, no step (connecting, sending, each reply) waits longer than that.
+    public init(socketPath: String, timeoutSeconds: Double? = nil) throws(MTPCtlError) {
         self.socketPath = socketPath
         do {
-            connection = try VarlinkClient(path: socketPath)
+            connection = try VarlinkClient(path: socketPath, timeoutSeconds: timeoutSeconds)
         } catch {
             throw .daemonUnreachable(Self.unreachableMessage(socketPath, error))
         }

@@ -3,6 +3,7 @@ import Glibc
 #endif
 import Dispatch
 import Logging
+import ProductVersion
 import SessionCore
 import Varlink
 
@@ -77,7 +78,7 @@ public struct Daemon: Sendable {
         let manager = SessionManager(configuration: configuration, logger: logger)
         let watcher = DeviceWatcher(manager: manager, logger: logger)
         let server: VarlinkServer
-        let info = VarlinkServer.Info(vendor: "mtpsessiond", product: "mtpsessiond", version: "0.1",
+        let info = VarlinkServer.Info(vendor: "mtpsessiond", product: "mtpsessiond", version: ProductVersion.string,
                                       url: "https://github.com/mtpsessiond/mtpsessiond")
         let services: [any VarlinkService] = [ManagerService(manager: manager, logger: logger)]
         let report: @Sendable (VarlinkServer.LimitHit) -> Void = { hit in

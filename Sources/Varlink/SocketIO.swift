@@ -64,6 +64,12 @@ enum SocketIO {
         setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
     }
 
+    /// Makes a blocked receive give up with EAGAIN after `seconds` without data.
+    static func setReceiveTimeout(_ fd: Int32, seconds: Double) {
+        var timeout = timeval(tv_sec: Int(seconds), tv_usec: Int((seconds - seconds.rounded(.down)) * 1e6))
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+    }
+
     /// The most descriptors accepted with one message; extras are closed.
     static let maximumDescriptors = 16
 

@@ -40,10 +40,15 @@ public final class VarlinkClient {
     private let fd: Int32
     private var buffer: [UInt8] = []
 
-    /// Connects to the server at `path`.
-    public init(path: String) throws(VarlinkClientError) {
+    /// Connects to the server at `path`. With `timeoutSeconds`, connecting (to a server whose backlog is
+    /// full), each send and each read give up after that long, for callers that must never hang.
+    public init(path: String, timeoutSeconds: Double? = nil) throws(VarlinkClientError) {
         guard let addr = SocketIO.address(path) else { throw .failed(path: path, errno: ENAMETOOLONG) }
         fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        if let timeoutSeconds {
+            SocketIO.setSendTimeout(fd, seconds: timeoutSeconds)
+            SocketIO.setReceiveTimeout(fd, seconds: timeoutSeconds)
+        }
         guard SocketIO.connect(fd, addr) == 0 else {
             let e = errno
             close(fd)
@@ -109,7 +114,9 @@ public final class VarlinkClient {
             var received: [Int32] = []
             let n = SocketIO.receive(fd, into: &chunk, descriptors: &received)
             for d in received { close(d) }
-            guard n > 0 else { throw .protocolError("the server closed the connection") }
+            guard n > 0 else {
+                throw .protocolError(n < 0 && errno == EAGAIN ? "no reply within the timeout" : "the server closed the connection")
+            }
             buffer += chunk[0..<n]
         }
     }

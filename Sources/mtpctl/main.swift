@@ -3,6 +3,7 @@ import Glibc
 #endif
 import ArgumentParser
 import MTPCtlKit
+import ProductVersion
 
 /// mtpctl's command line: definitions only; the work is in MTPCtlKit.
 @main
@@ -23,16 +24,47 @@ struct MTPCtl: ParsableCommand {
         Exit status: 0 done, 1 the device or operation failed, 64 usage, 69 daemon unreachable, \
         74 local file error, 75 device busy (try again later).
         """,
+        version: ProductVersion.string,
         subcommands: [Devices.self, Ls.self, Stat.self, Put.self, Get.self, Rm.self, Mkdir.self, Mv.self,
                       Session.self, Monitor.self, Cancel.self])
 
     // Declared here too so `mtpctl --socket PATH --json COMMAND` works as well as after the command.
     @OptionGroup var global: Global
+
+    /// The argument parser's entry, except that the bash completion script gets the function that joins the
+    /// words bash splits at ':' (`Completion.bashScript`).
+    static func main() {
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        if let shell = requestedScript(arguments), shell == .bash {
+            print(Completion.bashScript(amending: completionScript(for: .bash), command: "mtpctl"), terminator: "")
+            return
+        }
+        main(nil)
+    }
+
+    /// The shell of a `--generate-completion-script [SHELL]` request, the only argument given.
+    static func requestedScript(_ arguments: [String]) -> CompletionShell? {
+        let option = "--generate-completion-script"
+        switch arguments.count {
+        case 1 where arguments[0] == option: return .autodetected()
+        case 1 where arguments[0].hasPrefix(option + "="): return CompletionShell(rawValue: String(arguments[0].dropFirst(option.count + 1)))
+        case 2 where arguments[0] == option: return CompletionShell(rawValue: arguments[1])
+        default: return nil
+        }
+    }
+}
+
+/// Completion from the daemon (`Completion`), its candidates escaped for the shell asking.
+func complete(_ argument: Completion.Argument) -> CompletionKind {
+    .custom { words, _, prefix in
+        let candidates = Completion.candidates(argument, words: words, prefix: prefix)
+        return CompletionShell.requesting == .zsh ? Completion.escapedForZsh(candidates) : candidates
+    }
 }
 
 /// Options every command takes.
 struct Global: ParsableArguments {
-    @Option(help: "The daemon's socket (default: $MTPSESSIOND_SOCKET or /run/mtpsessiond/socket).")
+    @Option(help: "The daemon's socket (default: $MTPSESSIOND_SOCKET or /run/mtpsessiond/socket).", completion: .file())
     var socket: String = Context.defaultSocket
 
     @Flag(help: "Print JSON for scripts: one object per line (progress steps included).")
@@ -77,7 +109,7 @@ struct Ls: ParsableCommand {
     @OptionGroup var global: Global
     @OptionGroup var place: Where
     @Flag(name: .short, help: "Show sizes.") var long = false
-    @Argument(help: "[DEV]:PATH") var path: String = ":/"
+    @Argument(help: "[DEV]:PATH", completion: complete(.remotePath)) var path: String = ":/"
     func run() throws {
         let target = try remote(path)
         try perform { () throws(MTPCtlError) in try InspectCommands.ls(global.context, target, long: long, storage: place.storage, session: place.session) }
@@ -88,7 +120,7 @@ struct Stat: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Describe a file or folder on a device.")
     @OptionGroup var global: Global
     @OptionGroup var place: Where
-    @Argument(help: "[DEV]:PATH") var path: String
+    @Argument(help: "[DEV]:PATH", completion: complete(.remotePath)) var path: String
     func run() throws {
         let target = try remote(path)
         try perform { () throws(MTPCtlError) in try InspectCommands.stat(global.context, target, storage: place.storage, session: place.session) }
@@ -111,7 +143,7 @@ struct Put: ParsableCommand {
     @Option(help: "Track number.") var track: Int?
     @Option(help: "Year.") var year: Int?
     @Option(help: "Duration in milliseconds.") var durationMs: Int?
-    @Argument(help: "FILE... [DEV]:FOLDER") var items: [String]
+    @Argument(help: "FILE... [DEV]:FOLDER", completion: complete(.putItem)) var items: [String]
 
     func validate() throws {
         guard items.count >= 2 else { throw ValidationError("give one or more files and then the device folder, e.g. a.mp3 :/Music") }
@@ -136,8 +168,8 @@ struct Get: ParsableCommand {
     @OptionGroup var place: Where
     @Option(help: "First byte to copy.") var offset: Int?
     @Option(help: "How many bytes to copy.") var length: Int?
-    @Argument(help: "[DEV]:PATH") var path: String
-    @Argument(help: "LOCAL") var local: String
+    @Argument(help: "[DEV]:PATH", completion: complete(.remotePath)) var path: String
+    @Argument(help: "Where to write: a file, a folder, or - for stdout.", completion: .file()) var local: String
     func run() throws {
         let source = try remote(path)
         try perform { () throws(MTPCtlError) in
@@ -152,7 +184,7 @@ struct Rm: ParsableCommand {
     @OptionGroup var global: Global
     @OptionGroup var place: Where
     @Flag(name: [.short, .long], help: "Delete folders and everything in them.") var recursive = false
-    @Argument(help: "[DEV]:PATH...") var paths: [String]
+    @Argument(help: "[DEV]:PATH...", completion: complete(.remotePath)) var paths: [String]
     func run() throws {
         let targets = try paths.map(remote)
         try perform { () throws(MTPCtlError) in try ChangeCommands.rm(global.context, targets, recursive: recursive, storage: place.storage, session: place.session) }
@@ -164,7 +196,7 @@ struct Mkdir: ParsableCommand {
     @OptionGroup var global: Global
     @OptionGroup var place: Where
     @Flag(name: [.short, .long], help: "Create missing parents; an existing folder is fine.") var parents = false
-    @Argument(help: "[DEV]:PATH") var path: String
+    @Argument(help: "[DEV]:PATH", completion: complete(.remoteFolder)) var path: String
     func run() throws {
         let target = try remote(path)
         try perform { () throws(MTPCtlError) in try ChangeCommands.mkdir(global.context, target, parents: parents, storage: place.storage, session: place.session) }
@@ -177,8 +209,8 @@ struct Mv: ParsableCommand {
         discussion: "Into DEST when it is a folder; otherwise to that path (a rename within a folder).")
     @OptionGroup var global: Global
     @OptionGroup var place: Where
-    @Argument(help: "[DEV]:PATH") var source: String
-    @Argument(help: "[DEV]:DEST") var destination: String
+    @Argument(help: "[DEV]:PATH", completion: complete(.remotePath)) var source: String
+    @Argument(help: "[DEV]:DEST", completion: complete(.remotePath)) var destination: String
     func run() throws {
         let from = try remote(source), to = try remote(destination)
         try perform { () throws(MTPCtlError) in try ChangeCommands.mv(global.context, from, to, storage: place.storage, session: place.session) }
@@ -197,8 +229,8 @@ struct Session: ParsableCommand {
         @Option(help: "Seconds the session outlives its last use (default: the daemon's, 30).") var lease: Int?
         @Option(help: "Seconds to wait while another session holds the device.") var wait: Double?
         @Option(help: "Total bytes the bundle will send: free space is checked once, now.") var expectedBytes: Int?
-        @Option(help: "A device folder the bundle works in: resolved once, now.") var folder: String?
-        @Argument(help: "DEV (empty for the only device)") var device: String = ""
+        @Option(help: "A device folder the bundle works in: resolved once, now.", completion: complete(.remoteFolder)) var folder: String?
+        @Argument(help: "DEV (empty for the only device)", completion: complete(.device)) var device: String = ""
         func run() throws {
             try perform { () throws(MTPCtlError) in
                 try SessionCommands.begin(global.context, device: device, types: types, lease: lease, wait: wait,

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Logging
+import ProductVersion
 import SessionAPI
 import SessionCore
 
@@ -17,9 +18,10 @@ struct MTPSessionDaemon: AsyncParsableCommand {
 
         Normally started by systemd (mtpsessiond.socket / mtpsessiond.service) when a device is plugged in. \
         To try it by hand:  mtpsessiond --socket /tmp/mtp.sock  and then  mtpctl --socket /tmp/mtp.sock devices
-        """)
+        """,
+        version: ProductVersion.string)
 
-    @Option(help: "Unix socket to listen on (ignored when systemd passes one).")
+    @Option(help: "Unix socket to listen on (ignored when systemd passes one).", completion: .file())
     var socket: String = Daemon.defaultSocketPath
 
     @Option(help: "Seconds an idle device stays open after its last session or operation.")
@@ -37,7 +39,7 @@ struct MTPSessionDaemon: AsyncParsableCommand {
     @Option(help: ArgumentHelp("""
         Where the daemon notes the files it is sending, so that after a crash it removes the partial objects they left \
         on a device (default: $STATE_DIRECTORY from systemd, else $XDG_STATE_HOME/mtpsessiond, else ~/.local/state/mtpsessiond).
-        """, valueName: "dir"))
+        """, valueName: "dir"), completion: .directory)
     var stateDirectory: String?
 
     @Option(help: ArgumentHelp("""
@@ -46,7 +48,8 @@ struct MTPSessionDaemon: AsyncParsableCommand {
         """, valueName: "seconds"))
     var transferStallTimeout: Double = 30
 
-    @Option(help: "trace, debug, info, notice, warning, error or critical.")
+    @Option(help: "trace, debug, info, notice, warning, error or critical.",
+            completion: .list(["trace", "debug", "info", "notice", "warning", "error", "critical"]))
     var logLevel: String = "info"
 
     @Option(help: "Exit after this many seconds with no device attached and no client connected; udev and the socket start it again.")

@@ -1,5 +1,6 @@
 import ArgumentParser
 import MTPSimKit
+import ProductVersion
 import VirtualPlayer
 import VirtualUSB
 #if canImport(Glibc)
@@ -25,6 +26,7 @@ struct MTPSim: ParsableCommand {
             While the command runs, MTPSIM_CONTROL names a socket for `mtpsim control` (unplug, plug, event, \
             busy, store-full, hang, stats).
             """,
+        version: ProductVersion.string,
         subcommands: [Run.self, Control.self],
         defaultSubcommand: Run.self)
 }
@@ -32,7 +34,7 @@ struct MTPSim: ParsableCommand {
 struct Run: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Run COMMAND with the virtual player(s) attached (the default).")
 
-    @Option(name: .customLong("storage"), help: ArgumentHelp("Back a storage with this host directory (repeatable: one storage each). Without it, one empty in-memory storage.", valueName: "DIR"))
+    @Option(name: .customLong("storage"), help: ArgumentHelp("Back a storage with this host directory (repeatable: one storage each). Without it, one empty in-memory storage.", valueName: "DIR"), completion: .directory)
     var storages: [String] = []
     @Option(help: ArgumentHelp("Capacity of each storage in bytes (StoreFull beyond it).", valueName: "BYTES"))
     var capacity: UInt64?
@@ -45,9 +47,10 @@ struct Run: ParsableCommand {
     @Option(help: "Model (product) string.") var model: String?
     @Option(help: "Device friendly name.") var friendlyName: String?
     @Option(help: "How many identical devices to plug (serials get -1, -2, … suffixes).") var devices = 1
-    @Option(help: ArgumentHelp("Write the PTP counters as JSON here when the command exits.", valueName: "FILE"))
+    @Option(help: ArgumentHelp("Write the PTP counters as JSON here when the command exits.", valueName: "FILE"), completion: .file())
     var stats: String?
-    @Option(help: ArgumentHelp("Serve the control socket at this path (default: a private temporary path).", valueName: "PATH"))
+    @Option(help: ArgumentHelp("Serve the control socket at this path (default: a private temporary path).", valueName: "PATH"),
+            completion: .file())
     var control: String?
     @Option(help: ArgumentHelp("Added latency per PTP transaction.", valueName: "MS")) var latencyMs: Double = 0
     @Option(help: ArgumentHelp("Bulk bandwidth limit in MB/s.", valueName: "MBS")) var bandwidthMbs: Double?
@@ -144,7 +147,7 @@ struct Control: ParsableCommand {
             optionally followed by device=SERIAL or device=INDEX. Example: mtpsim control event 0x4002 7
             """)
 
-    @Option(help: "The control socket (default: $MTPSIM_CONTROL).") var socket: String?
+    @Option(help: "The control socket (default: $MTPSIM_CONTROL).", completion: .file()) var socket: String?
     @Argument(help: "The request words.") var request: [String]
 
     func run() throws {
