@@ -36,9 +36,13 @@ func fuzzDeviceData(_ bytes: UnsafeBufferPointer<UInt8>) {
     }
 
     let description = checkText(second)
-    let storage = StorageSummary(id: number.u32(0), description: description, capacity: number.u64(0), free: number.u64(8))
+    let figures = StorageFigures(reportedCapacity: number.u64(0), reportedFree: number.u64(8))
+    let storage = StorageSummary(id: number.u32(0), description: description, capacity: figures.capacity, free: figures.free)
     let storageJSON = roundTrip(storage.json)
     precondition(storageJSON.objectValue?["description"]?.stringValue == description, "a storage description did not survive JSON")
+    if let free = storageJSON.objectValue?["free"]?.intValue, let capacity = storageJSON.objectValue?["capacity"]?.intValue {
+        precondition(free >= 0 && free <= capacity, "a device's impossible free space reached a client")
+    }
 
     let battery = DeviceValues.batteryPercent(current: number.byte(0), maximum: number.byte(1))
     precondition((battery == nil) == (number.byte(1) == 0), "battery known without a range, or unknown with one")

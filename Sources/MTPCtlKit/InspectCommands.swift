@@ -17,7 +17,9 @@ public enum InspectCommands {
             ctx.say(line)
             for s in o["storages"]?.arrayValue ?? [] {
                 let so = s.objectValue ?? [:]
-                let free = ProgressDisplay.bytes(so["free"]?.intValue ?? 0), cap = ProgressDisplay.bytes(so["capacity"]?.intValue ?? 0)
+                // null: the device reported a figure that cannot be true.
+                let free = so["free"]?.intValue.map(ProgressDisplay.bytes) ?? "unknown"
+                let cap = so["capacity"]?.intValue.map(ProgressDisplay.bytes) ?? "unknown"
                 ctx.say("  storage \(so["id"]?.intValue ?? 0) \(so["description"]?.stringValue ?? ""): \(free) free of \(cap)")
             }
         }

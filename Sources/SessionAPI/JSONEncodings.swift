@@ -18,7 +18,8 @@ extension StorageSummary {
     /// As the interface's JSON shows it to clients.
     package var json: JSONValue {
         .object(["id": .int(Int64(id)), "description": .string(description),
-                 "capacity": .int(Int64(clamping: capacity)), "free": .int(Int64(clamping: free))])
+                 "capacity": capacity.map { .int(Int64(clamping: $0)) } ?? .null,
+                 "free": free.map { .int(Int64(clamping: $0)) } ?? .null])
     }
 }
 

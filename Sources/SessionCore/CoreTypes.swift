@@ -16,14 +16,16 @@ public struct StorageSummary: Sendable, Equatable {
     public var id: UInt32
     /// Its description ("Internal storage", "SD card").
     public var description: String
-    /// Capacity in bytes.
-    public var capacity: UInt64
-    /// Free space in bytes.
-    public var free: UInt64
+    /// Capacity in bytes; nil when the device's figure cannot be true (`StorageFigures`).
+    public var capacity: UInt64?
+    /// Free space in bytes; nil when the device's figure cannot be true.
+    public var free: UInt64?
     /// Creates a summary.
-    public init(id: UInt32, description: String, capacity: UInt64, free: UInt64) {
+    public init(id: UInt32, description: String, capacity: UInt64?, free: UInt64?) {
         self.id = id; self.description = description; self.capacity = capacity; self.free = free
     }
+    /// The free space to plan with: the believable figure, else the capacity, else no limit (the device decides).
+    public var freeForDecisions: UInt64 { free ?? capacity ?? .max }
 }
 
 /// An attached device as ListDevices reports it.

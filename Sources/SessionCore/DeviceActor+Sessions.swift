@@ -49,7 +49,7 @@ extension DeviceActor {
             if let bytes = context.expectedBytes {
                 let storage = try storageID(context.storage)
                 try currentStorages()
-                let free = storages.first { $0.id == storage }?.free ?? 0
+                let free = storages.first { $0.id == storage }?.freeForDecisions ?? 0
                 guard bytes <= free else { throw ServiceError.storeFull(device: name, needed: bytes, free: free) }
                 budget = bytes
             }
@@ -90,7 +90,7 @@ extension DeviceActor {
 
     func refreshStorages() throws(ServiceError) {
         guard let device = handle else { return }
-        do throws(MTPError) { storagesDidChange(try device.storages().map(StorageSummary.init)) } catch { throw map(error) }
+        do throws(MTPError) { storagesRead(try device.storages()) } catch { throw map(error) }
     }
 
     /// The storage a client means: the one named, or the first.
@@ -117,7 +117,9 @@ extension NameRejection {
 }
 
 extension StorageSummary {
+    /// What the device reported, with figures that cannot be true set aside.
     init(_ s: StorageDescription) {
-        self.init(id: s.id, description: s.description, capacity: s.capacity, free: s.free)
+        let figures = StorageFigures(reportedCapacity: s.capacity, reportedFree: s.free)
+        self.init(id: s.id, description: s.description, capacity: figures.capacity, free: figures.free)
     }
 }

@@ -78,7 +78,7 @@ extension DeviceActor {
                 if watchdog?.fired == true { throw stalled() }
                 if error.kind == .cancelled || transfer.isCancelled { throw .transferCancelled(transfer.id) }
                 if error.kind == .storeFull {
-                    throw .storeFull(device: self.name, needed: request.size, free: storages.first { $0.id == storage }?.free ?? 0)
+                    throw .storeFull(device: self.name, needed: request.size, free: storages.first { $0.id == storage }?.freeForDecisions ?? 0)
                 }
                 throw map(error)
             }
@@ -194,7 +194,7 @@ extension DeviceActor {
             return
         }
         if fresh { try currentStorages() }
-        let free = storages.first { $0.id == storage }?.free ?? 0
+        let free = storages.first { $0.id == storage }?.freeForDecisions ?? 0
         guard bytes <= free else { throw .storeFull(device: name, needed: bytes, free: free) }
     }
 
@@ -203,7 +203,7 @@ extension DeviceActor {
         if let b = budget { budget = b - min(b, bytes) }
         storagesDidChange(storages.map { s in
             var s = s
-            if s.id == storage { s.free -= min(s.free, bytes) }
+            if s.id == storage, let free = s.free { s.free = free - min(free, bytes) }
             return s
         })
     }

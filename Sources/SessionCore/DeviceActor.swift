@@ -25,6 +25,18 @@ actor DeviceActor {
         storages = fresh
         storagesCurrent = true
     }
+    /// Storages whose impossible figures were logged already: once per storage, not at every refresh.
+    private var suspectStoragesLogged: Set<UInt32> = []
+    /// Takes storages as the device just reported them; figures that cannot be true are shown as unknown, and
+    /// the first time a storage reports such, a log line names the device and the figures.
+    func storagesRead(_ reported: [StorageDescription]) {
+        for s in reported where StorageFigures(reportedCapacity: s.capacity, reportedFree: s.free).isSuspect {
+            guard suspectStoragesLogged.insert(s.id).inserted else { continue }
+            logger.warning("device reports storage figures that cannot be true; shown as unknown, space checks use the capacity",
+                           metadata: ["storage": "\(s.id)", "capacity": "\(s.capacity)", "free": "\(s.free)"])
+        }
+        storagesDidChange(reported.map(StorageSummary.init))
+    }
 
     /// What the actor last knew, readable without waiting for it: an operation holds the actor for as long as
     /// it runs (a transfer, minutes), and a cheap call such as ListDevices must not wait that long.
@@ -116,7 +128,7 @@ actor DeviceActor {
             if identity == nil { logger[metadataKey: "device"] = "\(id.serial)" }
             identity = id
             capabilities = device.capabilities
-            storagesDidChange(try device.storages().map(StorageSummary.init))
+            storagesRead(try device.storages())
             settleInFlight(on: device, serial: id.serial)
             startEvents(on: device)
             logger.debug("opened", metadata: ["openings": "\(openings)"])
@@ -208,7 +220,7 @@ actor DeviceActor {
             hub.publish(DeviceEvent(kind: event.isAddition ? .objectAdded : .objectRemoved, device: serial, storage: nil, object: id))
         case .storeAdded(let id), .storeRemoved(let id):
             cache.removeAll()
-            if let device = handle, let fresh = try? device.storages() { storagesDidChange(fresh.map(StorageSummary.init)) }
+            if let device = handle, let fresh = try? device.storages() { storagesRead(fresh) }
             hub.publish(DeviceEvent(kind: .storageChanged, device: serial, storage: id, object: nil))
         default:
             break

@@ -15,12 +15,13 @@ let managerInterfaceText = #"""
 # where the client could write.
 interface org.mtpsessiond.Manager
 
-# A storage (internal memory, a card) of a device; sizes in bytes.
+# A storage (internal memory, a card) of a device; sizes in bytes. A figure the device gave that cannot be true
+# (free space above capacity, all ones) is null: unknown.
 type Storage (
   id: int,
   description: string,
-  capacity: int,
-  free: int
+  capacity: ?int,
+  free: ?int
 )
 
 # An attached MTP device.
