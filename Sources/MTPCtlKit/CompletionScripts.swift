@@ -74,6 +74,33 @@ extension Completion {
             """
     }
 
+    /// The zsh completion script for `command`: the one the argument parser generated, with its function that
+    /// offers mtpctl's own candidates replaced by one that adds no space after a folder (".../") or a device
+    /// name ("DEV:"), so typing goes on into it, as bash and fish do.
+    public static func zshScript(amending generated: String, command: String) -> String {
+        let function = "__" + command + "_custom_complete"
+        // The generated script ends by running or registering its completion function; the replacement must
+        // be defined before that.
+        var lines = generated.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        guard let ending = lines.lastIndex(where: { $0.hasPrefix("if [[ \"${funcstack[1]}\"") }) else { return generated }
+        lines.insert("""
+
+            # mtpctl's candidates, a folder or a device name without a space after it (as mtpctl writes them
+            # for zsh, a colon is escaped).
+            \(function)() {
+                local -a completions
+                completions=("${(@f)"$("${command_name}" "${@}" "${command_line[@]}")"}")
+                [[ "${#completions[@]}" -gt 1 ]] || return
+                completions=("${completions[@]:0:-1}")
+                local -a open=("${(M)completions[@]:#*(/|\\\\:)}")
+                local -a closed=("${completions[@]:#*(/|\\\\:)}")
+                _describe -V '' open -S '' -- closed
+            }
+
+            """, at: ending)
+        return lines.joined(separator: "\n")
+    }
+
     /// Candidates as zsh's completion reads them: it takes "value:description", so a colon in a value
     /// (`MTPSIM0001:/Music/`) is escaped.
     public static func escapedForZsh(_ candidates: [String]) -> [String] {

@@ -31,15 +31,14 @@ struct MTPCtl: ParsableCommand {
     // Declared here too so `mtpctl --socket PATH --json COMMAND` works as well as after the command.
     @OptionGroup var global: Global
 
-    /// The argument parser's entry, except that the bash completion script gets the function that joins the
-    /// words bash splits at ':' (`Completion.bashScript`).
+    /// The argument parser's entry, except that the bash and zsh completion scripts are amended for device
+    /// paths (`Completion.bashScript`, `Completion.zshScript`).
     static func main() {
-        let arguments = Array(CommandLine.arguments.dropFirst())
-        if let shell = requestedScript(arguments), shell == .bash {
-            print(Completion.bashScript(amending: completionScript(for: .bash), command: "mtpctl"), terminator: "")
-            return
+        switch requestedScript(Array(CommandLine.arguments.dropFirst())) {
+        case .bash?: print(Completion.bashScript(amending: completionScript(for: .bash), command: "mtpctl"), terminator: "")
+        case .zsh?: print(Completion.zshScript(amending: completionScript(for: .zsh), command: "mtpctl"))
+        default: main(nil)
         }
-        main(nil)
     }
 
     /// The shell of a `--generate-completion-script [SHELL]` request, the only argument given.

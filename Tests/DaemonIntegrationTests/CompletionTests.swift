@@ -97,6 +97,7 @@ final class CompletionTests: XCTestCase {
             XCTAssertEqual(script.status, 0, script.combined)
             XCTAssertTrue(script.stdout.contains("---completion ls -- positional@0"), "\(shell): ls paths come from mtpctl")
             XCTAssertTrue(script.stdout.contains("session"), shell)
+            if shell == "zsh" { XCTAssertTrue(script.stdout.contains("_describe -V '' open -S '' -- closed"), "mtpctl's own zsh function") }
             let path = "/usr/bin/\(shell)"
             guard FileManager.default.isExecutableFile(atPath: path) else { continue }
             let file = FileManager.default.temporaryDirectory.appendingPathComponent("mtpctl-\(getpid()).\(shell)")

@@ -139,6 +139,19 @@ final class CompletionTests: XCTestCase {
         XCTAssertEqual(registrations.last, "complete -o filenames -F _mtpctl_joined mtpctl")
     }
 
+    func testTheZshScriptReplacesTheCandidateFunctionBeforeRegistering() {
+        let generated = "#compdef mtpctl\n__mtpctl_custom_complete() {\n    :\n}\n_mtpctl() {\n    :\n}\n\nif [[ \"${funcstack[1]}\" = _mtpctl ]]; then\n    _mtpctl \"${@}\"\nelse\n    compdef _mtpctl mtpctl\nfi"
+        let script = Completion.zshScript(amending: generated, command: "mtpctl")
+        let lines = script.split(separator: "\n").map(String.init)
+        let definitions = lines.indices.filter { lines[$0] == "__mtpctl_custom_complete() {" }
+        XCTAssertEqual(definitions.count, 2, "the generated one, then the replacement")
+        let registration = lines.firstIndex { $0.hasPrefix("if [[ \"${funcstack[1]}\"") }!
+        XCTAssertLessThan(definitions.last!, registration, "defined before zsh runs or registers the completion")
+        XCTAssertTrue(script.contains("_describe -V '' open -S '' -- closed"))
+        XCTAssertTrue(script.hasSuffix("fi"))
+        XCTAssertEqual(Completion.zshScript(amending: "no ending", command: "mtpctl"), "no ending", "a script of another shape is left alone")
+    }
+
     /// A Unix socket that is listened on and never accepted from: connects succeed, replies never come.
     private func silentListener(at path: String) throws -> Int32 {
         let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
