@@ -183,6 +183,13 @@ public final class DirectoryObjectStore: ObjectStore {
         table.update(object)
     }
 
+    /// Renumbers the objects and what was last seen of them on disk; the files themselves stay as they are.
+    public func renumber(_ newHandles: [UInt32: UInt32]) {
+        precondition(reservedBytes == 0, "renumbering with a write in flight")
+        table.renumber(newHandles)
+        seen = Dictionary(uniqueKeysWithValues: seen.map { (newHandles[$0.key]!, $0.value) })
+    }
+
     /// Rescans the directory: files and folders created, deleted or changed by someone else since the last look.
     public func refresh() -> StoreChanges {
         (try? sync(directory: root, parent: 0)) ?? StoreChanges()

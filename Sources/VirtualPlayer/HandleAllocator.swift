@@ -10,7 +10,14 @@ public final class HandleAllocator {
         nextHandle = first
     }
 
-    /// A handle never returned before; skips the reserved 0 and 0xFFFFFFFF on wrap-around.
+    /// Continues the sequence at `first`, after the objects were renumbered below it.
+    public func restart(at first: UInt32) {
+        precondition(first != 0 && first != 0xFFFF_FFFF, "reserved handle")
+        nextHandle = first
+    }
+
+    /// A handle not in use (never returned before, or since the last `restart`); skips the reserved 0 and
+    /// 0xFFFFFFFF on wrap-around.
     public func next() -> UInt32 {
         let handle = nextHandle
         nextHandle &+= 1

@@ -169,6 +169,7 @@ extension MTPResponder {
         guard id != 0 else { return .response(.invalidParameter) }
         if let open = sessionID { return .response(.sessionAlreadyOpen, [open]) }
         sessionID = id
+        if configuration.renumbersHandles { renumberObjects() }
         return .response(.ok)
     }
 }

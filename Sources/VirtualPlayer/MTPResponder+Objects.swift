@@ -90,28 +90,59 @@ extension MTPResponder {
         }
     }
 
-    /// DeleteObject; folders go with everything in them, 0xFFFFFFFF deletes all.
+    /// DeleteObject; folders go with everything in them (or, as configured, only in part), 0xFFFFFFFF deletes all.
     func deleteObject(_ handle: UInt32, format: UInt32) -> Reply {
         if handle == 0xFFFF_FFFF {
             guard format == 0 else { return .response(.specificationByFormatUnsupported) }
+            var complete = true
             do throws(StoreError) {
                 for store in stores {
-                    for child in store.childHandles(of: 0) { _ = try store.delete(child) }
+                    for child in store.childHandles(of: 0) {
+                        if configuration.deletesNonEmptyFoldersPartially {
+                            complete = deleteInPart(child, in: store) && complete
+                        } else {
+                            forget(try store.delete(child))
+                        }
+                    }
                 }
-                return .response(.ok)
+                return .response(complete ? .ok : .partialDeletion)
             } catch {
                 return .response(.partialDeletion)
             }
         }
-        guard let (index, _) = locate(handle) else { return .response(.invalidObjectHandle) }
+        guard let (index, object) = locate(handle) else { return .response(.invalidObjectHandle) }
+        let store = stores[index]
+        if configuration.deletesNonEmptyFoldersPartially, object.isFolder, !store.childHandles(of: handle).isEmpty {
+            return .response(deleteInPart(handle, in: store) ? .ok : .partialDeletion)
+        }
         do throws(StoreError) {
-            for gone in try stores[index].delete(handle) {
-                references[gone] = nil
-                _ = editors.removeValue(forKey: gone)?.close()
-            }
+            forget(try store.delete(handle))
             return .response(.ok)
         } catch {
             return .response(error.responseCode)
+        }
+    }
+
+    /// Deletes what QEMU's usb-mtp deletes of `handle` and returns whether `handle` itself went. Its recursive
+    /// delete descends only through subfolders: for each subfolder it deletes that subfolder's children by the same
+    /// rule, then removes the object itself only if it is a file or a folder left empty. So a folder's own files
+    /// and its subfolders stay, while the files one level further down go, and every non-empty folder answers
+    /// PartialDeletion with part of its tree deleted (or nothing, when no subfolder has children) — the half
+    /// tree a host must be ready to finish bottom-up. A file or an empty folder is simply deleted.
+    private func deleteInPart(_ handle: UInt32, in store: any ObjectStore) -> Bool {
+        for child in store.childHandles(of: handle) where store.object(child)?.isFolder == true {
+            for grandchild in store.childHandles(of: child) { _ = deleteInPart(grandchild, in: store) }
+        }
+        guard store.childHandles(of: handle).isEmpty, let removed = try? store.delete(handle) else { return false }
+        forget(removed)
+        return true
+    }
+
+    /// Drops the references and open edits of deleted objects.
+    private func forget(_ removed: [UInt32]) {
+        for gone in removed {
+            references[gone] = nil
+            _ = editors.removeValue(forKey: gone)?.close()
         }
     }
 

@@ -21,6 +21,8 @@ public final class MTPResponder {
     let handles: HandleAllocator
     /// The open session's id, nil when none is open.
     public internal(set) var sessionID: UInt32?
+    /// How many times the objects were renumbered, so each renumbering can differ from the last.
+    var renumberings = 0
     /// DeviceFriendlyName as the host last set it.
     var friendlyName: String
     /// SynchronizationPartner as the host last set it.
@@ -65,7 +67,9 @@ public final class MTPResponder {
     /// Builds the storages of `configuration`; a directory that cannot be opened is a thrown `StoreError`.
     public init(configuration: PlayerConfiguration) throws(StoreError) {
         self.configuration = configuration
-        profile = PersonalityProfile.of(configuration.personality)
+        var profile = PersonalityProfile.of(configuration.personality)
+        if !configuration.sendsEvents { profile.events = [] }
+        self.profile = profile
         handles = HandleAllocator()
         friendlyName = configuration.friendlyName
         synchronizationPartner = configuration.synchronizationPartner
@@ -172,9 +176,11 @@ public final class MTPResponder {
         return count
     }
 
-    /// Queues an event container for the interrupt endpoint (ObjectAdded with the new handle, StoreRemoved…).
+    /// Queues an event container for the interrupt endpoint (ObjectAdded with the new handle, StoreRemoved…);
+    /// a device configured to send no events drops it, so its interrupt endpoint stays silent.
     public func raiseEvent(_ code: EventCode, params: [UInt32]) {
         precondition(params.count <= Container.maximumParameterCount, "events carry at most 5 parameters")
+        guard configuration.sendsEvents else { return }
         // Events name the session's current transaction in neither PTP nor libmtp's reading: 0 throughout.
         events.append(Container.event(code, transactionID: 0, params).bytes)
     }

@@ -156,6 +156,13 @@ public final class MemoryObjectStore: ObjectStore {
         table.update(object)
     }
 
+    /// Renumbers the objects and their contents.
+    public func renumber(_ newHandles: [UInt32: UInt32]) {
+        precondition(reservedBytes == 0, "renumbering with a write in flight")
+        table.renumber(newHandles)
+        contents = Dictionary(uniqueKeysWithValues: contents.map { (newHandles[$0.key]!, $0.value) })
+    }
+
     /// Memory has no outside world that could change it.
     public func refresh() -> StoreChanges { StoreChanges() }
 

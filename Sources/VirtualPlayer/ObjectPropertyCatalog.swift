@@ -96,7 +96,8 @@ enum ObjectPropertyCatalog {
         case .dateAdded: return .string(PTPDateTime.string(secondsSince1970: object.added))
         case .parentObject: return .uint32(object.parent)
         case .persistentUniqueObjectIdentifier:
-            // Stable for the object's life and unique across storages of the device.
+            // Unique across storages of the device, and stable for the object's life unless the device renumbers
+            // its handles at OpenSession (then, as QEMU's, it changes with the handle).
             return .uint128(UInt128(object.storageID) << 64 | UInt128(object.handle))
         case .name: return object.metadata[.name] ?? .string(object.name)
         default: return object.metadata[code] ?? PropertyValue.zero(of: spec.dataType)

@@ -34,6 +34,9 @@ public protocol ObjectStore: AnyObject {
     func move(_ handle: UInt32, to parent: UInt32) throws(StoreError)
     /// Sets a settable property (file name, track metadata).
     func setProperty(_ code: ObjectPropertyCode, to value: PropertyValue, of handle: UInt32) throws(StoreError)
+    /// Gives every object the handle `newHandles` maps its handle to (a device that renumbers its objects at
+    /// OpenSession); the map covers every object of the device, and no writer or editor may be open.
+    func renumber(_ newHandles: [UInt32: UInt32])
     /// Looks again at the backing store and reports what changed behind the responder's back.
     func refresh() -> StoreChanges
     /// Looks again at just these host paths of the backing store (a watcher named them).

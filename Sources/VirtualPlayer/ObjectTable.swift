@@ -58,6 +58,19 @@ struct ObjectTable {
         return removed
     }
 
+    /// Gives every object the handle `newHandles` maps its handle to, parents included; every handle in the
+    /// table must be mapped, to distinct handles.
+    mutating func renumber(_ newHandles: [UInt32: UInt32]) {
+        var renumbered = ObjectTable()
+        for object in objects.values {
+            guard let handle = newHandles[object.handle], let parent = object.parent == 0 ? 0 : newHandles[object.parent] else {
+                preconditionFailure("handle \(object.handle) left out of a renumbering")
+            }
+            renumbered.insert(object.renumbered(handle: handle, parent: parent))
+        }
+        self = renumbered
+    }
+
     /// `handle` and everything below it, parents before children.
     func subtree(_ handle: UInt32) -> [UInt32] {
         var result = [handle]

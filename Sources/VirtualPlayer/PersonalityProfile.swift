@@ -7,7 +7,7 @@ struct PersonalityProfile {
     /// Operations implemented; the rest answer OperationNotSupported.
     let operations: [OperationCode]
     /// Events the device may send.
-    let events: [EventCode]
+    var events: [EventCode]
     /// Device properties offered.
     let deviceProperties: [DevicePropertyCode]
     /// Formats offered; libmtp derives its file types from these.
@@ -24,6 +24,10 @@ struct PersonalityProfile {
         // Albums and playlists: mtp-sendtr files every track into an album and fails when it cannot.
         .getObjectReferences, .setObjectReferences,
     ]
+
+    /// What QEMU's usb-mtp and uMTP-Responder lack of the classic set: libmtp then refuses to move or copy, and
+    /// renaming fails.
+    private static let minimalLacks: Set<OperationCode> = [.moveObject, .copyObject, .getObjectPropDesc, .setObjectPropValue]
 
     private static let formats: [ObjectFormatCode] = [
         .undefined, .association, .text, .html, .wav, .mp3, .aac, .flac, .ogg, .wma, .mp4, .avi, .exifJPEG, .png,
@@ -54,6 +58,13 @@ struct PersonalityProfile {
                 extensionDescription: "microsoft.com: 1.0;",
                 operations: baseOperations,
                 events: events,
+                deviceProperties: [.batteryLevel, .synchronizationPartner, .deviceFriendlyName, .perceivedDeviceType],
+                playbackFormats: formats, perceivedDeviceType: 2)
+        case .minimal:
+            PersonalityProfile(
+                extensionDescription: "microsoft.com: 1.0;",
+                operations: baseOperations.filter { !minimalLacks.contains($0) },
+                events: [],
                 deviceProperties: [.batteryLevel, .synchronizationPartner, .deviceFriendlyName, .perceivedDeviceType],
                 playbackFormats: formats, perceivedDeviceType: 2)
         }

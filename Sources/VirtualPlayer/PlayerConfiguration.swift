@@ -6,6 +6,10 @@ public enum PlayerPersonality: String, Sendable, Codable, CaseIterable {
     /// A plain MTP media player: single object properties but no property lists, so libmtp lists objects with
     /// GetObjectHandles and GetObjectInfo and sets track metadata one property at a time.
     case classic
+    /// A responder of the kind nobody here wrote (QEMU's usb-mtp, uMTP-Responder, many cheap players): the classic
+    /// operations without MoveObject, CopyObject, GetObjectPropDesc and SetObjectPropValue; handles renumbered at
+    /// every OpenSession; a non-empty folder deleted only in part (PartialDeletion, as QEMU does); no events.
+    case minimal
 }
 
 /// Where one storage keeps its objects.
@@ -67,6 +71,15 @@ public struct PlayerConfiguration: Sendable, Equatable {
     /// Whether the PTP session outlives the host closing the device without CloseSession. A real device cannot
     /// tell that the process holding it died, so the next host finds the session still open; only a reset ends it.
     public var sessionSurvivesDisconnect = false
+    /// Whether every OpenSession gives every object a new handle, as devices that number their objects while
+    /// listing them do: a handle from an earlier session then names nothing, or another object.
+    public var renumbersHandles = false
+    /// Whether the interrupt endpoint carries events; without them DeviceInfo lists none and the host must look
+    /// for itself.
+    public var sendsEvents = true
+    /// Whether DeleteObject of a non-empty folder deletes only what QEMU's usb-mtp does and answers
+    /// PartialDeletion, instead of deleting the folder with everything in it.
+    public var deletesNonEmptyFoldersPartially = false
 
     /// The defaults of `personality`, with one 1 GiB in-memory storage.
     public init(personality: PlayerPersonality) {
@@ -88,6 +101,18 @@ public struct PlayerConfiguration: Sendable, Equatable {
             model = "Classic Player (mtpsim)"
             serialNumber = "MTPSIM0002"
             friendlyName = "Virtual Player"
+        case .minimal:
+            // Not QEMU's 46f4:0004, which libmtp's device table names ("QEMU Virtual MTP"), nor classic's: a
+            // pid.codes id of its own that libmtp does not list, so libmtp probes it and applies no quirks.
+            vendorID = 0x1209
+            productID = 0x4D4E
+            manufacturer = "mtpsessiond"
+            model = "Minimal Responder (mtpsim)"
+            serialNumber = "MTPSIM0003"
+            friendlyName = "Virtual Minimal Responder"
+            renumbersHandles = true
+            sendsEvents = false
+            deletesNonEmptyFoldersPartially = true
         }
         deviceVersion = "1.0"
         synchronizationPartner = ""

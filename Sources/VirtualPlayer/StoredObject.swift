@@ -37,6 +37,12 @@ public struct StoredObject: Equatable, Sendable {
 
     /// Whether this is a folder.
     public var isFolder: Bool { format == .association }
+
+    /// The same object under another handle and parent handle (the device renumbered its objects).
+    func renumbered(handle: UInt32, parent: UInt32) -> StoredObject {
+        StoredObject(handle: handle, storageID: storageID, parent: parent, name: name, format: format, size: size,
+                     modified: modified, added: added, metadata: metadata)
+    }
 }
 
 /// What the host asked for when creating an object, before the object exists.

@@ -38,7 +38,7 @@ struct Run: ParsableCommand {
     var storages: [String] = []
     @Option(help: ArgumentHelp("Capacity of each storage in bytes (StoreFull beyond it).", valueName: "BYTES"))
     var capacity: UInt64?
-    @Option(help: "android (property lists, 64-bit partial reads) or classic (a plain MTP player).")
+    @Option(help: "android (property lists, 64-bit partial reads), classic (a plain MTP player) or minimal (no move, copy or property setting; handles renumbered each session; partial folder deletes; no events).")
     var personality: PlayerPersonality = .android
     @Option(help: "USB and MTP serial number.") var serial: String?
     @Option(help: ArgumentHelp("USB vendor id (hex).", valueName: "HEX")) var vendorId: String?
@@ -64,6 +64,8 @@ struct Run: ParsableCommand {
     var keepPartialObjects = false
     @Flag(help: "Keep the PTP session open when the host closes the device without CloseSession (a real device cannot tell that its host process died).")
     var keepSession = false
+    @Flag(help: "Give every object a new handle at each OpenSession (minimal does).") var renumberHandles = false
+    @Flag(help: "Send no events and list none in DeviceInfo (minimal does).") var noEvents = false
     @Argument(parsing: .postTerminator, help: "The command to run, after --.") var command: [String] = []
 
     func validate() throws {
@@ -104,6 +106,8 @@ struct Run: ParsableCommand {
             if let friendlyName { c.friendlyName = friendlyName }
             c.keepsPartialObjects = keepPartialObjects
             c.sessionSurvivesDisconnect = keepSession
+            if renumberHandles { c.renumbersHandles = true }
+            if noEvents { c.sendsEvents = false }
             let base = serial ?? c.serialNumber
             c.serialNumber = devices == 1 ? base : "\(base)-\(n)"
             // Several devices must not share a directory: each gets its own subdirectory named by serial.
