@@ -114,6 +114,39 @@ final class MinimalPersonalityTests: XCTestCase {
                        "the directory's files are untouched")
     }
 
+    func testAFileCutOffByAnUnplugIsRenumberedWithTheRestWhenKeptAndGoneWhenNot() throws {
+        for keeps in [true, false] {
+            var configuration = PlayerConfiguration(personality: .minimal)
+            configuration.storages = [StorageConfiguration(backing: .memory)]
+            configuration.keepsPartialObjects = keeps
+            let host = TestHost(try MTPResponder(configuration: configuration))
+            host.openSession()
+            _ = try make(host, "whole.txt", parent: 0)
+            let announced = host.transact(.sendObjectInfo, [storage1, 0], data: objectInfo(name: "big.bin", size: 4096))
+            XCTAssertEqual(announced.code, .ok)
+            let handle = announced.response.parameters[2]
+            // SendObject's command and the first 1,012 bytes of its data, then the host is gone.
+            host.bulkOut(Container.command(.sendObject, transactionID: host.nextTransactionID, []).bytes)
+            host.nextTransactionID += 1
+            let container = Container(dataFor: OperationCode.sendObject.rawValue, transactionID: host.nextTransactionID - 1,
+                                      payload: pattern(4096)).bytes
+            host.bulkOut(Array(container[0..<1024]))
+            host.responder.reset()
+            XCTAssertEqual(host.transact(.openSession, [2]).code, .ok)
+            let after = try listing(host)
+            XCTAssertNotNil(after.byPath["whole.txt"])
+            if keeps {
+                let kept = try XCTUnwrap(after.byPath["big.bin"], "the partial file stays")
+                XCTAssertNotEqual(kept, handle, "under a new handle")
+                XCTAssertEqual(after.sizes[kept], 1012, "holding what arrived")
+                XCTAssertEqual(host.transact(.getObject, [kept]).data, Array(pattern(1012)))
+            } else {
+                XCTAssertNil(after.byPath["big.bin"], "dropped")
+            }
+            XCTAssertEqual(after.byPath.count, keeps ? 2 : 1)
+        }
+    }
+
     func testDeletingANonEmptyFolderDeletesWhatQEMUDeletesAndSaysPartialDeletion() throws {
         let host = TestHost(try makeResponder(.minimal))
         host.openSession()
