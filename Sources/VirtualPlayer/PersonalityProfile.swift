@@ -25,8 +25,9 @@ struct PersonalityProfile {
         .getObjectReferences, .setObjectReferences,
     ]
 
-    /// What QEMU's usb-mtp and uMTP-Responder lack of the classic set: libmtp then refuses to move or copy, and
-    /// renaming fails.
+    /// What the responders of issue 12 lack between them (QEMU's usb-mtp has no MoveObject, CopyObject or
+    /// SetObjectPropValue; others have no GetObjectPropDesc): libmtp then refuses to move or copy, and renaming
+    /// fails. GetObjectPropsSupported stays, so libmtp's tools report each format's properties as not inspectable.
     private static let minimalLacks: Set<OperationCode> = [.moveObject, .copyObject, .getObjectPropDesc, .setObjectPropValue]
 
     private static let formats: [ObjectFormatCode] = [
