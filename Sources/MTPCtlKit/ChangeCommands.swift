@@ -38,24 +38,38 @@ public enum ChangeCommands {
         } catch .failed(let message) where message.hasPrefix("no such file or folder") {
             destinationIsFolder = false
         }
-        var entry: JSONValue
+        var entry: JSONValue = .null
+        // How the device was made to do each step (Move, Rename): "throughHost" when it can do neither in place.
+        var methods: [String] = []
+        func step(_ method: String, _ p: [String: JSONValue]) throws(MTPCtlError) {
+            let reply = try client.call(method, p)
+            entry = reply["entry"] ?? .null
+            if let how = reply["method"]?.stringValue, how != "none" { methods.append(how) }
+        }
         if destinationIsFolder {
             var p = base(source, storage: storage, session: session)
             p["folder"] = .string(destination.path)
-            entry = try client.call("Move", p)["entry"] ?? .null
+            try step("Move", p)
         } else {
             var current = source
             if destination.parent != source.parent {
                 var p = base(source, storage: storage, session: session)
                 p["folder"] = .string(destination.parent)
-                entry = try client.call("Move", p)["entry"] ?? .null
+                try step("Move", p)
                 current = RemotePath(device: source.device, path: destination.parent == "/" ? "/" + source.name : destination.parent + "/" + source.name)
             }
             var p = base(current, storage: storage, session: session)
             p["name"] = .string(destination.name)
-            entry = try client.call("Rename", p)["entry"] ?? .null
+            try step("Rename", p)
         }
-        if ctx.json { ctx.emit(entry) } else { ctx.say("moved \(source) → \(source.device):\(entry.objectValue?["path"]?.stringValue ?? "")") }
+        if ctx.json {
+            var object = entry.objectValue ?? [:]
+            object["methods"] = .array(methods.map(JSONValue.string))
+            ctx.emit(.object(object))
+        } else {
+            let how = methods.contains("throughHost") ? " (copied through this computer: the device cannot move or rename in place)" : ""
+            ctx.say("moved \(source) → \(source.device):\(entry.objectValue?["path"]?.stringValue ?? "")\(how)")
+        }
     }
 
     /// Cancels a running transfer by the id its progress shows.

@@ -59,6 +59,11 @@ enum ErrorMessages {
             return .failed("no running transfer \(s("transfer"))")
         case "NotSupported":
             return .failed("device \(s("device")) does not support \(s("operation"))")
+        case "PartiallyDeleted":
+            let remaining = p["remaining"]?.arrayValue?.compactMap(\.stringValue) ?? []
+            let shown = remaining.prefix(10).joined(separator: ", ") + (remaining.count > 10 ? ", …" : "")
+            return .failed("\(s("device")) deleted only part of \(s("path")): the device refused \(remaining.count) object(s) "
+                           + "(\(s("message"))): \(shown); check they are not protected or in use on the device, then retry")
         case "DeviceGone":
             return .failed("device \(s("device")) went away (unplugged or reset); plug it in again and retry — what arrived of an unfinished file is removed when mtpsessiond next opens the device")
         case "DeviceError":

@@ -46,6 +46,10 @@ extension VarlinkError {
             self.init(name: i + "NoSuchTransfer", parameters: ["transfer": .string(id)])
         case .notSupported(let device, let operation):
             self.init(name: i + "NotSupported", parameters: ["device": .string(device), "operation": .string(operation)])
+        case .partiallyDeleted(let device, let path, let remaining, let message):
+            self.init(name: i + "PartiallyDeleted", parameters: ["device": .string(device), "path": .string(path),
+                                                                "remaining": .array(remaining.map(JSONValue.string)),
+                                                                "message": .string(message)])
         case .deviceGone(let device):
             self.init(name: i + "DeviceGone", parameters: ["device": .string(device)])
         case .deviceError(let device, let function, let message, let code, let errno):

@@ -80,15 +80,15 @@ public struct ManagerService: VarlinkService {
                                                             session: p.optionalString("session"))
                 return ["entry": entry.json]
             case "Rename":
-                let entry = try await manager.rename(caller, device: try p.string("device"), path: try p.string("path"),
-                                                     name: try p.string("name"), storage: try p.storage(),
-                                                     session: p.optionalString("session"))
-                return ["entry": entry.json]
+                let done = try await manager.rename(caller, device: try p.string("device"), path: try p.string("path"),
+                                                    name: try p.string("name"), storage: try p.storage(),
+                                                    session: p.optionalString("session"))
+                return ["entry": done.entry.json, "method": .string(done.method.rawValue)]
             case "Move":
-                let entry = try await manager.move(caller, device: try p.string("device"), path: try p.string("path"),
-                                                   folder: try p.string("folder"), storage: try p.storage(),
-                                                   session: p.optionalString("session"))
-                return ["entry": entry.json]
+                let done = try await manager.move(caller, device: try p.string("device"), path: try p.string("path"),
+                                                  folder: try p.string("folder"), storage: try p.storage(),
+                                                  session: p.optionalString("session"))
+                return ["entry": done.entry.json, "method": .string(done.method.rawValue)]
             case "Cancel":
                 try manager.cancel(transfer: try p.string("transfer"))
                 return [:]

@@ -63,6 +63,30 @@ public struct DeviceSummary: Sendable, Equatable {
     }
 }
 
+/// A move or rename done, and how the device was made to do it: clients can tell a quick in-place change from a
+/// copy through the host.
+public struct Relocation: Sendable, Equatable {
+    /// How it was done.
+    public enum Method: String, Sendable {
+        /// Nothing to do: already there, or already so named.
+        case none
+        /// The device's MoveObject.
+        case moveObject
+        /// The device's CopyObject, then the original deleted.
+        case copyObject
+        /// The object's name property set in place.
+        case objectName
+        /// Copied off the device and back on, then the original deleted: the device can do neither.
+        case throughHost
+    }
+    /// The object where it is now.
+    public var entry: EntrySummary
+    /// How it got there.
+    public var method: Method
+    /// Creates a relocation.
+    public init(entry: EntrySummary, method: Method) { self.entry = entry; self.method = method }
+}
+
 /// An object on a device as clients see it.
 public struct EntrySummary: Sendable, Equatable {
     /// Object handle.

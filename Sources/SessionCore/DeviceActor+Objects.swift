@@ -112,7 +112,9 @@ extension DeviceActor {
         }
     }
 
-    /// Deletes a file, or a folder and everything in it when `recursive`.
+    /// Deletes a file, or a folder and everything in it when `recursive`. A device that will not delete a
+    /// folder with contents in one operation (QEMU answers Partial Deletion, others a general error) has the
+    /// folder emptied bottom-up; what still will not go is named in the error.
     func delete(_ path: ObjectPath, recursive: Bool, storage: UInt32?, inSession: Bool) throws(ServiceError) {
         guard !path.isRoot else { throw .invalidPath(path: "/", reason: "the storage root cannot be deleted") }
         try perform(inSession: inSession, modifies: true) { device throws(ServiceError) in
@@ -121,34 +123,92 @@ extension DeviceActor {
             if entry.isFolder, !recursive, !(try listing(entry.id, storage: found.storage).isEmpty) {
                 throw .folderNotEmpty(device: name, path: path.description)
             }
-            do throws(MTPError) { try device.delete(id: entry.id) } catch { throw map(error) }
+            defer {
+                cache.removed(entry.id, folder: entry.parentFolder, storage: found.storage)
+                if entry.isFolder { cache.removeAll() }  // Its descendants' listings are stale too.
+            }
+            do throws(MTPError) {
+                try device.delete(id: entry.id)
+            } catch where entry.isFolder && error.kind != .connectionFailed {
+                logger.info("the device would not delete a folder with its contents; deleting bottom-up",
+                            metadata: ["path": "\(path)", "error": "\(error)"])
+                var remaining: [String] = []
+                try deleteBottomUp(entry, at: path, on: device, remaining: &remaining)
+                guard remaining.isEmpty else {
+                    throw .partiallyDeleted(device: name, path: path.description, remaining: remaining, message: error.message)
+                }
+                return
+            } catch { throw map(error) }
             madeChange(.objectRemoved, object: entry.id, storage: found.storage)
-            cache.removed(entry.id, folder: entry.parentFolder, storage: found.storage)
-            if entry.isFolder { cache.removeAll() }  // Its descendants' listings are stale too.
         }
     }
 
-    /// Renames an object in its folder.
-    func rename(_ path: ObjectPath, to newName: ObjectName, storage: UInt32?, inSession: Bool) throws(ServiceError) -> EntrySummary {
+    /// Deletes what is in `folder`, deepest first, then the folder; adds to `remaining` each object the device
+    /// refused (a folder only when it refused the folder itself, not because something in it stayed). A device
+    /// that goes away ends it at once.
+    func deleteBottomUp(_ folder: ObjectEntry, at path: ObjectPath, on device: MTPDevice,
+                                remaining: inout [String]) throws(ServiceError) {
+        let before = remaining.count
+        let children: [ObjectEntry]
+        do throws(MTPError) { children = try device.children(of: folder.id, storage: folder.storage) } catch { throw map(error) }
+        for child in children {
+            let childPath = path.childPath(deviceName: child.name)
+            if child.isFolder, let sub = try? ObjectPath(childPath) {
+                try deleteBottomUp(child, at: sub, on: device, remaining: &remaining)
+                continue
+            }
+            do throws(MTPError) {
+                try device.delete(id: child.id)
+                madeChange(.objectRemoved, object: child.id, storage: child.storage)
+            } catch where error.kind == .notFound {
+                continue  // Gone already: a partial deletion took it.
+            } catch where error.kind == .connectionFailed {
+                throw map(error)
+            } catch {
+                remaining.append(childPath)
+            }
+        }
+        guard remaining.count == before else { return }  // Not empty: the device would refuse it too.
+        do throws(MTPError) {
+            try device.delete(id: folder.id)
+            madeChange(.objectRemoved, object: folder.id, storage: folder.storage)
+        } catch where error.kind == .notFound {
+            return
+        } catch where error.kind == .connectionFailed {
+            throw map(error)
+        } catch {
+            remaining.append(path.description)
+        }
+    }
+
+    /// Renames an object in its folder: by setting its name where the device allows it, else through the host.
+    func rename(_ path: ObjectPath, to newName: ObjectName, storage: UInt32?, inSession: Bool) throws(ServiceError) -> Relocation {
         guard !path.isRoot else { throw .invalidPath(path: "/", reason: "the storage root has no name") }
         return try perform(inSession: inSession, modifies: true) { device throws(ServiceError) in
             let found = try resolve(path, storage: try storageID(storage))
             var entry = found.entry!
             let target = path.parent.appending(newName)
-            if entry.name == newName.text { return summary(of: found) }
+            if entry.name == newName.text { return Relocation(entry: summary(of: found), method: .none) }
             if try listing(entry.parentFolder, storage: found.storage).contains(where: { $0.name == newName.text }) {
                 throw .alreadyExists(device: name, path: target.description)
             }
-            do throws(MTPError) { try device.rename(id: entry.id, isFolder: entry.isFolder, to: newName.text) } catch { throw map(error) }
+            do throws(MTPError) {
+                try device.rename(id: entry.id, isFolder: entry.isFolder, to: newName.text)
+            } catch where error.kind != .connectionFailed && error.kind != .notFound {
+                // No settable name (no GetObjectPropDesc or SetObjectPropValue, or a refusal): a copy under the
+                // new name replaces it.
+                let copy = try relocateThroughHost(entry, at: path, into: entry.parentFolder, at: path.parent, name: newName.text, on: device)
+                return Relocation(entry: summary(of: copy, at: target), method: .throughHost)
+            } catch { throw map(error) }
             entry.name = newName.text
             cache.replaced(entry, folder: entry.parentFolder)
-            return summary(of: entry, at: target)
+            return Relocation(entry: summary(of: entry, at: target), method: .objectName)
         }
     }
 
-    /// Moves an object into another folder of the same storage: the device's MoveObject, else a copy and then
-    /// the deletion of the original (never the other way round, so nothing is lost).
-    func move(_ path: ObjectPath, into folder: ObjectPath, storage: UInt32?, inSession: Bool) throws(ServiceError) -> EntrySummary {
+    /// Moves an object into another folder of the same storage: the device's MoveObject, else its CopyObject and
+    /// then the deletion of the original, else a copy through the host (never deleting first, so nothing is lost).
+    func move(_ path: ObjectPath, into folder: ObjectPath, storage: UInt32?, inSession: Bool) throws(ServiceError) -> Relocation {
         guard !path.isRoot else { throw .invalidPath(path: "/", reason: "the storage root cannot be moved") }
         if folder.components.starts(with: path.components) {
             throw .invalidPath(path: folder.description, reason: "a folder cannot be moved into itself")
@@ -158,22 +218,26 @@ extension DeviceActor {
             let source = try resolve(path, storage: storage)
             let target = try resolveFolder(folder, storage: storage)
             var entry = source.entry!
-            if entry.parentFolder == target.folderID { return summary(of: source) }
+            if entry.parentFolder == target.folderID { return Relocation(entry: summary(of: source), method: .none) }
             let destination = folder.appending(path.name!)
             if try listing(target.folderID, storage: storage).contains(where: { $0.name == entry.name }) {
                 throw .alreadyExists(device: name, path: destination.description)
             }
+            let method: Relocation.Method
             do {
                 if capabilities.move {
                     try device.move(id: entry.id, toParent: target.folderID, storage: storage)
+                    method = .moveObject
                 } else if capabilities.copy {
                     let copy = try device.copy(id: entry.id, toParent: target.folderID, storage: storage)
                     try device.delete(id: entry.id)
                     madeChange(.objectAdded, object: copy, storage: storage)
                     madeChange(.objectRemoved, object: entry.id, storage: storage)
                     entry.id = copy
+                    method = .copyObject
                 } else {
-                    throw ServiceError.notSupported(device: name, operation: "moving objects (the device has neither MoveObject nor CopyObject)")
+                    let copy = try relocateThroughHost(entry, at: path, into: target.folderID, at: folder, name: entry.name, on: device)
+                    return Relocation(entry: summary(of: copy, at: destination), method: .throughHost)
                 }
             } catch let error as MTPError {
                 throw map(error)
@@ -183,7 +247,7 @@ extension DeviceActor {
             cache.removed(source.entry!.id, folder: source.entry!.parentFolder, storage: storage)
             entry.parent = target.entry == nil ? 0 : target.folderID
             cache.added(entry, folder: target.folderID)
-            return summary(of: entry, at: destination)
+            return Relocation(entry: summary(of: entry, at: destination), method: method)
         }
     }
 }

@@ -39,6 +39,8 @@ public enum ServiceError: Error, Sendable, Equatable {
     case noSuchTransfer(String)
     /// The device cannot do this.
     case notSupported(device: String, operation: String)
+    /// A recursive delete, finished bottom-up, left these objects: the device refused each of them.
+    case partiallyDeleted(device: String, path: String, remaining: [String], message: String)
     /// The device went away (unplugged or reset) while in use: the seed's WMDM_E_INTERFACEDEAD.
     case deviceGone(device: String)
     /// libmtp or libusb failed.

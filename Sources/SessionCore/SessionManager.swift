@@ -285,7 +285,7 @@ public actor SessionManager {
 
     /// Renames an object.
     public func rename(_ caller: Caller, device: String, path: String, name: String, storage: UInt32?,
-                       session: String?) async throws(ServiceError) -> EntrySummary {
+                       session: String?) async throws(ServiceError) -> Relocation {
         let path = try Self.path(path)
         let newName: ObjectName
         do { newName = try ObjectName(name) } catch { throw error.serviceError }
@@ -296,7 +296,7 @@ public actor SessionManager {
 
     /// Moves an object into another folder.
     public func move(_ caller: Caller, device: String, path: String, folder: String, storage: UInt32?,
-                     session: String?) async throws(ServiceError) -> EntrySummary {
+                     session: String?) async throws(ServiceError) -> Relocation {
         let path = try Self.path(path), folder = try Self.path(folder)
         return try await run(caller, device: device, session: session) { d, s throws(ServiceError) in
             try await d.move(path, into: folder, storage: storage, inSession: s)

@@ -145,11 +145,15 @@ method Delete(device: string, path: string, recursive: ?bool, storage: ?int, ses
 # Creates a folder; with parents, missing parents too and no error if it exists.
 method MakeDirectory(device: string, path: string, parents: ?bool, storage: ?int, session: ?string) -> (entry: Entry)
 
-# Renames an object in place.
-method Rename(device: string, path: string, name: string, storage: ?int, session: ?string) -> (entry: Entry)
+# Renames an object in its folder: its name set in place where the device allows it, else a copy under the
+# new name through the host, then the original deleted. method says which: "objectName", "throughHost", or
+# "none" (already so named).
+method Rename(device: string, path: string, name: string, storage: ?int, session: ?string) -> (entry: Entry, method: string)
 
-# Moves an object into another folder (the device's MoveObject, else copy then delete).
-method Move(device: string, path: string, folder: string, storage: ?int, session: ?string) -> (entry: Entry)
+# Moves an object into another folder: the device's MoveObject ("moveObject"), else its CopyObject then the
+# original deleted ("copyObject"), else a copy through the host then the original deleted ("throughHost"); a
+# failure before the copy is whole leaves the original untouched and no copy. "none": already there.
+method Move(device: string, path: string, folder: string, storage: ?int, session: ?string) -> (entry: Entry, method: string)
 
 # Cancels a running transfer; it ends with TransferCancelled and leaves nothing on the device.
 method Cancel(transfer: string) -> ()
@@ -178,6 +182,8 @@ error BadFileDescriptor (fd: int, reason: string)
 error TransferCancelled (transfer: string)
 error NoSuchTransfer (transfer: string)
 error NotSupported (device: string, operation: string)
+# A recursive delete finished bottom-up left these paths: the device refused each (its last refusal's text).
+error PartiallyDeleted (device: string, path: string, remaining: []string, message: string)
 # The device went away (unplugged, reset) while in use; its sessions have ended.
 error DeviceGone (device: string)
 error DeviceError (device: string, function: string, message: string, responseCode: ?int, errno: ?int)

@@ -11,18 +11,30 @@ final class UnplugTrialsTests: XCTestCase {
     private let seed = UInt64(ProcessInfo.processInfo.environment["MTPSESSIOND_SEED"] ?? "") ?? 20261125
 
     func testUnplugDuringABundledPutLeavesOnlyCompleteFiles() throws {
+        // Every other point on a player that keeps what arrived of a cut-off file: then the daemon itself must
+        // remove it when the device comes back (its in-flight journal names it).
+        try unplugDuringABundledPut(kind: "unplug-put", seed: seed, personality: "android") { $0 % 2 == 1 }
+    }
+
+    /// The same on a player that numbers its objects afresh at every session (uMTP-Responder, QEMU's usb-mtp,
+    /// many phones) and keeps cut-off files: after the replug the journal's handle names nothing, or another
+    /// object, and the partial file must still be found and removed.
+    func testUnplugDuringABundledPutOnADeviceThatRenumbersItsObjects() throws {
+        try unplugDuringABundledPut(kind: "unplug-put-minimal", seed: seed &+ 2, personality: "minimal") { _ in true }
+    }
+
+    private func unplugDuringABundledPut(kind: String, seed: UInt64, personality: String, keeps keepsAt: (Int) -> Bool) throws {
         var random = SeededRandom(seed: seed)
-        let tally = TrialTally("unplug-put", in: self)
+        let tally = TrialTally(kind, in: self)
         defer { tally.report() }
         for trial in 0..<trials {
             tally.begin()
             let sizes = (0..<4).map { _ in 100_000 + Int(random.next() % 1_500_000) }
             let cut = 1 + Int(random.next() % UInt64(sizes.reduce(0, +) - 1))
-            // Every other point on a player that keeps what arrived of a cut-off file: then the daemon itself
-            // must remove it when the device comes back (its in-flight journal names it).
-            let keeps = trial % 2 == 1
-            print("unplug trial put #\(trial) seed \(seed): sizes \(sizes), unplug after \(cut) bytes\(keeps ? ", partial objects kept" : "")")
-            let d = try DaemonFixture(simOptions: ["--unplug-after-bytes", String(cut), "--replug-after-ms", "300"]
+            let keeps = keepsAt(trial)
+            print("unplug trial put #\(trial) seed \(seed) \(personality): sizes \(sizes), unplug after \(cut) bytes\(keeps ? ", partial objects kept" : "")")
+            let d = try DaemonFixture(personality: personality,
+                                      simOptions: ["--unplug-after-bytes", String(cut), "--replug-after-ms", "300"]
                                           + (keeps ? ["--keep-partial-objects"] : []))
             let folder = d.sim.root.appendingPathComponent("bundle")
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)

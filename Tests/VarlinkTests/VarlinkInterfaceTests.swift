@@ -83,7 +83,9 @@ final class VarlinkInterfaceTests: XCTestCase {
 
     func testManagerErrors() throws {
         let interface = try manager()
-        XCTAssertEqual(interface.errors.count, 23)
+        XCTAssertEqual(interface.errors.count, 24)
+        XCTAssertEqual(interface.errors["PartiallyDeleted"]?.map(\.name), ["device", "path", "remaining", "message"])
+        XCTAssertEqual(interface.errors["PartiallyDeleted"]?[2].type, .array(.string))
         XCTAssertEqual(interface.errors["LimitReached"]?.map(\.name), ["limit", "value", "fix"])
         XCTAssertEqual(interface.errors["NoSuchDevice"],
                        [VarlinkField(name: "device", type: .string), VarlinkField(name: "attached", type: .array(.string))])
