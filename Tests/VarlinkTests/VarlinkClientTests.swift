@@ -188,6 +188,31 @@ final class VarlinkClientTests: XCTestCase {
         }
     }
 
+    func testWithATimeoutASilentServerIsGivenUpOn() throws {
+        try listenAtPath()
+        let client = try VarlinkClient(path: path, timeoutSeconds: 0.3)
+        var replies = try client.call("org.example.x.M", [:])
+        let peer = acceptPeer()
+        defer { close(peer) }
+        XCTAssertTrue(receiveMessage(peer).text.hasPrefix(#"{"method":"org.example.x.M""#), "the call went out")
+        let started = ContinuousClock.now
+        XCTAssertThrowsError(try replies.next()) {
+            XCTAssertEqual($0 as? VarlinkClientError, .protocolError("no reply within the timeout"))
+        }
+        let waited = ContinuousClock.now - started
+        XCTAssertGreaterThanOrEqual(waited, .milliseconds(250))
+        XCTAssertLessThan(waited, .seconds(5))
+
+        // Without one, the same client waits for the reply however late it comes; here it is already there.
+        let patient = try VarlinkClient(path: path)
+        var answered = try patient.call("org.example.x.M", [:])
+        let second = acceptPeer()
+        defer { close(second) }
+        _ = receiveMessage(second)
+        reply(second, #"{"parameters":{"ok":true}}"# + "\0")
+        XCTAssertEqual(try answered.next()?.parameters, ["ok": .bool(true)])
+    }
+
     func testAServerThatSaidWhyAndClosedBeforeTheCallAnswersItWithThatError() throws {
         try listenAtPath()
         let client = try VarlinkClient(path: path)
