@@ -250,8 +250,10 @@ DEB_DIR      := $(CURDIR)/.build/deb
 DEB_FILES    := usr/bin/mtpsessiond usr/bin/mtpctl lib/systemd/system/mtpsessiond.service \
                 lib/systemd/system/mtpsessiond.socket lib/udev/rules.d/70-mtpsessiond.rules \
                 usr/lib/sysusers.d/mtpsessiond.conf usr/share/man/man1/mtpctl.1.gz usr/share/man/man8/mtpsessiond.8.gz \
-                usr/share/bash-completion/completions/mtpctl usr/share/doc/mtpsessiond/README.md.gz \
-                usr/share/doc/mtpsessiond/README.Debian usr/share/doc/mtpsessiond/copyright
+                $(foreach p,mtpctl mtpsessiond,usr/share/bash-completion/completions/$(p) \
+                  usr/share/zsh/vendor-completions/_$(p) usr/share/fish/vendor_completions.d/$(p).fish) \
+                usr/share/doc/mtpsessiond/README.md.gz usr/share/doc/mtpsessiond/README.Debian \
+                usr/share/doc/mtpsessiond/copyright
 deb: deps
 	@$(MAKE) --no-print-directory deps DEB_PACKAGES="$(DEB_TOOLS)"
 	@version=$$(dpkg-parsechangelog -S Version); product=$$(sed -n 's/.*static let string = "\(.*\)".*/\1/p' Sources/ProductVersion/ProductVersion.swift); \
