@@ -95,13 +95,18 @@ public enum Completion {
 /// A completed word that names a place on a device: `DEV:PATH`, `:PATH` or `/PATH`, split into what stays
 /// as typed (up to the last "/"), the folder that holds the candidates, and the name begun after it.
 struct RemoteWord {
+    /// The device named before the colon ("" for the only device).
     var device: String
     /// Whether the word names its device with a colon (`DEV:` or `:`), which a local path cannot.
     var namesDevice: Bool
+    /// The word up to and including its last "/" (or its colon), kept in every candidate as typed.
     var head: String
+    /// The device folder whose entries are the candidates.
     var folder: String
+    /// The part of a name typed after the head.
     var begun: String
 
+    /// Splits `typed`; nil when it is no device path (a local name, or a serial being typed).
     init?(_ typed: String) {
         let path: Substring
         if let colon = typed.firstIndex(of: ":"), !typed[..<colon].contains("/") {
@@ -122,6 +127,7 @@ struct RemoteWord {
         folder = "/" + parts.joined(separator: "/")
     }
 
+    /// The entries that continue the word, spelled as it began, folders with a "/".
     func candidates(_ entries: [Completion.Entry], foldersOnly: Bool) -> [String] {
         entries.filter { $0.name.hasPrefix(begun) && (!foldersOnly || $0.isFolder) }
             .map { head + $0.name + ($0.isFolder ? "/" : "") }
@@ -131,10 +137,14 @@ struct RemoteWord {
 
 /// A completed word that names a local file: what stays as typed (up to the last "/") and its folder.
 struct LocalWord {
+    /// The word up to and including its last "/", kept in every candidate as typed.
     var head: String
+    /// The folder to list ("" for the working directory).
     var folder: String
+    /// The part of a name typed after the head.
     var begun: String
 
+    /// Splits `typed`.
     init(_ typed: String) {
         if let slash = typed.lastIndex(of: "/") {
             head = String(typed[...slash])
@@ -147,8 +157,8 @@ struct LocalWord {
         }
     }
 
+    /// The entries that continue the word, folders with a "/"; hidden ones only when the name begins with ".".
     func candidates(_ entries: [Completion.Entry]) -> [String] {
-        // Hidden files only when asked for, as shells do.
         entries.filter { $0.name.hasPrefix(begun) && (begun.hasPrefix(".") || !$0.name.hasPrefix(".")) }
             .map { head + $0.name + ($0.isFolder ? "/" : "") }
             .sorted()
@@ -157,8 +167,10 @@ struct LocalWord {
 
 /// The options a partial command line gives, read the way the parser will read them.
 struct CommandLineWords {
+    /// The shell words as typed, the program's name first.
     let words: [String]
 
+    /// Reads `words`.
     init(_ words: [String]) { self.words = words }
 
     /// The last value given to `option` (`--opt VALUE` or `--opt=VALUE`), unquoted.
@@ -183,8 +195,11 @@ struct CommandLineWords {
 /// The daemon as completion asks it: one connection with a short timeout per completion; every failure is
 /// an empty answer.
 struct DaemonSource: Completion.Source {
+    /// The daemon's socket.
     var socketPath: String
+    /// The storage the command line names, if any.
     var storage: Int?
+    /// The session the command line runs in, if any: a device it holds answers only within it.
     var session: String?
 
     private func connect() -> DaemonClient? {
