@@ -66,6 +66,9 @@ enum ErrorMessages {
                            + "(\(s("message"))): \(shown); check they are not protected or in use on the device, then retry")
         case "DeviceGone":
             return .failed("device \(s("device")) went away (unplugged or reset); plug it in again and retry — what arrived of an unfinished file is removed when mtpsessiond next opens the device")
+        case "DeviceReset":
+            return .failed("device \(s("device")) stopped answering (\(s("message"))) while still connected; its USB port was reset "
+                           + "— retry, and if it recurs, unplug and replug it")
         case "DeviceError":
             let code = p["responseCode"]?.intValue.map { ", MTP response 0x" + String($0, radix: 16) } ?? ""
             return .failed("device \(s("device")) failed in \(s("function")): \(s("message"))\(code); if it was unplugged or locked, reconnect and unlock it")

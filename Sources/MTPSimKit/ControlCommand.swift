@@ -1,7 +1,8 @@
 /// One request on the control socket.
 ///
 /// Grammar: `ACTION [ARGS] [device=SERIAL|INDEX]` with ACTION one of `stats`, `unplug`, `plug`,
-/// `event CODE [PARAM...]` (numbers decimal or 0x-hex), `busy N`, `store-full on|off`, `hang on|off`, `refresh`.
+/// `event CODE [PARAM...]` (numbers decimal or 0x-hex), `busy N`, `store-full on|off`, `hang on|off`, `stall on|off`,
+/// `refresh`.
 struct ControlCommand: Equatable {
     enum Action: Equatable {
         case stats, unplug, plug, refresh
@@ -10,6 +11,8 @@ struct ControlCommand: Equatable {
         case storeFull(Bool)
         /// Stop answering bulk transfers (a device that froze), or answer again.
         case hang(Bool)
+        /// Fail every bulk transfer with a stall (a wedged endpoint) until the port is reset, or stop.
+        case stall(Bool)
     }
 
     struct ParseError: Error { var message: String }
@@ -55,8 +58,13 @@ struct ControlCommand: Equatable {
                 throw ParseError(message: "usage: hang on|off")
             }
             action = .hang(args[0] == "on")
+        case "stall":
+            guard args.count == 1, args[0] == "on" || args[0] == "off" else {
+                throw ParseError(message: "usage: stall on|off")
+            }
+            action = .stall(args[0] == "on")
         default:
-            throw ParseError(message: "unknown request '\(verb)' (try stats, unplug, plug, event, busy, store-full, hang, refresh)")
+            throw ParseError(message: "unknown request '\(verb)' (try stats, unplug, plug, event, busy, store-full, hang, stall, refresh)")
         }
     }
 

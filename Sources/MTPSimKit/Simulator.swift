@@ -141,6 +141,8 @@ public final class Simulator: @unchecked Sendable {
                 for i in targets { devices[i].setStoreFull(on) }
             case .hang(let on):
                 for i in targets { devices[i].usb.setHung(on) }
+            case .stall(let on):
+                for i in targets { devices[i].usb.setStalled(on) }
             case .refresh:
                 for i in targets { devices[i].storageChanged(paths: nil) }
             }

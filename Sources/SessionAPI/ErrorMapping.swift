@@ -52,6 +52,8 @@ extension VarlinkError {
                                                                 "message": .string(message)])
         case .deviceGone(let device):
             self.init(name: i + "DeviceGone", parameters: ["device": .string(device)])
+        case .deviceReset(let device, let message):
+            self.init(name: i + "DeviceReset", parameters: ["device": .string(device), "message": .string(message)])
         case .deviceError(let device, let function, let message, let code, let errno):
             self.init(name: i + "DeviceError", parameters: [
                 "device": .string(device), "function": .string(function), "message": .string(message),

@@ -192,10 +192,19 @@ actor DeviceActor {
     }
 
     /// Maps a provider failure to what the client sees, dropping the handle when the device was lost.
+    ///
+    /// A lost connection is an unplug only when the device has left the bus. A device still there that stopped
+    /// answering (a wedged endpoint, a stalled transfer) has its USB port reset at once, which tells the two apart
+    /// (the kernel refuses to reset a device that is gone) and lets the next call open it afresh instead of
+    /// waiting out libmtp's timeouts when closing it.
     func map(_ error: MTPError) -> ServiceError {
         if error.kind == .connectionFailed {
+            let resetFailure = attached.resetPort()
             handleLost()
-            return .deviceGone(device: name)
+            guard resetFailure == nil else { return .deviceGone(device: name) }
+            logger.warning("the device stopped answering but is still on the bus; its USB port was reset",
+                           metadata: ["function": "\(error.function)", "error": "\(error.message)"])
+            return .deviceReset(device: name, message: error.message)
         }
         return .deviceError(device: name, function: error.function, message: error.message,
                             responseCode: error.responseCode, errno: error.errno)

@@ -41,8 +41,11 @@ public enum ServiceError: Error, Sendable, Equatable {
     case notSupported(device: String, operation: String)
     /// A recursive delete, finished bottom-up, left these objects: the device refused each of them.
     case partiallyDeleted(device: String, path: String, remaining: [String], message: String)
-    /// The device went away (unplugged or reset) while in use: the seed's WMDM_E_INTERFACEDEAD.
+    /// The device went away (unplugged) while in use: the seed's WMDM_E_INTERFACEDEAD.
     case deviceGone(device: String)
+    /// The device stopped answering while still on the bus; its USB port was reset, and it is opened afresh at
+    /// the next call.
+    case deviceReset(device: String, message: String)
     /// libmtp or libusb failed.
     case deviceError(device: String, function: String, message: String, responseCode: UInt16?, errno: Int32?)
     /// A component's teardown failed at EndSession; the others may have succeeded.

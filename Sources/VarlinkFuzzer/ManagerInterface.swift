@@ -184,8 +184,11 @@ error NoSuchTransfer (transfer: string)
 error NotSupported (device: string, operation: string)
 # A recursive delete finished bottom-up left these paths: the device refused each (its last refusal's text).
 error PartiallyDeleted (device: string, path: string, remaining: []string, message: string)
-# The device went away (unplugged, reset) while in use; its sessions have ended.
+# The device went away (unplugged) while in use; its sessions have ended.
 error DeviceGone (device: string)
+# The device stopped answering while still connected (libmtp's text); its USB port was reset and the next
+# call opens it afresh.
+error DeviceReset (device: string, message: string)
 error DeviceError (device: string, function: string, message: string, responseCode: ?int, errno: ?int)
 error TeardownFailed (session: string, component: string, message: string)
 # The client ran into one of the daemon's limits (limit: connectionsPerUID, stallSeconds or pendingCallBytes;

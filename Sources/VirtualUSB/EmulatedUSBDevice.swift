@@ -21,6 +21,8 @@ public final class EmulatedUSBDevice: @unchecked Sendable {
     private var unplugged = false
     /// Frozen: bulk URBs are taken and never completed, as by a device that stopped answering.
     private var hung = false
+    /// Every bulk URB fails with EPIPE (a halted endpoint that clearing does not revive) until a port reset.
+    private var stalled = false
     private var claimedBy: UInt?
     private var scratch = [UInt8](repeating: 0, count: 64 * 1024)
     private var unplugAfterBytes: UInt64?
@@ -79,6 +81,7 @@ public final class EmulatedUSBDevice: @unchecked Sendable {
     /// function starts afresh (its session closed).
     private func portReset() {
         hung = false
+        stalled = false
         for key in clients.keys { clients[key]!.failPending(errno: ESHUTDOWN) }
         function.reset()
         publishReadiness()
@@ -91,6 +94,13 @@ public final class EmulatedUSBDevice: @unchecked Sendable {
             hung = on
             if !on { for key in clients.keys { fillPending(key: key) } }
         }
+    }
+
+    /// Wedges the bulk endpoints (each bulk URB fails at once with EPIPE, as a halted endpoint does, and clearing
+    /// the halt does not help) until the port is reset, or un-wedges them: a device that stops answering while it
+    /// stays on the bus.
+    public func setStalled(_ on: Bool) {
+        lock.withLock { _ in stalled = on }
     }
 
     /// Puts the device back on the link after `markUnplugged` (a replug): a fresh, idle function.
@@ -236,6 +246,9 @@ public final class EmulatedUSBDevice: @unchecked Sendable {
             complete(record, key: key, atSubmit: true, bytes: 0, transactions: 0)
         // Bulk and interrupt URBs are told apart by endpoint: libusb submits interrupt transfers with the bulk
         // URB type, and the kernel routes by endpoint too.
+        case USBDEVFS_URB_TYPE_BULK where stalled && record.endpoint != USBDescriptors.interruptIn:
+            record.finish(status: -EPIPE, actualLength: 0)
+            complete(record, key: key, atSubmit: true, bytes: 0, transactions: 0)
         case USBDEVFS_URB_TYPE_BULK where record.endpoint == USBDescriptors.bulkOut && hung:
             clients[key]!.heldOut.append(record)
         case USBDEVFS_URB_TYPE_BULK where record.endpoint == USBDescriptors.bulkOut:

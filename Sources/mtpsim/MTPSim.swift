@@ -147,7 +147,7 @@ struct Control: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Send a request to a running mtpsim (from the command it runs, or with --socket).",
         discussion: """
-            Requests: stats | unplug | plug | event CODE [PARAM...] | busy N | store-full on|off | hang on|off | refresh, \
+            Requests: stats | unplug | plug | event CODE [PARAM...] | busy N | store-full on|off | hang on|off | stall on|off | refresh, \
             optionally followed by device=SERIAL or device=INDEX. Example: mtpsim control event 0x4002 7
             """)
 

@@ -113,4 +113,22 @@ final class ForeignDeviceTests: XCTestCase {
             tally.end()
         }
     }
+
+    /// A device that stops answering while it stays on the bus (its bulk endpoints wedged) is reported as reset,
+    /// not unplugged, and the next command finds it working: the port reset revived it.
+    func testAStallWhileAttachedReportsAResetNotAnUnplug() throws {
+        let d = try DaemonFixture(personality: "minimal")
+        try d.ctlOK(["mkdir", ":/Before"])
+        try d.sim.control("stall on")
+        let stalled = try d.ctl(["mkdir", ":/During"])
+        XCTAssertEqual(stalled.status, 1, stalled.combined)
+        XCTAssertTrue(stalled.stderr.contains("device \(d.serial) stopped answering") && stalled.stderr.contains("port was reset"),
+                      stalled.stderr)
+        XCTAssertFalse(stalled.stderr.contains("went away"), "not reported as an unplug: \(stalled.stderr)")
+        _ = try d.waitForLog("still on the bus; its USB port was reset")
+        try d.ctlOK(["mkdir", ":/After"])
+        let listing = try d.ctlOK(["ls", ":/"]).stdout
+        XCTAssertTrue(listing.contains("Before") && listing.contains("After"), listing)
+        XCTAssertFalse(d.daemon.stderrText.contains("device detached"), "the device never left")
+    }
 }

@@ -83,7 +83,8 @@ final class VarlinkInterfaceTests: XCTestCase {
 
     func testManagerErrors() throws {
         let interface = try manager()
-        XCTAssertEqual(interface.errors.count, 24)
+        XCTAssertEqual(interface.errors.count, 25)
+        XCTAssertEqual(interface.errors["DeviceReset"]?.map(\.name), ["device", "message"])
         XCTAssertEqual(interface.errors["PartiallyDeleted"]?.map(\.name), ["device", "path", "remaining", "message"])
         XCTAssertEqual(interface.errors["PartiallyDeleted"]?[2].type, .array(.string))
         XCTAssertEqual(interface.errors["LimitReached"]?.map(\.name), ["limit", "value", "fix"])
