@@ -36,6 +36,9 @@ final class ManualPageTests: XCTestCase {
     }
 
     func testGroffAndManRenderEveryPageWithoutAWarning() throws {
+        for (tool, package) in [("/usr/bin/groff", "groff-base"), ("/usr/bin/man", "man-db")] {
+            guard FileManager.default.isExecutableFile(atPath: tool) else { return XCTFail("\(tool) is missing: install \(package)") }
+        }
         for (_, path) in Self.pages {
             let file = Self.root.appendingPathComponent(path).path
             let groff = try runCommand("/usr/bin/groff", ["-ww", "-z", "-man", "-Tutf8", file])
