@@ -10,6 +10,8 @@ final class ControlCommandTests: XCTestCase {
         XCTAssertEqual(try ControlCommand(parsing: "store-full on").action, .storeFull(true))
         XCTAssertEqual(try ControlCommand(parsing: "hang on").action, .hang(true))
         XCTAssertEqual(try ControlCommand(parsing: "hang off").action, .hang(false))
+        XCTAssertEqual(try ControlCommand(parsing: "stall on device=1").action, .stall(true))
+        XCTAssertEqual(try ControlCommand(parsing: "stall off").action, .stall(false))
         let targeted = try ControlCommand(parsing: "unplug device=SER")
         XCTAssertEqual(targeted.action, .unplug)
         XCTAssertEqual(targeted.device, "SER")
@@ -17,7 +19,7 @@ final class ControlCommandTests: XCTestCase {
 
     func testRejectsMalformedRequestsWithUsage() {
         for bad in ["", "frobnicate", "event", "event 0x10000", "event 1 2 3 4 5", "event 1 x", "busy", "busy -1",
-                    "store-full maybe", "hang", "hang forever"] {
+                    "store-full maybe", "hang", "hang forever", "stall", "stall maybe"] {
             XCTAssertThrowsError(try ControlCommand(parsing: bad), bad) { error in
                 XCTAssertFalse((error as! ControlCommand.ParseError).message.isEmpty)
             }
