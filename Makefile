@@ -33,6 +33,7 @@ help:
 	@echo "make run    - mtpsessiond on the virtual player with a bundled transfer demo"
 	@echo "make test   - install what is missing, build, run the whole suite (what CI runs)"
 	@echo "make bench  - measure the virtual player (see README)"
+	@echo "make deb    - the Debian package, checked by lintian: .build/deb/mtpsessiond_<version>_<arch>.deb"
 	@echo "make fuzz   - run each fuzz target ($(FUZZ_TARGETS)) for FUZZ_SECONDS (default $(FUZZ_SECONDS))"
 	@echo "make sanitize-address, make sanitize-thread - the suite, daemon and player built with ASan or TSan"
 	@echo "make soak   - long runs (hours): fuzzing to ten million executions a target, the fault trials"
