@@ -41,8 +41,23 @@ public enum ChangeCommands {
         var entry: JSONValue = .null
         // How the device was made to do each step (Move, Rename): "throughHost" when it can do neither in place.
         var methods: [String] = []
+        // A copy through the host streams progress (each file off the device, then back on); an in-place change
+        // sends none.
+        var display = ProgressDisplay(json: ctx.json)
         func step(_ method: String, _ p: [String: JSONValue]) throws(MTPCtlError) {
-            let reply = try client.call(method, p)
+            var shown = false
+            defer { if shown { display.end() } }
+            let reply = try client.call(method, p) { reply throws(MTPCtlError) in
+                if ctx.json { ctx.emit(.object(reply)) }
+                guard let progress = reply["progress"]?.objectValue else { return }
+                let total = progress["total"]?.intValue ?? 0
+                if progress["phase"]?.stringValue == "begin" {
+                    if shown { display.end() }
+                    display.begin("copying \(source.name) through this computer", total: total)
+                    shown = true
+                }
+                display.update(done: progress["done"]?.intValue ?? 0, total: total)
+            }
             entry = reply["entry"] ?? .null
             if let how = reply["method"]?.stringValue, how != "none" { methods.append(how) }
         }

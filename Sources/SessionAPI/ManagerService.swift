@@ -80,14 +80,18 @@ public struct ManagerService: VarlinkService {
                                                             session: p.optionalString("session"))
                 return ["entry": entry.json]
             case "Rename":
-                let done = try await manager.rename(caller, device: try p.string("device"), path: try p.string("path"),
-                                                    name: try p.string("name"), storage: try p.storage(),
-                                                    session: p.optionalString("session"))
+                let (device, path, name, storage) = (try p.string("device"), try p.string("path"), try p.string("name"), try p.storage())
+                let done = try await streamingProgress(call, replies) { progress throws(ServiceError) in
+                    try await manager.rename(caller, device: device, path: path, name: name, storage: storage,
+                                             session: p.optionalString("session"), progress: progress)
+                }
                 return ["entry": done.entry.json, "method": .string(done.method.rawValue)]
             case "Move":
-                let done = try await manager.move(caller, device: try p.string("device"), path: try p.string("path"),
-                                                  folder: try p.string("folder"), storage: try p.storage(),
-                                                  session: p.optionalString("session"))
+                let (device, path, folder, storage) = (try p.string("device"), try p.string("path"), try p.string("folder"), try p.storage())
+                let done = try await streamingProgress(call, replies) { progress throws(ServiceError) in
+                    try await manager.move(caller, device: device, path: path, folder: folder, storage: storage,
+                                           session: p.optionalString("session"), progress: progress)
+                }
                 return ["entry": done.entry.json, "method": .string(done.method.rawValue)]
             case "Cancel":
                 try manager.cancel(transfer: try p.string("transfer"))

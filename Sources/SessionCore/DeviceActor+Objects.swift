@@ -182,7 +182,8 @@ extension DeviceActor {
     }
 
     /// Renames an object in its folder: by setting its name where the device allows it, else through the host.
-    func rename(_ path: ObjectPath, to newName: ObjectName, storage: UInt32?, inSession: Bool) throws(ServiceError) -> Relocation {
+    func rename(_ path: ObjectPath, to newName: ObjectName, storage: UInt32?, inSession: Bool,
+                progress: HostCopyProgress) throws(ServiceError) -> Relocation {
         guard !path.isRoot else { throw .invalidPath(path: "/", reason: "the storage root has no name") }
         return try perform(inSession: inSession, modifies: true) { device throws(ServiceError) in
             let found = try resolve(path, storage: try storageID(storage))
@@ -197,7 +198,8 @@ extension DeviceActor {
             } catch where error.kind != .connectionFailed && error.kind != .notFound {
                 // No settable name (no GetObjectPropDesc or SetObjectPropValue, or a refusal): a copy under the
                 // new name replaces it.
-                let copy = try relocateThroughHost(entry, at: path, into: entry.parentFolder, at: path.parent, name: newName.text, on: device)
+                let copy = try relocateThroughHost(entry, at: path, into: entry.parentFolder, at: path.parent, name: newName.text,
+                                                   on: device, progress: progress)
                 return Relocation(entry: summary(of: copy, at: target), method: .throughHost)
             } catch { throw map(error) }
             entry.name = newName.text
@@ -208,7 +210,8 @@ extension DeviceActor {
 
     /// Moves an object into another folder of the same storage: the device's MoveObject, else its CopyObject and
     /// then the deletion of the original, else a copy through the host (never deleting first, so nothing is lost).
-    func move(_ path: ObjectPath, into folder: ObjectPath, storage: UInt32?, inSession: Bool) throws(ServiceError) -> Relocation {
+    func move(_ path: ObjectPath, into folder: ObjectPath, storage: UInt32?, inSession: Bool,
+              progress: HostCopyProgress) throws(ServiceError) -> Relocation {
         guard !path.isRoot else { throw .invalidPath(path: "/", reason: "the storage root cannot be moved") }
         if folder.components.starts(with: path.components) {
             throw .invalidPath(path: folder.description, reason: "a folder cannot be moved into itself")
@@ -236,7 +239,8 @@ extension DeviceActor {
                     entry.id = copy
                     method = .copyObject
                 } else {
-                    let copy = try relocateThroughHost(entry, at: path, into: target.folderID, at: folder, name: entry.name, on: device)
+                    let copy = try relocateThroughHost(entry, at: path, into: target.folderID, at: folder, name: entry.name,
+                                                       on: device, progress: progress)
                     return Relocation(entry: summary(of: copy, at: destination), method: .throughHost)
                 }
             } catch let error as MTPError {

@@ -8,14 +8,21 @@ import SessionModel
 /// QEMU's usb-mtp, uMTP-Responder, many players): the object is copied off the device through a private
 /// temporary file and back on under its new name or folder, and only when the whole copy is there, with the
 /// original's size, does the original go. A failure before that leaves the original whole and removes the copy.
+/// What a copy through the host reports to, and is cancelled by: the Move or Rename call's transfer.
+struct HostCopyProgress {
+    let transfer: TransferHandle
+    let sink: @Sendable (TransferProgress) -> Void
+}
+
 extension DeviceActor {
     /// Copies `entry` (a folder with everything in it) through the host into `parent` under `name`, then deletes
-    /// the original. Returns the copy.
+    /// the original. Returns the copy. Each file's progress (off the device, then back on: twice its size) goes
+    /// to `progress`.
     func relocateThroughHost(_ entry: ObjectEntry, at path: ObjectPath, into parent: UInt32, at folder: ObjectPath, name: String,
-                             on device: MTPDevice) throws(ServiceError) -> ObjectEntry {
+                             on device: MTPDevice, progress: HostCopyProgress) throws(ServiceError) -> ObjectEntry {
         logger.info("the device cannot move or rename this in place; copying it through the host",
                     metadata: ["path": "\(path)", "name": "\(name)"])
-        let copy = try copyThroughHost(entry, into: parent, at: folder, name: name, on: device)
+        let copy = try copyThroughHost(entry, into: parent, at: folder, name: name, on: device, progress: progress)
         do throws(MTPError) {
             try device.delete(id: entry.id)
             madeChange(.objectRemoved, object: entry.id, storage: entry.storage)
@@ -43,8 +50,10 @@ extension DeviceActor {
     /// A copy of `entry` in `parent` (at path `folder`) under `name`; on failure, whatever of the copy was made
     /// is removed.
     private func copyThroughHost(_ entry: ObjectEntry, into parent: UInt32, at folder: ObjectPath, name: String,
-                                 on device: MTPDevice) throws(ServiceError) -> ObjectEntry {
-        guard entry.isFolder else { return try copyFileThroughHost(entry, into: parent, at: folder, name: name, on: device) }
+                                 on device: MTPDevice, progress: HostCopyProgress) throws(ServiceError) -> ObjectEntry {
+        guard entry.isFolder else {
+            return try copyFileThroughHost(entry, into: parent, at: folder, name: name, on: device, progress: progress)
+        }
         let created: ObjectEntry
         do throws(MTPError) { created = try device.createFolder(name: name, parent: parent, storage: entry.storage) }
         catch { throw map(error) }
@@ -54,7 +63,7 @@ extension DeviceActor {
             do throws(MTPError) { children = try device.children(of: entry.id, storage: entry.storage) } catch { throw map(error) }
             let inside = try? ObjectPath(folder.childPath(deviceName: created.name))
             for child in children {
-                _ = try copyThroughHost(child, into: created.id, at: inside ?? folder, name: child.name, on: device)
+                _ = try copyThroughHost(child, into: created.id, at: inside ?? folder, name: child.name, on: device, progress: progress)
             }
         } catch {
             removeQuietly(created, on: device)
@@ -66,10 +75,24 @@ extension DeviceActor {
     /// One file off the device into an unlinked temporary file, and back on; journalled like any send, so a
     /// daemon killed half way leaves no partial copy after its restart.
     private func copyFileThroughHost(_ entry: ObjectEntry, into parent: UInt32, at folder: ObjectPath, name: String,
-                                     on device: MTPDevice) throws(ServiceError) -> ObjectEntry {
+                                     on device: MTPDevice, progress: HostCopyProgress) throws(ServiceError) -> ObjectEntry {
         let fd = try Self.privateTemporaryFile()
         defer { close(fd) }
-        do throws(MTPError) { try device.getFile(id: entry.id, to: fd) { _, _ in true } } catch { throw map(error) }
+        let transfer = progress.transfer
+        // Off the device, then back on: the file crosses the link twice, and is watched for stalls both ways.
+        var reporter = ProgressReporter(transfer: transfer, total: entry.size * 2, sink: progress.sink)
+        func failed(_ error: MTPError) -> ServiceError {
+            if error.kind == .cancelled || transfer.isCancelled { return .transferCancelled(transfer.id) }
+            return map(error)
+        }
+        let reading = startWatchdog()
+        do throws(MTPError) {
+            try device.getFile(id: entry.id, to: fd) { done, _ in reading?.alive(); return reporter.advance(done) }
+            reading?.stop()
+        } catch {
+            reading?.stop()
+            throw reading?.fired == true ? stalled() : failed(error)
+        }
         let read = lseek(fd, 0, SEEK_END)
         guard read >= 0, UInt64(read) == entry.size, lseek(fd, 0, SEEK_SET) == 0 else {
             throw .deviceError(device: self.name, function: "copy through the host",
@@ -79,15 +102,19 @@ extension DeviceActor {
         let journalID = journalBegin(InFlightObject(serial: identity?.serial ?? self.name, storage: entry.storage, parent: parent,
                                                     name: name, finalName: name, size: entry.size, folder: folder.description))
         let sent: ObjectEntry
+        let writing = startWatchdog()
         do throws(MTPError) {
-            let journal = journal
-            sent = try device.sendFile(from: fd, name: name, size: entry.size, parent: parent, storage: entry.storage, track: nil,
+            let journal = journal, size = entry.size
+            sent = try device.sendFile(from: fd, name: name, size: size, parent: parent, storage: entry.storage, track: nil,
                                        accepted: { handle in if let journalID { try? journal?.accepted(journalID, handle: handle) } },
-                                       progress: { _, _ in true })
+                                       progress: { done, _ in writing?.alive(); return reporter.advance(size + done) })
+            writing?.stop()
         } catch {
+            writing?.stop()
             defer { settleFailedSend(journalID) }
-            throw map(error)
+            throw writing?.fired == true ? stalled() : failed(error)
         }
+        reporter.end()
         journalEnd(journalID)
         madeChange(.objectAdded, object: sent.id, storage: entry.storage)
         guard sent.size == entry.size else {

@@ -283,23 +283,29 @@ public actor SessionManager {
         }
     }
 
-    /// Renames an object.
-    public func rename(_ caller: Caller, device: String, path: String, name: String, storage: UInt32?,
-                       session: String?) async throws(ServiceError) -> Relocation {
+    /// Renames an object; `progress` hears a copy through the host, which cancelling the task stops.
+    public func rename(_ caller: Caller, device: String, path: String, name: String, storage: UInt32?, session: String?,
+                       progress: @escaping @Sendable (TransferProgress) -> Void) async throws(ServiceError) -> Relocation {
         let path = try Self.path(path)
         let newName: ObjectName
         do { newName = try ObjectName(name) } catch { throw error.serviceError }
-        return try await run(caller, device: device, session: session) { d, s throws(ServiceError) in
-            try await d.rename(path, to: newName, storage: storage, inSession: s)
+        return try await transfer { handle throws(ServiceError) in
+            try await run(caller, device: device, session: session) { d, s throws(ServiceError) in
+                try await d.rename(path, to: newName, storage: storage, inSession: s,
+                                   progress: HostCopyProgress(transfer: handle, sink: progress))
+            }
         }
     }
 
-    /// Moves an object into another folder.
-    public func move(_ caller: Caller, device: String, path: String, folder: String, storage: UInt32?,
-                     session: String?) async throws(ServiceError) -> Relocation {
+    /// Moves an object into another folder; `progress` hears a copy through the host, which cancelling the task stops.
+    public func move(_ caller: Caller, device: String, path: String, folder: String, storage: UInt32?, session: String?,
+                     progress: @escaping @Sendable (TransferProgress) -> Void) async throws(ServiceError) -> Relocation {
         let path = try Self.path(path), folder = try Self.path(folder)
-        return try await run(caller, device: device, session: session) { d, s throws(ServiceError) in
-            try await d.move(path, into: folder, storage: storage, inSession: s)
+        return try await transfer { handle throws(ServiceError) in
+            try await run(caller, device: device, session: session) { d, s throws(ServiceError) in
+                try await d.move(path, into: folder, storage: storage, inSession: s,
+                                 progress: HostCopyProgress(transfer: handle, sink: progress))
+            }
         }
     }
 

@@ -147,13 +147,17 @@ method MakeDirectory(device: string, path: string, parents: ?bool, storage: ?int
 
 # Renames an object in its folder: its name set in place where the device allows it, else a copy under the
 # new name through the host, then the original deleted. method says which: "objectName", "throughHost", or
-# "none" (already so named).
-method Rename(device: string, path: string, name: string, storage: ?int, session: ?string) -> (entry: Entry, method: string)
+# "none" (already so named). With "more", a copy through the host streams Progress (each file twice its size:
+# off the device, then back on), and Cancel with its transfer id stops it, the original untouched.
+method Rename(device: string, path: string, name: string, storage: ?int, session: ?string)
+  -> (entry: ?Entry, method: ?string, progress: ?Progress)
 
 # Moves an object into another folder: the device's MoveObject ("moveObject"), else its CopyObject then the
 # original deleted ("copyObject"), else a copy through the host then the original deleted ("throughHost"); a
-# failure before the copy is whole leaves the original untouched and no copy. "none": already there.
-method Move(device: string, path: string, folder: string, storage: ?int, session: ?string) -> (entry: Entry, method: string)
+# failure before the copy is whole leaves the original untouched and no copy. "none": already there. With
+# "more", streams Progress as Rename does.
+method Move(device: string, path: string, folder: string, storage: ?int, session: ?string)
+  -> (entry: ?Entry, method: ?string, progress: ?Progress)
 
 # Cancels a running transfer; it ends with TransferCancelled and leaves nothing on the device.
 method Cancel(transfer: string) -> ()

@@ -45,9 +45,16 @@ final class ForeignDeviceTests: XCTestCase {
 
         // A file into another folder.
         let moved = try d.ctlOK(["--json", "mv", ":/Music/song.mp3", ":/Other"]).stdout
-        let movedJSON = try JSONSerialization.jsonObject(with: Data(moved.utf8)) as? [String: Any]
+        let lines = try moved.split(separator: "\n").map { try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+        let movedJSON = lines.last ?? nil
         XCTAssertEqual(movedJSON?["methods"] as? [String], ["throughHost"], moved)
         XCTAssertEqual(movedJSON?["path"] as? String, "/Other/song.mp3", moved)
+        // Progress as it went: off the device and back on, twice the file's size in all.
+        let steps = lines.compactMap { $0?["progress"] as? [String: Any] }
+        XCTAssertEqual(steps.first?["phase"] as? String, "begin", moved)
+        XCTAssertEqual(steps.last?["phase"] as? String, "end", moved)
+        XCTAssertEqual(steps.last?["total"] as? Int, 2 * song.count, moved)
+        XCTAssertNotNil(steps.last?["transfer"] as? String, "a transfer id that Cancel takes")
         XCTAssertEqual(try Data(contentsOf: storage.appendingPathComponent("Other/song.mp3")), song)
         XCTAssertFalse(exists("Music/song.mp3"), "the original is gone once the copy is whole")
 
