@@ -194,6 +194,7 @@ soak-trials: build
 	@mkdir -p .build/soak; set -o pipefail; \
 	( echo "trials-commit $$(git rev-parse --short HEAD)$$(git diff --quiet HEAD || echo -modified)"; status=0; \
 	  MTPSESSIOND_TRIALS=$(UNPLUG_TRIALS) $(TRIAL_TEST) --filter UnplugTrialsTests || status=1; \
+	  MTPSESSIOND_TRIALS=$(UNPLUG_TRIALS) $(TRIAL_TEST) --filter ForeignDeviceTests.testAMoveCutOffByAnUnplugLeavesTheOriginalWhole || status=1; \
 	  MTPSESSIOND_TRIALS=$(CLIENT_KILL_TRIALS) $(TRIAL_TEST) --filter ClientKillTrialsTests || status=1; \
 	  MTPSESSIOND_TRIALS=$(DAEMON_KILL_TRIALS) $(TRIAL_TEST) --filter DaemonKillTrialsTests || status=1; \
 	  exit $$status ) 2>&1 | tee .build/soak/trials.log; rc=$$?; grep '^trial-summary' .build/soak/trials.log; exit $$rc

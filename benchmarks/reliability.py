@@ -17,6 +17,11 @@ import subprocess
 TRIALS = [
     ("unplug-put", "Unplug during a bundled put", "the client hears `DeviceGone` naming the files that completed; "
      "nothing partial on the device after the replug (half the points on a player that keeps cut-off files)"),
+    ("unplug-put-minimal", "Unplug during a bundled put, on a player that renumbers its objects", "as above, every "
+     "point keeping its cut-off file: after the replug the journal's handle names nothing or another object, and "
+     "the partial file is found by folder path and name"),
+    ("unplug-move-minimal", "Unplug during a move through the host", "the original is whole afterwards, and a copy "
+     "is absent or whole, never half (half the points cut the read, half the copy going back on)"),
     ("unplug-get", "Unplug during a get", "the host file is whole or absent, never truncated; the device's copy intact"),
     ("client-kill", "Client killed (SIGKILL) mid-transfer in a session", "transfer cancelled, partial object removed, "
      "session ended by its lease, device released, descriptors and threads back to the baseline"),
