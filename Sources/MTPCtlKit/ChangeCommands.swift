@@ -65,15 +65,14 @@ public enum ChangeCommands {
             var p = base(source, storage: storage, session: session)
             p["folder"] = .string(destination.path)
             try step("Move", p)
+        } else if destination.parent != source.parent {
+            // Another folder and another name: one Move, so a device that can do neither in place copies it once.
+            var p = base(source, storage: storage, session: session)
+            p["folder"] = .string(destination.parent)
+            p["name"] = .string(destination.name)
+            try step("Move", p)
         } else {
-            var current = source
-            if destination.parent != source.parent {
-                var p = base(source, storage: storage, session: session)
-                p["folder"] = .string(destination.parent)
-                try step("Move", p)
-                current = RemotePath(device: source.device, path: destination.parent == "/" ? "/" + source.name : destination.parent + "/" + source.name)
-            }
-            var p = base(current, storage: storage, session: session)
+            var p = base(source, storage: storage, session: session)
             p["name"] = .string(destination.name)
             try step("Rename", p)
         }

@@ -89,8 +89,8 @@ public struct ManagerService: VarlinkService {
             case "Move":
                 let (device, path, folder, storage) = (try p.string("device"), try p.string("path"), try p.string("folder"), try p.storage())
                 let done = try await streamingProgress(call, replies) { progress throws(ServiceError) in
-                    try await manager.move(caller, device: device, path: path, folder: folder, storage: storage,
-                                           session: p.optionalString("session"), progress: progress)
+                    try await manager.move(caller, device: device, path: path, folder: folder, name: p.optionalString("name"),
+                                           storage: storage, session: p.optionalString("session"), progress: progress)
                 }
                 return ["entry": done.entry.json, "method": .string(done.method.rawValue)]
             case "Cancel":

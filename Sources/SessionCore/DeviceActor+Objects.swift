@@ -187,30 +187,37 @@ extension DeviceActor {
         guard !path.isRoot else { throw .invalidPath(path: "/", reason: "the storage root has no name") }
         return try perform(inSession: inSession, modifies: true) { device throws(ServiceError) in
             let found = try resolve(path, storage: try storageID(storage))
-            var entry = found.entry!
-            let target = path.parent.appending(newName)
-            if entry.name == newName.text { return Relocation(entry: summary(of: found), method: .none) }
-            if try listing(entry.parentFolder, storage: found.storage).contains(where: { $0.name == newName.text }) {
-                throw .alreadyExists(device: name, path: target.description)
-            }
-            do throws(MTPError) {
-                try device.rename(id: entry.id, isFolder: entry.isFolder, to: newName.text)
-            } catch where error.kind != .connectionFailed && error.kind != .notFound {
-                // No settable name (no GetObjectPropDesc or SetObjectPropValue, or a refusal): a copy under the
-                // new name replaces it.
-                let copy = try relocateThroughHost(entry, at: path, into: entry.parentFolder, at: path.parent, name: newName.text,
-                                                   on: device, progress: progress)
-                return Relocation(entry: summary(of: copy, at: target), method: .throughHost)
-            } catch { throw map(error) }
-            entry.name = newName.text
-            cache.replaced(entry, folder: entry.parentFolder)
-            return Relocation(entry: summary(of: entry, at: target), method: .objectName)
+            return try renameInPlace(found.entry!, at: path, to: newName, on: device, progress: progress)
         }
     }
 
-    /// Moves an object into another folder of the same storage: the device's MoveObject, else its CopyObject and
-    /// then the deletion of the original, else a copy through the host (never deleting first, so nothing is lost).
-    func move(_ path: ObjectPath, into folder: ObjectPath, storage: UInt32?, inSession: Bool,
+    /// `entry`, found at `path`, under `newName` in the same folder.
+    private func renameInPlace(_ entry: ObjectEntry, at path: ObjectPath, to newName: ObjectName, on device: MTPDevice,
+                               progress: HostCopyProgress) throws(ServiceError) -> Relocation {
+        var entry = entry
+        let target = path.parent.appending(newName)
+        if entry.name == newName.text { return Relocation(entry: summary(of: entry, at: path), method: .none) }
+        if try listing(entry.parentFolder, storage: entry.storage).contains(where: { $0.name == newName.text }) {
+            throw .alreadyExists(device: name, path: target.description)
+        }
+        do throws(MTPError) {
+            try device.rename(id: entry.id, isFolder: entry.isFolder, to: newName.text)
+        } catch where error.kind != .connectionFailed && error.kind != .notFound {
+            // No settable name (no GetObjectPropDesc or SetObjectPropValue, or a refusal): a copy under the new
+            // name replaces it.
+            let copy = try relocateThroughHost(entry, at: path, into: entry.parentFolder, at: path.parent, name: newName.text,
+                                               on: device, progress: progress)
+            return Relocation(entry: summary(of: copy, at: target), method: .throughHost)
+        } catch { throw map(error) }
+        entry.name = newName.text
+        cache.replaced(entry, folder: entry.parentFolder)
+        return Relocation(entry: summary(of: entry, at: target), method: .objectName)
+    }
+
+    /// Moves an object into another folder of the same storage, under `newName` when given: the device's
+    /// MoveObject, else its CopyObject and then the deletion of the original, else one copy through the host
+    /// under the final name (never deleting first, so nothing is lost).
+    func move(_ path: ObjectPath, into folder: ObjectPath, as newName: ObjectName?, storage: UInt32?, inSession: Bool,
               progress: HostCopyProgress) throws(ServiceError) -> Relocation {
         guard !path.isRoot else { throw .invalidPath(path: "/", reason: "the storage root cannot be moved") }
         if folder.components.starts(with: path.components) {
@@ -221,9 +228,12 @@ extension DeviceActor {
             let source = try resolve(path, storage: storage)
             let target = try resolveFolder(folder, storage: storage)
             var entry = source.entry!
-            if entry.parentFolder == target.folderID { return Relocation(entry: summary(of: source), method: .none) }
-            let destination = folder.appending(path.name!)
-            if try listing(target.folderID, storage: storage).contains(where: { $0.name == entry.name }) {
+            let finalName = newName ?? path.name!
+            if entry.parentFolder == target.folderID {
+                return try renameInPlace(entry, at: path, to: finalName, on: device, progress: progress)
+            }
+            let destination = folder.appending(finalName)
+            if try listing(target.folderID, storage: storage).contains(where: { $0.name == finalName.text }) {
                 throw .alreadyExists(device: name, path: destination.description)
             }
             let method: Relocation.Method
@@ -239,7 +249,7 @@ extension DeviceActor {
                     entry.id = copy
                     method = .copyObject
                 } else {
-                    let copy = try relocateThroughHost(entry, at: path, into: target.folderID, at: folder, name: entry.name,
+                    let copy = try relocateThroughHost(entry, at: path, into: target.folderID, at: folder, name: finalName.text,
                                                        on: device, progress: progress)
                     return Relocation(entry: summary(of: copy, at: destination), method: .throughHost)
                 }
@@ -251,7 +261,10 @@ extension DeviceActor {
             cache.removed(source.entry!.id, folder: source.entry!.parentFolder, storage: storage)
             entry.parent = target.entry == nil ? 0 : target.folderID
             cache.added(entry, folder: target.folderID)
-            return Relocation(entry: summary(of: entry, at: destination), method: method)
+            let moved = folder.appending(path.name!)
+            guard finalName.text != entry.name else { return Relocation(entry: summary(of: entry, at: moved), method: method) }
+            let renamed = try renameInPlace(entry, at: moved, to: finalName, on: device, progress: progress)
+            return Relocation(entry: renamed.entry, method: renamed.method == .throughHost ? .throughHost : method)
         }
     }
 }

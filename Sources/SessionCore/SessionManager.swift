@@ -297,13 +297,16 @@ public actor SessionManager {
         }
     }
 
-    /// Moves an object into another folder; `progress` hears a copy through the host, which cancelling the task stops.
-    public func move(_ caller: Caller, device: String, path: String, folder: String, storage: UInt32?, session: String?,
-                     progress: @escaping @Sendable (TransferProgress) -> Void) async throws(ServiceError) -> Relocation {
+    /// Moves an object into another folder, under `name` when given; `progress` hears a copy through the host,
+    /// which cancelling the task stops.
+    public func move(_ caller: Caller, device: String, path: String, folder: String, name: String?, storage: UInt32?,
+                     session: String?, progress: @escaping @Sendable (TransferProgress) -> Void) async throws(ServiceError) -> Relocation {
         let path = try Self.path(path), folder = try Self.path(folder)
+        let newName: ObjectName?
+        do { newName = try name.map { name throws(NameRejection) in try ObjectName(name) } } catch { throw error.serviceError }
         return try await transfer { handle throws(ServiceError) in
             try await run(caller, device: device, session: session) { d, s throws(ServiceError) in
-                try await d.move(path, into: folder, storage: storage, inSession: s,
+                try await d.move(path, into: folder, as: newName, storage: storage, inSession: s,
                                  progress: HostCopyProgress(transfer: handle, sink: progress))
             }
         }

@@ -152,11 +152,12 @@ method MakeDirectory(device: string, path: string, parents: ?bool, storage: ?int
 method Rename(device: string, path: string, name: string, storage: ?int, session: ?string)
   -> (entry: ?Entry, method: ?string, progress: ?Progress)
 
-# Moves an object into another folder: the device's MoveObject ("moveObject"), else its CopyObject then the
+# Moves an object into another folder, under name when given (a move and a rename in one: a device that can
+# do neither in place copies it through the host once): the device's MoveObject ("moveObject"), else its CopyObject then the
 # original deleted ("copyObject"), else a copy through the host then the original deleted ("throughHost"); a
 # failure before the copy is whole leaves the original untouched and no copy. "none": already there. With
 # "more", streams Progress as Rename does.
-method Move(device: string, path: string, folder: string, storage: ?int, session: ?string)
+method Move(device: string, path: string, folder: string, storage: ?int, session: ?string, name: ?string)
   -> (entry: ?Entry, method: ?string, progress: ?Progress)
 
 # Cancels a running transfer; it ends with TransferCancelled and leaves nothing on the device.

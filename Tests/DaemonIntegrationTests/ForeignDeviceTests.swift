@@ -64,6 +64,12 @@ final class ForeignDeviceTests: XCTestCase {
         XCTAssertEqual(try Data(contentsOf: storage.appendingPathComponent("Other/renamed.mp3")), song)
         XCTAssertFalse(exists("Other/song.mp3"))
 
+        // Another folder and another name at once: one copy through the host, not two.
+        let both = try d.ctlOK(["--json", "mv", ":/Other/renamed.mp3", ":/Music/again.mp3"]).stdout
+        XCTAssertEqual(both.components(separatedBy: "\"begin\"").count - 1, 1, "one copy: \(both)")
+        XCTAssertEqual(try Data(contentsOf: storage.appendingPathComponent("Music/again.mp3")), song)
+        XCTAssertFalse(exists("Other/renamed.mp3"))
+
         // A folder with a subfolder, into another folder, and then renamed.
         try d.ctlOK(["mv", ":/Music/Album", ":/Other"])
         XCTAssertEqual(try String(contentsOf: storage.appendingPathComponent("Other/Album/cover.jpg"), encoding: .utf8), "one")
