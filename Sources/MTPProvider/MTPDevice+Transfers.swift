@@ -90,9 +90,13 @@ extension MTPDevice {
             }
             try withProgress(report) { data throws(MTPError) in
                 try removingPartial(file.pointee.item_id) { () throws(MTPError) in
-                    _ = try call("LIBMTP_Send_File_From_File_Descriptor", retryingBusy: false,
-                                 { LIBMTP_Send_File_From_File_Descriptor(device, fd, file, progressTrampoline, data) },
-                                 failed: { $0 != 0 })
+                    do throws(MTPError) {
+                        _ = try call("LIBMTP_Send_File_From_File_Descriptor", retryingBusy: false,
+                                     { LIBMTP_Send_File_From_File_Descriptor(device, fd, file, progressTrampoline, data) },
+                                     failed: { $0 != 0 })
+                    } catch where file.pointee.item_id != 0 && error.message.contains(Self.unlistedAfterSend) {
+                        try awaitSentObject(file.pointee.item_id, size: size, else: error)
+                    }
                 }
             }
         }
@@ -126,6 +130,26 @@ extension MTPDevice {
         track.pointee.duration = UInt32(clamping: t.durationMs ?? 0)
         if let year = t.year { track.pointee.date = strdup(fourDigits(year) + "0101T000000.0") }
         _ = try call("LIBMTP_Update_Track_Metadata", { LIBMTP_Update_Track_Metadata(device, track) }, failed: { $0 != 0 })
+    }
+
+    /// What libmtp says when the device answered SendObject with OK but then did not know the object it had
+    /// just numbered in SendObjectInfo (libmtp's GetObjectInfo for its cache failed).
+    static let unlistedAfterSend = "Could not retrieve updated metadata"
+
+    /// After a send the device acknowledged in full, waits briefly for it to know the new object: QEMU's usb-mtp
+    /// registers a file it wrote only when its own inotify watch reports it, which may come after the OK (seen
+    /// in `make test-system`; libmtp's mtp-sendfile fails there the same way). Returns when object `id` is there
+    /// with all `size` bytes; throws `error` when it does not appear within about 1.6 s, so the send fails and its
+    /// object is removed as for any failed send.
+    private func awaitSentObject(_ id: UInt32, size: UInt64, else error: MTPError) throws(MTPError) {
+        LIBMTP_Clear_Errorstack(device)
+        var schedule = BusyRetry.standard
+        repeat {
+            if let entry = try? object(id), entry.size == size, !entry.isFolder { return }
+            LIBMTP_Clear_Errorstack(device)
+            guard let delay = schedule.nextDelay() else { throw error }
+            BusyRetry.pause(delay)
+        } while true
     }
 
     /// Runs one step of a send; when it fails after the device accepted the object info (libmtp has set the
