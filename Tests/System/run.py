@@ -21,6 +21,7 @@ import os
 import re
 import shlex
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -69,6 +70,10 @@ class Failed(Exception):
 
 class Fatal(Exception):
     """A step the rest of the scenario depends on failed."""
+
+
+class Interrupted(BaseException):
+    """The driver was told to stop (SIGTERM, SIGHUP): not a failure of a check, but nothing after it runs."""
 
 
 def log(text):
@@ -309,7 +314,8 @@ class VM:
                 "-chardev", f"file,id=console,path={self.console}",
                 "-serial", "chardev:console"]
         self.stderr = open(workdir / "qemu.log", "wb")
-        self.process = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=self.stderr, stderr=self.stderr)
+        self.process = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=self.stderr, stderr=self.stderr,
+                                        preexec_fn=die_with_parent)
         self.qmp = QMP(workdir / "qmp.sock", 30)
         self.guest = Guest(workdir / "agent.sock", 30, workdir / "transcript.log")
 
@@ -328,6 +334,13 @@ class VM:
         except OSError:
             return "(no console log)"
         return "\n".join(text.splitlines()[-lines:])
+
+
+def die_with_parent():
+    """In QEMU's child process before exec: killed when the driver dies, however it dies."""
+    import ctypes
+    PR_SET_PDEATHSIG = 1
+    ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
 
 
 def kvm_usable():
@@ -484,6 +497,10 @@ class Scenario:
                 if not str(error).endswith(" failed"):
                     log(f"FAIL setup: {error}")
                     self.results.append(("setup", False))
+            except (Interrupted, KeyboardInterrupt):
+                log("FAIL interrupted: the driver was told to stop")
+                self.results.append(("interrupted", False))
+                self.interrupted = True
         finally:
             failed = [name for name, ok in self.results if not ok]
             done = {name for name, _ in self.results}
@@ -493,7 +510,7 @@ class Scenario:
                     self.results.append((name, False))
                     failed.append(name)
             if self.vm:
-                if failed:
+                if failed and not getattr(self, "interrupted", False):
                     self.save_journal()
                 self.vm.kill()
                 if failed:
@@ -935,6 +952,15 @@ def main():
     parser.add_argument("--accel", choices=["auto", "kvm", "tcg"], default="auto")
     parser.add_argument("--boot-timeout", type=float, default=300, help="seconds for the guest to come up")
     args = parser.parse_args()
+    # SIGTERM (a CI timeout, make interrupted) unwinds like ^C, once, so QEMU is killed, the console kept and
+    # the closing line printed (a repeated signal must not cut that short; SIGKILL still does).
+    def interrupted(*_):
+        for number in (signal.SIGTERM, signal.SIGHUP, signal.SIGINT):
+            signal.signal(number, signal.SIG_IGN)
+        raise Interrupted()
+
+    for number in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(number, interrupted)
     if args.install == "deb" and not args.deb:
         parser.error("--install deb needs --deb FILE")
     sys.exit(Scenario(args).run())
