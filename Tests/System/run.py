@@ -368,6 +368,7 @@ class Scenario:
         ("member-put-bundle", "a bundled put of several files lands on the device, byte for byte"),
         ("member-ls", "ls shows every file with its size"),
         ("member-get", "get returns every file byte for byte"),
+        ("member-mv", "a renamed and a moved file come back byte for byte"),
         ("member-rm", "rm removes them from the device"),
         ("outsider-refused", "a user outside the group is refused with the hint to join it"),
         ("status-line", "systemctl status shows the daemon's STATUS= line"),
@@ -835,7 +836,7 @@ class Scenario:
                     raise Failed(f"{name} on the device differs from what was sent ({path.stat().st_size} of {size} bytes)")
 
         if not self.check("member-put-bundle", put):
-            for name in ("member-ls", "member-get", "member-rm"):
+            for name in ("member-ls", "member-get", "member-mv", "member-rm"):
                 self.record(name, False, "not run: the put failed")
             return
 
@@ -861,15 +862,38 @@ class Scenario:
 
         self.check("member-get", get)
 
+        names = dict((n, n) for n in PUT_SIZES)
+
+        def mv():
+            # QEMU's device can neither rename (SetObjectPropValue) nor move (MoveObject): the daemon copies
+            # through the host, and the result must be the same bytes under the new name, the old one gone.
+            steps = [("c.bin", f"{folder}/c2.bin"), ("d.bin", f"{folder}/Sub/d.bin")]
+            result = self.mtpctl("mkdir", "-p", f":{folder}/Sub")
+            if result.rc != 0:
+                raise Failed(result.describe())
+            for name, target in steps:
+                result = self.mtpctl("mv", f":{folder}/{name}", f":{target}")
+                if result.rc != 0:
+                    raise Failed(result.describe())
+                names[name] = target[len(folder) + 1:]
+                back = self.mtpctl("get", f":{target}", f"out/mv-{name}")
+                compare = self.g.run(["cmp", f"src/{name}", f"out/mv-{name}"], user=MEMBER)
+                if back.rc != 0 or compare.rc != 0:
+                    raise Failed(f"{name} after mv to {target}: {back.describe()}; {compare.describe()}")
+                if (self.mtp_root / folder.strip("/") / name).exists():
+                    raise Failed(f"{name} is still in {folder} after mv")
+
+        self.check("member-mv", mv)
+
         def rm():
-            result = self.mtpctl("rm", *[f":{folder}/{n}" for n in PUT_SIZES])
+            result = self.mtpctl("rm", *[f":{folder}/{n}" for n in names.values()])
             if result.rc != 0:
                 raise Failed(result.describe())
             listing = self.mtpctl("ls", f":{folder}")
-            left = [n for n in PUT_SIZES if n in listing.out]
+            left = [n for n in names.values() if n.split("/")[-1] in listing.out.split()]
             if listing.rc != 0 or left:
                 raise Failed(f"after rm: {listing.describe()}")
-            on_host = [n for n in PUT_SIZES if (self.mtp_root / folder.strip("/") / n).exists()]
+            on_host = [n for n in names.values() if (self.mtp_root / folder.strip("/") / n).exists()]
             if on_host:
                 raise Failed(f"still in the device's folder on the host: {on_host}")
 
