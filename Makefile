@@ -5,8 +5,9 @@ SUDO         := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # libmtp and libusb are the real stack; umockdev emulates the USB device below libusb; mtp-tools is the
 # independent client the virtual player is checked against.
 # libgphoto2-6: its udev rule gives still-image devices to plugdev, as on any desktop; the udev test runs against it.
+# groff-base, man-db: the manual-page tests render the pages as man does.
 DEB_PACKAGES := pkg-config libmtp-dev libmtp-runtime libusb-1.0-0-dev umockdev libumockdev-dev libglib2.0-dev mtp-tools \
-                python3 python3-pip systemd udev libgphoto2-6
+                python3 python3-pip systemd udev libgphoto2-6 groff-base man-db
 # Python's reference varlink client (PyPI), which the integration tests drive the daemon with.
 PYLIB        := $(CURDIR)/.build/pylib
 PY_VARLINK   := varlink==31.0.0
@@ -55,8 +56,9 @@ pydeps: deps
 build: deps
 	$(SWIFT) build --build-tests
 
-# The suite is XCTest, run three times (plain, under ASan, under TSan), plus one test per fuzz target and one for
-# the Debian package (`make deb`: it builds, lintian reports no error, it holds the expected files); the closing
+# The suite is XCTest, run three times (plain, under ASan, under TSan), plus one test per fuzz target, one for
+# the Debian package (`make deb`: it builds, lintian reports no error, it holds the expected files) and each check
+# of `make test-system` in its two installs (make install, the package); the closing
 # line counts them all, so CI reads one total. A fuzz target that did not report "passed" (a crash, or a build
 # that failed) counts as failed, as does a run with no XCTest summary (a build that failed, a test process that
 # died) and each sanitizer report file.
@@ -71,16 +73,22 @@ test: build pydeps
 	$(MAKE) --no-print-directory sanitize-address || status=1; \
 	$(MAKE) --no-print-directory sanitize-thread || status=1; \
 	debfail=0; $(MAKE) --no-print-directory deb 2>&1 | tee .build/deb.log || { status=1; debfail=1; }; \
+	$(MAKE) --no-print-directory test-system 2>&1 | tee .build/system-make.log || status=1; \
+	$(MAKE) --no-print-directory test-system SYSTEM_INSTALL=deb 2>&1 | tee .build/system-deb.log || status=1; \
+	sysp=0; sysf=0; for l in .build/system-make.log .build/system-deb.log; do \
+	  c=$$(grep -E '^[0-9]+ passed, [0-9]+ failed$$' $$l | tail -1); \
+	  if [ -n "$$c" ]; then sysp=$$((sysp + $${c%% *})); f=$${c#*, }; sysf=$$((sysf + $${f%% *})); else sysf=$$((sysf + 1)); fi; done; \
 	fuzzpass=$$(grep -c ' passed$$' .build-fuzz/results 2>/dev/null); fuzzfail=$$(( $(words $(FUZZ_TARGETS)) - $${fuzzpass:-0} )); \
 	reports=$$(grep -l -E '$(SAN_REPORT)' $(addsuffix /*,$(SAN_REPORT_DIRS)) 2>/dev/null); \
-	if grep -q -E ': error: |Fatal error|crashed' $(TEST_LOGS) || [ -n "$$reports" ] || [ $$debfail = 1 ]; then echo "---- failures ----"; \
+	if grep -q -E ': error: |Fatal error|crashed' $(TEST_LOGS) || [ -n "$$reports" ] || [ $$debfail = 1 ] || [ $$sysf != 0 ]; then echo "---- failures ----"; \
+	  [ $$sysf = 0 ] || { echo "make test-system failed (.build/system-*.log; console in .build/system/):"; grep -h -E '^FAIL|^not ok|failed:' .build/system-make.log .build/system-deb.log | head -20; }; \
 	  [ $$debfail = 0 ] || { echo "make deb failed (.build/deb.log):"; grep -E '^E: |error|lacks|holds the test tool|Sources/ProductVersion says' .build/deb.log | head -20; }; \
 	  grep -E ': error: |Fatal error|crashed' $(TEST_LOGS) | cut -c1-400 | head -40; \
 	  for r in $$reports; do echo "$$r: $$(grep -m1 -E 'SUMMARY|$(SAN_REPORT)' $$r | cut -c1-300)"; done; fi; \
-	awk -v fz=$$fuzzfail -v nf=$(words $(FUZZ_TARGETS)) -v sr=$$(echo $$reports | wc -w) -v df=$$debfail \
+	awk -v fz=$$fuzzfail -v nf=$(words $(FUZZ_TARGETS)) -v sr=$$(echo $$reports | wc -w) -v df=$$debfail -v sp=$$sysp -v sf=$$sysf \
 	  '/^Test Suite .All tests. (passed|failed)/ {getline; n[FILENAME] = $$2; f[FILENAME] = $$5} \
 	   END {for (i = 1; i < ARGC; i++) {if (!(ARGV[i] in n)) {n[ARGV[i]] = 0; f[ARGV[i]] = 1} tn += n[ARGV[i]]; tf += f[ARGV[i]]} \
-	        print tn+nf+1-tf-fz-df " passed, " tf+fz+sr+df " failed"}' $(TEST_LOGS); \
+	        print tn+nf+1-tf-fz-df+sp " passed, " tf+fz+sr+df+sf " failed"}' $(TEST_LOGS); \
 	exit $$status
 
 # The whole suite again, built with AddressSanitizer (LeakSanitizer included) or ThreadSanitizer in a scratch
@@ -226,8 +234,11 @@ install: deps
 	install -d $(DESTDIR)$(UNITDIR)
 	sed 's|/usr/local/bin/mtpsessiond|$(BINDIR)/mtpsessiond|' systemd/mtpsessiond.service > $(DESTDIR)$(UNITDIR)/mtpsessiond.service
 	install -Dm644 systemd/mtpsessiond.socket $(DESTDIR)$(UNITDIR)/mtpsessiond.socket
-	install -Dm644 udev/70-mtpsessiond.rules $(DESTDIR)$(UDEVRULESDIR)/70-mtpsessiond.rules
 	install -Dm644 systemd/mtpsessiond.sysusers $(DESTDIR)$(SYSUSERSDIR)/mtpsessiond.conf
+	@# The group before the rule: udevd resolves GROUP= when it reads a rule, drops an unknown group for good, and
+	@# never reads an unchanged rule again, so a uevent between the two would leave device nodes out of reach.
+	if [ -z "$(DESTDIR)" ] && command -v systemd-sysusers >/dev/null; then systemd-sysusers $(SYSUSERSDIR)/mtpsessiond.conf; fi
+	install -Dm644 udev/70-mtpsessiond.rules $(DESTDIR)$(UDEVRULESDIR)/70-mtpsessiond.rules
 	install -Dm644 docs/man/mtpctl.1 $(DESTDIR)$(MANDIR)/man1/mtpctl.1
 	install -Dm644 docs/man/mtpsessiond.8 $(DESTDIR)$(MANDIR)/man8/mtpsessiond.8
 	install -d $(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR) $(DESTDIR)$(FISHCOMPDIR)
@@ -237,7 +248,7 @@ install: deps
 	  .build/$(CONFIG)/$$p --generate-completion-script fish > $(DESTDIR)$(FISHCOMPDIR)/$$p.fish && \
 	  chmod 644 $(DESTDIR)$(BASHCOMPDIR)/$$p $(DESTDIR)$(ZSHCOMPDIR)/_$$p $(DESTDIR)$(FISHCOMPDIR)/$$p.fish || exit 1; \
 	done
-	@echo "Installed. Now: systemd-sysusers && udevadm control --reload && systemctl daemon-reload && systemctl enable --now mtpsessiond.socket"
+	@echo "Installed. Now: udevadm control --reload && systemctl daemon-reload && systemctl enable --now mtpsessiond.socket"
 
 uninstall:
 	rm -f $(addprefix $(DESTDIR),$(INSTALLED))

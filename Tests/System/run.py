@@ -565,10 +565,16 @@ class Scenario:
         # about) instead of leaving it to chance: an install must survive it.
         uevent = "udevadm trigger --action=change /sys/class/mem/null && udevadm settle --timeout=30"
         if self.args.install == "make":
-            # The staged `make install` tree goes where make install would have put it, then the README's steps.
-            self.g.ok(["tar", "-x", "--no-overwrite-dir", "-C", "/", "-f", "/dev/vdb"], timeout=60)
+            # The staged `make install` tree goes where make install would have put it, in make install's order:
+            # everything but the udev rule, the group (make install runs systemd-sysusers on a live system), then
+            # the rule; then the README's steps.
+            rule = "*/70-mtpsessiond.rules"
+            self.g.ok(["tar", "-x", "--no-overwrite-dir", "-C", "/", "-f", "/dev/vdb", "--wildcards", "--exclude", rule], timeout=60)
             self.g.ok(uevent, timeout=60)
-            for step in (["systemd-sysusers"], ["udevadm", "control", "--reload"], ["systemctl", "daemon-reload"],
+            self.g.ok(["systemd-sysusers"], timeout=60)
+            self.g.ok(["tar", "-x", "--no-overwrite-dir", "-C", "/", "-f", "/dev/vdb", "--wildcards", rule], timeout=60)
+            self.g.ok(uevent, timeout=60)
+            for step in (["udevadm", "control", "--reload"], ["systemctl", "daemon-reload"],
                          ["systemctl", "enable", "--now", "mtpsessiond.socket"]):
                 self.g.ok(step, timeout=60)
         else:
