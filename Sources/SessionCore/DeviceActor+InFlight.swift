@@ -63,6 +63,8 @@ extension DeviceActor {
                 return fresh
             }
             var found: ObjectEntry?
+            // Said in the log, so that a stale id's fallback can be seen at work on a real device.
+            var foundBy = "by its id"
             if let id = record.handle {
                 do throws(MTPError) {
                     let entry = try device.object(id)
@@ -73,6 +75,7 @@ extension DeviceActor {
                 }
             }
             if found == nil {
+                foundBy = record.handle == nil ? "by name and size (no id was recorded)" : "by name and size (the id is stale)"
                 found = try children().first {
                     $0.name == record.name && !$0.isFolder && ($0.size < record.size || record.isReplacement)
                 }
@@ -92,7 +95,8 @@ extension DeviceActor {
                 try device.delete(id: entry.id)
                 madeChange(.objectRemoved, object: entry.id, storage: record.storage)
                 logger.notice("removed a partial object left by an interrupted transfer",
-                              metadata: ["object": "\(entry.id)", "name": "\(record.name)", "bytes": "\(entry.size) of \(record.size)"])
+                              metadata: ["object": "\(entry.id)", "name": "\(record.name)", "bytes": "\(entry.size) of \(record.size)",
+                                         "found": "\(foundBy)"])
             }
             return true
         } catch {

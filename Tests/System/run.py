@@ -29,6 +29,8 @@ import tarfile
 import time
 from pathlib import Path
 
+import umtp
+
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent.parent
 
@@ -39,7 +41,7 @@ REPO = HERE.parent.parent
 # nodes to group plugdev: the udev rule under test must win over it at every event.
 GUEST_PACKAGES = ["systemd", "systemd-sysv", "udev", "dbus", "libmtp9", "libmtp-runtime", "libusb-1.0-0",
                   "libgphoto2-6", "libstdc++6", "mtp-tools", "python3", "procps", "kmod", "initramfs-tools",
-                  "linux-image-amd64"]
+                  "linux-image-amd64", "umtp-responder"]
 IMAGE_INPUTS = [HERE / "build-root.sh", HERE / "guest-agent.py", HERE / "guest" / "mtp-test-agent.service",
                 HERE / "guest" / "99-mtp-test-agent.rules"]
 
@@ -357,6 +359,9 @@ def kvm_usable():
 # The scenario.
 
 class Scenario:
+    # What umtp.py's checks use of this module.
+    Failed, wait_until, MEMBER, GROUP = Failed, staticmethod(wait_until), MEMBER, GROUP
+
     CHECKS = [
         ("boot", "systemd is PID 1 and the system reaches running"),
         ("install", "the project installs as documented; the socket listens, the service waits"),
@@ -388,7 +393,8 @@ class Scenario:
         self.args = args
         self.results = []
         self.workdir = Path(args.workdir)
-        self.checks = self.CHECKS + (self.DEB_CHECKS if args.install == "deb" else [])
+        # uMTP-Responder runs once, with the `make install` tree: the package's install is what the deb run is about.
+        self.checks = self.CHECKS + (self.DEB_CHECKS if args.install == "deb" else umtp.CHECKS)
         self.vm = None
         self.mtp_root = self.workdir / "mtp-root"
         self.plug_count = 0
@@ -772,6 +778,17 @@ class Scenario:
             errors = [m for p, m in entries if p <= 3]
             if errors:
                 raise Failed(f"errors logged in a healthy run: {errors[:5]}")
+            # libdispatch's refused renice: once a run (EACCES), not at every new worker thread (the unit's
+            # system call filter allows setpriority for this).
+            out = self.g.ok(["journalctl", "-b", "-u", "mtpsessiond.service", "_COMM=mtpsessiond", "-o", "json",
+                             "--output-fields=MESSAGE,_PID", "--no-pager"], timeout=30)
+            renices = {}
+            for line in out.splitlines():
+                entry = json.loads(line)
+                if "Failed to set thread priority" in str(entry.get("MESSAGE")):
+                    renices[entry.get("_PID")] = renices.get(entry.get("_PID"), 0) + 1
+            if any(n > 1 for n in renices.values()):
+                raise Failed(f"libdispatch's renice refused again and again (lines per daemon pid: {renices})")
 
         self.check("journal-priorities", journal_priorities)
         if self.usb_device() is not None:
@@ -818,6 +835,8 @@ class Scenario:
 
             self.check("exit-when-idle", exit_idle)
         self.g.ok("rm -rf /run/systemd/system/mtpsessiond.service.d && systemctl daemon-reload")
+        if self.args.install == "make":
+            umtp.UMTP(self).run()
 
     def transfer_checks(self, folder):
         sources = {}
