@@ -29,7 +29,7 @@ let package = Package(
         // The emulated player's brain: PTP responder, object stores, counters, faults. Pure Swift.
         .target(name: "VirtualPlayer", dependencies: ["PTPWire"]),
         // The emulated player's body: a umockdev testbed answering usbdevfs ioctls with a VirtualPlayer.
-        .target(name: "VirtualUSB", dependencies: ["VirtualPlayer", "CUMockdev"]),
+        .target(name: "VirtualUSB", dependencies: ["VirtualPlayer", "CUMockdev", "DedicatedThreads"]),
         // The simulator's runtime: devices on a testbed, the command under them, faults, control socket, stats.
         .target(name: "MTPSimKit", dependencies: ["VirtualUSB", "VirtualPlayer", "PTPWire"]),
         .executableTarget(name: "mtpsim", dependencies: [
@@ -86,10 +86,11 @@ let package = Package(
         .testTarget(name: "VirtualPlayerTests", dependencies: ["VirtualPlayer", "PTPWire"]),
         .testTarget(name: "VirtualUSBTests", dependencies: ["VirtualUSB"]),
         .testTarget(name: "MTPSimKitTests", dependencies: ["MTPSimKit"]),
+        .testTarget(name: "DedicatedThreadsTests", dependencies: ["DedicatedThreads"]),
         .testTarget(name: "VarlinkTests", dependencies: ["Varlink"]),
         .testTarget(name: "SessionModelTests", dependencies: ["SessionModel"]),
         .testTarget(name: "MTPProviderTests", dependencies: ["MTPProvider"]),
-        .testTarget(name: "SessionCoreTests", dependencies: ["SessionCore", "MTPProvider"]),
+        .testTarget(name: "SessionCoreTests", dependencies: ["SessionCore", "MTPProvider", "DedicatedThreads"]),
         .testTarget(name: "MTPCtlKitTests", dependencies: ["MTPCtlKit"]),
         // Replays the committed fuzz corpora through the fuzzers' own entry functions, without libFuzzer.
         .testTarget(name: "FuzzCorpusTests", dependencies: ["PTPContainerFuzzer", "VarlinkFuzzer", "DeviceDataFuzzer"]),

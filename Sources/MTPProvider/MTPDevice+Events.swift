@@ -10,17 +10,19 @@ import DedicatedThreads
 /// another thread has finished by then and no later one can come. The transfer itself, its buffer and libmtp's
 /// data for it are never freed (libmtp cannot cancel its read): about 700 bytes each such release, a known leak
 /// listed in Tests/Sanitizers/lsan-suppressions.txt.
-final class EventRegistration: @unchecked Sendable {
+final class EventRegistration: Sendable {
     let sink: @Sendable (MTPDeviceEvent) -> Void
-    private let lock = ConditionLock()
-    private var active = true
-    /// Whether a read is in flight, holding a retain of this registration.
-    private var outstanding = false
-    /// The device, while events are wanted; read and re-armed only under the lock.
-    private var device: UnsafeMutablePointer<LIBMTP_mtpdevice_t>?
+    private struct State: @unchecked Sendable {  // The device pointer, reached only under the lock.
+        var active = true
+        /// Whether a read is in flight, holding a retain of this registration.
+        var outstanding = false
+        /// The device, while events are wanted; read and re-armed only under the lock.
+        var device: UnsafeMutablePointer<LIBMTP_mtpdevice_t>?
+    }
+    private let state: LockedBox<State>
 
     init(device: UnsafeMutablePointer<LIBMTP_mtpdevice_t>, sink: @escaping @Sendable (MTPDeviceEvent) -> Void) {
-        self.device = device
+        state = LockedBox(State(device: device))
         self.sink = sink
     }
 
@@ -28,37 +30,42 @@ final class EventRegistration: @unchecked Sendable {
     /// callback (any thread handling libusb events): it touches only the fixed USB handle and endpoint, never
     /// the error stack, which belongs to the device thread.
     func arm() -> Bool {
-        lock.lock(); defer { lock.unlock() }
-        guard active, !outstanding, let device else { return false }
-        // Retained for the read in flight; the callback (or releaseAbandonedRead) takes it back.
-        let data = Unmanaged.passRetained(self).toOpaque()
-        guard LIBMTP_Read_Event_Async(device, eventTrampoline, data) == 0 else {
-            // Not submitted: no callback will come, so give the retain back now.
-            Unmanaged<EventRegistration>.fromOpaque(data).release()
-            return false
+        state.withLock { s in
+            guard s.active, !s.outstanding, let device = s.device else { return false }
+            // Retained for the read in flight; the callback (or releaseAbandonedRead) takes it back.
+            let data = Unmanaged.passRetained(self).toOpaque()
+            guard LIBMTP_Read_Event_Async(device, eventTrampoline, data) == 0 else {
+                // Not submitted: no callback will come, so give the retain back now.
+                Unmanaged<EventRegistration>.fromOpaque(data).release()
+                return false
+            }
+            s.outstanding = true
+            return true
         }
-        outstanding = true
-        return true
     }
 
     /// The read completed (the callback owns its retain again); whether events are still wanted.
     fileprivate func completed() -> Bool {
-        lock.lock(); defer { lock.unlock() }
-        outstanding = false
-        return active
+        state.withLock { s in
+            s.outstanding = false
+            return s.active
+        }
     }
 
     /// Stops delivering and re-arming; a read in flight is left to the device's release.
     func deactivate() {
-        lock.lock(); active = false; device = nil; lock.unlock()
+        state.withLock { s in
+            s.active = false
+            s.device = nil
+        }
     }
 
     /// After LIBMTP_Release_Device: gives back the retain of a read that libusb dropped without a callback.
     func releaseAbandonedRead() {
-        lock.lock()
-        let abandoned = outstanding
-        outstanding = false
-        lock.unlock()
+        let abandoned = state.withLock { s in
+            defer { s.outstanding = false }
+            return s.outstanding
+        }
         // Balances the passRetained in arm() whose callback will never run.
         if abandoned { Unmanaged.passUnretained(self).release() }
     }
@@ -97,46 +104,46 @@ extension MTPDeviceEvent {
 /// others wait and re-check their own transfer's flag. So an event read's callback runs on the pump or inside
 /// a device thread's transfer, never two at once, and it reads only fixed fields of the device (USB handle,
 /// endpoint, session id); it leaves libmtp's per-device error stack to the device thread.
-final class EventPump: @unchecked Sendable {
+final class EventPump: Sendable {
     static let shared = EventPump()
-    private let condition = ConditionLock()
-    private var listeners = 0
-    private var paused = 0
-    private var started = false
+    private struct State {
+        var listeners = 0
+        var paused = 0
+        var started = false
+    }
+    private let state = ConditionBox(State())
 
     /// A device started listening (once per device, not per read).
     func listening() {
-        condition.lock()
-        listeners += 1
-        if !started {
-            started = true
-            DedicatedThread.start(name: "mtp-events") { [unowned self] in self.run() }
+        let start = state.withLock { s in
+            s.listeners += 1
+            defer { s.started = true }
+            return !s.started
         }
-        condition.signal()
-        condition.unlock()
+        if start { DedicatedThread.start(name: "mtp-events") { [self] in run() } }
+        state.signal()
     }
 
     /// A device stopped listening.
     func stoppedListening() {
-        condition.lock(); listeners = max(0, listeners - 1); condition.unlock()
+        state.withLock { $0.listeners = max(0, $0.listeners - 1) }
     }
 
     /// A device thread starts libmtp work: its synchronous transfers handle libusb's events themselves
     /// (completing event reads too), so the pump stands aside rather than contend for libusb's event lock.
     func pause() {
-        condition.lock(); paused += 1; condition.unlock()
+        state.withLock { $0.paused += 1 }
     }
 
     /// That work is done.
     func resume() {
-        condition.lock(); paused = max(0, paused - 1); condition.signal(); condition.unlock()
+        state.withLock { $0.paused = max(0, $0.paused - 1) }
+        state.signal()
     }
 
     private func run() {
         while true {
-            condition.lock()
-            while listeners == 0 || paused > 0 { condition.wait() }
-            condition.unlock()
+            state.withLock(waitingUntil: { $0.listeners > 0 && $0.paused == 0 }) { _ in }
             var tv = timeval(tv_sec: 0, tv_usec: 200_000)
             var completed: Int32 = 0
             _ = LIBMTP_Handle_Events_Timeout_Completed(&tv, &completed)

@@ -1,9 +1,9 @@
-import Synchronization
+import DedicatedThreads
 
 /// One BeginSession waiting for a busy device: woken when a session on it ends, or when its time is up,
 /// whichever comes first; the other is then a no-op.
 final class BusyWaiter: Sendable {
-    private let state = Mutex<(done: Bool, continuation: CheckedContinuation<Void, Never>?)>((false, nil))
+    private let state = LockedBox<(done: Bool, continuation: CheckedContinuation<Void, Never>?)>((false, nil))
 
     /// Suspends until `wake()` or `seconds` pass.
     func wait(upTo seconds: Double) async {

@@ -1,7 +1,7 @@
+import DedicatedThreads
 import Logging
 import MTPProvider
 import SessionModel
-import Synchronization
 
 /// One attached MTP device: the single owner of its libmtp handle, on its own thread.
 ///
@@ -47,7 +47,7 @@ actor DeviceActor {
         /// Operations running on the actor now.
         var busy = 0
     }
-    nonisolated let published = Mutex(Published())
+    nonisolated let published = LockedBox(Published())
     private(set) var capabilities = DeviceCapabilitySet()
 
     var handle: MTPDevice? { didSet { published.withLock { $0.isOpen = handle != nil } } }

@@ -4,12 +4,11 @@ import MTPProvider
 
 /// Watches the USB bus on its own thread (libusb hotplug) and tells the manager about MTP devices coming and
 /// going; devices already attached at start are reported as arrivals.
-public final class DeviceWatcher: @unchecked Sendable {
+public final class DeviceWatcher: Sendable {
     private let manager: SessionManager
     private let logger: Logger
-    private let stopping = ConditionLock()
-    private var stopped = false
-    private var consumer: Task<Void, Never>?
+    private let stopped = LockedBox(false)
+    private let consumer = LockedBox<Task<Void, Never>?>(nil)
 
     private enum Change: Sendable { case arrived(AttachedDevice), left(bus: UInt32, address: UInt32) }
 
@@ -26,7 +25,7 @@ public final class DeviceWatcher: @unchecked Sendable {
         let box = UncheckedBox(monitor)
         // One consumer keeps arrivals and removals in bus order.
         let (changes, sink) = AsyncStream<Change>.makeStream()
-        consumer = Task { [manager] in
+        let task = Task { [manager] in
             for await change in changes {
                 switch change {
                 case .arrived(let device): await manager.attached(device)
@@ -34,14 +33,15 @@ public final class DeviceWatcher: @unchecked Sendable {
                 }
             }
         }
+        consumer.withLock { $0 = task }
         DedicatedThread.start(name: "usb-hotplug") { [self] in self.loop(box.value, sink); sink.finish() }
     }
 
     /// Stops at the next poll.
-    public func stop() { stopping.withLock { stopped = true } }
+    public func stop() { stopped.withLock { $0 = true } }
 
     private func loop(_ monitor: USBHotplugMonitor, _ sink: AsyncStream<Change>.Continuation) {
-        while !stopping.withLock({ stopped }) {
+        while !stopped.withLock({ $0 }) {
             guard let event = monitor.next(timeoutMilliseconds: 500) else { continue }
             switch event.kind {
             case .arrived:

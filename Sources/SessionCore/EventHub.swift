@@ -1,9 +1,9 @@
-import Synchronization
+import DedicatedThreads
 
 /// Fans device events out to every Monitor call; a subscriber that stops reading loses old events rather than
 /// holding memory without bound.
 public final class EventHub: Sendable {
-    private let subscribers = Mutex<(next: Int, streams: [Int: AsyncStream<DeviceEvent>.Continuation])>((0, [:]))
+    private let subscribers = LockedBox<(next: Int, streams: [Int: AsyncStream<DeviceEvent>.Continuation])>((0, [:]))
 
     /// Creates a hub with no subscribers.
     public init() {}

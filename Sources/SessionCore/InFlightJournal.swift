@@ -1,8 +1,8 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import DedicatedThreads
 import SessionModel
-import Synchronization
 
 /// The objects being sent right now, in a file under the state directory, so that a daemon killed mid-transfer
 /// can remove on its next start the partial objects it left on a device.
@@ -18,7 +18,7 @@ public final class InFlightJournal: Sendable {
         var log: InFlightLog
         var fd: Int32
     }
-    private let state: Mutex<State>
+    private let state: LockedBox<State>
 
     /// Opens (creating if needed, with its directory) the journal at `directory`/in-flight and compacts what
     /// an earlier run left in it.
@@ -34,7 +34,7 @@ public final class InFlightJournal: Sendable {
             throw JournalError(path: path, errno: errno)
         }
         let fd = try Self.rewrite(path, with: log.compacted)
-        state = Mutex(State(log: log, fd: fd))
+        state = LockedBox(State(log: log, fd: fd))
     }
 
     deinit { state.withLock { _ = close($0.fd) } }

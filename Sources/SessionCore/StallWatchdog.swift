@@ -1,4 +1,4 @@
-import Synchronization
+import DedicatedThreads
 
 /// Notices a transfer that stopped moving. libmtp blocks the device's thread for as long as its USB timeouts
 /// allow (about three minutes for a put into a device that stopped answering), so when no progress has been
@@ -10,12 +10,12 @@ final class StallWatchdog: Sendable {
         var fired = false
         var stopped = false
     }
-    private let state: Mutex<State>
-    private let timer: Mutex<Task<Void, Never>?> = Mutex(nil)
+    private let state: LockedBox<State>
+    private let timer: LockedBox<Task<Void, Never>?> = LockedBox(nil)
 
     /// Starts watching now.
     init(timeout: Double, onStall: @escaping @Sendable () -> Void) {
-        state = Mutex(State(lastProgress: MonotonicClock.now()))
+        state = LockedBox(State(lastProgress: MonotonicClock.now()))
         let task = Task { [weak self] in
             while !Task.isCancelled, let wait = self?.remaining(timeout) {
                 if wait > 0 {

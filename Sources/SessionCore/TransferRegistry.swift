@@ -1,3 +1,4 @@
+import DedicatedThreads
 import Synchronization
 
 /// A running transfer's cancellation flag, set from any thread (Cancel, a vanished client) and read by the
@@ -17,7 +18,7 @@ public final class TransferHandle: Sendable {
 
 /// The running transfers by id, so a Cancel from any connection reaches the one it names.
 public final class TransferRegistry: Sendable {
-    private let state = Mutex<(next: UInt64, running: [String: TransferHandle])>((1, [:]))
+    private let state = LockedBox<(next: UInt64, running: [String: TransferHandle])>((1, [:]))
 
     /// Creates an empty registry.
     public init() {}

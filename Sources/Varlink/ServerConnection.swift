@@ -7,7 +7,7 @@ import DedicatedThreads
 /// with a bounded queue (a client that stops reading is dropped, not waited for), and one task that runs
 /// the calls one after another so replies keep the calls' order. `VarlinkServer.Limits` bound what the
 /// client may leave half-sent, unanswered or unread.
-final class ServerConnection: @unchecked Sendable {
+final class ServerConnection: Sendable {
     let id: Int
     let fd: Int32
     let peer: PeerCredentials
@@ -17,15 +17,17 @@ final class ServerConnection: @unchecked Sendable {
     private let report: @Sendable (VarlinkServer.LimitHit) -> Void
     private let onClose: @Sendable (Int) -> Void
 
-    private let lock = ConditionLock()
-    private var outbox: [UInt8] = []
-    /// The writer thread has taken bytes from the outbox and is sending them: nothing may overtake them.
-    private var writerSending = false
-    private var readerDone = false
-    private var closing = false
-    private var processor: Task<Void, Never>?
-    /// Bytes of calls handed to the processor and not yet answered.
-    private var pendingBytes = 0
+    private struct State {
+        var outbox: [UInt8] = []
+        /// The writer thread has taken bytes from the outbox and is sending them: nothing may overtake them.
+        var writerSending = false
+        var readerDone = false
+        var closing = false
+        var processor: Task<Void, Never>?
+        /// Bytes of calls handed to the processor and not yet answered.
+        var pendingBytes = 0
+    }
+    private let state = ConditionBox(State())
 
     /// What the reader hands the processing task: a call, or an error reply for a message that was not one.
     enum Item: Sendable { case call(VarlinkCall, bytes: Int), refuse(VarlinkError) }
@@ -47,17 +49,18 @@ final class ServerConnection: @unchecked Sendable {
     }
 
     func start() {
-        processor = Task { [self] in
+        let processor = Task { [self] in
             for await item in items {
                 switch item {
                 case .refuse(let error):
                     enqueue(Self.errorReply(error))
                 case .call(let call, let bytes):
                     await run(call)
-                    lock.withLock { pendingBytes -= bytes }
+                    state.withLock { $0.pendingBytes -= bytes }
                 }
             }
         }
+        state.withLock { $0.processor = processor }
         DedicatedThread.start(name: "varlink-r\(id)") { [self] in readLoop() }
         DedicatedThread.start(name: "varlink-w\(id)") { [self] in writeLoop() }
     }
@@ -93,26 +96,27 @@ final class ServerConnection: @unchecked Sendable {
     /// an empty queue, so the limit bounds the backlog, not the size of one reply. Sending inline spares each
     /// call a wake-up of the writer thread, which was a third of a cheap call's cost under load.
     func enqueue(_ bytes: [UInt8]) {
-        lock.lock()
-        guard !closing else { lock.unlock(); return }
-        var bytes = bytes
-        if outbox.isEmpty && !writerSending {
-            let sent = SocketIO.sendWithoutWaiting(fd, bytes)
-            if sent == bytes.count { lock.unlock(); return }
-            // The writer finishes the rest, and meets any error itself (it decides what closes the connection).
-            bytes.removeFirst(max(sent, 0))
+        enum Outcome { case sent, queued, overflow }
+        let outcome = state.withLock { s -> Outcome in
+            guard !s.closing else { return .sent }
+            var bytes = bytes
+            if s.outbox.isEmpty && !s.writerSending {
+                let sent = SocketIO.sendWithoutWaiting(fd, bytes)
+                if sent == bytes.count { return .sent }
+                // The writer finishes the rest, and meets any error itself (it decides what closes the connection).
+                bytes.removeFirst(max(sent, 0))
+            }
+            if !s.outbox.isEmpty && s.outbox.count + bytes.count > limits.queuedReplyBytes {
+                s.closing = true
+                s.outbox.removeAll()
+                Glibc.shutdown(fd, Int32(SHUT_RDWR))
+                return .overflow
+            }
+            s.outbox += bytes
+            return .queued
         }
-        let overflow = !outbox.isEmpty && outbox.count + bytes.count > limits.queuedReplyBytes
-        if overflow {
-            closing = true
-            outbox.removeAll()
-            Glibc.shutdown(fd, Int32(SHUT_RDWR))
-        } else {
-            outbox += bytes
-        }
-        lock.broadcast()
-        lock.unlock()
-        if overflow { hit(.queuedReplyBytes) }
+        if outcome != .sent { state.broadcast() }
+        if outcome == .overflow { hit(.queuedReplyBytes) }
     }
 
     private func hit(_ limit: VarlinkServer.Limit) {
@@ -144,7 +148,10 @@ final class ServerConnection: @unchecked Sendable {
                 let item = parse(message, descriptors: descriptors)
                 descriptors = []
                 if case .call(let call, let size) = item {
-                    let pending = lock.withLock { pendingBytes += size; return pendingBytes }
+                    let pending = state.withLock { s in
+                        s.pendingBytes += size
+                        return s.pendingBytes
+                    }
                     if pending > limits.pendingCallBytes {
                         for d in call.fileDescriptors { close(d) }
                         itemSink.yield(.refuse(limits.refusal(.pendingCallBytes, peer: peer)))
@@ -162,10 +169,11 @@ final class ServerConnection: @unchecked Sendable {
         }
         for d in descriptors { close(d) }
         itemSink.finish()
-        lock.lock()
-        readerDone = true
-        lock.broadcast()
-        lock.unlock()
+        let processor = state.withLock { s in
+            s.readerDone = true
+            return s.processor
+        }
+        state.broadcast()
         // The client is gone or misbehaved: running calls are cancelled, queued replies still go out.
         if let processor {
             Task { [self] in
@@ -179,33 +187,35 @@ final class ServerConnection: @unchecked Sendable {
     }
 
     private func markClosing() {
-        lock.lock(); closing = true; lock.broadcast(); lock.unlock()
+        state.withLock { $0.closing = true }
+        state.broadcast()
     }
 
     private func writeLoop() {
         while true {
-            lock.lock()
-            while outbox.isEmpty && !closing { lock.wait() }
-            if outbox.isEmpty && closing { lock.unlock(); break }
-            let bytes = outbox
-            outbox.removeAll(keepingCapacity: true)
-            writerSending = true
-            lock.unlock()
-            let sent = SocketIO.send(fd, bytes)
-            lock.withLock { writerSending = false }
-            if !sent {
+            let taken = state.withLock(waitingUntil: { !$0.outbox.isEmpty || $0.closing }) { s -> [UInt8]? in
+                if s.outbox.isEmpty { return nil }  // Closing, with nothing left to send.
+                defer { s.outbox.removeAll(keepingCapacity: true) }
+                s.writerSending = true
+                return s.outbox
+            }
+            guard let bytes = taken else { break }
+            let failure: Int32? = SocketIO.send(fd, bytes) ? nil : errno  // errno before any other call.
+            state.withLock { $0.writerSending = false }
+            if let failure {
                 // EAGAIN is the send timeout: the client left a reply unread for stallSeconds.
-                if errno == EAGAIN { hit(.stallSeconds) }
-                lock.lock(); closing = true; outbox.removeAll(); lock.unlock()
+                if failure == EAGAIN { hit(.stallSeconds) }
+                state.withLock { s in
+                    s.closing = true
+                    s.outbox.removeAll()
+                }
                 Glibc.shutdown(fd, Int32(SHUT_RDWR))
                 break
             }
         }
         // A reader still blocked in recvmsg is woken by the shutdown; the descriptor closes once it is done.
-        if !lock.withLock({ readerDone }) { Glibc.shutdown(fd, Int32(SHUT_RDWR)) }
-        lock.lock()
-        while !readerDone { lock.wait() }  // readLoop broadcasts when it ends.
-        lock.unlock()
+        if !state.withLock({ $0.readerDone }) { Glibc.shutdown(fd, Int32(SHUT_RDWR)) }
+        state.withLock(waitingUntil: { $0.readerDone }) { _ in }  // readLoop broadcasts when it ends.
         finish()
     }
 

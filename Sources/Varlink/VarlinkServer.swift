@@ -5,7 +5,7 @@ import DedicatedThreads
 
 /// A varlink server on a Unix stream socket: its own path, or a listening socket systemd passed. `Limits`
 /// keep any one user's clients from exhausting it.
-public final class VarlinkServer: @unchecked Sendable {
+public final class VarlinkServer: Sendable {
     /// What org.varlink.service.GetInfo reports.
     public struct Info: Sendable {
         public var vendor, product, version, url: String
@@ -27,14 +27,16 @@ public final class VarlinkServer: @unchecked Sendable {
     private let maxMessageBytes: Int
     private let limits: Limits
     private let report: @Sendable (LimitHit) -> Void
-    private let lock = ConditionLock()
-    private var connections: [Int: ServerConnection] = [:]
-    private var connectionsByUID: [UInt32: Int] = [:]
-    private var nextID = 1
-    private var stopped = false
-    private var wakePipe: (Int32, Int32) = (-1, -1)
-    private var finished: CheckedContinuation<Void, Never>?
-    private var isFinished = false
+    private struct State {
+        var connections: [Int: ServerConnection] = [:]
+        var connectionsByUID: [UInt32: Int] = [:]
+        var nextID = 1
+        var stopped = false
+        var wakePipe: (Int32, Int32) = (-1, -1)
+        var finished: CheckedContinuation<Void, Never>?
+        var isFinished = false
+    }
+    private let state = ConditionBox(State())
 
     /// Listens on `socketPath` (its folder is created; a stale socket file nobody listens on is replaced).
     /// `report` hears of every client refused or dropped for a limit (from the connection's threads).
@@ -95,31 +97,23 @@ public final class VarlinkServer: @unchecked Sendable {
     }
 
     /// How many clients are connected now.
-    public var connectionCount: Int { lock.withLock { connections.count } }
+    public var connectionCount: Int { state.withLock { $0.connections.count } }
 
     /// Waits until at most `count` clients are connected; false when `seconds` pass first (tests).
     func waitForConnections(atMost count: Int, seconds: Double) -> Bool {
-        let deadline = SocketIO.monotonicSeconds() + seconds
-        return lock.withLock {
-            while connections.count > count {
-                let left = deadline - SocketIO.monotonicSeconds()
-                if left <= 0 { return false }
-                lock.wait(seconds: left)
-            }
-            return true
-        }
+        state.withLock(waitingUntil: { $0.connections.count <= count }, timeout: .seconds(seconds)) { _ in true } ?? false
     }
 
     /// Serves until `shutdown()`.
     public func run() async throws {
         var fds: [Int32] = [0, 0]
         guard pipe(&fds) == 0 else { throw StartError(description: "pipe: \(String(cString: strerror(errno)))") }
-        lock.withLock { wakePipe = (fds[0], fds[1]) }
+        state.withLock { $0.wakePipe = (fds[0], fds[1]) }
         DedicatedThread.start(name: "varlink-accept") { [self] in acceptLoop() }
         await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
-            let done = lock.withLock { () -> Bool in
-                if isFinished { return true }
-                finished = c
+            let done = state.withLock { s -> Bool in
+                if s.isFinished { return true }
+                s.finished = c
                 return false
             }
             if done { c.resume() }
@@ -128,28 +122,28 @@ public final class VarlinkServer: @unchecked Sendable {
 
     /// Stops accepting, ends every connection (running calls are cancelled) and removes the socket file.
     public func shutdown() async {
-        let (wake, open) = lock.withLock { () -> (Int32, [ServerConnection]) in
-            stopped = true
-            return (wakePipe.1, Array(connections.values))
+        let (wake, open) = state.withLock { s -> (Int32, [ServerConnection]) in
+            s.stopped = true
+            return (s.wakePipe.1, Array(s.connections.values))
         }
         if wake >= 0 { var b: UInt8 = 1; _ = write(wake, &b, 1) }
         for c in open { c.shutdown() }
         if let ownedPath { unlink(ownedPath) }
-        let c = lock.withLock { () -> CheckedContinuation<Void, Never>? in
-            isFinished = true
-            defer { finished = nil }
-            return finished
+        let c = state.withLock { s -> CheckedContinuation<Void, Never>? in
+            s.isFinished = true
+            defer { s.finished = nil }
+            return s.finished
         }
         c?.resume()
     }
 
     private func remove(_ id: Int) {
-        lock.withLock {
-            guard let c = connections.removeValue(forKey: id) else { return }
-            connectionsByUID[c.peer.uid, default: 1] -= 1
-            if connectionsByUID[c.peer.uid] == 0 { connectionsByUID[c.peer.uid] = nil }
-            lock.broadcast()
+        state.withLock { s in
+            guard let c = s.connections.removeValue(forKey: id) else { return }
+            s.connectionsByUID[c.peer.uid, default: 1] -= 1
+            if s.connectionsByUID[c.peer.uid] == 0 { s.connectionsByUID[c.peer.uid] = nil }
         }
+        state.broadcast()
     }
 
     /// Tells a client over the per-uid limit why, and closes it. The reply is small and the socket new, so
@@ -171,8 +165,8 @@ public final class VarlinkServer: @unchecked Sendable {
     }
 
     private func acceptLoop() {
-        let wake = lock.withLock { wakePipe.0 }
-        accepting: while !lock.withLock({ stopped }) {
+        let wake = state.withLock { $0.wakePipe.0 }
+        accepting: while !state.withLock({ $0.stopped }) {
             var pfd = [pollfd(fd: listener, events: Int16(POLLIN), revents: 0), pollfd(fd: wake, events: Int16(POLLIN), revents: 0)]
             guard poll(&pfd, 2, -1) > 0 else { continue }
             if pfd[1].revents != 0 { break }
@@ -185,15 +179,15 @@ public final class VarlinkServer: @unchecked Sendable {
             _ = fcntl(client, F_SETFD, FD_CLOEXEC)
             let peer = SocketIO.peerCredentials(client)
             enum Admission { case stopped, refused, admitted(ServerConnection) }
-            let admission = lock.withLock { () -> Admission in
-                guard !stopped else { return .stopped }
-                guard connectionsByUID[peer.uid, default: 0] < limits.connectionsPerUID else { return .refused }
-                let id = nextID
-                nextID += 1
+            let admission = state.withLock { s -> Admission in
+                guard !s.stopped else { return .stopped }
+                guard s.connectionsByUID[peer.uid, default: 0] < limits.connectionsPerUID else { return .refused }
+                let id = s.nextID
+                s.nextID += 1
                 let c = ServerConnection(id: id, fd: client, peer: peer, dispatcher: dispatcher, maxMessageBytes: maxMessageBytes,
                                          limits: limits, report: report) { [weak self] id in self?.remove(id) }
-                connections[id] = c
-                connectionsByUID[peer.uid, default: 0] += 1
+                s.connections[id] = c
+                s.connectionsByUID[peer.uid, default: 0] += 1
                 return .admitted(c)
             }
             switch admission {

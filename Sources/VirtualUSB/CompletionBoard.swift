@@ -1,4 +1,4 @@
-import Synchronization
+import DedicatedThreads
 
 /// When each device of this process next has a completed bulk URB to hand out, so that a reap on one device
 /// never makes another wait.
@@ -7,15 +7,16 @@ import Synchronization
 /// "not yet" answer is delayed to keep it from spinning (`EmulatedUSBDevice.reap`). With several devices that
 /// delay would hold the thread while another device's URB is due: links that run in parallel on a real bus
 /// would take turns. A device consults this board to cut its delay short at the others' next completion.
+/// Devices are keyed by a number unique while they live (`EmulatedUSBDevice` uses its umockdev handler's address).
 final class CompletionBoard: Sendable {
     static let shared = CompletionBoard()
 
     private struct Entry { var earliest: UInt64?; var busy: Bool }
-    private let entries = Mutex<[ObjectIdentifier: Entry]>([:])
+    private let entries = LockedBox<[UInt: Entry]>([:])
 
     /// Records `device`'s earliest pending completion (0: ready now; nil: none) and whether it has bulk work
     /// in flight at all.
-    func publish(_ device: ObjectIdentifier, earliest: UInt64?, busy: Bool) {
+    func publish(_ device: UInt, earliest: UInt64?, busy: Bool) {
         entries.withLock { all in
             if earliest == nil && !busy { all[device] = nil } else { all[device] = Entry(earliest: earliest, busy: busy) }
         }
@@ -24,7 +25,7 @@ final class CompletionBoard: Sendable {
     /// How long `device` may hold the event thread from `now` before answering "not yet": at most `wanted`,
     /// no later than another device's next completion, and briefly while another device has work in flight
     /// whose completion time is not known yet. Zero means answer at once.
-    func wait(for device: ObjectIdentifier, wanted: UInt64, now: UInt64) -> UInt64 {
+    func wait(for device: UInt, wanted: UInt64, now: UInt64) -> UInt64 {
         entries.withLock { all in
             var bound = wanted
             for (other, entry) in all where other != device {

@@ -1,6 +1,6 @@
 internal import CUMockdev
+import DedicatedThreads
 import Dispatch
-import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -9,25 +9,13 @@ import Glibc
 /// `PTPFunction` from the URBs they submit.
 ///
 /// umockdev calls `handle(_:)` on its own worker thread; fault injection (unplug, events) comes from other
-/// threads. All mutable state sits behind one lock, held only for the duration of one ioctl's bookkeeping.
+/// threads. All mutable state sits in `core`, behind one lock held only for the duration of one ioctl's
+/// bookkeeping. Unchecked Sendable for `handler`, a GObject umockdev calls back on from its worker thread.
 public final class EmulatedUSBDevice: @unchecked Sendable {
     /// What the device announces on the bus.
     public let descriptors: USBDescriptors
-    /// The function behind the endpoints; only touched with `lock` held.
-    private let function: PTPFunction
-    private let lock = Mutex(())
-    private var link: LinkModel
-    private var clients: [UInt: ClientState] = [:]
-    private var unplugged = false
-    /// Frozen: bulk URBs are taken and never completed, as by a device that stopped answering.
-    private var hung = false
-    /// Every bulk URB fails with EPIPE (a halted endpoint that clearing does not revive) until a port reset.
-    private var stalled = false
-    private var claimedBy: UInt?
-    private var scratch = [UInt8](repeating: 0, count: 64 * 1024)
-    private var unplugAfterBytes: UInt64?
-    /// Whether to reach clients' URBs in their memory directly when the process allows it (`ClientMemory`).
-    private let directClientMemory: Bool
+    /// What the ioctls and the faults change, with the lock that guards it.
+    private let core: LockedBox<DeviceCore>
     /// Called (on the ioctl thread, without the lock) when `unplugAfterBytes` is reached, so the owner can
     /// send the "remove" uevent and take the node away.
     private let onSelfUnplug: @Sendable () -> Void
@@ -39,13 +27,14 @@ public final class EmulatedUSBDevice: @unchecked Sendable {
     public init(identity: USBIdentity, function: PTPFunction, link: LinkModel = .unlimited,
                 unplugAfterBytes: UInt64? = nil, directClientMemory: Bool = true,
                 onSelfUnplug: @escaping @Sendable () -> Void = {}) {
-        self.descriptors = USBDescriptors(identity: identity)
-        self.directClientMemory = directClientMemory
-        self.function = function
-        self.link = link
-        self.unplugAfterBytes = unplugAfterBytes
+        let descriptors = USBDescriptors(identity: identity)
+        let handler = umockdev_ioctl_base_new()!
+        self.descriptors = descriptors
+        self.core = LockedBox(DeviceCore(board: UInt(bitPattern: handler), descriptors: descriptors, function: function,
+                                         link: link, unplugAfterBytes: unplugAfterBytes,
+                                         directClientMemory: directClientMemory))
         self.onSelfUnplug = onSelfUnplug
-        self.handler = umockdev_ioctl_base_new()
+        self.handler = handler
         let me = Unmanaged.passUnretained(self).toOpaque()
         // The handler never outlives this object: deinit disconnects by releasing it, so no retain is handed over.
         _ = mtpsim_connect_handle_ioctl(handler, handleIoctlTrampoline, me)
@@ -54,45 +43,26 @@ public final class EmulatedUSBDevice: @unchecked Sendable {
     }
 
     deinit {
-        CompletionBoard.shared.publish(ObjectIdentifier(self), earliest: nil, busy: false)
+        CompletionBoard.shared.publish(UInt(bitPattern: handler), earliest: nil, busy: false)
         g_object_unref(UnsafeMutableRawPointer(handler))
     }
 
     /// Runs `body` on the function with the device lock held: the in-process API for counters and faults.
     public func withFunction<R>(_ body: (PTPFunction) throws -> R) rethrows -> R {
-        try lock.withLock { _ in try body(function) }
+        try core.withLock { try body($0.function) }
     }
 
     /// Takes the device off the link: every pending URB completes with ENODEV and new ones are refused.
     public func markUnplugged() {
-        lock.withLock { _ in takeOffLink() }
-    }
-
-    /// With the lock held: fail pending URBs with ENODEV, refuse new ones, and reset the function.
-    private func takeOffLink() {
-        unplugged = true
-        claimedBy = nil
-        for key in clients.keys { clients[key]!.failPending(errno: ENODEV) }
-        function.reset()
-    }
-
-    /// With the lock held: USBDEVFS_RESET from any open descriptor, as the kernel does it: every descriptor's
-    /// URBs in flight fail (ESHUTDOWN: the endpoints were flushed), a frozen device comes back to life, and the
-    /// function starts afresh (its session closed).
-    private func portReset() {
-        hung = false
-        stalled = false
-        for key in clients.keys { clients[key]!.failPending(errno: ESHUTDOWN) }
-        function.reset()
-        publishReadiness()
+        core.withLock { $0.takeOffLink() }
     }
 
     /// Freezes the device (bulk URBs are held, never completed, until the host gives up and discards them, or
     /// resets the port) or thaws it. Control requests are still answered.
     public func setHung(_ on: Bool) {
-        lock.withLock { _ in
-            hung = on
-            if !on { for key in clients.keys { fillPending(key: key) } }
+        core.withLock { c in
+            c.hung = on
+            if !on { for key in c.clients.keys { c.fillPending(key: key) } }
         }
     }
 
@@ -100,16 +70,16 @@ public final class EmulatedUSBDevice: @unchecked Sendable {
     /// the halt does not help) until the port is reset, or un-wedges them: a device that stops answering while it
     /// stays on the bus.
     public func setStalled(_ on: Bool) {
-        lock.withLock { _ in stalled = on }
+        core.withLock { $0.stalled = on }
     }
 
     /// Puts the device back on the link after `markUnplugged` (a replug): a fresh, idle function.
     public func markPlugged() {
-        lock.withLock { _ in
-            unplugged = false
-            clients.removeAll()
-            claimedBy = nil
-            if let limit = unplugAfterBytes, function.objectBytesTransferred >= limit { unplugAfterBytes = nil }
+        core.withLock { c in
+            c.unplugged = false
+            c.clients.removeAll()
+            c.claimedBy = nil
+            if let limit = c.unplugAfterBytes, c.function.objectBytesTransferred >= limit { c.unplugAfterBytes = nil }
         }
     }
 
@@ -119,42 +89,7 @@ public final class EmulatedUSBDevice: @unchecked Sendable {
         let request = UInt(umockdev_ioctl_client_get_request(client))
         guard let arg = umockdev_ioctl_client_get_arg(client) else { return false }
         let key = UInt(bitPattern: client)
-        var outcome = Outcome.done(0, 0)
-        var selfUnplugged = false
-        lock.withLock { _ in
-            if clients[key] == nil { clients[key] = ClientState() }
-            switch request {
-            case mtpsim_usbdevfs_submiturb():
-                outcome = submit(arg, key: key)
-                selfUnplugged = checkUnplugAfterBytes()
-            case mtpsim_usbdevfs_reapurbndelay(), mtpsim_usbdevfs_reapurb():
-                outcome = reap(arg, key: key)
-            case mtpsim_usbdevfs_discardurb():
-                outcome = discard(arg, key: key)
-            case mtpsim_usbdevfs_get_capabilities():
-                outcome = writeCapabilities(arg)
-            case mtpsim_usbdevfs_claiminterface():
-                if unplugged { outcome = .done(-1, ENODEV) }
-                else if let owner = claimedBy, owner != key {
-                    // The kernel releases a claim when its holder's descriptor closes; umockdev may not report a
-                    // killed client while a request of its is unanswered, so a dead holder is let go here.
-                    if isDead(owner) { forget(owner); claimedBy = key } else { outcome = .done(-1, EBUSY) }  // "device busy", as the kernel says.
-                }
-                else { claimedBy = key }
-            case mtpsim_usbdevfs_releaseinterface():
-                if claimedBy == key { claimedBy = nil }
-            case mtpsim_usbdevfs_reset():
-                if unplugged { outcome = .done(-1, ENODEV) } else { portReset() }
-            case mtpsim_usbdevfs_getdriver(), mtpsim_usbdevfs_ioctl():
-                outcome = .done(-1, ENODATA)  // No kernel driver is bound to the interface.
-            case mtpsim_usbdevfs_setinterface(), mtpsim_usbdevfs_setconfiguration(), mtpsim_usbdevfs_clear_halt(),
-                 mtpsim_usbdevfs_resetep():
-                outcome = unplugged ? .done(-1, ENODEV) : .done(0, 0)
-            default:
-                outcome = .done(-1, ENOTTY)
-            }
-            publishReadiness()
-        }
+        let (outcome, selfUnplugged) = core.withLock { $0.dispatch(request, arg, key: key) }
         switch outcome {
         case .done(let result, let err):
             WorkerPoll.extend()
@@ -165,7 +100,7 @@ public final class EmulatedUSBDevice: @unchecked Sendable {
             let now = monotonicNanos()
             DispatchQueue.global().asyncAfter(deadline: .now() + .nanoseconds(Int(time > now ? time - now : 0))) { [self] in
                 let c = UnsafeMutablePointer<UMockdevIoctlClient>(bitPattern: raw)!
-                let (result, err) = lock.withLock { _ in deliverHeld(key: key, slot: slot) }
+                let (result, err) = core.withLock { $0.deliverHeld(key: key, slot: slot) }
                 WorkerPoll.extend()
                 umockdev_ioctl_client_complete(c, glong(result), gint(err))
                 g_object_unref(UnsafeMutableRawPointer(c))
@@ -190,18 +125,108 @@ public final class EmulatedUSBDevice: @unchecked Sendable {
     fileprivate func connected(_ client: UnsafeMutablePointer<UMockdevIoctlClient>) {
         WorkerPoll.install()  // Signals come on umockdev's worker thread: the context to wait on is its own.
         let key = UInt(bitPattern: client)
-        lock.withLock { _ in
-            clients[key] = ClientState()
-            if claimedBy == key { claimedBy = nil }
+        core.withLock { c in
+            c.clients[key] = ClientState()
+            if c.claimedBy == key { c.claimedBy = nil }
         }
     }
 
     fileprivate func vanished(_ client: UnsafeMutablePointer<UMockdevIoctlClient>) {
-        lock.withLock { _ in forget(UInt(bitPattern: client)) }
+        core.withLock { $0.forget(UInt(bitPattern: client)) }
+    }
+}
+
+/// Everything of an emulated device that an ioctl or a fault changes; reached only through its `LockedBox`.
+/// Unchecked Sendable: the function and the URB records are classes, and only the box's holder touches them.
+private struct DeviceCore: @unchecked Sendable {
+    /// This device on the `CompletionBoard`.
+    let board: UInt
+    let descriptors: USBDescriptors
+    /// The function behind the endpoints.
+    let function: PTPFunction
+    var link: LinkModel
+    var clients: [UInt: ClientState] = [:]
+    var unplugged = false
+    /// Frozen: bulk URBs are taken and never completed, as by a device that stopped answering.
+    var hung = false
+    /// Every bulk URB fails with EPIPE (a halted endpoint that clearing does not revive) until a port reset.
+    var stalled = false
+    var claimedBy: UInt?
+    var scratch = [UInt8](repeating: 0, count: 64 * 1024)
+    var unplugAfterBytes: UInt64?
+    /// Whether to reach clients' URBs in their memory directly when the process allows it (`ClientMemory`).
+    let directClientMemory: Bool
+
+    init(board: UInt, descriptors: USBDescriptors, function: PTPFunction, link: LinkModel, unplugAfterBytes: UInt64?,
+         directClientMemory: Bool) {
+        self.board = board
+        self.descriptors = descriptors
+        self.function = function
+        self.link = link
+        self.unplugAfterBytes = unplugAfterBytes
+        self.directClientMemory = directClientMemory
+    }
+
+    /// One ioctl's bookkeeping: its outcome, and whether it took the device off the link (unplugAfterBytes).
+    mutating func dispatch(_ request: UInt, _ arg: UnsafeMutablePointer<UMockdevIoctlData>, key: UInt) -> (Outcome, Bool) {
+        var outcome = Outcome.done(0, 0)
+        var selfUnplugged = false
+        if clients[key] == nil { clients[key] = ClientState() }
+        switch request {
+        case mtpsim_usbdevfs_submiturb():
+            outcome = submit(arg, key: key)
+            selfUnplugged = checkUnplugAfterBytes()
+        case mtpsim_usbdevfs_reapurbndelay(), mtpsim_usbdevfs_reapurb():
+            outcome = reap(arg, key: key)
+        case mtpsim_usbdevfs_discardurb():
+            outcome = discard(arg, key: key)
+        case mtpsim_usbdevfs_get_capabilities():
+            outcome = writeCapabilities(arg)
+        case mtpsim_usbdevfs_claiminterface():
+            if unplugged { outcome = .done(-1, ENODEV) }
+            else if let owner = claimedBy, owner != key {
+                // The kernel releases a claim when its holder's descriptor closes; umockdev may not report a
+                // killed client while a request of its is unanswered, so a dead holder is let go here.
+                if isDead(owner) { forget(owner); claimedBy = key } else { outcome = .done(-1, EBUSY) }  // "device busy", as the kernel says.
+            }
+            else { claimedBy = key }
+        case mtpsim_usbdevfs_releaseinterface():
+            if claimedBy == key { claimedBy = nil }
+        case mtpsim_usbdevfs_reset():
+            if unplugged { outcome = .done(-1, ENODEV) } else { portReset() }
+        case mtpsim_usbdevfs_getdriver(), mtpsim_usbdevfs_ioctl():
+            outcome = .done(-1, ENODATA)  // No kernel driver is bound to the interface.
+        case mtpsim_usbdevfs_setinterface(), mtpsim_usbdevfs_setconfiguration(), mtpsim_usbdevfs_clear_halt(),
+             mtpsim_usbdevfs_resetep():
+            outcome = unplugged ? .done(-1, ENODEV) : .done(0, 0)
+        default:
+            outcome = .done(-1, ENOTTY)
+        }
+        publishReadiness()
+        return (outcome, selfUnplugged)
+    }
+
+    /// With the lock held: fail pending URBs with ENODEV, refuse new ones, and reset the function.
+    mutating func takeOffLink() {
+        unplugged = true
+        claimedBy = nil
+        for key in clients.keys { clients[key]!.failPending(errno: ENODEV) }
+        function.reset()
+    }
+
+    /// With the lock held: USBDEVFS_RESET from any open descriptor, as the kernel does it: every descriptor's
+    /// URBs in flight fail (ESHUTDOWN: the endpoints were flushed), a frozen device comes back to life, and the
+    /// function starts afresh (its session closed).
+    mutating func portReset() {
+        hung = false
+        stalled = false
+        for key in clients.keys { clients[key]!.failPending(errno: ESHUTDOWN) }
+        function.reset()
+        publishReadiness()
     }
 
     /// With the lock held: client `key` is gone; its URBs go, and with its claim its session (or what was in flight).
-    private func forget(_ key: UInt) {
+    mutating func forget(_ key: UInt) {
         clients[key] = nil
         publishReadiness()
         if claimedBy == key {
@@ -212,12 +237,12 @@ public final class EmulatedUSBDevice: @unchecked Sendable {
 
     /// With the lock held: whether the process behind client `key` has died (known only for a client whose
     /// memory is reached directly, which is every libusb client that submitted a URB).
-    private func isDead(_ key: UInt) -> Bool {
+    func isDead(_ key: UInt) -> Bool {
         guard case .direct(let memory)? = clients[key]?.memory else { return false }
         return !memory.processIsAlive
     }
 
-    private enum Outcome {
+    enum Outcome {
         case done(Int, Int32)
         case tryAgain(afterNanos: UInt64)
         /// Reap the client's next URB into `slot` at that monotonic time (see `reap`).
@@ -227,7 +252,7 @@ public final class EmulatedUSBDevice: @unchecked Sendable {
     /// With the lock held, at a held reap's time: hands out the client's next URB as a reap would, when it
     /// is due and needs nothing but its address written. Anything else (a discard or an unplug meanwhile)
     /// is "try again", and the client's next reap sees the new state.
-    private func deliverHeld(key: UInt, slot: UInt) -> (Int, Int32) {
+    mutating func deliverHeld(key: UInt, slot: UInt) -> (Int, Int32) {
         guard let state = clients[key], let head = state.completed.first, head.readyAt <= monotonicNanos(),
               !head.needsWriteBackAtReap, case .direct(let memory) = state.memory,
               withUnsafeBytes(of: head.clientAddress, { memory.write($0, to: slot) }) else { return (-1, EAGAIN) }
@@ -237,7 +262,7 @@ public final class EmulatedUSBDevice: @unchecked Sendable {
         return (0, 0)
     }
 
-    private func submit(_ arg: UnsafeMutablePointer<UMockdevIoctlData>, key: UInt) -> Outcome {
+    mutating func submit(_ arg: UnsafeMutablePointer<UMockdevIoctlData>, key: UInt) -> Outcome {
         if unplugged { return .done(-1, ENODEV) }
         guard let record = urb(at: arg, key: key) else { return .done(-1, EFAULT) }
         switch Int32(record.type) {
@@ -282,7 +307,7 @@ public final class EmulatedUSBDevice: @unchecked Sendable {
     /// The URB whose client address is the ioctl's argument: read from the client's memory when that is
     /// reachable, else through umockdev. A client's first URB comes through umockdev and tells which process
     /// it is (`ClientMemory.find`).
-    private func urb(at arg: UnsafeMutablePointer<UMockdevIoctlData>, key: UInt) -> URBRecord? {
+    mutating func urb(at arg: UnsafeMutablePointer<UMockdevIoctlData>, key: UInt) -> URBRecord? {
         if case .direct(let memory) = clients[key]!.memory {
             let address = UnsafeRawPointer(arg.pointee.data!).loadUnaligned(as: UInt.self)
             if let record = URBRecord(at: address, in: memory) { return record }
@@ -302,7 +327,7 @@ public final class EmulatedUSBDevice: @unchecked Sendable {
     }
 
     /// Tries to satisfy an IN URB from the function; true when it completed.
-    private func fill(_ record: URBRecord, key: UInt, interrupt: Bool, atSubmit: Bool) -> Bool {
+    mutating func fill(_ record: URBRecord, key: UInt, interrupt: Bool, atSubmit: Bool) -> Bool {
         let capacity = record.bufferLength
         if scratch.count < capacity { scratch = [UInt8](repeating: 0, count: capacity) }
         let produced: Int? = scratch.withUnsafeMutableBytes { all in
@@ -317,7 +342,7 @@ public final class EmulatedUSBDevice: @unchecked Sendable {
         return true
     }
 
-    private func fillPending(key: UInt) {
+    mutating func fillPending(key: UInt) {
         if hung { return }
         while let head = clients[key]?.pendingIn.first, fill(head, key: key, interrupt: false, atSubmit: false) {
             clients[key]!.pendingIn.removeFirst()
@@ -327,7 +352,7 @@ public final class EmulatedUSBDevice: @unchecked Sendable {
         }
     }
 
-    private func complete(_ record: URBRecord, key: UInt, atSubmit: Bool, bytes: Int, transactions: Int) {
+    mutating func complete(_ record: URBRecord, key: UInt, atSubmit: Bool, bytes: Int, transactions: Int) {
         record.writtenBackAtSubmit = atSubmit
         if !link.isUnlimited {
             record.readyAt = link.book(bytes: bytes, transactions: transactions, now: monotonicNanos())
@@ -335,7 +360,7 @@ public final class EmulatedUSBDevice: @unchecked Sendable {
         clients[key]!.completed.append(record)
     }
 
-    private func control(_ record: URBRecord) {
+    func control(_ record: URBRecord) {
         // libusb sizes a control URB as the 8-byte setup packet plus wLength: read it all at once.
         var whole = [UInt8](repeating: 0, count: record.bufferLength)
         guard whole.withUnsafeMutableBytes({ record.read(into: $0) }),
@@ -366,23 +391,23 @@ public final class EmulatedUSBDevice: @unchecked Sendable {
     }
 
     /// "Nothing yet", answered after up to `wanted` ns, or sooner when another device's URB is due first.
-    private func notYet(wanted: UInt64, now: UInt64 = monotonicNanos()) -> Outcome {
-        let wait = CompletionBoard.shared.wait(for: ObjectIdentifier(self), wanted: wanted, now: now)
+    func notYet(wanted: UInt64, now: UInt64 = monotonicNanos()) -> Outcome {
+        let wait = CompletionBoard.shared.wait(for: board, wanted: wanted, now: now)
         return wait == 0 ? .done(-1, EAGAIN) : .tryAgain(afterNanos: wait)
     }
 
     /// With the lock held: tells the other devices when this one next has a bulk completion to hand out.
-    private func publishReadiness() {
+    func publishReadiness() {
         var earliest: UInt64?
         var busy = false
         for state in clients.values {
             if let head = state.completed.first { earliest = min(earliest ?? head.readyAt, head.readyAt) }
             busy = busy || !state.completed.isEmpty || !state.pendingIn.isEmpty
         }
-        CompletionBoard.shared.publish(ObjectIdentifier(self), earliest: earliest, busy: busy)
+        CompletionBoard.shared.publish(board, earliest: earliest, busy: busy)
     }
 
-    private func reap(_ arg: UnsafeMutablePointer<UMockdevIoctlData>, key: UInt) -> Outcome {
+    mutating func reap(_ arg: UnsafeMutablePointer<UMockdevIoctlData>, key: UInt) -> Outcome {
         fillPending(key: key)
         guard let head = clients[key]!.completed.first else {
             if unplugged { return .done(-1, ENODEV) }
@@ -400,7 +425,7 @@ public final class EmulatedUSBDevice: @unchecked Sendable {
                 // written straight into the client (any thread may do that), and when no other device's URB
                 // falls due first (libusb reaps every device from one thread).
                 if case .direct = clients[key]!.memory, !head.needsWriteBackAtReap, wanted == head.readyAt - now,
-                   CompletionBoard.shared.wait(for: ObjectIdentifier(self), wanted: wanted, now: now) == wanted {
+                   CompletionBoard.shared.wait(for: board, wanted: wanted, now: now) == wanted {
                     return .heldUntil(head.readyAt, slot: slotAddress)
                 }
                 return notYet(wanted: min(wanted, 1_000_000), now: now)
@@ -442,13 +467,13 @@ public final class EmulatedUSBDevice: @unchecked Sendable {
         return .done(0, 0)
     }
 
-    private func discard(_ arg: UnsafeMutablePointer<UMockdevIoctlData>, key: UInt) -> Outcome {
+    mutating func discard(_ arg: UnsafeMutablePointer<UMockdevIoctlData>, key: UInt) -> Outcome {
         let address = UnsafeRawPointer(arg.pointee.data!).loadUnaligned(as: UInt.self)
         guard clients[key]!.cancel(clientAddress: address) else { return .done(-1, EINVAL) }
         return .done(0, 0)
     }
 
-    private func writeCapabilities(_ arg: UnsafeMutablePointer<UMockdevIoctlData>) -> Outcome {
+    func writeCapabilities(_ arg: UnsafeMutablePointer<UMockdevIoctlData>) -> Outcome {
         var error: UnsafeMutablePointer<GError>? = nil
         guard let caps = umockdev_ioctl_data_resolve(arg, 0, 4, &error) else {
             if error != nil { g_error_free(error) }
@@ -462,7 +487,7 @@ public final class EmulatedUSBDevice: @unchecked Sendable {
         return .done(0, 0)
     }
 
-    private func checkUnplugAfterBytes() -> Bool {
+    mutating func checkUnplugAfterBytes() -> Bool {
         guard !unplugged, let limit = unplugAfterBytes, function.objectBytesTransferred >= limit else { return false }
         unplugAfterBytes = nil
         takeOffLink()

@@ -1,3 +1,4 @@
+import DedicatedThreads
 import Glibc
 @testable import SessionCore
 import XCTest
@@ -47,14 +48,41 @@ final class DeviceThreadExecutorTests: XCTestCase {
         let slowOrder = await slow.order
         XCTAssertEqual(slowOrder, [1])
     }
+
+    /// A job that reaches the actor after its thread ended (a task still holding a device that left) runs on a
+    /// thread started for it, instead of leaving its caller waiting for ever.
+    func testAJobAfterShutdownStillRuns() async {
+        let recorder = Recorder()
+        await recorder.record(1)
+        recorder.executor.shutdown()
+        XCTAssertTrue(recorder.executor.waitUntilFinished(timeout: .seconds(30)))
+        await recorder.record(2)
+        let order = await recorder.order
+        let names = await recorder.threadNames
+        XCTAssertEqual(order, [1, 2])
+        XCTAssertEqual(names, ["mtp-test-dev"])
+    }
+
+    /// Jobs queued between shutdown and the thread's end are run before it ends.
+    func testShutdownDrainsWhatIsQueued() async {
+        let recorder = Recorder()
+        let released = Expectation()
+        recorder.executor.enqueueBlocking { released.wait() }
+        recorder.executor.shutdown()
+        let ran = Expectation()
+        recorder.executor.enqueueBlocking { ran.fulfil() }
+        released.fulfil()
+        ran.wait()
+        XCTAssertTrue(recorder.executor.waitUntilFinished(timeout: .seconds(30)))
+    }
 }
 
-/// A one-shot latch for the test above, waited on by a device thread.
-private final class Expectation: @unchecked Sendable {
-    private var done = false
-    private var mutex = pthread_mutex_t()
-    private var cond = pthread_cond_t()
-    init() { pthread_mutex_init(&mutex, nil); pthread_cond_init(&cond, nil) }
-    func wait() { pthread_mutex_lock(&mutex); while !done { pthread_cond_wait(&cond, &mutex) }; pthread_mutex_unlock(&mutex) }
-    func fulfil() { pthread_mutex_lock(&mutex); done = true; pthread_cond_broadcast(&cond); pthread_mutex_unlock(&mutex) }
+/// A one-shot latch for the tests above, waited on by a device thread.
+private final class Expectation: Sendable {
+    private let done = ConditionBox(false)
+    func wait() { done.withLock(waitingUntil: { $0 }) { _ in } }
+    func fulfil() {
+        done.withLock { $0 = true }
+        done.broadcast()
+    }
 }

@@ -1,10 +1,10 @@
+import DedicatedThreads
 @testable import SessionCore
-import Synchronization
 import XCTest
 
 final class ProgressReporterTests: XCTestCase {
     private final class Steps: Sendable {
-        let list = Mutex<[TransferProgress]>([])
+        let list = LockedBox<[TransferProgress]>([])
         func append(_ p: TransferProgress) { list.withLock { $0.append(p) } }
         var all: [TransferProgress] { list.withLock { $0 } }
     }

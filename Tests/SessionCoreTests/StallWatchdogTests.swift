@@ -1,5 +1,5 @@
+import DedicatedThreads
 @testable import SessionCore
-import Synchronization
 import XCTest
 
 /// The watchdog fires once when progress stops, and not once the transfer has ended.
@@ -14,7 +14,7 @@ final class StallWatchdogTests: XCTestCase {
     }
 
     func testAStoppedWatchdogNeverFires() {
-        let calls = Mutex(0)
+        let calls = LockedBox(0)
         let watchdog = StallWatchdog(timeout: 0.05) { calls.withLock { $0 += 1 } }
         watchdog.alive()
         watchdog.stop()
