@@ -27,36 +27,41 @@ let package = Package(
         // Wire-level PTP/MTP: codes, containers and datasets. Pure Swift, no I/O.
         .target(name: "PTPWire"),
         // The emulated player's brain: PTP responder, object stores, counters, faults. Pure Swift.
-        .target(name: "VirtualPlayer", dependencies: ["PTPWire"]),
+        .target(name: "VirtualPlayer", dependencies: ["PTPWire", "SystemCalls"]),
         // The emulated player's body: a umockdev testbed answering usbdevfs ioctls with a VirtualPlayer.
-        .target(name: "VirtualUSB", dependencies: ["VirtualPlayer", "CUMockdev", "DedicatedThreads"]),
+        .target(name: "VirtualUSB", dependencies: ["VirtualPlayer", "CUMockdev", "DedicatedThreads", "SystemCalls"]),
         // The simulator's runtime: devices on a testbed, the command under them, faults, control socket, stats.
-        .target(name: "MTPSimKit", dependencies: ["VirtualUSB", "VirtualPlayer", "PTPWire"]),
+        .target(name: "MTPSimKit", dependencies: ["VirtualUSB", "VirtualPlayer", "PTPWire", "SystemCalls"]),
         .executableTarget(name: "mtpsim", dependencies: [
             "MTPSimKit", "ProductVersion",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
         // The service provider: the one module that imports libmtp and libusb.
-        .target(name: "MTPProvider", dependencies: ["CLibMTP", "CLibUSB", "DedicatedThreads"]),
+        .target(name: "MTPProvider", dependencies: ["CLibMTP", "CLibUSB", "DedicatedThreads", "SystemCalls"]),
         .executableTarget(name: "mtpsim-probe", dependencies: [
             "MTPProvider",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
-        // Dedicated pthreads and a condition lock for code that blocks, without Foundation.
-        .target(name: "DedicatedThreads"),
+        // The system calls Swift's Glibc cannot reach (_GNU_SOURCE, CMSG macros): one compiled C file.
+        .target(name: "CSystemCalls"),
+        // Every system call of the daemon and the emulator: typed errno, EINTR retried in one place, Unix socket
+        // addresses, peer credentials, SCM_RIGHTS, thread names, the monotonic clock.
+        .target(name: "SystemCalls", dependencies: ["CSystemCalls"]),
+        // Dedicated pthreads and the one lock (LockedBox, ConditionBox) for code that blocks, without Foundation.
+        .target(name: "DedicatedThreads", dependencies: ["SystemCalls"]),
         // Varlink: NUL-framed JSON over a Unix socket, interface descriptions, server and client. Knows nothing of MTP.
-        .target(name: "Varlink", dependencies: ["DedicatedThreads"]),
+        .target(name: "Varlink", dependencies: ["DedicatedThreads", "SystemCalls"]),
         // Sessions and device lifecycles as pure state machines; no I/O, unit-tested.
         .target(name: "SessionModel"),
         // The daemon core: one actor per device on its own thread, sessions, caches, operations.
         .target(name: "SessionCore", dependencies: [
-            "SessionModel", "MTPProvider", "DedicatedThreads", .product(name: "Logging", package: "swift-log"),
+            "SessionModel", "MTPProvider", "DedicatedThreads", "SystemCalls", .product(name: "Logging", package: "swift-log"),
         ]),
         // The org.mtpsessiond.Manager varlink interface bound to the daemon core.
         .target(name: "SessionAPI", dependencies: [
-            "Varlink", "SessionCore", "SessionModel", "ProductVersion", .product(name: "Logging", package: "swift-log"),
+            "Varlink", "SessionCore", "SessionModel", "SystemCalls", "ProductVersion", .product(name: "Logging", package: "swift-log"),
         ], resources: [.embedInCode("org.mtpsessiond.Manager.varlink")]),
         .executableTarget(name: "mtpsessiond", dependencies: [
             "SessionAPI", "SessionCore", "Varlink", "ProductVersion",
@@ -64,7 +69,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         // mtpctl's commands: device addressing, transfers with progress, output for humans and scripts.
-        .target(name: "MTPCtlKit", dependencies: ["Varlink"]),
+        .target(name: "MTPCtlKit", dependencies: ["Varlink", "SystemCalls"]),
         .executableTarget(name: "mtpctl", dependencies: [
             "MTPCtlKit", "ProductVersion", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
@@ -84,24 +89,25 @@ let package = Package(
 
         .testTarget(name: "PTPWireTests", dependencies: ["PTPWire"]),
         .testTarget(name: "VirtualPlayerTests", dependencies: ["VirtualPlayer", "PTPWire"]),
-        .testTarget(name: "VirtualUSBTests", dependencies: ["VirtualUSB"]),
+        .testTarget(name: "VirtualUSBTests", dependencies: ["VirtualUSB", "SystemCalls"]),
         .testTarget(name: "MTPSimKitTests", dependencies: ["MTPSimKit"]),
+        .testTarget(name: "SystemCallsTests", dependencies: ["SystemCalls"]),
         .testTarget(name: "DedicatedThreadsTests", dependencies: ["DedicatedThreads"]),
-        .testTarget(name: "VarlinkTests", dependencies: ["Varlink"]),
+        .testTarget(name: "VarlinkTests", dependencies: ["Varlink", "SystemCalls"]),
         .testTarget(name: "SessionModelTests", dependencies: ["SessionModel"]),
         .testTarget(name: "MTPProviderTests", dependencies: ["MTPProvider"]),
         .testTarget(name: "SessionCoreTests", dependencies: ["SessionCore", "MTPProvider", "DedicatedThreads"]),
-        .testTarget(name: "MTPCtlKitTests", dependencies: ["MTPCtlKit"]),
+        .testTarget(name: "MTPCtlKitTests", dependencies: ["MTPCtlKit", "SystemCalls"]),
         // Replays the committed fuzz corpora through the fuzzers' own entry functions, without libFuzzer.
         .testTarget(name: "FuzzCorpusTests", dependencies: ["PTPContainerFuzzer", "VarlinkFuzzer", "DeviceDataFuzzer"]),
         // Runs the built mtpsim and mtpsim-probe executables against mtp-tools: no in-process shortcuts.
         // Child processes with line-by-line waits, and a virtual player per test: shared by the integration suites.
-        .target(name: "IntegrationSupport", path: "Tests/IntegrationSupport"),
+        .target(name: "IntegrationSupport", dependencies: ["SystemCalls"], path: "Tests/IntegrationSupport"),
         .testTarget(name: "MTPSimIntegrationTests", dependencies: ["IntegrationSupport"]),
         // The man pages against the built programs' parsers (docs/man/manpage.py), and that groff renders them cleanly.
         .testTarget(name: "ManualPageTests", dependencies: ["IntegrationSupport"]),
         // Runs the real mtpsessiond under mtpsim and drives it with mtpctl and Python's varlink client.
         // Its load and abuse clients use the Varlink module's blocking client, as any varlink client would.
-        .testTarget(name: "DaemonIntegrationTests", dependencies: ["IntegrationSupport", "Varlink"], exclude: ["python", "fixtures"]),
+        .testTarget(name: "DaemonIntegrationTests", dependencies: ["IntegrationSupport", "Varlink", "SystemCalls"], exclude: ["python", "fixtures"]),
     ]
 )

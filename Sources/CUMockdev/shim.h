@@ -6,9 +6,6 @@
 #include <linux/usbdevice_fs.h>
 #include <linux/usb/ch9.h>
 #include <sys/prctl.h>
-#include <sys/socket.h>
-#include <sys/syscall.h>
-#include <sys/uio.h>
 #include <unistd.h>
 #include <stddef.h>
 
@@ -48,25 +45,6 @@ static inline gulong mtpsim_connect_client_signal(UMockdevIoctlBase *h, const ch
 
 // prctl is variadic, which Swift cannot call.
 static inline int mtpsim_set_timer_slack(unsigned long nanoseconds) { return prctl(PR_SET_TIMERSLACK, nanoseconds, 0, 0, 0); }
-
-// process_vm_readv/writev are declared only under _GNU_SOURCE, which this module header cannot turn on for
-// glibc: call them by number.
-static inline long mtpsim_process_vm_readv(pid_t pid, const struct iovec *local, unsigned long local_count,
-                                           const struct iovec *remote, unsigned long remote_count) {
-    return syscall(SYS_process_vm_readv, pid, local, local_count, remote, remote_count, 0UL);
-}
-static inline long mtpsim_process_vm_writev(pid_t pid, const struct iovec *local, unsigned long local_count,
-                                            const struct iovec *remote, unsigned long remote_count) {
-    return syscall(SYS_process_vm_writev, pid, local, local_count, remote, remote_count, 0UL);
-}
-
-// struct ucred is declared only under _GNU_SOURCE too; SO_PEERCRED fills it and the pid is its first member.
-static inline pid_t mtpsim_socket_peer_pid(int fd) {
-    int cred[3];
-    socklen_t length = sizeof cred;
-    if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, cred, &length) != 0 || length < sizeof cred) return -1;
-    return cred[0];
-}
 
 // Offsets into struct usbdevfs_urb of what a completion writes back.
 static inline gsize mtpsim_urb_status_offset(void) { return offsetof(struct usbdevfs_urb, status); }

@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import SystemCalls
 
 /// Starts work on a thread of its own, for code that blocks (libmtp, libusb, socket reads) and must never
 /// occupy Swift's cooperative pool. Plain pthreads, so the daemon does not need Foundation's Thread.
@@ -18,20 +19,11 @@ public enum DedicatedThread {
         var thread = pthread_t()
         let rc = pthread_create(&thread, nil, { raw in
             let work = Unmanaged<Work>.fromOpaque(raw!).takeRetainedValue()
-            nameThisThread(work.name)
+            try? ThreadName.set(work.name)  // A name is for people reading top -H; none is no failure.
             work.body()
             return nil
         }, work)
         precondition(rc == 0, "pthread_create failed: \(rc)")
         pthread_detach(thread)
     }
-}
-
-/// Names the calling thread through /proc (pthread_setname_np needs _GNU_SOURCE, which Swift's Glibc lacks).
-private func nameThisThread(_ name: String) {
-    let fd = open("/proc/thread-self/comm", O_WRONLY)
-    guard fd >= 0 else { return }
-    let bytes = Array(name.utf8.prefix(15))
-    _ = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
-    close(fd)
 }

@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import SystemCalls
 
 /// State that is only reached with a lock held: the one lock of the daemon and the emulator.
 ///
@@ -84,7 +85,7 @@ public final class ConditionBox<State> {
     /// the result is nil.
     public func withLock<T, E: Error>(waitingUntil ready: (State) -> Bool, timeout: Duration,
                                       _ body: (inout State) throws(E) -> T) throws(E) -> T? {
-        let deadline = monotonicDeadline(after: timeout)
+        let deadline = MonotonicClock.deadline(after: timeout)
         pthread_mutex_lock(mutex)
         defer { pthread_mutex_unlock(mutex) }
         while !ready(state) {
@@ -117,13 +118,4 @@ private func freeMutex(_ mutex: UnsafeMutablePointer<pthread_mutex_t>) {
     pthread_mutex_destroy(mutex)
     mutex.deinitialize(count: 1)
     mutex.deallocate()
-}
-
-/// The CLOCK_MONOTONIC time `timeout` from now, as pthread_cond_timedwait takes it.
-private func monotonicDeadline(after timeout: Duration) -> timespec {
-    var now = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &now)
-    let (seconds, attoseconds) = max(timeout, .zero).components
-    let nanoseconds = Int(now.tv_nsec) + Int(attoseconds / 1_000_000_000)
-    return timespec(tv_sec: now.tv_sec + Int(seconds) + nanoseconds / 1_000_000_000, tv_nsec: nanoseconds % 1_000_000_000)
 }

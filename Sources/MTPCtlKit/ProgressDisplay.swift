@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import SystemCalls
 
 /// Shows a transfer's progress: a redrawn bar on a terminal, a line per tenth otherwise, nothing with --json
 /// (whose consumers get the progress objects themselves).
@@ -70,11 +71,7 @@ public struct ProgressDisplay {
         return unit == 0 ? "\(n) B" : "\(tenths / 10).\(tenths % 10) \(units[unit])"
     }
 
-    private static func now() -> Double {
-        var ts = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &ts)
-        return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
-    }
+    private static func now() -> Double { MonotonicClock.seconds() }
 }
 
 /// Writes `text` to stderr unbuffered, so messages interleave correctly with progress bars.

@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import SystemCalls
 
 /// How long to keep asking a device that answers DeviceBusy (0x2019), or that will not open a session:
 /// phones answer so while they index media or wait to be unlocked, and a moment later they serve.
@@ -54,9 +55,7 @@ public struct BusyRetry: Sendable, Equatable {
 
     /// Sleeps for `seconds`: a back-off, not synchronisation.
     static func pause(_ seconds: Double) {
-        var request = timespec(tv_sec: Int(seconds), tv_nsec: Int((seconds - Double(Int(seconds))) * 1e9))
-        var left = timespec()
-        while nanosleep(&request, &left) != 0 && errno == EINTR { request = left }
+        FileIO.sleep(for: .nanoseconds(Int64(seconds * 1e9)))
     }
 }
 

@@ -2,6 +2,7 @@ internal import CLibMTP
 #if canImport(Glibc)
 import Glibc
 #endif
+import SystemCalls
 
 /// Carries a Swift progress closure through libmtp's `void *` callback data for the length of one call.
 private final class ProgressBox {
@@ -32,15 +33,11 @@ private func descriptorWriter(_ params: UnsafeMutableRawPointer?, _ priv: Unsafe
     guard let priv else { return UInt16(LIBMTP_HANDLER_RETURN_ERROR) }
     // Unretained: getFile keeps the sink alive for the length of the call.
     let sink = Unmanaged<DescriptorSink>.fromOpaque(priv).takeUnretainedValue()
-    var done = 0
-    while done < Int(length) {
-        let n = write(sink.fd, bytes.map { $0 + done }, Int(length) - done)
-        if n < 0 && errno == EINTR { continue }
-        guard n > 0 else {
-            sink.failure = n < 0 ? errno : EIO
-            return UInt16(LIBMTP_HANDLER_RETURN_ERROR)
-        }
-        done += n
+    do {
+        try FileIO.writeAll(sink.fd, UnsafeRawBufferPointer(start: bytes, count: Int(length)))
+    } catch {
+        sink.failure = error.errno
+        return UInt16(LIBMTP_HANDLER_RETURN_ERROR)
     }
     sink.written += UInt64(length)
     written?.pointee = length

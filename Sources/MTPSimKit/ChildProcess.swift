@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import SystemCalls
 
 /// The command mtpsim runs under the testbed: spawned with this process's environment (which carries the
 /// preload and UMOCKDEV_DIR), its exit status becomes mtpsim's.
@@ -25,8 +26,7 @@ public struct ChildProcess {
 
     /// Waits for the child and returns the shell-style exit status (128 + signal when killed).
     public func wait() -> Int32 {
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        let status = (try? FileIO.waitForChild(pid)) ?? 0
         let low = status & 0x7F
         if low == 0 { return (status >> 8) & 0xFF }
         return 128 + low

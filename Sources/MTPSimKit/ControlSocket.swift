@@ -2,6 +2,7 @@ import Foundation
 #if canImport(Glibc)
 import Glibc
 #endif
+import SystemCalls
 
 /// A Unix socket on which mtpsim takes one-line commands ("unplug", "event 0x4002 5", "stats"…) from the
 /// command it runs or from a test, and answers one line: the scriptable face of the fault API.
@@ -17,17 +18,15 @@ public final class ControlServer: @unchecked Sendable {
     public init(path: String, handler: @escaping @Sendable (String) -> String) throws(SimulatorError) {
         self.path = path
         self.handler = handler
-        fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
-        guard fd >= 0 else { throw .control("socket: \(String(cString: strerror(errno)))") }
+        let address = try unixAddress(path)
+        do { fd = try UnixSocket.make() } catch { throw .control("\(error)") }
         unlink(path)
-        var address = try unixAddress(path)
-        let rc = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
-        }
-        guard rc == 0, listen(fd, 16) == 0 else {
-            let reason = String(cString: strerror(errno))
+        do {
+            try UnixSocket.bind(fd, to: address)
+            try UnixSocket.listen(fd, backlog: 16)
+        } catch {
             close(fd)
-            throw .control("cannot listen on \(path): \(reason)")
+            throw .control("cannot listen on \(path): \(error.reason)")
         }
         let thread = Thread { [self] in serve() }
         thread.start()
@@ -35,9 +34,11 @@ public final class ControlServer: @unchecked Sendable {
 
     private func serve() {
         while true {
-            let conn = accept(fd, nil, nil)
-            if conn < 0 {
-                if errno == EINTR || errno == ECONNABORTED { continue }
+            let conn: Int32
+            do {
+                conn = try UnixSocket.accept(fd)
+            } catch {
+                if error.errno == ECONNABORTED { continue }
                 return
             }
             let request = readLine(conn, limit: 4096)
@@ -50,30 +51,23 @@ public final class ControlServer: @unchecked Sendable {
 
 /// Sends one request to a control socket and returns the reply line.
 public func controlRequest(path: String, _ request: String) throws(SimulatorError) -> String {
-    let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
-    guard fd >= 0 else { throw .control("socket: \(String(cString: strerror(errno)))") }
+    let address = try unixAddress(path)
+    let fd: Int32
+    do { fd = try UnixSocket.make() } catch { throw .control("\(error)") }
     defer { close(fd) }
-    var address = try unixAddress(path)
-    let rc = withUnsafePointer(to: &address) {
-        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
-    }
-    guard rc == 0 else {
-        throw .control("no mtpsim at \(path): \(String(cString: strerror(errno))) (run the command under mtpsim)")
+    do {
+        try UnixSocket.connect(fd, to: address)
+    } catch {
+        throw .control("no mtpsim at \(path): \(error.reason) (run the command under mtpsim)")
     }
     writeAll(fd, request + "\n")
     guard let reply = readLine(fd, limit: 1 << 20) else { throw .control("mtpsim closed the connection without a reply") }
     return reply
 }
 
-private func unixAddress(_ path: String) throws(SimulatorError) -> sockaddr_un {
-    var address = sockaddr_un()
-    address.sun_family = sa_family_t(AF_UNIX)
-    let bytes = Array(path.utf8)
-    let capacity = MemoryLayout.size(ofValue: address.sun_path)
-    guard bytes.count < capacity else { throw .control("socket path longer than \(capacity - 1) bytes: \(path)") }
-    withUnsafeMutableBytes(of: &address.sun_path) { raw in
-        raw.copyBytes(from: bytes)
-        raw[bytes.count] = 0
+private func unixAddress(_ path: String) throws(SimulatorError) -> UnixSocketAddress {
+    guard let address = UnixSocketAddress(path: path) else {
+        throw .control("socket path longer than \(UnixSocketAddress.maximumPathBytes) bytes: \(path)")
     }
     return address
 }
@@ -82,9 +76,8 @@ private func readLine(_ fd: Int32, limit: Int) -> String? {
     var bytes: [UInt8] = []
     var byte: UInt8 = 0
     while bytes.count < limit {
-        let n = read(fd, &byte, 1)
-        if n < 0 && errno == EINTR { continue }
-        if n <= 0 { return bytes.isEmpty ? nil : String(decoding: bytes, as: UTF8.self) }
+        let n = withUnsafeMutableBytes(of: &byte) { (try? FileIO.read(fd, into: $0)) ?? 0 }
+        if n == 0 { return bytes.isEmpty ? nil : String(decoding: bytes, as: UTF8.self) }
         if byte == UInt8(ascii: "\n") { return String(decoding: bytes, as: UTF8.self) }
         bytes.append(byte)
     }
@@ -92,11 +85,6 @@ private func readLine(_ fd: Int32, limit: Int) -> String? {
 }
 
 private func writeAll(_ fd: Int32, _ text: String) {
-    var bytes = Array(text.utf8)[...]
-    while !bytes.isEmpty {
-        let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
-        if n < 0 && errno == EINTR { continue }
-        if n <= 0 { return }
-        bytes = bytes.dropFirst(n)
-    }
+    // A client that went away takes the rest of its answer with it.
+    _ = Array(text.utf8).withUnsafeBytes { try? FileIO.writeAll(fd, $0) }
 }

@@ -2,6 +2,7 @@ import Foundation
 #if canImport(Glibc)
 import Glibc
 #endif
+import SystemCalls
 
 /// Watches storage directories with inotify and reports, per device, that something changed on the host side,
 /// so that the device can rescan and raise ObjectAdded/ObjectRemoved as a phone does when a file appears.
@@ -41,9 +42,8 @@ final class StorageWatcher: @unchecked Sendable {
     private func loop() {
         var buffer = [UInt8](repeating: 0, count: 64 * 1024)
         while true {
-            let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-            if n < 0 && errno == EINTR { continue }
-            if n <= 0 { return }
+            let n = buffer.withUnsafeMutableBytes { (try? FileIO.read(fd, into: $0)) ?? 0 }
+            if n == 0 { return }
             var changed: [Int: Set<String>] = [:]
             var everything = Set<Int>()
             var offset = 0

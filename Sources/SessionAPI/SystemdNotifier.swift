@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import SystemCalls
 
 /// Tells systemd how the service is doing (sd_notify's protocol: datagrams to $NOTIFY_SOCKET): READY=1 once
 /// serving, STATUS= lines, WATCHDOG=1 pings. Without NOTIFY_SOCKET every call is a no-op.
@@ -25,23 +26,11 @@ public struct SystemdNotifier: Sendable {
 
     /// Sends one notification ("READY=1\nSTATUS=…").
     public func notify(_ text: String) {
-        guard let path = socketPath else { return }
-        let fd = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
-        guard fd >= 0 else { return }
+        guard let path = socketPath, let address = UnixSocketAddress(path: path),
+              let fd = try? UnixSocket.makeDatagram() else { return }
         defer { close(fd) }
-        var addr = sockaddr_un()
-        addr.sun_family = sa_family_t(AF_UNIX)
-        var bytes = Array(path.utf8)
-        if bytes.first == UInt8(ascii: "@") { bytes[0] = 0 }  // An abstract socket.
-        guard bytes.count < MemoryLayout.size(ofValue: addr.sun_path) else { return }
-        withUnsafeMutableBytes(of: &addr.sun_path) { raw in for (i, b) in bytes.enumerated() { raw[i] = b } }
-        let length = socklen_t(MemoryLayout<sa_family_t>.size + bytes.count)
         let message = Array(text.utf8)
-        _ = withUnsafePointer(to: &addr) { a in
-            a.withMemoryRebound(to: sockaddr.self, capacity: 1) { sa in
-                // Never blocks: a notification systemd is too busy to take is dropped, not waited for.
-                message.withUnsafeBytes { sendto(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL | MSG_DONTWAIT), sa, length) }
-            }
-        }
+        // Never blocks: a notification systemd is too busy to take is dropped, not waited for.
+        _ = message.withUnsafeBytes { try? UnixSocket.send(fd, $0, to: address, flags: Int32(MSG_DONTWAIT)) }
     }
 }

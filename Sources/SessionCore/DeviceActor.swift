@@ -2,6 +2,7 @@ import DedicatedThreads
 import Logging
 import MTPProvider
 import SessionModel
+import SystemCalls
 
 /// One attached MTP device: the single owner of its libmtp handle, on its own thread.
 ///
@@ -109,7 +110,7 @@ actor DeviceActor {
 
     /// Stops needing the device; the last user starts the linger timer.
     func release() {
-        carryOut(lifecycle.release(now: MonotonicClock.now()))
+        carryOut(lifecycle.release(now: MonotonicClock.seconds()))
     }
 
     /// Re-opens after the handle was lost under a user (I/O error mid-session).
@@ -145,7 +146,7 @@ actor DeviceActor {
         case .close: closeHandle()
         case .releaseAt(let moment):
             releaseTimer?.cancel()
-            let delay = max(0, moment - MonotonicClock.now())
+            let delay = max(0, moment - MonotonicClock.seconds())
             releaseTimer = Task { [weak self] in
                 // A timer, not synchronisation: the lifecycle re-checks idleness when it fires.
                 try? await Task.sleep(for: .seconds(delay))
@@ -156,7 +157,7 @@ actor DeviceActor {
     }
 
     private func lingerElapsed() {
-        carryOut(lifecycle.lingerElapsed(now: MonotonicClock.now()))
+        carryOut(lifecycle.lingerElapsed(now: MonotonicClock.seconds()))
     }
 
     private func closeHandle() {

@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import SystemCalls
 
 /// Checks on the file descriptors clients pass, so a wrong one is a clear error before any byte moves.
 enum FileDescriptorChecks {
@@ -33,16 +34,12 @@ enum FileDescriptorChecks {
         }
     }
 
-    /// Writes all of `bytes` to `fd`, retrying short writes and EINTR.
+    /// Writes all of `bytes` to `fd`.
     static func writeAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer, index: Int) throws(ServiceError) {
-        var offset = 0
-        while offset < bytes.count {
-            let n = write(fd, bytes.baseAddress! + offset, bytes.count - offset)
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw .badFileDescriptor(fd: index, reason: "writing failed: \(String(cString: strerror(errno)))")
-            }
-            offset += n
+        do {
+            try FileIO.writeAll(fd, bytes)
+        } catch {
+            throw .badFileDescriptor(fd: index, reason: "writing failed: \(error.reason)")
         }
     }
 }

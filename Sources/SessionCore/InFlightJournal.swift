@@ -3,6 +3,7 @@ import Glibc
 #endif
 import DedicatedThreads
 import SessionModel
+import SystemCalls
 
 /// The objects being sent right now, in a file under the state directory, so that a daemon killed mid-transfer
 /// can remove on its next start the partial objects it left on a device.
@@ -80,9 +81,12 @@ public final class InFlightJournal: Sendable {
     /// One write of the whole line (O_APPEND); the errno when it fails or falls short.
     private static func write(_ fd: Int32, _ line: String) -> Int32? {
         var line = line
-        return line.withUTF8 { bytes in
-            let n = Glibc.write(fd, bytes.baseAddress, bytes.count)
-            return n == bytes.count ? nil : (n < 0 ? errno : EIO)
+        return line.withUTF8 { bytes -> Int32? in
+            do throws(SystemCallError) {
+                return try FileIO.writeOnce(fd, UnsafeRawBufferPointer(bytes)) == bytes.count ? nil : EIO
+            } catch {
+                return error.errno
+            }
         }
     }
 
@@ -98,9 +102,11 @@ public final class InFlightJournal: Sendable {
         var bytes: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 64 << 10)
         while true {
-            let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-            if n < 0 && errno == EINTR { continue }
-            guard n >= 0 else { throw JournalError(path: path, errno: errno) }
+            let read = chunk.withUnsafeMutableBytes { buffer in
+                Result { () throws(SystemCallError) in try FileIO.read(fd, into: buffer) }
+            }
+            let n: Int
+            do { n = try read.get() } catch { throw JournalError(path: path, errno: error.errno) }
             if n == 0 { break }
             bytes += chunk[0..<n]
         }

@@ -1,6 +1,7 @@
 import Logging
 import MTPProvider
 import SessionModel
+import SystemCalls
 
 /// The daemon core: the devices it owns, the sessions on them, and every operation a client can ask for.
 ///
@@ -164,11 +165,11 @@ public actor SessionManager {
         let type: SessionType
         do { type = try SessionType(parsing: types) } catch { throw .invalidSessionType(error.text) }
         let (serial, device) = try await resolveDevice(name)
-        let deadline = MonotonicClock.now() + max(0, wait)
+        let deadline = MonotonicClock.seconds() + max(0, wait)
         let id = Self.newSessionID()
         while true {
             switch table.begin(id: id, device: serial, owner: caller.uid, types: type,
-                               lease: lease ?? configuration.defaultLease, now: MonotonicClock.now()) {
+                               lease: lease ?? configuration.defaultLease, now: MonotonicClock.seconds()) {
             case .success:
                 do {
                     try await device.beginSession(context)
@@ -182,7 +183,7 @@ public actor SessionManager {
                                                         "types": "\(type)"])
                 return (id, serial)
             case .failure(.deviceBusy(_, let holder)):
-                let remaining = deadline - MonotonicClock.now()
+                let remaining = deadline - MonotonicClock.seconds()
                 guard remaining > 0 else { throw .deviceBusy(device: serial, session: shown(table.holder(of: serial), to: caller)) }
                 logger.info("waiting for the device", metadata: ["device": "\(serial)", "heldBy": "\(holder)", "uid": "\(caller.uid)"])
                 await waitForRelease(of: serial, upTo: remaining)
@@ -216,7 +217,7 @@ public actor SessionManager {
     private func target(_ caller: Caller, device name: String, session: String?) async throws(ServiceError) -> (DeviceActor, String?) {
         if let session {
             let s: DeviceSession
-            switch table.use(session, by: caller.uid, now: MonotonicClock.now()) {
+            switch table.use(session, by: caller.uid, now: MonotonicClock.seconds()) {
             case .success(let found): s = found
             case .failure(let refusal): throw refusal.serviceError
             }
@@ -241,7 +242,7 @@ public actor SessionManager {
             if let session {
                 activeUses[session]! -= 1
                 if activeUses[session] == 0 { activeUses[session] = nil }
-                _ = table.use(session, by: SessionTable.rootUID, now: MonotonicClock.now())
+                _ = table.use(session, by: SessionTable.rootUID, now: MonotonicClock.seconds())
             }
         }
         return try await body(actor, session != nil)
@@ -364,7 +365,7 @@ public actor SessionManager {
 
     /// Ends sessions whose lease ran out; returns the delay until the next check, nil when none is open.
     private func expireLeases() async -> Double? {
-        let now = MonotonicClock.now()
+        let now = MonotonicClock.seconds()
         for id in activeUses.keys { _ = table.use(id, by: SessionTable.rootUID, now: now) }  // Busy is not idle.
         for session in table.expire(now: now) {
             logger.notice("session expired: unused for its lease; ended by the daemon",
@@ -373,7 +374,7 @@ public actor SessionManager {
             wakeWaiters(for: session.device)
         }
         guard let next = table.nextExpiry else { leaseTimer = nil; return nil }
-        return max(0.05, next - MonotonicClock.now())
+        return max(0.05, next - MonotonicClock.seconds())
     }
 
     private func waitForRelease(of serial: String, upTo seconds: Double) async {

@@ -1,4 +1,5 @@
 import DedicatedThreads
+import SystemCalls
 
 /// Notices a transfer that stopped moving. libmtp blocks the device's thread for as long as its USB timeouts
 /// allow (about three minutes for a put into a device that stopped answering), so when no progress has been
@@ -15,7 +16,7 @@ final class StallWatchdog: Sendable {
 
     /// Starts watching now.
     init(timeout: Double, onStall: @escaping @Sendable () -> Void) {
-        state = LockedBox(State(lastProgress: MonotonicClock.now()))
+        state = LockedBox(State(lastProgress: MonotonicClock.seconds()))
         let task = Task { [weak self] in
             while !Task.isCancelled, let wait = self?.remaining(timeout) {
                 if wait > 0 {
@@ -30,7 +31,7 @@ final class StallWatchdog: Sendable {
     }
 
     private func remaining(_ timeout: Double) -> Double {
-        state.withLock { $0.lastProgress + timeout } - MonotonicClock.now()
+        state.withLock { $0.lastProgress + timeout } - MonotonicClock.seconds()
     }
 
     private func fire() -> Bool {
@@ -41,7 +42,7 @@ final class StallWatchdog: Sendable {
     }
 
     /// The transfer moved.
-    func alive() { state.withLock { $0.lastProgress = MonotonicClock.now() } }
+    func alive() { state.withLock { $0.lastProgress = MonotonicClock.seconds() } }
 
     /// The transfer ended; the watchdog will not fire after this returns unless it already has.
     func stop() {

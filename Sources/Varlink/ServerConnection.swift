@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import DedicatedThreads
+import SystemCalls
 
 /// One client connection: a reader thread that frames messages and receives descriptors, a writer thread
 /// with a bounded queue (a client that stops reading is dropped, not waited for), and one task that runs
@@ -66,7 +67,7 @@ final class ServerConnection: Sendable {
     }
 
     /// Ends the connection from the server side (shutdown).
-    func shutdown() { Glibc.shutdown(fd, Int32(SHUT_RDWR)) }
+    func shutdown() { UnixSocket.shutdown(fd) }
 
     // MARK: Calls
 
@@ -109,7 +110,7 @@ final class ServerConnection: Sendable {
             if !s.outbox.isEmpty && s.outbox.count + bytes.count > limits.queuedReplyBytes {
                 s.closing = true
                 s.outbox.removeAll()
-                Glibc.shutdown(fd, Int32(SHUT_RDWR))
+                UnixSocket.shutdown(fd)
                 return .overflow
             }
             s.outbox += bytes
@@ -138,8 +139,7 @@ final class ServerConnection: Sendable {
                 hit(.stallSeconds)
                 break reading
             }
-            let n = SocketIO.receive(fd, into: &chunk, descriptors: &descriptors)
-            if n <= 0 { break }
+            guard let n = try? SocketIO.receive(fd, into: &chunk, descriptors: &descriptors), n > 0 else { break }
             var fresh = framer.pending.isEmpty
             framer.append(chunk[0..<n])
             // A complete message over the cap is not framed: it stays pending and trips the check below.
@@ -161,7 +161,7 @@ final class ServerConnection: Sendable {
                 }
                 itemSink.yield(item)
             }
-            if fresh && !framer.pending.isEmpty { messageStarted = SocketIO.monotonicSeconds() }
+            if fresh && !framer.pending.isEmpty { messageStarted = MonotonicClock.seconds() }
             if framer.isOverCap {
                 itemSink.yield(.refuse(.invalidParameter("message: longer than \(maxMessageBytes) bytes")))
                 break reading
@@ -200,21 +200,22 @@ final class ServerConnection: Sendable {
                 return s.outbox
             }
             guard let bytes = taken else { break }
-            let failure: Int32? = SocketIO.send(fd, bytes) ? nil : errno  // errno before any other call.
+            let failure: SystemCallError?
+            do { try SocketIO.send(fd, bytes); failure = nil } catch { failure = error }
             state.withLock { $0.writerSending = false }
             if let failure {
                 // EAGAIN is the send timeout: the client left a reply unread for stallSeconds.
-                if failure == EAGAIN { hit(.stallSeconds) }
+                if failure.errno == EAGAIN { hit(.stallSeconds) }
                 state.withLock { s in
                     s.closing = true
                     s.outbox.removeAll()
                 }
-                Glibc.shutdown(fd, Int32(SHUT_RDWR))
+                UnixSocket.shutdown(fd)
                 break
             }
         }
         // A reader still blocked in recvmsg is woken by the shutdown; the descriptor closes once it is done.
-        if !state.withLock({ $0.readerDone }) { Glibc.shutdown(fd, Int32(SHUT_RDWR)) }
+        if !state.withLock({ $0.readerDone }) { UnixSocket.shutdown(fd) }
         state.withLock(waitingUntil: { $0.readerDone }) { _ in }  // readLoop broadcasts when it ends.
         finish()
     }

@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import SystemCalls
 
 /// Why a client could not reach a server, with the errno that tells the cases apart.
 public enum VarlinkClientError: Error, Sendable, Equatable, CustomStringConvertible {
@@ -43,20 +44,25 @@ public final class VarlinkClient {
     /// Connects to the server at `path`. With `timeoutSeconds`, connecting (to a server whose backlog is
     /// full), each send and each read give up after that long, for callers that must never hang.
     public init(path: String, timeoutSeconds: Double? = nil) throws(VarlinkClientError) {
-        guard let addr = SocketIO.address(path) else { throw .failed(path: path, errno: ENAMETOOLONG) }
-        fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        guard let address = UnixSocketAddress(path: path) else { throw .failed(path: path, errno: ENAMETOOLONG) }
+        do {
+            fd = try UnixSocket.make()
+        } catch {
+            throw .failed(path: path, errno: error.errno)
+        }
         if let timeoutSeconds {
             SocketIO.setSendTimeout(fd, seconds: timeoutSeconds)
             SocketIO.setReceiveTimeout(fd, seconds: timeoutSeconds)
         }
-        guard SocketIO.connect(fd, addr) == 0 else {
-            let e = errno
+        do {
+            try UnixSocket.connect(fd, to: address)
+        } catch {
             close(fd)
-            switch e {
+            switch error.errno {
             case ENOENT: throw .noSocket(path: path)
             case ECONNREFUSED: throw .nobodyListening(path: path)
             case EACCES, EPERM: throw .permissionDenied(path: path)
-            default: throw .failed(path: path, errno: e)
+            default: throw .failed(path: path, errno: error.errno)
             }
         }
     }
@@ -68,10 +74,12 @@ public final class VarlinkClient {
                      more: Bool = false) throws(VarlinkClientError) -> Replies {
         var message: [String: JSONValue] = ["method": .string(method), "parameters": .object(parameters)]
         if more { message["more"] = .bool(true) }
-        guard SocketIO.send(fd, JSONValue.object(message).serialized() + [0], descriptors: fileDescriptors) else {
+        do {
+            try SocketIO.send(fd, JSONValue.object(message).serialized() + [0], descriptors: fileDescriptors)
+        } catch {
             // A server that refuses a connection (a limit) says why and closes, possibly before this send:
             // its error is this call's answer.
-            if errno == EPIPE || errno == ECONNRESET, let said = try? readMessage(), said["error"] != nil {
+            if error.errno == EPIPE || error.errno == ECONNRESET, let said = try? readMessage(), said["error"] != nil {
                 return Replies(client: self, received: said)
             }
             throw .protocolError("the server closed the connection")
@@ -112,11 +120,15 @@ public final class VarlinkClient {
                 return object
             }
             var received: [Int32] = []
-            let n = SocketIO.receive(fd, into: &chunk, descriptors: &received)
-            for d in received { close(d) }
-            guard n > 0 else {
-                throw .protocolError(n < 0 && errno == EAGAIN ? "no reply within the timeout" : "the server closed the connection")
+            let n: Int
+            do {
+                n = try SocketIO.receive(fd, into: &chunk, descriptors: &received)
+            } catch {
+                for d in received { close(d) }
+                throw .protocolError(error.errno == EAGAIN ? "no reply within the timeout" : "the server closed the connection")
             }
+            for d in received { close(d) }
+            guard n > 0 else { throw .protocolError("the server closed the connection") }
             buffer += chunk[0..<n]
         }
     }

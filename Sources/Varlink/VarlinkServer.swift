@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import DedicatedThreads
+import SystemCalls
 
 /// A varlink server on a Unix stream socket: its own path, or a listening socket systemd passed. `Limits`
 /// keep any one user's clients from exhausting it.
@@ -73,25 +74,36 @@ public final class VarlinkServer: Sendable {
 
     /// A listening socket bound at `path` with `mode`, replacing a stale socket file nobody listens on.
     private static func listen(on path: String, mode: UInt32) throws -> Int32 {
-        guard let addr = SocketIO.address(path) else { throw StartError(description: "socket path too long: \(path)") }
+        guard let address = UnixSocketAddress(path: path) else { throw StartError(description: "socket path too long: \(path)") }
         makeFolders(above: path)
-        let probe = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
-        if SocketIO.connect(probe, addr) == 0 {
-            close(probe)
-            throw StartError(description: "\(path) is in use by another server; stop it or pass another --socket")
+        do {
+            let probe = try UnixSocket.make()
+            defer { close(probe) }
+            if (try? UnixSocket.connect(probe, to: address)) != nil {
+                throw StartError(description: "\(path) is in use by another server; stop it or pass another --socket")
+            }
+        } catch let error as SystemCallError {
+            throw StartError(description: "\(error)")
         }
-        close(probe)
         unlink(path)  // Nobody listens: a leftover from a crash.
-        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
-        guard SocketIO.bind(fd, addr) == 0 else {
-            let e = errno
+        let fd: Int32
+        do {
+            fd = try UnixSocket.make()
+        } catch {
+            throw StartError(description: "\(error)")
+        }
+        do {
+            try UnixSocket.bind(fd, to: address)
+        } catch {
             close(fd)
-            throw StartError(description: "cannot bind \(path): \(String(cString: strerror(e)))")
+            throw StartError(description: "cannot bind \(path): \(error.reason)")
         }
         chmod(path, mode_t(mode))
-        guard Glibc.listen(fd, SOMAXCONN) == 0 else {
+        do {
+            try UnixSocket.listen(fd, backlog: SOMAXCONN)
+        } catch {
             close(fd)
-            throw StartError(description: "cannot listen on \(path): \(String(cString: strerror(errno)))")
+            throw StartError(description: "cannot listen on \(path): \(error.reason)")
         }
         return fd
     }
@@ -168,15 +180,19 @@ public final class VarlinkServer: Sendable {
         let wake = state.withLock { $0.wakePipe.0 }
         accepting: while !state.withLock({ $0.stopped }) {
             var pfd = [pollfd(fd: listener, events: Int16(POLLIN), revents: 0), pollfd(fd: wake, events: Int16(POLLIN), revents: 0)]
-            guard poll(&pfd, 2, -1) > 0 else { continue }
+            guard (try? FileIO.poll(&pfd, timeoutMilliseconds: -1)) ?? 0 > 0 else { continue }
             if pfd[1].revents != 0 { break }
-            let client = accept(listener, nil, nil)
-            guard client >= 0 else {
+            let client: Int32
+            do {
+                client = try UnixSocket.accept(listener)
+            } catch {
                 // Out of descriptors: the pending client stays queued, so back off instead of spinning on it.
-                if errno == EMFILE || errno == ENFILE { _ = poll(&pfd[1], 1, 100) }
+                if error.errno == EMFILE || error.errno == ENFILE {
+                    var wakeOnly = [pfd[1]]
+                    _ = try? FileIO.poll(&wakeOnly, timeoutMilliseconds: 100)
+                }
                 continue
             }
-            _ = fcntl(client, F_SETFD, FD_CLOEXEC)
             let peer = SocketIO.peerCredentials(client)
             enum Admission { case stopped, refused, admitted(ServerConnection) }
             let admission = state.withLock { s -> Admission in

@@ -1,4 +1,5 @@
 import Glibc
+import SystemCalls
 
 /// The few POSIX calls the directory store makes, each turning failure into `StoreError.io` with errno,
 /// so the store itself reads as object logic.
@@ -115,44 +116,23 @@ final class HostFile {
     /// pread(2) until `buffer` is full or the file ends.
     func read(at offset: UInt64, into buffer: UnsafeMutableRawBufferPointer) throws(StoreError) -> Int {
         guard descriptor >= 0 else { throw .io(errno: EBADF, operation: "read after close") }
-        var done = 0
-        while done < buffer.count {
-            let n = pread(descriptor, buffer.baseAddress! + done, buffer.count - done, off_t(offset) + off_t(done))
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw .io(errno: errno, operation: "pread")
-            }
-            if n == 0 { break }
-            done += n
+        do {
+            return try FileIO.read(descriptor, at: offset, into: buffer)
+        } catch {
+            throw .io(errno: error.errno, operation: error.call)
         }
-        return done
     }
 
     /// write(2) until every byte is written.
     func write(_ bytes: UnsafeRawBufferPointer) throws(StoreError) {
-        try writeAll(bytes, operation: "write") { fd, base, count, _ in Glibc.write(fd, base, count) }
+        guard descriptor >= 0 else { throw .io(errno: EBADF, operation: "write after close") }
+        do { try FileIO.writeAll(descriptor, bytes) } catch { throw .io(errno: error.errno, operation: error.call) }
     }
 
     /// pwrite(2) until every byte is written at `offset`.
     func write(_ bytes: UnsafeRawBufferPointer, at offset: UInt64) throws(StoreError) {
-        try writeAll(bytes, operation: "pwrite") { fd, base, count, done in
-            pwrite(fd, base, count, off_t(offset) + off_t(done))
-        }
-    }
-
-    /// Calls `writeOnce` until every byte is written, retrying on EINTR; `writeOnce` gets the bytes done so far.
-    private func writeAll(_ bytes: UnsafeRawBufferPointer, operation: String,
-                          _ writeOnce: (Int32, UnsafeRawPointer, Int, Int) -> Int) throws(StoreError) {
-        guard descriptor >= 0 else { throw .io(errno: EBADF, operation: "\(operation) after close") }
-        var done = 0
-        while done < bytes.count {
-            let n = writeOnce(descriptor, bytes.baseAddress! + done, bytes.count - done, done)
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw .io(errno: errno, operation: operation)
-            }
-            done += n
-        }
+        guard descriptor >= 0 else { throw .io(errno: EBADF, operation: "pwrite after close") }
+        do { try FileIO.writeAll(descriptor, bytes, at: offset) } catch { throw .io(errno: error.errno, operation: error.call) }
     }
 
     /// ftruncate(2).

@@ -1,7 +1,7 @@
-internal import CUMockdev
 #if canImport(Glibc)
 import Glibc
 #endif
+import SystemCalls
 
 /// A client process's memory, read and written directly with `process_vm_readv`/`process_vm_writev`.
 ///
@@ -16,18 +16,14 @@ struct ClientMemory: Equatable {
     /// Copies `buffer.count` bytes at `address` in the client into `buffer`; false if any could not be read.
     func read(_ address: UInt, into buffer: UnsafeMutableRawBufferPointer) -> Bool {
         guard buffer.count > 0 else { return true }
-        var local = iovec(iov_base: buffer.baseAddress, iov_len: buffer.count)
-        var remote = iovec(iov_base: UnsafeMutableRawPointer(bitPattern: address), iov_len: buffer.count)
         // One element is never split: the call moves all of it or fails.
-        return mtpsim_process_vm_readv(pid, &local, 1, &remote, 1) == buffer.count
+        return (try? ProcessMemory.read(pid, address, into: buffer)) == buffer.count
     }
 
     /// Copies `bytes` to `address` in the client; false if they could not all be written.
     func write(_ bytes: UnsafeRawBufferPointer, to address: UInt) -> Bool {
         guard bytes.count > 0 else { return true }
-        var local = iovec(iov_base: UnsafeMutableRawPointer(mutating: bytes.baseAddress), iov_len: bytes.count)
-        var remote = iovec(iov_base: UnsafeMutableRawPointer(bitPattern: address), iov_len: bytes.count)
-        return mtpsim_process_vm_writev(pid, &local, 1, &remote, 1) == bytes.count
+        return (try? ProcessMemory.write(pid, [(bytes, address)])) == bytes.count
     }
 
     /// Writes two 32-bit values at two addresses in one call (a URB's status and actual length).
@@ -35,11 +31,9 @@ struct ClientMemory: Equatable {
         let values = [first, second]
         let size = MemoryLayout<Int32>.stride
         return values.withUnsafeBytes { raw in
-            let base = UnsafeMutableRawPointer(mutating: raw.baseAddress!)
-            var local = [iovec(iov_base: base, iov_len: size), iovec(iov_base: base + size, iov_len: size)]
-            var remote = [iovec(iov_base: UnsafeMutableRawPointer(bitPattern: firstAddress), iov_len: size),
-                          iovec(iov_base: UnsafeMutableRawPointer(bitPattern: secondAddress), iov_len: size)]
-            return mtpsim_process_vm_writev(pid, &local, 2, &remote, 2) == 2 * size
+            let pieces = [(UnsafeRawBufferPointer(rebasing: raw[0..<size]), firstAddress),
+                          (UnsafeRawBufferPointer(rebasing: raw[size..<(2 * size)]), secondAddress)]
+            return (try? ProcessMemory.write(pid, pieces)) == 2 * size
         }
     }
 
@@ -77,7 +71,7 @@ struct ClientMemory: Equatable {
         while let entry = readdir(dir) {
             let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
             guard let fd = Int32(name) else { continue }
-            let pid = mtpsim_socket_peer_pid(fd)
+            guard let pid = try? UnixSocket.peer(of: fd).pid else { continue }
             if pid > 0 && pid != me { peers.insert(pid) }
         }
         return peers

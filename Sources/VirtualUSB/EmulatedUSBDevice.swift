@@ -1,6 +1,7 @@
 internal import CUMockdev
 import DedicatedThreads
 import Dispatch
+import SystemCalls
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -97,7 +98,7 @@ public final class EmulatedUSBDevice: @unchecked Sendable {
         case .heldUntil(let time, let slot):
             g_object_ref(UnsafeMutableRawPointer(client))
             let raw = UInt(bitPattern: client)
-            let now = monotonicNanos()
+            let now = MonotonicClock.nanoseconds()
             DispatchQueue.global().asyncAfter(deadline: .now() + .nanoseconds(Int(time > now ? time - now : 0))) { [self] in
                 let c = UnsafeMutablePointer<UMockdevIoctlClient>(bitPattern: raw)!
                 let (result, err) = core.withLock { $0.deliverHeld(key: key, slot: slot) }
@@ -253,7 +254,7 @@ private struct DeviceCore: @unchecked Sendable {
     /// is due and needs nothing but its address written. Anything else (a discard or an unplug meanwhile)
     /// is "try again", and the client's next reap sees the new state.
     mutating func deliverHeld(key: UInt, slot: UInt) -> (Int, Int32) {
-        guard let state = clients[key], let head = state.completed.first, head.readyAt <= monotonicNanos(),
+        guard let state = clients[key], let head = state.completed.first, head.readyAt <= MonotonicClock.nanoseconds(),
               !head.needsWriteBackAtReap, case .direct(let memory) = state.memory,
               withUnsafeBytes(of: head.clientAddress, { memory.write($0, to: slot) }) else { return (-1, EAGAIN) }
         clients[key]!.completed.removeFirst()
@@ -355,7 +356,7 @@ private struct DeviceCore: @unchecked Sendable {
     mutating func complete(_ record: URBRecord, key: UInt, atSubmit: Bool, bytes: Int, transactions: Int) {
         record.writtenBackAtSubmit = atSubmit
         if !link.isUnlimited {
-            record.readyAt = link.book(bytes: bytes, transactions: transactions, now: monotonicNanos())
+            record.readyAt = link.book(bytes: bytes, transactions: transactions, now: MonotonicClock.nanoseconds())
         }
         clients[key]!.completed.append(record)
     }
@@ -391,7 +392,7 @@ private struct DeviceCore: @unchecked Sendable {
     }
 
     /// "Nothing yet", answered after up to `wanted` ns, or sooner when another device's URB is due first.
-    func notYet(wanted: UInt64, now: UInt64 = monotonicNanos()) -> Outcome {
+    func notYet(wanted: UInt64, now: UInt64 = MonotonicClock.nanoseconds()) -> Outcome {
         let wait = CompletionBoard.shared.wait(for: board, wanted: wanted, now: now)
         return wait == 0 ? .done(-1, EAGAIN) : .tryAgain(afterNanos: wait)
     }
@@ -417,7 +418,7 @@ private struct DeviceCore: @unchecked Sendable {
         }
         let slotAddress = UnsafeRawPointer(arg.pointee.data!).loadUnaligned(as: UInt.self)
         if head.readyAt > 0 {
-            let now = monotonicNanos()
+            let now = MonotonicClock.nanoseconds()
             if head.readyAt > now {
                 let wanted = min(head.readyAt - now, 2_000_000)
                 // The URB itself, answered when the link model says it is done: a "not yet" would cost libusb
@@ -564,12 +565,6 @@ final class ReapSlot {
     deinit { g_object_unref(UnsafeMutableRawPointer(data)) }
 
     func store(_ value: UInt) { UnsafeMutableRawPointer(data.pointee.data!).storeBytes(of: value, as: UInt.self) }
-}
-
-func monotonicNanos() -> UInt64 {
-    var ts = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &ts)
-    return UInt64(ts.tv_sec) * 1_000_000_000 + UInt64(ts.tv_nsec)
 }
 
 private func handleIoctlTrampoline(_ handler: UnsafeMutablePointer<UMockdevIoctlBase>?,

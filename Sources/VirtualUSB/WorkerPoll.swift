@@ -1,5 +1,6 @@
 internal import CUMockdev
 import Synchronization
+import SystemCalls
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -34,7 +35,7 @@ enum WorkerPoll {
 
     /// An ioctl did work: keep the worker polling for another window. On the worker thread.
     static func extend() {
-        pollUntil.store(monotonicNanos() + windowNanos, ordering: .relaxed)
+        pollUntil.store(MonotonicClock.nanoseconds() + windowNanos, ordering: .relaxed)
     }
 }
 
@@ -79,7 +80,7 @@ private func cpusToSpare(now: UInt64) -> Bool {
 /// the ordinary blocking poll with what is left of GLib's timeout.
 private func workerPoll(_ fds: UnsafeMutablePointer<GPollFD>?, _ count: guint, _ timeout: gint) -> gint {
     guard timeout != 0 else { return g_poll(fds, count, 0) }
-    let start = monotonicNanos()
+    let start = MonotonicClock.nanoseconds()
     let until = pollUntil.load(ordering: .relaxed)
     var now = start
     if now < until, now >= backOffUntil.load(ordering: .relaxed), cpusToSpare(now: now) {
@@ -87,7 +88,7 @@ private func workerPoll(_ fds: UnsafeMutablePointer<GPollFD>?, _ count: guint, _
             let ready = g_poll(fds, count, 0)
             if ready != 0 { return ready }
             let previous = now
-            now = monotonicNanos()
+            now = MonotonicClock.nanoseconds()
             if now - previous > WorkerPoll.preemptedNanos {
                 backOffUntil.store(now + WorkerPoll.backOffNanos, ordering: .relaxed)
                 break

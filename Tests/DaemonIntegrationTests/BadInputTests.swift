@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import SystemCalls
 import IntegrationSupport
 import XCTest
 
@@ -8,17 +9,9 @@ import XCTest
 final class BadInputTests: XCTestCase {
     /// Sends raw bytes on a fresh connection and returns what came back before the daemon replied or closed.
     private func exchange(_ socket: String, _ bytes: [UInt8], replies: Int = 1) throws -> [String] {
-        let fd = Glibc.socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+        let fd = try UnixSocket.make()
         defer { close(fd) }
-        var addr = sockaddr_un()
-        addr.sun_family = sa_family_t(AF_UNIX)
-        withUnsafeMutableBytes(of: &addr.sun_path) { raw in
-            for (i, b) in socket.utf8.enumerated() { raw[i] = b }
-        }
-        let rc = withUnsafePointer(to: &addr) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
-        }
-        XCTAssertEqual(rc, 0)
+        try UnixSocket.connect(fd, to: XCTUnwrap(UnixSocketAddress(path: socket)))
         // Generous: opening the device for the first reply can take seconds on a loaded machine.
         var timeout = timeval(tv_sec: 60, tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))

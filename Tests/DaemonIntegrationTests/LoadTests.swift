@@ -1,6 +1,7 @@
 import Foundation
 import Glibc
 import IntegrationSupport
+import SystemCalls
 import Varlink
 import XCTest
 
@@ -147,16 +148,13 @@ private final class RawSocket: @unchecked Sendable {
     struct Failure: Error { var errno: Int32 }
 
     init(_ path: String) throws {
-        fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
-        var addr = sockaddr_un()
-        addr.sun_family = sa_family_t(AF_UNIX)
-        withUnsafeMutableBytes(of: &addr.sun_path) { raw in
-            for (i, b) in path.utf8.enumerated() { raw[i] = b }
+        do { fd = try UnixSocket.make() } catch { throw Failure(errno: error.errno) }
+        do {
+            try UnixSocket.connect(fd, to: XCTUnwrap(UnixSocketAddress(path: path)))
+        } catch let error as SystemCallError {
+            close(fd)
+            throw Failure(errno: error.errno)
         }
-        let rc = withUnsafePointer(to: &addr) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
-        }
-        guard rc == 0 else { let e = errno; close(fd); throw Failure(errno: e) }
         var timeout = timeval(tv_sec: 30, tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
@@ -168,10 +166,14 @@ private final class RawSocket: @unchecked Sendable {
     func send(_ bytes: [UInt8]) throws {
         var offset = 0
         while offset < bytes.count {
-            let n = bytes[offset...].withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
-            if n < 0 && errno == EINTR { continue }
-            if n <= 0 { throw Failure(errno: errno) }
-            offset += n
+            let sent = bytes[offset...].withUnsafeBytes { data in
+                Result { () throws(SystemCallError) in try UnixSocket.send(fd, data) }
+            }
+            switch sent {
+            case .success(let n) where n > 0: offset += n
+            case .success: throw Failure(errno: EPIPE)
+            case .failure(let error): throw Failure(errno: error.errno)
+            }
         }
     }
 

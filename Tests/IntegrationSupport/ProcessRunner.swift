@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import SystemCalls
 import XCTest
 
 /// Where the package's built executables are: MTPSIM_BIN_DIR (set by the Makefile) or .build/debug.
@@ -62,9 +63,8 @@ public final class RunningProcess: @unchecked Sendable {
             let fd = handle.fileDescriptor
             var buffer = [UInt8](repeating: 0, count: 65536)
             while true {
-                let n = buffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
-                if n < 0 && errno == EINTR { continue }
-                if n <= 0 { break }
+                let n = buffer.withUnsafeMutableBytes { (try? FileIO.read(fd, into: $0)) ?? 0 }
+                if n == 0 { break }
                 took(Data(buffer[0..<n]), isStderr: isStderr)
             }
             try? handle.close()

@@ -3,6 +3,7 @@ import Glibc
 #endif
 import Foundation
 @testable import MTPCtlKit
+import SystemCalls
 import XCTest
 
 /// A device tree for completion, in memory, that records what was asked.
@@ -154,16 +155,9 @@ final class CompletionTests: XCTestCase {
 
     /// A Unix socket that is listened on and never accepted from: connects succeed, replies never come.
     private func silentListener(at path: String) throws -> Int32 {
-        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
-        var addr = sockaddr_un()
-        addr.sun_family = sa_family_t(AF_UNIX)
-        withUnsafeMutableBytes(of: &addr.sun_path) { raw in
-            for (i, b) in path.utf8.enumerated() { raw[i] = b }
-        }
-        let bound = withUnsafePointer(to: &addr) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
-        }
-        guard bound == 0, listen(fd, 8) == 0 else { throw POSIXError(.EADDRINUSE) }
+        let fd = try UnixSocket.make()
+        try UnixSocket.bind(fd, to: XCTUnwrap(UnixSocketAddress(path: path)))
+        try UnixSocket.listen(fd, backlog: 8)
         return fd
     }
 }

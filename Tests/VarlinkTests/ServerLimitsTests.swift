@@ -1,4 +1,5 @@
 import Glibc
+import SystemCalls
 @testable import Varlink
 import XCTest
 
@@ -107,7 +108,7 @@ final class ServerLimitsTests: XCTestCase {
         // Calls until the server hangs up; the raw socket's five-second send timeout (EAGAIN) would mean it never did.
         var sendErrno: Int32 = 0
         for _ in 0..<100_000 {
-            if !SocketIO.send(r.fd, call) { sendErrno = errno; break }
+            do { try SocketIO.send(r.fd, call) } catch { sendErrno = error.errno; break }
         }
         XCTAssertTrue(sendErrno == EPIPE || sendErrno == ECONNRESET, "send ended with \(String(cString: strerror(sendErrno)))")
         wait(for: [f.hits.first(.queuedReplyBytes)], timeout: 10)

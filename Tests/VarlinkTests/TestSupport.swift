@@ -1,4 +1,5 @@
 import Glibc
+import SystemCalls
 @testable import Varlink
 import XCTest
 
@@ -224,11 +225,12 @@ final class RawConnection {
     struct Failure: Error, CustomStringConvertible { var description: String }
 
     init(path: String) throws {
-        fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
-        guard let addr = SocketIO.address(path), SocketIO.connect(fd, addr) == 0 else {
-            let e = errno
+        fd = try UnixSocket.make()
+        do {
+            try UnixSocket.connect(fd, to: XCTUnwrap(UnixSocketAddress(path: path)))
+        } catch {
             Glibc.close(fd)
-            throw Failure(description: "connect \(path): \(String(cString: strerror(e)))")
+            throw Failure(description: "connect \(path): \(error)")
         }
         var timeout = timeval(tv_sec: 5, tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
@@ -244,7 +246,7 @@ final class RawConnection {
 
     /// Sends bytes as they are.
     func send(_ bytes: [UInt8]) throws {
-        guard SocketIO.send(fd, bytes) else { throw Failure(description: "send: \(String(cString: strerror(errno)))") }
+        try SocketIO.send(fd, bytes)
     }
 
     /// Sends text as it is (add "\0" to end a message).

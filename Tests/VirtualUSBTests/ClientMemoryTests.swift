@@ -2,6 +2,7 @@ import XCTest
 @testable import VirtualUSB
 #if canImport(Glibc)
 import Glibc
+import SystemCalls
 #endif
 
 final class ClientMemoryTests: XCTestCase {
@@ -41,17 +42,10 @@ final class ClientMemoryTests: XCTestCase {
         let path = NSTemporaryDirectory() + "client-memory-\(getpid()).sock"
         unlink(path)
         defer { unlink(path) }
-        let listener = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
-        XCTAssertGreaterThanOrEqual(listener, 0)
+        let listener = try UnixSocket.make()
         defer { close(listener) }
-        var address = sockaddr_un()
-        address.sun_family = sa_family_t(AF_UNIX)
-        withUnsafeMutableBytes(of: &address.sun_path) { dst in for (i, b) in path.utf8.enumerated() { dst[i] = b } }
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(listener, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
-        }
-        XCTAssertEqual(bound, 0)
-        XCTAssertEqual(listen(listener, 1), 0)
+        try UnixSocket.bind(listener, to: XCTUnwrap(UnixSocketAddress(path: path)))
+        try UnixSocket.listen(listener, backlog: 1)
 
         // The peer connects, then waits until we hang up.
         var pid: pid_t = 0
