@@ -8,7 +8,7 @@ import SystemCalls
 /// command it runs or from a test, and answers one line: the scriptable face of the fault API.
 ///
 /// One request per connection keeps the protocol trivially robust: a client that dies mid-line costs nothing.
-public final class ControlServer: @unchecked Sendable {
+public final class ControlServer: Sendable {
     /// Where the socket is bound.
     public let path: String
     private let fd: Int32
