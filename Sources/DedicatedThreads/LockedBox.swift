@@ -10,7 +10,9 @@ import SystemCalls
 /// tail-allocates for the same reason). A plain pthread mutex is what ThreadSanitizer intercepts, so it sees every
 /// hand-over, contended or not (`Synchronization.Mutex`'s contended path it cannot see).
 public final class LockedBox<State> {
+    /// The mutex, at the address it was allocated at for the life of the box.
     @usableFromInline let mutex: UnsafeMutablePointer<pthread_mutex_t>
+    /// What the mutex guards; reached only in `withLock`.
     @usableFromInline var state: State
 
     /// Creates the box holding `state`, unlocked.
@@ -38,8 +40,10 @@ extension LockedBox: @unchecked Sendable where State: Sendable {}
 /// The mutex and the condition are allocated once and never move. Timed waits run on the monotonic clock, so
 /// a change of the wall clock neither cuts them short nor stretches them.
 public final class ConditionBox<State> {
+    /// The mutex, at the address it was allocated at for the life of the box.
     @usableFromInline let mutex: UnsafeMutablePointer<pthread_mutex_t>
     private let condition: UnsafeMutablePointer<pthread_cond_t>
+    /// What the mutex guards; reached only with it held.
     @usableFromInline var state: State
 
     /// Creates the box holding `state`, unlocked, with no waiter.
