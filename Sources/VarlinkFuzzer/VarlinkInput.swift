@@ -1,3 +1,4 @@
+import ManagerContract
 import Varlink
 
 /// Feeds arbitrary bytes to the server side of the Varlink module as a client's socket would reach it: the
@@ -71,7 +72,7 @@ func nesting(_ value: JSONValue) -> Int {
 }
 
 private let peer = PeerCredentials(pid: 1, uid: 1000, gid: 1000)
-private let manager = try! VarlinkInterface(parsing: managerInterfaceText)
+private let manager = Manager.interface
 private let dispatcher = try! Dispatcher(services: [ManagerStub()],
                                          info: VarlinkServer.Info(vendor: "fuzz", product: "fuzz", version: "0", url: ""))
 /// The Manager's method names in a fixed order, for the parameters mode to pick one by index.
@@ -81,7 +82,7 @@ private let routingErrors: Set = ["org.varlink.service.InterfaceNotFound", "org.
 
 /// The Manager interface with no implementation: the fuzzer routes calls to it but never runs one.
 private struct ManagerStub: VarlinkService {
-    var interfaceDescription: String { managerInterfaceText }
+    var interfaceDescription: String { Manager.description }
     func handle(_ call: VarlinkCall, replies: VarlinkReplyStream) async throws -> [String: JSONValue] {
         preconditionFailure("the fuzzer never runs a service")
     }
