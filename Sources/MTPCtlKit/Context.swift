@@ -28,6 +28,17 @@ public struct Context {
 
     /// Prints a JSON value as one line to stdout.
     func emit(_ value: JSONValue) { say(value.serializedText) }
+
+    /// Reports why a command stopped: with --json, as one JSON object on stdout like every other line; else as
+    /// words on stderr.
+    public func report(_ error: MTPCtlError) {
+        guard error.exitStatus != 0 else { return }
+        if json {
+            emit(error.json)
+        } else {
+            writeStderr("mtpctl: \(error.description)\n")
+        }
+    }
 }
 
 extension JSONValue {
