@@ -4,27 +4,34 @@ import Varlink
 /// against the interface's types; what remains is meaning (a negative size, a storage id beyond 32 bits),
 /// reported as `InvalidParameter` naming the field, as the daemon always has.
 struct FieldReader {
+    /// The object's fields.
     let values: [String: JSONValue]
+    /// Reads `values`.
     init(_ values: [String: JSONValue]) { self.values = values }
 
+    /// A string that must be there.
     func string(_ key: String) throws(VarlinkError) -> String {
         guard let s = values[key]?.stringValue else { throw .invalidParameter(key) }
         return s
     }
+    /// A string, or nil when absent or null.
     func optionalString(_ key: String) throws(VarlinkError) -> String? {
         guard let v = values[key], v != .null else { return nil }
         guard let s = v.stringValue else { throw .invalidParameter(key) }
         return s
     }
+    /// A boolean that must be there.
     func bool(_ key: String) throws(VarlinkError) -> Bool {
         guard let v = values[key]?.boolValue else { throw .invalidParameter(key) }
         return v
     }
+    /// A boolean, or nil when absent or null.
     func optionalBool(_ key: String) throws(VarlinkError) -> Bool? {
         guard let v = values[key], v != .null else { return nil }
         guard let b = v.boolValue else { throw .invalidParameter(key) }
         return b
     }
+    /// An array of strings that must be there.
     func strings(_ key: String) throws(VarlinkError) -> [String] {
         guard let items = values[key]?.arrayValue else { throw .invalidParameter(key) }
         var result: [String] = []
@@ -34,15 +41,18 @@ struct FieldReader {
         }
         return result
     }
+    /// An integer within `range`, or nil when absent or null.
     func optionalInt(_ key: String, in range: ClosedRange<Int64> = Int64.min...Int64.max) throws(VarlinkError) -> Int? {
         guard let v = values[key], v != .null else { return nil }
         guard let i = v.intValue, range.contains(i) else { throw .invalidParameter(key) }
         return Int(i)
     }
+    /// An integer within `range` that must be there.
     func int(_ key: String, in range: ClosedRange<Int64> = Int64.min...Int64.max) throws(VarlinkError) -> Int {
         guard let i = try optionalInt(key, in: range) else { throw .invalidParameter(key) }
         return i
     }
+    /// A number that must be there.
     func double(_ key: String) throws(VarlinkError) -> Double {
         guard let d = values[key]?.doubleValue else { throw .invalidParameter(key) }
         return d
@@ -53,19 +63,23 @@ struct FieldReader {
         guard let d = v.doubleValue, d.isFinite, d >= 0 else { throw .invalidParameter(key) }
         return d
     }
+    /// An object, or nil when absent or null.
     func optionalObject(_ key: String) throws(VarlinkError) -> [String: JSONValue]? {
         guard let v = values[key], v != .null else { return nil }
         guard let o = v.objectValue else { throw .invalidParameter(key) }
         return o
     }
+    /// A value of one of the interface's types that must be there.
     func value<T: VarlinkObject>(_ key: String, as: T.Type = T.self) throws(VarlinkError) -> T {
         guard let o = values[key]?.objectValue else { throw .invalidParameter(key) }
         return try T(fields: o)
     }
+    /// A value of one of the interface's types, or nil when absent or null.
     func optionalValue<T: VarlinkObject>(_ key: String, as: T.Type = T.self) throws(VarlinkError) -> T? {
         guard let o = try optionalObject(key) else { return nil }
         return try T(fields: o)
     }
+    /// An array of values of one of the interface's types that must be there.
     func values<T: VarlinkObject>(_ key: String, as: T.Type = T.self) throws(VarlinkError) -> [T] {
         guard let items = values[key]?.arrayValue else { throw .invalidParameter(key) }
         var result: [T] = []

@@ -21,6 +21,25 @@ public enum Manager {
 
         /// The fully qualified name a call carries, e.g. `org.mtpsessiond.Manager.Put`.
         public var qualifiedName: String { Manager.interfaceName + "." + rawValue }
+
+        /// The type of the method's parameters, for code that handles any method (the fuzzer).
+        public var parametersType: any VarlinkObject.Type {
+            switch self {
+            case .listDevices: ListDevices.Parameters.self
+            case .beginSession: BeginSession.Parameters.self
+            case .endSession: EndSession.Parameters.self
+            case .list: List.Parameters.self
+            case .stat: Stat.Parameters.self
+            case .put: Put.Parameters.self
+            case .get: Get.Parameters.self
+            case .delete: Delete.Parameters.self
+            case .makeDirectory: MakeDirectory.Parameters.self
+            case .rename: Rename.Parameters.self
+            case .move: Move.Parameters.self
+            case .cancel: Cancel.Parameters.self
+            case .monitor: Monitor.Parameters.self
+            }
+        }
     }
 }
 

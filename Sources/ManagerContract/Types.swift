@@ -4,9 +4,13 @@ extension Manager {
     /// `type Storage`: a storage (internal memory, a card) of a device; sizes in bytes, nil when the device's
     /// figure cannot be true.
     public struct Storage: VarlinkObject, Equatable {
+        /// The id the device gave it.
         public var id: Int
+        /// The device's description of it.
         public var description: String
+        /// Its capacity in bytes; nil when the device's figure cannot be true.
         public var capacity: Int?
+        /// Free bytes; nil when the device's figure cannot be true.
         public var free: Int?
         /// Creates a storage.
         public init(id: Int, description: String, capacity: Int?, free: Int?) {
@@ -26,16 +30,25 @@ extension Manager {
 
     /// `type Device`: an attached MTP device.
     public struct Device: VarlinkObject, Equatable {
+        /// Its serial number, by which clients name it.
         public var serial: String
+        /// The USB vendor id.
         public var vendorId: Int
+        /// The USB product id.
         public var productId: Int
+        /// The USB bus number.
         public var bus: Int
+        /// The USB device address.
         public var address: Int
+        /// The manufacturer, as the device reports it.
         public var manufacturer: String
+        /// The model, as the device reports it.
         public var model: String
+        /// The name its owner gave it, if any.
         public var friendlyName: String?
         /// Battery charge in percent, when the device reports it.
         public var battery: Int?
+        /// Its storages.
         public var storages: [Storage]
         /// Whether the daemon holds the device's USB interface right now.
         public var open: Bool
@@ -68,12 +81,19 @@ extension Manager {
 
     /// `type Entry`: an object (file or folder) on a device.
     public struct Entry: VarlinkObject, Equatable {
+        /// The id the device gave it.
         public var id: Int
+        /// The storage holding it.
         public var storage: Int
+        /// The id of the folder holding it (0 at the storage root).
         public var parent: Int
+        /// The object's name in its folder.
         public var name: String
+        /// An absolute path within the storage.
         public var path: String
+        /// Whether it is a folder.
         public var folder: Bool
+        /// Its size in bytes (0 for a folder).
         public var size: Int
         /// Modification time, seconds since the epoch, when the device reports it.
         public var modified: Int?
@@ -98,7 +118,9 @@ extension Manager {
 
     /// `type Track`: metadata sent with a file, so players file it under artist and album.
     public struct Track: VarlinkObject, Equatable {
+        /// Words for the player's library; nil where not given.
         public var title, artist, album, albumArtist, genre: String?
+        /// The track's number on its album, its year and its duration in milliseconds; nil where not given.
         public var trackNumber, year, durationMs: Int?
         /// Creates track metadata.
         public init(title: String? = nil, artist: String? = nil, album: String? = nil, albumArtist: String? = nil,
@@ -128,8 +150,11 @@ extension Manager {
         public enum Phase: String, Sendable { case begin, progress, end }
         /// The id Cancel takes.
         public var transfer: String
+        /// Where the transfer is.
         public var phase: Phase
+        /// Bytes done so far.
         public var done: Int
+        /// Bytes in all.
         public var total: Int
         /// Creates a step.
         public init(transfer: String, phase: Phase, done: Int, total: Int) {
@@ -150,9 +175,13 @@ extension Manager {
     public struct Event: VarlinkObject, Equatable {
         /// `kind: (deviceAdded, deviceRemoved, storageChanged, objectAdded, objectRemoved)`.
         public enum Kind: String, Sendable { case deviceAdded, deviceRemoved, storageChanged, objectAdded, objectRemoved }
+        /// What changed.
         public var kind: Kind
+        /// The device's serial.
         public var device: String
+        /// The storage concerned, if any.
         public var storage: Int?
+        /// The object concerned, if any.
         public var object: Int?
         /// Creates an event.
         public init(kind: Kind, device: String, storage: Int?, object: Int?) {
@@ -172,6 +201,7 @@ extension Manager {
 
     /// The intermediate reply of a transfer (Put, Get, Rename, Move): one progress step.
     public struct ProgressUpdate: VarlinkObject, Equatable {
+        /// One step of the transfer.
         public var progress: Progress
         /// Wraps a step.
         public init(progress: Progress) { self.progress = progress }

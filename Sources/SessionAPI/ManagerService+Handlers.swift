@@ -5,10 +5,12 @@ import Varlink
 // One handler per method of org.mtpsessiond.Manager: typed parameters in, the core called, a typed reply out.
 // Core failures are thrown as `ServiceError` and become the interface's errors in `ManagerService.handle`.
 extension ManagerService {
+    /// ListDevices: the attached devices, each session shown as the caller may see it.
     func listDevices(_ r: Request) async -> Manager.ListDevices.Reply {
         Manager.ListDevices.Reply(devices: await manager.listDevices(for: r.caller).map(\.contract))
     }
 
+    /// BeginSession: the device opened and held for the caller, with the provider's context.
     func beginSession(_ p: Manager.BeginSession.Parameters, _ r: Request) async throws -> Manager.BeginSession.Reply {
         let context = p.context ?? Manager.SessionContext()
         let (session, device) = try await manager.beginSession(
@@ -19,11 +21,13 @@ extension ManagerService {
         return Manager.BeginSession.Reply(session: session, device: device)
     }
 
+    /// EndSession: teardown once, if the types match those begun with.
     func endSession(_ p: Manager.EndSession.Parameters, _ r: Request) async throws -> Empty {
         try await manager.endSession(caller: r.caller, session: p.session, types: p.types)
         return Empty()
     }
 
+    /// List: a folder's objects.
     func list(_ p: Manager.List.Parameters, _ r: Request) async throws -> Manager.List.Reply {
         let at = p.place
         let entries = try await manager.list(r.caller, device: at.device, path: at.path, storage: at.storage.map(UInt32.init),
@@ -31,6 +35,7 @@ extension ManagerService {
         return Manager.List.Reply(entries: entries.map(\.contract))
     }
 
+    /// Stat: one object.
     func stat(_ p: Manager.Stat.Parameters, _ r: Request) async throws -> Manager.EntryReply {
         let at = p.place
         let entry = try await manager.stat(r.caller, device: at.device, path: at.path, storage: at.storage.map(UInt32.init),
@@ -38,6 +43,7 @@ extension ManagerService {
         return Manager.EntryReply(entry: entry.contract)
     }
 
+    /// Put: a file sent from the call's descriptor, with progress when asked for more.
     func put(_ p: Manager.Put.Parameters, _ r: Request) async throws -> Manager.EntryReply {
         let request = PutRequest(folder: p.folder, name: p.name, fd: try Self.descriptor(p.fd, r.call), fdIndex: p.fd,
                                  size: UInt64(p.size), overwrite: p.overwrite ?? false, track: p.track.map(Self.track))
@@ -48,6 +54,7 @@ extension ManagerService {
         return Manager.EntryReply(entry: entry.contract)
     }
 
+    /// Get: a file (or a range of it) written to the call's descriptor, with progress when asked for more.
     func get(_ p: Manager.Get.Parameters, _ r: Request) async throws -> Manager.Get.Reply {
         let request = GetRequest(path: p.path, fd: try Self.descriptor(p.fd, r.call), fdIndex: p.fd,
                                  offset: UInt64(p.offset ?? 0), length: p.length.map(UInt64.init))
@@ -58,6 +65,7 @@ extension ManagerService {
         return Manager.Get.Reply(size: Int(clamping: size))
     }
 
+    /// Delete: a file, or a folder with recursive.
     func delete(_ p: Manager.Delete.Parameters, _ r: Request) async throws -> Empty {
         let at = p.place
         try await manager.delete(r.caller, device: at.device, path: at.path, recursive: p.recursive ?? false,
@@ -65,6 +73,7 @@ extension ManagerService {
         return Empty()
     }
 
+    /// MakeDirectory: a folder, and with parents the missing ones above it.
     func makeDirectory(_ p: Manager.MakeDirectory.Parameters, _ r: Request) async throws -> Manager.EntryReply {
         let at = p.place
         let entry = try await manager.makeDirectory(r.caller, device: at.device, path: at.path, parents: p.parents ?? false,
@@ -72,6 +81,7 @@ extension ManagerService {
         return Manager.EntryReply(entry: entry.contract)
     }
 
+    /// Rename: in place where the device can, else through the host with progress.
     func rename(_ p: Manager.Rename.Parameters, _ r: Request) async throws -> Manager.ChangeReply {
         let at = p.place
         let done = try await streamingProgress(r) { progress throws(ServiceError) in
@@ -81,6 +91,7 @@ extension ManagerService {
         return Manager.ChangeReply(entry: done.entry.contract, method: done.method.contract)
     }
 
+    /// Move: by the device's own operation where it has one, else through the host with progress.
     func move(_ p: Manager.Move.Parameters, _ r: Request) async throws -> Manager.ChangeReply {
         let at = p.place
         let done = try await streamingProgress(r) { progress throws(ServiceError) in
@@ -90,11 +101,13 @@ extension ManagerService {
         return Manager.ChangeReply(entry: done.entry.contract, method: done.method.contract)
     }
 
+    /// Cancel: stops a running transfer.
     func cancel(_ p: Manager.Cancel.Parameters) throws -> Empty {
         try manager.cancel(transfer: p.transfer)
         return Empty()
     }
 
+    /// Monitor: the devices attached now, then every change, until the client goes.
     func monitor(_ r: Request) async throws -> Empty {
         guard r.call.more else { throw VarlinkError.expectedMore() }
         let events = manager.hub.subscribe()

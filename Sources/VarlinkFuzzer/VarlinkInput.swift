@@ -123,7 +123,9 @@ private func checkReply(error: String?, _ parameters: [String: JSONValue], check
     precondition((try? JSONValue.parse(value.serialized())) == value, "a reply does not survive serialization")
 }
 
-/// Parameters a method accepted name only its declared inputs and hold every one that is not optional.
+/// Parameters a method accepted name only its declared inputs and hold every one that is not optional. The
+/// contract reads them as the daemon's handler would, or refuses them naming a declared field; what it reads
+/// it writes back as parameters the interface accepts, which read back to the same values.
 private func checkAccepted(_ parameters: [String: JSONValue], method: String) {
     guard let input = manager.methods[method]?.input else { preconditionFailure("accepted an undeclared method \(method)") }
     for key in parameters.keys { precondition(input.contains { $0.name == key }, "accepted an undeclared parameter \(key)") }
@@ -131,6 +133,20 @@ private func checkAccepted(_ parameters: [String: JSONValue], method: String) {
         if case .optional = field.type { continue }
         precondition((parameters[field.name] ?? .null) != .null, "accepted a call without \(field.name)")
     }
+    guard let typed = Manager.Method(rawValue: method)?.parametersType else { preconditionFailure("no contract for \(method)") }
+    let value: any VarlinkObject
+    do {
+        value = try typed.init(fields: parameters)
+    } catch {
+        // A field of the method, or of an object it takes (context.expectedBytes is refused as expectedBytes).
+        let bad = error.parameters["parameter"]?.stringValue ?? ""
+        let named = input.contains { $0.name == bad } || parameters.values.contains { $0.objectValue?[bad] != nil }
+        precondition(error == .invalidParameter(bad) && named, "the contract refused \(method) with \(error), naming no field")
+        return
+    }
+    let written = value.fields
+    precondition(manager.invalidParameter(in: written, method: method) == nil, "the contract wrote \(method) parameters the interface refuses")
+    precondition((try? typed.init(fields: written))?.fields == written, "\(method) parameters do not read back")
 }
 
 /// The bytes as the parameters of one Manager method, checked as the dispatcher checks them.
