@@ -18,7 +18,8 @@ public enum ChangeCommands {
 
     /// Creates a folder, with `parents` the missing ones above it too.
     public static func mkdir(_ ctx: Context, _ target: RemotePath, parents: Bool, storage: Int?, session: String?) throws(MTPCtlError) {
-        let entry = try ctx.connect().call(Manager.MakeDirectory.self, .init(base(target, storage: storage, session: session), parents: parents)).entry
+        let place = base(target, storage: storage, session: session)
+        let entry = try ctx.connect().call(Manager.MakeDirectory.self, .init(place, parents: parents)).entry
         if ctx.json { ctx.emit(.object(entry.fields)) } else { ctx.say("created \(target.device):\(entry.path)") }
     }
 

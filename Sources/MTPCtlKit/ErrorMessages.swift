@@ -115,12 +115,12 @@ public enum ErrorMessages {
         Exit status:
           0   done
           1   the device or operation failed: any other error of the daemon
-          64  wrong usage: the command line, a parameter the daemon refused, \(names(ExitStatus.usage))
+          64  usage: the command line, a refused parameter, \(names(ExitStatus.usage))
           69  the daemon cannot be reached
           74  a local file cannot be read or written
           75  busy, try again later: \(names(ExitStatus.busy))
 
-        With --json, an error is one JSON object on stdout like every other line: {"error": NAME, \
+        With --json, an error is one JSON object on stdout like every other line (on stderr for `get ... -`): {"error": NAME, \
         "parameters": {...}, "message": TEXT, "exitCode": N}. NAME is the daemon's error \
         (\(Manager.Error.Name.notFound.qualifiedName)) or mtpctl's own (mtpctl.Usage, mtpctl.DaemonUnreachable, \
         mtpctl.LocalFile, mtpctl.Failed).

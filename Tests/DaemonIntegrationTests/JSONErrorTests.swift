@@ -39,6 +39,13 @@ final class JSONErrorTests: XCTestCase {
         let nobody = try runCommand(Binaries.mtpctl, ["--socket", d.sim.root.appendingPathComponent("none.sock").path, "--json", "devices"])
         try check(nobody, ["devices"], "mtpctl.DaemonUnreachable", 69, [:])
 
+        // A get to stdout keeps stdout for the file's data: the JSON error goes to stderr.
+        let toStdout = try d.ctl(["--json", "get", ":/nope", "-"])
+        XCTAssertEqual(toStdout.status, 1, toStdout.combined)
+        XCTAssertEqual(toStdout.stdout, "")
+        let error = try JSONSerialization.jsonObject(with: Data(toStdout.stderr.utf8)) as? [String: Any]
+        XCTAssertEqual(error?["error"] as? String, manager + "NotFound", toStdout.stderr)
+
         // Without --json the same error stays words on stderr.
         let plain = try d.ctl(["stat", ":/nope"])
         XCTAssertEqual(plain.status, 1)
