@@ -77,6 +77,9 @@ final class ContractTests: XCTestCase {
                 let output = declared.output.filter { reply[$0.name] != nil }
                 XCTAssertEqual(Set(reply.keys), Set(output.map(\.name)), "\(method) reply \(reply) has undeclared fields")
                 assertMatches(reply, output, "\(method) reply")
+                for field in declared.output where reply[field.name] == nil {
+                    guard case .optional = field.type else { XCTFail("\(method) reply \(reply) lacks \(field.name)"); continue }
+                }
             }
         }
         XCTAssertEqual(Set(Self.methodSamples.map(\.0)), Set(Manager.Method.allCases), "a sample of every method")
