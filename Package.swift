@@ -53,6 +53,9 @@ let package = Package(
         .target(name: "DedicatedThreads", dependencies: ["SystemCalls"]),
         // Varlink: NUL-framed JSON over a Unix socket, interface descriptions, server and client. Knows nothing of MTP.
         .target(name: "Varlink", dependencies: ["DedicatedThreads", "SystemCalls"]),
+        // The org.mtpsessiond.Manager contract: the interface text and each method's and error's values, typed once
+        // for the daemon, mtpctl and the fuzzer.
+        .target(name: "ManagerContract", dependencies: ["Varlink"], resources: [.embedInCode("org.mtpsessiond.Manager.varlink")]),
         // Sessions and device lifecycles as pure state machines; no I/O, unit-tested.
         .target(name: "SessionModel"),
         // The daemon core: one actor per device on its own thread, sessions, caches, operations.
@@ -61,15 +64,16 @@ let package = Package(
         ]),
         // The org.mtpsessiond.Manager varlink interface bound to the daemon core.
         .target(name: "SessionAPI", dependencies: [
-            "Varlink", "SessionCore", "SessionModel", "SystemCalls", "ProductVersion", .product(name: "Logging", package: "swift-log"),
-        ], resources: [.embedInCode("org.mtpsessiond.Manager.varlink")]),
+            "Varlink", "ManagerContract", "SessionCore", "SessionModel", "SystemCalls", "ProductVersion",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
         .executableTarget(name: "mtpsessiond", dependencies: [
             "SessionAPI", "SessionCore", "Varlink", "ProductVersion",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
         // mtpctl's commands: device addressing, transfers with progress, output for humans and scripts.
-        .target(name: "MTPCtlKit", dependencies: ["Varlink", "SystemCalls"]),
+        .target(name: "MTPCtlKit", dependencies: ["Varlink", "ManagerContract", "SystemCalls"]),
         .executableTarget(name: "mtpctl", dependencies: [
             "MTPCtlKit", "ProductVersion", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
@@ -82,7 +86,7 @@ let package = Package(
         // libFuzzer target over the container parser (make fuzz); a corpus replayer when built plainly.
         .executableTarget(name: "PTPContainerFuzzer", dependencies: ["PTPWire", "VirtualPlayer", "FuzzDriver"]),
         // libFuzzer target over the varlink server's framing, JSON, call decoding and routing, and the IDL parser.
-        .executableTarget(name: "VarlinkFuzzer", dependencies: ["Varlink", "FuzzDriver"]),
+        .executableTarget(name: "VarlinkFuzzer", dependencies: ["Varlink", "ManagerContract", "FuzzDriver"]),
         // libFuzzer target over device-provided names, times and values on their way to paths and JSON.
         .executableTarget(name: "DeviceDataFuzzer", dependencies: ["MTPProvider", "SessionModel", "SessionCore", "SessionAPI", "Varlink",
                                                                   "FuzzDriver"]),
@@ -97,7 +101,10 @@ let package = Package(
         .testTarget(name: "SessionModelTests", dependencies: ["SessionModel"]),
         .testTarget(name: "MTPProviderTests", dependencies: ["MTPProvider"]),
         .testTarget(name: "SessionCoreTests", dependencies: ["SessionCore", "MTPProvider", "DedicatedThreads"]),
-        .testTarget(name: "MTPCtlKitTests", dependencies: ["MTPCtlKit", "SystemCalls"]),
+        .testTarget(name: "MTPCtlKitTests", dependencies: ["MTPCtlKit", "ManagerContract", "Varlink", "SystemCalls"]),
+        // The contract against the interface text, the daemon's handlers and errors against the contract, and no
+        // method or error name spelled outside it.
+        .testTarget(name: "ManagerContractTests", dependencies: ["ManagerContract", "SessionAPI", "SessionCore", "Varlink"]),
         // Replays the committed fuzz corpora through the fuzzers' own entry functions, without libFuzzer.
         .testTarget(name: "FuzzCorpusTests", dependencies: ["PTPContainerFuzzer", "VarlinkFuzzer", "DeviceDataFuzzer"]),
         // Runs the built mtpsim and mtpsim-probe executables against mtp-tools: no in-process shortcuts.

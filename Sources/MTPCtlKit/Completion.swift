@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import ManagerContract
 import Varlink
 
 /// What tab completion offers for mtpctl's arguments: device serials, the files and folders of a device
@@ -207,22 +208,18 @@ struct DaemonSource: Completion.Source {
     }
 
     func serials() -> [String] {
-        guard let client = connect(), let devices = try? client.call("ListDevices", [:])["devices"]?.arrayValue else { return [] }
-        return devices.compactMap { $0.objectValue?["serial"]?.stringValue }.sorted()
+        guard let client = connect(), let devices = try? client.call(Manager.ListDevices.self, Empty()).devices else { return [] }
+        return devices.map(\.serial).sorted()
     }
 
     func list(device: String, path: String) -> [Completion.Entry] {
         guard let client = connect(),
-              let entries = try? client.call("List", [
-                  "device": .string(device), "path": .string(path),
-                  "storage": storage.map { .int(Int64($0)) } ?? .null, "session": session.map(JSONValue.string) ?? .null,
-              ])["entries"]?.arrayValue else { return [] }
-        return entries.compactMap { value in
-            guard let o = value.objectValue else { return nil }
+              let entries = try? client.call(Manager.List.self, .init(.init(device: device, path: path, storage: storage,
+                                                                             session: session))).entries else { return [] }
+        return entries.map { e in
             // The path's last component is the name as a path must spell it (a device may name a file "a/b").
-            let spelled = o["path"]?.stringValue.flatMap { $0.split(separator: "/").last.map(String.init) }
-            guard let name = spelled ?? o["name"]?.stringValue else { return nil }
-            return Completion.Entry(name: name, isFolder: o["folder"]?.boolValue ?? false)
+            let spelled = e.path.split(separator: "/").last.map(String.init)
+            return Completion.Entry(name: spelled ?? e.name, isFolder: e.folder)
         }
     }
 }

@@ -9,6 +9,8 @@ public struct Context {
     public var socketPath: String
     /// Print JSON for scripts instead of text for people.
     public var json: Bool
+    /// Stdout carries a file's data (`get … -`), so a JSON error goes to stderr instead.
+    public var dataOnStdout = false
 
     /// The socket mtpctl uses when --socket is not given: $MTPSESSIOND_SOCKET, else systemd's.
     public static var defaultSocket: String {
@@ -28,6 +30,19 @@ public struct Context {
 
     /// Prints a JSON value as one line to stdout.
     func emit(_ value: JSONValue) { say(value.serializedText) }
+
+    /// Reports why a command stopped: with --json, as one JSON object on stdout like every other line (on stderr
+    /// when stdout carries a file's data); else as words on stderr.
+    public func report(_ error: MTPCtlError) {
+        guard error.exitStatus != 0 else { return }
+        if json && dataOnStdout {
+            writeStderr(error.json.serializedText + "\n")
+        } else if json {
+            emit(error.json)
+        } else {
+            writeStderr("mtpctl: \(error.description)\n")
+        }
+    }
 }
 
 extension JSONValue {

@@ -1,12 +1,12 @@
+import ManagerContract
 import Varlink
 
-/// mtpctl's line to the daemon: one varlink connection, calls by method name, and every failure turned into
-/// an MTPCtlError whose message says what to do.
+/// mtpctl's line to the daemon: one varlink connection, calls through the contract's typed methods, and every
+/// failure turned into an MTPCtlError whose message says what to do.
 public final class DaemonClient {
     /// The socket it talks to.
     public let socketPath: String
     private let connection: VarlinkClient
-    static let interface = "org.mtpsessiond.Manager."
 
     /// Connects; an absent or silent daemon is `daemonUnreachable` with the command that starts it. With
     /// `timeoutSeconds`, no step (connecting, sending, each reply) waits longer than that.
@@ -19,42 +19,51 @@ public final class DaemonClient {
         }
     }
 
-    /// Calls `method` of org.mtpsessiond.Manager; with `onReply`, asks for "more" and hands over each
+    /// Calls method `M` of org.mtpsessiond.Manager; with `onUpdate`, asks for "more" and hands over each
     /// intermediate reply (progress, events) before returning the last.
     @discardableResult
-    public func call(_ method: String, _ parameters: [String: JSONValue], fileDescriptors: [Int32] = [],
-                     onReply: (([String: JSONValue]) throws(MTPCtlError) -> Void)? = nil) throws(MTPCtlError) -> [String: JSONValue] {
+    public func call<M: ManagerMethod>(_: M.Type, _ parameters: M.Parameters, fileDescriptors: [Int32] = [],
+                                       onUpdate: ((M.Update) throws(MTPCtlError) -> Void)? = nil) throws(MTPCtlError) -> M.Reply {
         do {
-            var replies = try connection.call(Self.interface + method, parameters, fileDescriptors: fileDescriptors,
-                                              more: onReply != nil)
+            var replies = try connection.call(M.method.qualifiedName, parameters.fields, fileDescriptors: fileDescriptors,
+                                              more: onUpdate != nil)
             while let reply = try replies.next() {
                 if reply.continues {
-                    try onReply?(reply.parameters)
+                    try onUpdate?(try read(M.Update.self, reply.parameters, M.method))
                 } else {
-                    return reply.parameters
+                    return try read(M.Reply.self, reply.parameters, M.method)
                 }
             }
             throw MTPCtlError.daemonUnreachable("mtpsessiond at \(socketPath) closed the connection mid-reply; see `journalctl -u mtpsessiond`")
         } catch let error as MTPCtlError {
             throw error
         } catch let error as VarlinkError {
-            throw ErrorMessages.describe(error)
+            throw Manager.Error(error).map(MTPCtlError.daemon) ?? .varlink(error)
         } catch {
             throw .daemonUnreachable("lost mtpsessiond at \(socketPath): \(error); see `journalctl -u mtpsessiond`")
         }
     }
 
-    static func unreachableMessage(_ path: String, _ error: Error) -> String {
-        let text = "\(error)"
-        if text.contains("ENOENT") || text.contains("No such file") || text.contains("noSocket") {
-            return "no daemon at \(path) — start it with `systemctl start mtpsessiond` (or run `mtpsessiond --socket \(path)`)"
+    /// A reply as the contract types it; one that does not fit is a daemon speaking another version.
+    private func read<T: VarlinkObject>(_: T.Type, _ fields: [String: JSONValue], _ method: Manager.Method) throws(MTPCtlError) -> T {
+        do {
+            return try T(fields: fields)
+        } catch {
+            throw .daemonUnreachable("mtpsessiond at \(socketPath) answered \(method.rawValue) with a reply mtpctl does not understand "
+                                     + "(field '\(error.parameters["parameter"]?.stringValue ?? "?")'); are mtpctl and mtpsessiond the same version?")
         }
-        if text.contains("ECONNREFUSED") || text.contains("refused") || text.contains("nobodyListening") {
-            return "nothing listens at \(path) (a stale socket?) — start the daemon with `systemctl start mtpsessiond`"
+    }
+
+    static func unreachableMessage(_ path: String, _ error: VarlinkClientError) -> String {
+        switch error {
+        case .noSocket:
+            "no daemon at \(path) — start it with `systemctl start mtpsessiond` (or run `mtpsessiond --socket \(path)`)"
+        case .nobodyListening:
+            "nothing listens at \(path) (a stale socket?) — start the daemon with `systemctl start mtpsessiond`"
+        case .permissionDenied:
+            "not allowed to connect to \(path) — its group may connect: join it (`sudo usermod -aG mtpsessiond $USER`, then log in again)"
+        case .failed, .protocolError:
+            "cannot reach mtpsessiond at \(path): \(error)"
         }
-        if text.contains("EACCES") || text.contains("ermission") {
-            return "not allowed to connect to \(path) — its group may connect: join it (`sudo usermod -aG mtpsessiond $USER`, then log in again)"
-        }
-        return "cannot reach mtpsessiond at \(path): \(text)"
     }
 }

@@ -1,42 +1,38 @@
+import ManagerContract
 import Varlink
 
 /// Commands that look without changing anything: devices, ls, stat, monitor.
 public enum InspectCommands {
     /// Lists attached devices with identity, battery and storages.
     public static func devices(_ ctx: Context) throws(MTPCtlError) {
-        let devices = try ctx.connect().call("ListDevices", [:])["devices"]?.arrayValue ?? []
-        if ctx.json { return ctx.emit(.array(devices)) }
+        let devices = try ctx.connect().call(Manager.ListDevices.self, Empty()).devices
+        if ctx.json { return ctx.emit(.array(devices.map { .object($0.fields) })) }
         if devices.isEmpty { ctx.say("no MTP device attached — plug one in and unlock it (phones: choose \"File transfer\")") }
         for d in devices {
-            let o = d.objectValue ?? [:]
-            var line = "\(o["serial"]?.stringValue ?? "?")  \(o["manufacturer"]?.stringValue ?? "") \(o["model"]?.stringValue ?? "")"
-            if let name = o["friendlyName"]?.stringValue, !name.isEmpty { line += "  \"\(name)\"" }
-            if let battery = o["battery"]?.intValue { line += "  battery \(battery)%" }
-            if let session = o["session"]?.stringValue { line += "  held " + ErrorMessages.heldBy(session: session) }
-            else if o["open"]?.boolValue == true { line += "  open" }
+            var line = "\(d.serial)  \(d.manufacturer) \(d.model)"
+            if let name = d.friendlyName, !name.isEmpty { line += "  \"\(name)\"" }
+            if let battery = d.battery { line += "  battery \(battery)%" }
+            if let session = d.session { line += "  held " + ErrorMessages.heldBy(session: session) }
+            else if d.open { line += "  open" }
             ctx.say(line)
-            for s in o["storages"]?.arrayValue ?? [] {
-                let so = s.objectValue ?? [:]
-                // null: the device reported a figure that cannot be true.
-                let free = so["free"]?.intValue.map(ProgressDisplay.bytes) ?? "unknown"
-                let cap = so["capacity"]?.intValue.map(ProgressDisplay.bytes) ?? "unknown"
-                ctx.say("  storage \(so["id"]?.intValue ?? 0) \(so["description"]?.stringValue ?? ""): \(free) free of \(cap)")
+            for s in d.storages {
+                // nil: the device reported a figure that cannot be true.
+                let free = s.free.map { ProgressDisplay.bytes(Int64($0)) } ?? "unknown"
+                let cap = s.capacity.map { ProgressDisplay.bytes(Int64($0)) } ?? "unknown"
+                ctx.say("  storage \(s.id) \(s.description): \(free) free of \(cap)")
             }
         }
     }
 
     /// Lists a folder.
     public static func ls(_ ctx: Context, _ target: RemotePath, long: Bool, storage: Int?, session: String?) throws(MTPCtlError) {
-        let r = try ctx.connect().call("List", [
-            "device": .string(target.device), "path": .string(target.path),
-            "storage": storage.map { .int(Int64($0)) } ?? .null, "session": session.map(JSONValue.string) ?? .null])
-        let entries = r["entries"]?.arrayValue ?? []
-        if ctx.json { return ctx.emit(.array(entries)) }
+        let entries = try ctx.connect().call(Manager.List.self, .init(.init(device: target.device, path: target.path, storage: storage,
+                                                                            session: session))).entries
+        if ctx.json { return ctx.emit(.array(entries.map { .object($0.fields) })) }
         for e in entries {
-            let o = e.objectValue ?? [:]
-            let name = (o["name"]?.stringValue ?? "") + (o["folder"]?.boolValue == true ? "/" : "")
+            let name = e.name + (e.folder ? "/" : "")
             if long {
-                let size = o["folder"]?.boolValue == true ? "-" : String(o["size"]?.intValue ?? 0)
+                let size = e.folder ? "-" : String(e.size)
                 ctx.say("\(String(repeating: " ", count: max(0, 12 - size.count)))\(size)  \(name)")
             } else {
                 ctx.say(name)
@@ -46,28 +42,25 @@ public enum InspectCommands {
 
     /// Describes one object.
     public static func stat(_ ctx: Context, _ target: RemotePath, storage: Int?, session: String?) throws(MTPCtlError) {
-        let entry = try ctx.connect().call("Stat", [
-            "device": .string(target.device), "path": .string(target.path),
-            "storage": storage.map { .int(Int64($0)) } ?? .null, "session": session.map(JSONValue.string) ?? .null])["entry"] ?? .null
-        if ctx.json { return ctx.emit(entry) }
-        let o = entry.objectValue ?? [:]
-        ctx.say("path:    \(o["path"]?.stringValue ?? "")")
-        ctx.say("type:    \(o["folder"]?.boolValue == true ? "folder" : "file")")
-        ctx.say("size:    \(o["size"]?.intValue ?? 0)")
-        ctx.say("id:      \(o["id"]?.intValue ?? 0) (storage \(o["storage"]?.intValue ?? 0), parent \(o["parent"]?.intValue ?? 0))")
+        let entry = try ctx.connect().call(Manager.Stat.self, .init(.init(device: target.device, path: target.path, storage: storage,
+                                                                          session: session))).entry
+        if ctx.json { return ctx.emit(.object(entry.fields)) }
+        ctx.say("path:    \(entry.path)")
+        ctx.say("type:    \(entry.folder ? "folder" : "file")")
+        ctx.say("size:    \(entry.size)")
+        ctx.say("id:      \(entry.id) (storage \(entry.storage), parent \(entry.parent))")
     }
 
     /// Prints device arrivals, removals and changes as they happen; stops after `count` when given.
     public static func monitor(_ ctx: Context, count: Int?) throws(MTPCtlError) {
         var seen = 0
         do throws(MTPCtlError) {
-            _ = try ctx.connect().call("Monitor", [:]) { reply throws(MTPCtlError) in
-            let event = reply["event"] ?? .null
-            if ctx.json { ctx.emit(event) } else {
-                let o = event.objectValue ?? [:]
-                var line = "\(o["kind"]?.stringValue ?? "?") \(o["device"]?.stringValue ?? "")"
-                if let s = o["storage"]?.intValue { line += " storage=\(s)" }
-                if let obj = o["object"]?.intValue { line += " object=\(obj)" }
+            _ = try ctx.connect().call(Manager.Monitor.self, Empty()) { update throws(MTPCtlError) in
+            let event = update.event
+            if ctx.json { ctx.emit(.object(event.fields)) } else {
+                var line = "\(event.kind.rawValue) \(event.device)"
+                if let s = event.storage { line += " storage=\(s)" }
+                if let obj = event.object { line += " object=\(obj)" }
                 ctx.say(line)
             }
             seen += 1

@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import ManagerContract
 import Varlink
 
 /// put and get: file data crosses as descriptors passed to the daemon, never as paths it opens.
@@ -16,11 +17,9 @@ public enum TransferCommands {
             self.genre = genre; self.trackNumber = trackNumber; self.year = year; self.durationMs = durationMs
         }
         var isEmpty: Bool { [title, artist, album, albumArtist, genre].allSatisfy { $0 == nil } && trackNumber == nil && year == nil && durationMs == nil }
-        var json: JSONValue {
-            func s(_ v: String?) -> JSONValue { v.map(JSONValue.string) ?? .null }
-            func i(_ v: Int?) -> JSONValue { v.map { .int(Int64($0)) } ?? .null }
-            return .object(["title": s(title), "artist": s(artist), "album": s(album), "albumArtist": s(albumArtist),
-                            "genre": s(genre), "trackNumber": i(trackNumber), "year": i(year), "durationMs": i(durationMs)])
+        var contract: Manager.Track {
+            Manager.Track(title: title, artist: artist, album: album, albumArtist: albumArtist, genre: genre,
+                          trackNumber: trackNumber, year: year, durationMs: durationMs)
         }
     }
 
@@ -34,16 +33,15 @@ public enum TransferCommands {
         }
         let client = try ctx.connect()
         let total = files.reduce(0) { $0 + $1.size }
-        let storageValue: JSONValue = storage.map { .int(Int64($0)) } ?? .null
         var sessionID = session
         var deviceName = destination.device
         let ownSession = session == nil
         if ownSession {
-            let r = try client.call("BeginSession", [
-                "device": .string(destination.device), "types": .array([.string("transferToDevice")]),
-                "context": .object(["expectedBytes": .int(total), "folder": .string(destination.path), "storage": storageValue])])
-            sessionID = r["session"]?.stringValue
-            deviceName = r["device"]?.stringValue ?? deviceName
+            let r = try client.call(Manager.BeginSession.self, .init(
+                device: destination.device, types: ["transferToDevice"],
+                context: Manager.SessionContext(expectedBytes: Int(total), folder: destination.path, storage: storage)))
+            sessionID = r.session
+            deviceName = r.device
         }
         var display = ProgressDisplay(json: ctx.json)
         var failure: MTPCtlError?
@@ -51,9 +49,8 @@ public enum TransferCommands {
         do throws(MTPCtlError) {
             let base = destination.path == "/" ? "" : destination.path
             for folder in folders {
-                try client.call("MakeDirectory", ["device": .string(destination.device), "path": .string(base + "/" + folder),
-                                                  "parents": .bool(true), "storage": storageValue,
-                                                  "session": sessionID.map(JSONValue.string) ?? .null])
+                try client.call(Manager.MakeDirectory.self, .init(.init(device: destination.device, path: base + "/" + folder,
+                                                                        storage: storage, session: sessionID), parents: true))
             }
             for file in files {
                 let folder = file.relativeFolder.isEmpty ? destination.path : base + "/" + file.relativeFolder
@@ -61,22 +58,17 @@ public enum TransferCommands {
                 let fd = try LocalFiles.openForReading(file.path)
                 defer { close(fd) }
                 display.begin(remoteName, total: file.size)
-                let r = try client.call("Put", [
-                    "device": .string(destination.device), "folder": .string(folder), "name": .string(remoteName),
-                    "fd": .int(0), "size": .int(file.size), "overwrite": .bool(overwrite),
-                    "track": track.isEmpty ? .null : track.json, "storage": storageValue,
-                    "session": sessionID.map(JSONValue.string) ?? .null,
-                ], fileDescriptors: [fd]) { reply throws(MTPCtlError) in
-                    if ctx.json { ctx.emit(.object(reply)) }
-                    if let p = reply["progress"]?.objectValue {
-                        display.update(done: p["done"]?.intValue ?? 0, total: p["total"]?.intValue ?? 0)
-                    }
+                let r = try client.call(Manager.Put.self, .init(
+                    device: destination.device, folder: folder, name: remoteName, fd: 0, size: Int(file.size), overwrite: overwrite,
+                    track: track.isEmpty ? nil : track.contract, storage: storage, session: sessionID,
+                ), fileDescriptors: [fd]) { update throws(MTPCtlError) in
+                    if ctx.json { ctx.emit(.object(update.fields)) }
+                    display.update(done: Int64(update.progress.done), total: Int64(update.progress.total))
                 }
                 display.end()
                 sent += 1
-                let entry = r["entry"] ?? .null
-                if ctx.json { ctx.emit(.object(["entry": entry])) } else {
-                    ctx.say("sent \(file.path) → \(deviceName):\(entry.objectValue?["path"]?.stringValue ?? "") (\(ProgressDisplay.bytes(file.size)))")
+                if ctx.json { ctx.emit(.object(r.fields)) } else {
+                    ctx.say("sent \(file.path) → \(deviceName):\(r.entry.path) (\(ProgressDisplay.bytes(file.size)))")
                 }
             }
         } catch {
@@ -85,7 +77,7 @@ public enum TransferCommands {
         }
         if ownSession, let id = sessionID {
             do throws(MTPCtlError) {
-                try client.call("EndSession", ["session": .string(id), "types": .array([.string("transferToDevice")])])
+                try client.call(Manager.EndSession.self, .init(session: id, types: ["transferToDevice"]))
             } catch { failure = failure ?? error }
         }
         if let failure { throw failure }
@@ -117,15 +109,11 @@ public enum TransferCommands {
         var display = ProgressDisplay(json: ctx.json || target == "-")
         display.begin(source.name, total: 0)
         do throws(MTPCtlError) {
-            let r = try client.call("Get", [
-                "device": .string(source.device), "path": .string(source.path), "fd": .int(0),
-                "offset": offset.map { .int(Int64($0)) } ?? .null, "length": length.map { .int(Int64($0)) } ?? .null,
-                "storage": storage.map { .int(Int64($0)) } ?? .null, "session": session.map(JSONValue.string) ?? .null,
-            ], fileDescriptors: [fd]) { reply throws(MTPCtlError) in
-                if ctx.json && target != "-" { ctx.emit(.object(reply)) }
-                if let p = reply["progress"]?.objectValue {
-                    display.update(done: p["done"]?.intValue ?? 0, total: p["total"]?.intValue ?? 0)
-                }
+            let r = try client.call(Manager.Get.self, .init(
+                device: source.device, path: source.path, fd: 0, offset: offset, length: length, storage: storage, session: session,
+            ), fileDescriptors: [fd]) { update throws(MTPCtlError) in
+                if ctx.json && target != "-" { ctx.emit(.object(update.fields)) }
+                display.update(done: Int64(update.progress.done), total: Int64(update.progress.total))
             }
             display.end()
             if let temporary {
@@ -138,7 +126,7 @@ public enum TransferCommands {
                     throw .localFile("cannot move the data into \(target): \(String(cString: strerror(errno)))")
                 }
             }
-            let size = r["size"]?.intValue ?? 0
+            let size = Int64(r.size)
             if ctx.json && target != "-" { ctx.emit(.object(["size": .int(size), "path": .string(target)])) }
             else if target != "-" { ctx.say("got \(source) → \(target) (\(ProgressDisplay.bytes(size)))") }
         } catch {

@@ -3,6 +3,7 @@ import Glibc
 #endif
 import Dispatch
 import Logging
+import ManagerContract
 import ProductVersion
 import SessionCore
 import Varlink
@@ -44,7 +45,7 @@ public struct Daemon: Sendable {
     /// `org.mtpsessiond.Manager.LimitReached`.
     public static func limits(connectionsPerUID: Int = 128, stallSeconds: Double = 30, queuedReplyBytes: Int = 8 << 20) -> VarlinkServer.Limits {
         VarlinkServer.Limits(connectionsPerUID: connectionsPerUID, stallSeconds: stallSeconds, queuedReplyBytes: queuedReplyBytes,
-                             errorInterface: "org.mtpsessiond.Manager")
+                             errorInterface: Manager.interfaceName)
     }
 
     /// The default socket, as systemd's unit provides it.

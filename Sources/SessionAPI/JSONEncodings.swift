@@ -1,51 +1,73 @@
+import ManagerContract
 import SessionCore
 import Varlink
 
 extension DeviceSummary {
-    /// As the interface's JSON shows it to clients.
-    package var json: JSONValue {
-        .object([
-            "serial": .string(serial), "vendorId": .int(Int64(vendorID)), "productId": .int(Int64(productID)),
-            "bus": .int(Int64(bus)), "address": .int(Int64(address)), "manufacturer": .string(manufacturer),
-            "model": .string(model), "friendlyName": friendlyName.map(JSONValue.string) ?? .null,
-            "battery": battery.map { .int(Int64($0)) } ?? .null, "storages": .array(storages.map(\.json)),
-            "open": .bool(isOpen), "session": session.map(JSONValue.string) ?? .null,
-        ])
+    /// As the interface's `Device` shows it to clients.
+    package var contract: Manager.Device {
+        Manager.Device(serial: serial, vendorId: Int(vendorID), productId: Int(productID), bus: Int(bus), address: Int(address),
+                       manufacturer: manufacturer, model: model, friendlyName: friendlyName, battery: battery,
+                       storages: storages.map(\.contract), open: isOpen, session: session)
     }
+    /// As the interface's JSON shows it to clients.
+    package var json: JSONValue { .object(contract.fields) }
 }
 
 extension StorageSummary {
-    /// As the interface's JSON shows it to clients.
-    package var json: JSONValue {
-        .object(["id": .int(Int64(id)), "description": .string(description),
-                 "capacity": capacity.map { .int(Int64(clamping: $0)) } ?? .null,
-                 "free": free.map { .int(Int64(clamping: $0)) } ?? .null])
+    /// As the interface's `Storage` shows it to clients.
+    package var contract: Manager.Storage {
+        Manager.Storage(id: Int(id), description: description, capacity: capacity.map { Int(clamping: $0) },
+                        free: free.map { Int(clamping: $0) })
     }
+    /// As the interface's JSON shows it to clients.
+    package var json: JSONValue { .object(contract.fields) }
 }
 
 extension EntrySummary {
-    /// As the interface's JSON shows it to clients.
-    package var json: JSONValue {
-        .object([
-            "id": .int(Int64(id)), "storage": .int(Int64(storage)), "parent": .int(Int64(parent)), "name": .string(name),
-            "path": .string(path), "folder": .bool(isFolder), "size": .int(Int64(clamping: size)),
-            "modified": modified.map(JSONValue.int) ?? .null,
-        ])
+    /// As the interface's `Entry` shows it to clients.
+    package var contract: Manager.Entry {
+        Manager.Entry(id: Int(id), storage: Int(storage), parent: Int(parent), name: name, path: path, folder: isFolder,
+                      size: Int(clamping: size), modified: modified.map { Int($0) })
     }
+    /// As the interface's JSON shows it to clients.
+    package var json: JSONValue { .object(contract.fields) }
 }
 
 extension TransferProgress {
-    /// As the interface's JSON shows it to clients.
-    package var json: JSONValue {
-        .object(["transfer": .string(transfer), "phase": .string(phase.rawValue),
-                 "done": .int(Int64(clamping: done)), "total": .int(Int64(clamping: total))])
+    /// As the interface's `Progress` shows it to clients.
+    package var contract: Manager.Progress {
+        let phase: Manager.Progress.Phase = switch self.phase {
+        case .begin: .begin
+        case .progress: .progress
+        case .end: .end
+        }
+        return Manager.Progress(transfer: transfer, phase: phase, done: Int(clamping: done), total: Int(clamping: total))
     }
 }
 
 extension DeviceEvent {
-    /// As the interface's JSON shows it to clients.
-    package var json: JSONValue {
-        .object(["kind": .string(kind.rawValue), "device": .string(device),
-                 "storage": storage.map { .int(Int64($0)) } ?? .null, "object": object.map { .int(Int64($0)) } ?? .null])
+    /// As the interface's `Event` shows it to clients.
+    package var contract: Manager.Event {
+        let kind: Manager.Event.Kind = switch self.kind {
+        case .deviceAdded: .deviceAdded
+        case .deviceRemoved: .deviceRemoved
+        case .storageChanged: .storageChanged
+        case .objectAdded: .objectAdded
+        case .objectRemoved: .objectRemoved
+        }
+        return Manager.Event(kind: kind, device: device, storage: storage.map { Int($0) }, object: object.map { Int($0) })
+    }
+}
+
+extension Relocation.Method {
+    /// As the interface's `method` string names it.
+    package var contract: Manager.Relocation {
+        switch self {
+        case .none: .none
+        case .moveObject: .moveObject
+        case .copyObject: .copyObject
+        case .objectName: .objectName
+        case .throughHost: .throughHost
+        }
     }
 }

@@ -1,3 +1,4 @@
+import ManagerContract
 import Varlink
 
 /// Feeds arbitrary bytes to the server side of the Varlink module as a client's socket would reach it: the
@@ -71,7 +72,7 @@ func nesting(_ value: JSONValue) -> Int {
 }
 
 private let peer = PeerCredentials(pid: 1, uid: 1000, gid: 1000)
-private let manager = try! VarlinkInterface(parsing: managerInterfaceText)
+private let manager = Manager.interface
 private let dispatcher = try! Dispatcher(services: [ManagerStub()],
                                          info: VarlinkServer.Info(vendor: "fuzz", product: "fuzz", version: "0", url: ""))
 /// The Manager's method names in a fixed order, for the parameters mode to pick one by index.
@@ -81,7 +82,7 @@ private let routingErrors: Set = ["org.varlink.service.InterfaceNotFound", "org.
 
 /// The Manager interface with no implementation: the fuzzer routes calls to it but never runs one.
 private struct ManagerStub: VarlinkService {
-    var interfaceDescription: String { managerInterfaceText }
+    var interfaceDescription: String { Manager.description }
     func handle(_ call: VarlinkCall, replies: VarlinkReplyStream) async throws -> [String: JSONValue] {
         preconditionFailure("the fuzzer never runs a service")
     }
@@ -122,7 +123,9 @@ private func checkReply(error: String?, _ parameters: [String: JSONValue], check
     precondition((try? JSONValue.parse(value.serialized())) == value, "a reply does not survive serialization")
 }
 
-/// Parameters a method accepted name only its declared inputs and hold every one that is not optional.
+/// Parameters a method accepted name only its declared inputs and hold every one that is not optional. The
+/// contract reads them as the daemon's handler would, or refuses them naming a declared field; what it reads
+/// it writes back as parameters the interface accepts, which read back to the same values.
 private func checkAccepted(_ parameters: [String: JSONValue], method: String) {
     guard let input = manager.methods[method]?.input else { preconditionFailure("accepted an undeclared method \(method)") }
     for key in parameters.keys { precondition(input.contains { $0.name == key }, "accepted an undeclared parameter \(key)") }
@@ -130,6 +133,20 @@ private func checkAccepted(_ parameters: [String: JSONValue], method: String) {
         if case .optional = field.type { continue }
         precondition((parameters[field.name] ?? .null) != .null, "accepted a call without \(field.name)")
     }
+    guard let typed = Manager.Method(rawValue: method)?.parametersType else { preconditionFailure("no contract for \(method)") }
+    let value: any VarlinkObject
+    do {
+        value = try typed.init(fields: parameters)
+    } catch {
+        // A field of the method, or of an object it takes (context.expectedBytes is refused as expectedBytes).
+        let bad = error.parameters["parameter"]?.stringValue ?? ""
+        let named = input.contains { $0.name == bad } || parameters.values.contains { $0.objectValue?[bad] != nil }
+        precondition(error == .invalidParameter(bad) && named, "the contract refused \(method) with \(error), naming no field")
+        return
+    }
+    let written = value.fields
+    precondition(manager.invalidParameter(in: written, method: method) == nil, "the contract wrote \(method) parameters the interface refuses")
+    precondition((try? typed.init(fields: written))?.fields == written, "\(method) parameters do not read back")
 }
 
 /// The bytes as the parameters of one Manager method, checked as the dispatcher checks them.

@@ -21,9 +21,8 @@ struct MTPCtl: ParsableCommand {
           mtpctl put --session $id a.mp3 :/Music; mtpctl put --session $id b.mp3 :/Music
           mtpctl session end $id
 
-        Exit status: 0 done, 1 the device or operation failed, 64 usage, 69 daemon unreachable, \
-        74 local file error, 75 device busy (try again later).
-        """,
+
+        """ + ErrorMessages.exitStatusHelp,
         version: ProductVersion.string,
         subcommands: [Devices.self, Ls.self, Stat.self, Put.self, Get.self, Rm.self, Mkdir.self, Mv.self,
                       Session.self, Monitor.self, Cancel.self])
@@ -81,14 +80,13 @@ struct Where: ParsableArguments {
     var storage: Int?
 }
 
-/// Runs a command body, turning MTPCtlError into a message and its exit status.
-func perform(_ body: () throws(MTPCtlError) -> Void) throws {
+/// Runs a command body, turning MTPCtlError into a report (JSON on stdout with --json, words on stderr
+/// otherwise) and its exit status.
+func perform(_ context: Context, _ body: () throws(MTPCtlError) -> Void) throws {
     do {
         try body()
     } catch {
-        if error.exitStatus != 0 {
-            writeStderr("mtpctl: \(error.description)\n")
-        }
+        context.report(error)
         throw ExitCode(error.exitStatus)
     }
 }
@@ -100,7 +98,7 @@ func remote(_ text: String) throws -> RemotePath {
 struct Devices: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "List attached devices, their battery and storages.")
     @OptionGroup var global: Global
-    func run() throws { try perform { () throws(MTPCtlError) in try InspectCommands.devices(global.context) } }
+    func run() throws { try perform(global.context) { () throws(MTPCtlError) in try InspectCommands.devices(global.context) } }
 }
 
 struct Ls: ParsableCommand {
@@ -111,7 +109,7 @@ struct Ls: ParsableCommand {
     @Argument(help: "[DEV]:PATH", completion: complete(.remotePath)) var path: String = ":/"
     func run() throws {
         let target = try remote(path)
-        try perform { () throws(MTPCtlError) in try InspectCommands.ls(global.context, target, long: long, storage: place.storage, session: place.session) }
+        try perform(global.context) { () throws(MTPCtlError) in try InspectCommands.ls(global.context, target, long: long, storage: place.storage, session: place.session) }
     }
 }
 
@@ -122,7 +120,7 @@ struct Stat: ParsableCommand {
     @Argument(help: "[DEV]:PATH", completion: complete(.remotePath)) var path: String
     func run() throws {
         let target = try remote(path)
-        try perform { () throws(MTPCtlError) in try InspectCommands.stat(global.context, target, storage: place.storage, session: place.session) }
+        try perform(global.context) { () throws(MTPCtlError) in try InspectCommands.stat(global.context, target, storage: place.storage, session: place.session) }
     }
 }
 
@@ -152,7 +150,7 @@ struct Put: ParsableCommand {
         let destination = try remote(items.last!)
         let meta = TransferCommands.Track(title: title, artist: artist, album: album, albumArtist: albumArtist, genre: genre,
                                           trackNumber: track, year: year, durationMs: durationMs)
-        try perform { () throws(MTPCtlError) in
+        try perform(global.context) { () throws(MTPCtlError) in
             try TransferCommands.put(global.context, sources: Array(items.dropLast()), destination: destination, overwrite: overwrite,
                                      name: name, track: meta, storage: place.storage, session: place.session)
         }
@@ -171,8 +169,10 @@ struct Get: ParsableCommand {
     @Argument(help: "Where to write: a file, a folder, or - for stdout.", completion: .file()) var local: String
     func run() throws {
         let source = try remote(path)
-        try perform { () throws(MTPCtlError) in
-            try TransferCommands.get(global.context, source: source, local: local, offset: offset, length: length,
+        var context = global.context
+        context.dataOnStdout = local == "-"
+        try perform(context) { () throws(MTPCtlError) in
+            try TransferCommands.get(context, source: source, local: local, offset: offset, length: length,
                                      storage: place.storage, session: place.session)
         }
     }
@@ -186,7 +186,7 @@ struct Rm: ParsableCommand {
     @Argument(help: "[DEV]:PATH...", completion: complete(.remotePath)) var paths: [String]
     func run() throws {
         let targets = try paths.map(remote)
-        try perform { () throws(MTPCtlError) in try ChangeCommands.rm(global.context, targets, recursive: recursive, storage: place.storage, session: place.session) }
+        try perform(global.context) { () throws(MTPCtlError) in try ChangeCommands.rm(global.context, targets, recursive: recursive, storage: place.storage, session: place.session) }
     }
 }
 
@@ -198,7 +198,7 @@ struct Mkdir: ParsableCommand {
     @Argument(help: "[DEV]:PATH", completion: complete(.remoteFolder)) var path: String
     func run() throws {
         let target = try remote(path)
-        try perform { () throws(MTPCtlError) in try ChangeCommands.mkdir(global.context, target, parents: parents, storage: place.storage, session: place.session) }
+        try perform(global.context) { () throws(MTPCtlError) in try ChangeCommands.mkdir(global.context, target, parents: parents, storage: place.storage, session: place.session) }
     }
 }
 
@@ -212,7 +212,7 @@ struct Mv: ParsableCommand {
     @Argument(help: "[DEV]:DEST", completion: complete(.remotePath)) var destination: String
     func run() throws {
         let from = try remote(source), to = try remote(destination)
-        try perform { () throws(MTPCtlError) in try ChangeCommands.mv(global.context, from, to, storage: place.storage, session: place.session) }
+        try perform(global.context) { () throws(MTPCtlError) in try ChangeCommands.mv(global.context, from, to, storage: place.storage, session: place.session) }
     }
 }
 
@@ -231,7 +231,7 @@ struct Session: ParsableCommand {
         @Option(help: "A device folder the bundle works in: resolved once, now.", completion: complete(.remoteFolder)) var folder: String?
         @Argument(help: "DEV (empty for the only device)", completion: complete(.device)) var device: String = ""
         func run() throws {
-            try perform { () throws(MTPCtlError) in
+            try perform(global.context) { () throws(MTPCtlError) in
                 try SessionCommands.begin(global.context, device: device, types: types, lease: lease, wait: wait,
                                           expectedBytes: expectedBytes, folder: folder)
             }
@@ -243,7 +243,7 @@ struct Session: ParsableCommand {
         @OptionGroup var global: Global
         @Option(help: "The types given at begin.") var types: String = defaultSessionTypes
         @Argument(help: "The session id.") var session: String
-        func run() throws { try perform { () throws(MTPCtlError) in try SessionCommands.end(global.context, session: session, types: types) } }
+        func run() throws { try perform(global.context) { () throws(MTPCtlError) in try SessionCommands.end(global.context, session: session, types: types) } }
     }
 }
 
@@ -251,12 +251,12 @@ struct Monitor: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Print device arrivals, removals and changes as they happen.")
     @OptionGroup var global: Global
     @Option(help: "Stop after this many events.") var count: Int?
-    func run() throws { try perform { () throws(MTPCtlError) in try InspectCommands.monitor(global.context, count: count) } }
+    func run() throws { try perform(global.context) { () throws(MTPCtlError) in try InspectCommands.monitor(global.context, count: count) } }
 }
 
 struct Cancel: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Cancel a running transfer (its id is in put/get --json progress).")
     @OptionGroup var global: Global
     @Argument(help: "The transfer id, e.g. t3.") var transfer: String
-    func run() throws { try perform { () throws(MTPCtlError) in try ChangeCommands.cancel(global.context, transfer: transfer) } }
+    func run() throws { try perform(global.context) { () throws(MTPCtlError) in try ChangeCommands.cancel(global.context, transfer: transfer) } }
 }

@@ -137,3 +137,14 @@ final class DaemonFixture {
         return String(line[range.upperBound...].prefix { !$0.isWhitespace && $0 != "]" && $0 != "," })
     }
 }
+
+extension RunningProcess {
+    /// The error an `mtpctl --json` command reported: its last line on stdout, read as the JSON error object
+    /// (name and message; empty when that line is not one).
+    var jsonError: (name: String, message: String) {
+        guard let last = stdoutLines.last, let object = try? JSONSerialization.jsonObject(with: Data(last.utf8)) as? [String: Any] else {
+            return ("", "")
+        }
+        return (object["error"] as? String ?? "", object["message"] as? String ?? "")
+    }
+}

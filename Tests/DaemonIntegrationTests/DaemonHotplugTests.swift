@@ -28,7 +28,8 @@ final class DaemonHotplugTests: XCTestCase {
         try put.waitForLine { $0.contains("\"progress\"") }
         try d.sim.control("unplug device=\(gone)")
         XCTAssertEqual(put.waitForExit(timeout: 60), 1)
-        XCTAssertTrue(put.stderrText.contains("device \(gone) went away"), put.stderrText)
+        XCTAssertEqual(put.jsonError.name, "org.mtpsessiond.Manager.DeviceGone", put.stdoutLines.joined(separator: "\n"))
+        XCTAssertTrue(put.jsonError.message.contains("device \(gone) went away"), put.jsonError.message)
         try monitor.waitForLine { $0.hasPrefix("deviceRemoved \(gone)") }
 
         // The other device never noticed.

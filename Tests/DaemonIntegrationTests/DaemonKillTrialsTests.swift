@@ -36,7 +36,8 @@ final class DaemonKillTrialsTests: XCTestCase {
             XCTAssertEqual(kill(killed, SIGKILL), 0)
             let status = put.waitForExit(timeout: 60)
             XCTAssertNotEqual(status, 0, "#\(trial): the put cannot have succeeded")
-            XCTAssertTrue(put.stderrText.contains("mtpsessiond"), "#\(trial): the client names what it lost: \(put.stderrText)")
+            XCTAssertEqual(put.jsonError.name, "mtpctl.DaemonUnreachable", "#\(trial): \(put.stdoutLines.last ?? "")")
+            XCTAssertTrue(put.jsonError.message.contains("mtpsessiond"), "#\(trial): the client names what it lost: \(put.jsonError.message)")
 
             try d.waitForLog("device attached", occurrence: trial + 1)  // The restarted daemon, on the same device.
             let removal = try d.waitForLog("removed a partial object", occurrence: trial)

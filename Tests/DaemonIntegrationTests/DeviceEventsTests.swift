@@ -25,7 +25,8 @@ final class DeviceEventsTests: XCTestCase {
         let transfer = try XCTUnwrap(line.components(separatedBy: "\"transfer\":\"").dropFirst().first?.prefix { $0 != "\"" })
         try d.ctlOK(["cancel", String(transfer)])
         XCTAssertEqual(put.waitForExit(timeout: 60), 1)
-        XCTAssertTrue(put.stderrText.contains("cancelled"), put.stderrText)
+        XCTAssertEqual(put.jsonError.name, "org.mtpsessiond.Manager.TransferCancelled", put.stdoutLines.last ?? "")
+        XCTAssertTrue(put.jsonError.message.contains("cancelled"), put.jsonError.message)
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: d.sim.storage.path), [])
         XCTAssertFalse(try d.ctlOK(["ls", ":/"]).stdout.contains("big.bin"))
     }

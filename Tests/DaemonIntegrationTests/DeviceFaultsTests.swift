@@ -86,9 +86,11 @@ final class HungDeviceTests: XCTestCase {
         let put = try RunningProcess(Binaries.mtpctl, ["--socket", d.socket, "--json", "put", big.path, ":/"])
         try put.waitForLine { $0.contains("\"progress\"") && !$0.contains("\"done\":0,") }
         try d.sim.control("hang on")
-        XCTAssertEqual(put.waitForExit(timeout: 60), 1, put.stderrText)
-        XCTAssertTrue(put.stderrText.contains(d.serial) && put.stderrText.contains("stopped answering")
-                      && put.stderrText.contains("reset"), put.stderrText)
+        XCTAssertEqual(put.waitForExit(timeout: 60), 1, put.stdoutLines.last ?? "")
+        let error = put.jsonError
+        XCTAssertEqual(error.name, "org.mtpsessiond.Manager.DeviceError", put.stdoutLines.last ?? "")
+        XCTAssertTrue(error.message.contains(d.serial) && error.message.contains("stopped answering") && error.message.contains("reset"),
+                      error.message)
         try d.waitForLog("resetting the device's USB port")
         // The reset brought the device back: it serves, and the partial object it kept is gone.
         try d.ctlOK(["ls", ":/"])
@@ -106,8 +108,9 @@ final class HungDeviceTests: XCTestCase {
         let get = try RunningProcess(Binaries.mtpctl, ["--socket", d.socket, "--json", "get", ":/big.bin", target.path])
         try get.waitForLine { $0.contains("\"progress\"") && !$0.contains("\"done\":0,") }
         try d.sim.control("hang on")
-        XCTAssertEqual(get.waitForExit(timeout: 60), 1, get.stderrText)
-        XCTAssertTrue(get.stderrText.contains("stopped answering"), get.stderrText)
+        XCTAssertEqual(get.waitForExit(timeout: 60), 1, get.stdoutLines.last ?? "")
+        XCTAssertEqual(get.jsonError.name, "org.mtpsessiond.Manager.DeviceError", get.stdoutLines.last ?? "")
+        XCTAssertTrue(get.jsonError.message.contains("stopped answering"), get.jsonError.message)
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: d.sim.root.path).filter { $0.contains("received") }, [],
                        "no truncated host file")
         try d.ctlOK(["get", ":/big.bin", target.path])

@@ -55,8 +55,9 @@ final class HotplugDaemonTests: XCTestCase {
         try survivor.waitForLine(timeout: 60) { $0.contains("\"progress\"") }
         try d.sim.control("unplug device=\(gone)")
 
-        XCTAssertEqual(doomed.waitForExit(timeout: 60), 1, doomed.stderrText)
-        XCTAssertTrue(doomed.stderrText.contains("device \(gone) went away"), "DeviceGone, naming the device: \(doomed.stderrText)")
+        XCTAssertEqual(doomed.waitForExit(timeout: 60), 1, doomed.stdoutLines.last ?? "")
+        XCTAssertEqual(doomed.jsonError.name, "org.mtpsessiond.Manager.DeviceGone", doomed.stdoutLines.last ?? "")
+        XCTAssertTrue(doomed.jsonError.message.contains("device \(gone) went away"), "DeviceGone, naming the device: \(doomed.jsonError.message)")
         try monitor.waitForLine(timeout: 60) { $0 == "deviceRemoved \(gone)" }
         let detached = try d.waitForLog("device detached", timeout: 60)
         XCTAssertEqual(DaemonFixture.metadata("device", in: detached), gone)

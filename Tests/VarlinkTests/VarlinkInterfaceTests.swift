@@ -7,7 +7,7 @@ import XCTest
 final class VarlinkInterfaceTests: XCTestCase {
     private static let managerURL = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("Sources/SessionAPI/org.mtpsessiond.Manager.varlink")
+        .appendingPathComponent("Sources/ManagerContract/org.mtpsessiond.Manager.varlink")
 
     private func manager() throws -> VarlinkInterface {
         try VarlinkInterface(parsing: String(contentsOf: Self.managerURL, encoding: .utf8))
