@@ -71,7 +71,7 @@ class Daemon:
         """Runs mtpctl and fails the benchmark loudly if it fails."""
         r = subprocess.run(self.ctl + list(args), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         if r.returncode != 0:
-            sys.exit(f"mtpctl {' '.join(args)} failed ({r.returncode}): {r.stderr}")
+            sys.exit(f"mtpctl {' '.join(args)} failed ({r.returncode}): {r.stderr}{r.stdout if '--json' in args else ''}")
         return r.stdout
 
     def cpu_seconds(self):

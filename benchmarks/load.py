@@ -113,8 +113,12 @@ class Put:
         self.reader.start()
 
     def read(self):
+        self.error = None  # With --json, mtpctl writes its error object to stdout, after any progress.
         for line in self.p.stdout:
-            progress = json.loads(line).get("progress")
+            event = json.loads(line)
+            if "error" in event:
+                self.error = event
+            progress = event.get("progress")
             if progress and progress["phase"] == "progress":
                 if progress["done"] >= SIZE // 10:
                     self.tenth.set()
@@ -132,7 +136,7 @@ def finish(put, ctl, storage):
     put.reader.join()
     seconds = time.monotonic() - put.t0
     if p.returncode != 0:
-        sys.exit(f"mtpctl put failed: {err}")
+        sys.exit(f"mtpctl put failed: {put.error or err}")
     if os.path.getsize(os.path.join(storage, "big.bin")) != SIZE:
         sys.exit("the transfer did not arrive whole")
     subprocess.run(ctl + ["rm", ":/big.bin"], check=True, stdout=subprocess.DEVNULL)
