@@ -26,7 +26,7 @@ FUZZ_ENV     := SWIFT_BACKTRACE=enable=no LSAN_OPTIONS=suppressions=$(CURDIR)/Te
 # What makes a sanitizer's report file a failure (reports go to files; see sanitize-address).
 SAN_REPORT   := ERROR: [A-Za-z]+Sanitizer|WARNING: ThreadSanitizer|Sanitizer: CHECK failed
 
-.PHONY: all deps pydeps build test install uninstall unit-test fuzz sanitize-address sanitize-thread soak soak-fuzz soak-trials soak-load run bench deb clean help
+.PHONY: all deps pydeps build test install uninstall fuzz sanitize-address sanitize-thread soak soak-fuzz soak-trials soak-load run bench deb clean help
 
 all: build
 
