@@ -3,7 +3,6 @@ import PackageDescription
 
 let package = Package(
     name: "mtpsessiond",
-    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "mtpsim", targets: ["mtpsim"]),
         .executable(name: "mtpsim-probe", targets: ["mtpsim-probe"]),
@@ -29,11 +28,11 @@ let package = Package(
         // The emulated player's brain: PTP responder, object stores, counters, faults. Pure Swift.
         .target(name: "VirtualPlayer", dependencies: ["PTPWire", "SystemCalls"]),
         // The emulated player's body: a umockdev testbed answering usbdevfs ioctls with a VirtualPlayer.
-        .target(name: "VirtualUSB", dependencies: ["VirtualPlayer", "CUMockdev", "DedicatedThreads", "SystemCalls"]),
+        .target(name: "VirtualUSB", dependencies: ["CUMockdev", "DedicatedThreads", "SystemCalls"]),
         // The simulator's runtime: devices on a testbed, the command under them, faults, control socket, stats.
         .target(name: "MTPSimKit", dependencies: ["VirtualUSB", "VirtualPlayer", "PTPWire", "SystemCalls"]),
         .executableTarget(name: "mtpsim", dependencies: [
-            "MTPSimKit", "ProductVersion",
+            "MTPSimKit", "VirtualPlayer", "VirtualUSB", "ProductVersion",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -64,11 +63,11 @@ let package = Package(
         ]),
         // The org.mtpsessiond.Manager varlink interface bound to the daemon core.
         .target(name: "SessionAPI", dependencies: [
-            "Varlink", "ManagerContract", "SessionCore", "SessionModel", "SystemCalls", "ProductVersion",
+            "Varlink", "ManagerContract", "SessionCore", "SystemCalls", "ProductVersion",
             .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "mtpsessiond", dependencies: [
-            "SessionAPI", "SessionCore", "Varlink", "ProductVersion",
+            "SessionAPI", "SessionCore", "ProductVersion",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -100,7 +99,7 @@ let package = Package(
         .testTarget(name: "VarlinkTests", dependencies: ["Varlink", "SystemCalls"]),
         .testTarget(name: "SessionModelTests", dependencies: ["SessionModel"]),
         .testTarget(name: "MTPProviderTests", dependencies: ["MTPProvider"]),
-        .testTarget(name: "SessionCoreTests", dependencies: ["SessionCore", "MTPProvider", "DedicatedThreads"]),
+        .testTarget(name: "SessionCoreTests", dependencies: ["SessionCore", "SessionModel", "MTPProvider", "DedicatedThreads"]),
         .testTarget(name: "MTPCtlKitTests", dependencies: ["MTPCtlKit", "ManagerContract", "Varlink", "SystemCalls"]),
         // The contract against the interface text, the daemon's handlers and errors against the contract, and no
         // method or error name spelled outside it.
