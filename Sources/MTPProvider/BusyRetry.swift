@@ -68,7 +68,7 @@ extension MTPError {
 
     /// Whether libmtp gave no reason: no response code, or the one it drops a data phase's response for.
     var isUnexplained: Bool {
-        responseCode == nil && (message == silentFailure || message.contains("PTP Layer error 02fe"))
+        responseCode == nil && (message == silentFailure || saysDataExpected)
     }
 
     /// The error left after `retry` was used up: still busy, said so in words that tell the user what to do.

@@ -19,8 +19,7 @@ func libmtpCall<T>(_ function: String, device: UnsafeMutablePointer<LIBMTP_mtpde
     // No PTP error on the stack: libmtp gave up before or without a transaction ("could not find mtpfile",
     // "Could not get object info"). 02fe (PTP_ERROR_DATA_EXPECTED): the device answered a read with a response
     // instead of data, and libmtp dropped that response's code. Both are refusals without a reason.
-    let ptpError = error.message.contains("PTP Layer error ")
-    if error.kind == .general, !ptpError || error.message.contains("PTP Layer error 02fe") {
+    if error.kind == .general, error.ptpLayerCodes.isEmpty || error.saysDataExpected {
         error.kind = location.map { !$0.isOnBus } == true ? .connectionFailed : unexplained
     }
     throw error
@@ -41,10 +40,7 @@ func drainErrorStack(_ function: String, device: UnsafeMutablePointer<LIBMTP_mtp
             if let t = e.pointee.error_text {
                 let line = String(cString: t)
                 text.append(line)
-                let marker = "PTP Layer error "
-                if code == nil, line.hasPrefix(marker) {
-                    code = UInt16(line.dropFirst(marker.count).prefix(4), radix: 16)
-                }
+                if code == nil { code = MTPError.ptpLayerCodes(in: line).first }
             }
             switch e.pointee.errornumber {
             case LIBMTP_ERROR_CANCELLED: kind = .cancelled
@@ -63,6 +59,22 @@ func drainErrorStack(_ function: String, device: UnsafeMutablePointer<LIBMTP_mtp
 }
 
 extension MTPError {
+    /// How libmtp begins a failure its PTP layer reported, before the code in four hex digits.
+    static let ptpLayerMarker = "PTP Layer error "
+
+    /// The codes of libmtp's "PTP Layer error 200c: Store full" texts in `text`, in order: the device's
+    /// response codes and libmtp's own (0x02xx). The one place this module reads codes out of libmtp's words.
+    static func ptpLayerCodes(in text: String) -> [UInt16] {
+        text.ranges(of: ptpLayerMarker).compactMap { UInt16(text[$0.upperBound...].prefix(4), radix: 16) }
+    }
+
+    /// The codes of the PTP layer errors in `message`.
+    var ptpLayerCodes: [UInt16] { Self.ptpLayerCodes(in: message) }
+
+    /// Whether libmtp reported 02fe (PTP_ERROR_DATA_EXPECTED): the device answered a read with a response
+    /// instead of data, and libmtp dropped that response's code.
+    var saysDataExpected: Bool { ptpLayerCodes.contains(0x02FE) }
+
     /// The kind a PTP response code (or one of libmtp's transport codes, 0x02xx) stands for, if it says one.
     static func kind(forResponse code: UInt16) -> Kind? {
         switch code {
