@@ -37,7 +37,7 @@ let package = Package(
         ]),
 
         // The service provider: the one module that imports libmtp and libusb.
-        .target(name: "MTPProvider", dependencies: ["CLibMTP", "CLibUSB", "DedicatedThreads", "SystemCalls"]),
+        .target(name: "MTPProvider", dependencies: ["CLibMTP", "CLibUSB", "PTPWire", "DedicatedThreads", "SystemCalls"]),
         .executableTarget(name: "mtpsim-probe", dependencies: [
             "MTPProvider",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -98,7 +98,7 @@ let package = Package(
         .testTarget(name: "DedicatedThreadsTests", dependencies: ["DedicatedThreads"]),
         .testTarget(name: "VarlinkTests", dependencies: ["Varlink", "SystemCalls"]),
         .testTarget(name: "SessionModelTests", dependencies: ["SessionModel"]),
-        .testTarget(name: "MTPProviderTests", dependencies: ["MTPProvider"]),
+        .testTarget(name: "MTPProviderTests", dependencies: ["MTPProvider", "PTPWire"]),
         .testTarget(name: "SessionCoreTests", dependencies: ["SessionCore", "SessionModel", "MTPProvider", "DedicatedThreads"]),
         .testTarget(name: "MTPCtlKitTests", dependencies: ["MTPCtlKit", "ManagerContract", "Varlink", "SystemCalls"]),
         // The contract against the interface text, the daemon's handlers and errors against the contract, and no

@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+internal import PTPWire
 import SystemCalls
 
 /// How long to keep asking a device that answers DeviceBusy (0x2019), or that will not open a session:
@@ -60,11 +61,8 @@ public struct BusyRetry: Sendable, Equatable {
 }
 
 extension MTPError {
-    /// PTP's DeviceBusy response.
-    static let deviceBusyCode: UInt16 = 0x2019
-
     /// Whether the device said it is busy (the operation was not carried out).
-    var isDeviceBusy: Bool { responseCode == Self.deviceBusyCode }
+    var isDeviceBusy: Bool { responseCode == ResponseCode.deviceBusy.rawValue }
 
     /// Whether libmtp gave no reason: no response code, or the one it drops a data phase's response for.
     var isUnexplained: Bool {

@@ -1,5 +1,6 @@
 internal import CLibMTP
 internal import CLibUSB
+internal import PTPWire
 
 /// The one way this module calls libmtp: runs `body`, and when `failed` says the result is a failure,
 /// drains the device's error stack into a typed error that names `function`.
@@ -55,7 +56,7 @@ func drainErrorStack(_ function: String, device: UnsafeMutablePointer<LIBMTP_mtp
     }
     if kind != .cancelled, let code, let coded = MTPError.kind(forResponse: code) { kind = coded }
     return MTPError(kind: kind, function: function, message: text.isEmpty ? silentFailure : text.joined(separator: "; "),
-                    responseCode: code.flatMap { $0 >= 0x2000 ? $0 : nil })
+                    responseCode: code.flatMap { $0 >= ResponseCode.undefined.rawValue ? $0 : nil })
 }
 
 extension MTPError {
@@ -73,19 +74,35 @@ extension MTPError {
 
     /// Whether libmtp reported 02fe (PTP_ERROR_DATA_EXPECTED): the device answered a read with a response
     /// instead of data, and libmtp dropped that response's code.
-    var saysDataExpected: Bool { ptpLayerCodes.contains(0x02FE) }
+    var saysDataExpected: Bool { ptpLayerCodes.contains(LibPTPError.dataExpected.rawValue) }
 
     /// The kind a PTP response code (or one of libmtp's transport codes, 0x02xx) stands for, if it says one.
     static func kind(forResponse code: UInt16) -> Kind? {
-        switch code {
-        case 0x200C: return .storeFull                           // Store_Full
-        case 0x2005, 0x2014, 0x2020: return .notSupported        // Operation_Not_Supported, Specification_By_*_Unsupported
-        case 0x2008, 0x2009, 0x201A: return .notFound            // Invalid_StorageID, Invalid_ObjectHandle, Invalid_ParentObject
-        case 0x201F, 0x02FB: return .cancelled                   // Transaction_Cancelled; libmtp's PTP_ERROR_CANCEL
-        case 0x02FF, 0x02F9, 0x02FA: return .connectionFailed    // libmtp's PTP_ERROR_IO, _NODEVICE (sic), _TIMEOUT
+        switch ResponseCode(code) {
+        case .storeFull: return .storeFull
+        case .operationNotSupported, .specificationByFormatUnsupported, .specificationOfDestinationUnsupported:
+            return .notSupported
+        case .invalidStorageID, .invalidObjectHandle, .invalidParentObject: return .notFound
+        case .transactionCancelled, LibPTPError.cancel: return .cancelled
+        case LibPTPError.io, LibPTPError.noDevice, LibPTPError.timeout: return .connectionFailed
         default: return nil
         }
     }
+}
+
+/// libmtp's own failure codes (libptp2's PTP_ERROR_*, from a header libmtp does not install), which it reports
+/// where a device's response code goes ("PTP Layer error 02fe: ...") but which never cross the wire.
+enum LibPTPError {
+    /// PTP_ERROR_NODEVICE: the device is gone.
+    static let noDevice = ResponseCode(0x02F9)
+    /// PTP_ERROR_TIMEOUT: a USB transfer timed out.
+    static let timeout = ResponseCode(0x02FA)
+    /// PTP_ERROR_CANCEL: the progress callback asked libmtp to stop.
+    static let cancel = ResponseCode(0x02FB)
+    /// PTP_ERROR_DATA_EXPECTED: the device answered with a response where data was due.
+    static let dataExpected = ResponseCode(0x02FE)
+    /// PTP_ERROR_IO: a USB transfer failed.
+    static let io = ResponseCode(0x02FF)
 }
 
 /// libmtp keeps global tables that LIBMTP_Init fills once per process.

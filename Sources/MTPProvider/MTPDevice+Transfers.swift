@@ -1,4 +1,5 @@
 internal import CLibMTP
+internal import PTPWire
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -194,7 +195,7 @@ extension MTPDevice {
     public func readPartial(id: UInt32, offset: UInt64, length: UInt32) throws(MTPError) -> [UInt8] {
         guard LIBMTP_Check_Capability(device, LIBMTP_DEVICECAP_GetPartialObject) != 0 else {
             throw MTPError(kind: .notSupported, function: "LIBMTP_GetPartialObject", message: "the device has no GetPartialObject",
-                           responseCode: 0x2005)
+                           responseCode: ResponseCode.operationNotSupported.rawValue)
         }
         var data: UnsafeMutablePointer<UInt8>? = nil
         var size: UInt32 = 0

@@ -8,6 +8,8 @@ public struct ResponseCode: RawRepresentable, Hashable, Sendable, Codable, Custo
     /// Wraps a wire code.
     public init(_ rawValue: UInt16) { self.rawValue = rawValue }
 
+    /// The lowest response code, reserved by the standard and never sent: codes below it are not responses.
+    public static let undefined = ResponseCode(0x2000)
     /// The operation succeeded.
     public static let ok = ResponseCode(0x2001)
     /// The operation failed for a reason no other code names.
@@ -85,7 +87,7 @@ public struct ResponseCode: RawRepresentable, Hashable, Sendable, Codable, Custo
 
     /// Every code this module names, with its name.
     public static let names: [ResponseCode: String] = [
-        .ok: "OK", .generalError: "GeneralError", .sessionNotOpen: "SessionNotOpen",
+        .undefined: "Undefined", .ok: "OK", .generalError: "GeneralError", .sessionNotOpen: "SessionNotOpen",
         .invalidTransactionID: "InvalidTransactionID", .operationNotSupported: "OperationNotSupported",
         .parameterNotSupported: "ParameterNotSupported", .incompleteTransfer: "IncompleteTransfer",
         .invalidStorageID: "InvalidStorageID", .invalidObjectHandle: "InvalidObjectHandle",

@@ -1,10 +1,11 @@
 @testable import MTPProvider
+import PTPWire
 import XCTest
 
 /// `BusyRetry.run`, the one loop every busy-retrying call goes through, with pauses of zero.
 final class BusyRetryRunTests: XCTestCase {
-    private let busy = MTPError(kind: .general, function: "f", message: "busy", responseCode: 0x2019)
-    private let other = MTPError(kind: .notFound, function: "f", message: "gone", responseCode: 0x2009)
+    private let busy = MTPError(kind: .general, function: "f", message: "busy", responseCode: ResponseCode.deviceBusy.rawValue)
+    private let other = MTPError(kind: .notFound, function: "f", message: "gone", responseCode: ResponseCode.invalidObjectHandle.rawValue)
 
     func testRetriesWhileRetryableAndReturnsTheFirstSuccess() throws {
         var calls = 0
@@ -22,7 +23,7 @@ final class BusyRetryRunTests: XCTestCase {
         XCTAssertThrowsError(try BusyRetry(delays: [0, 0]).run(while: \.isDeviceBusy) { () throws(MTPError) -> Int in
             calls += 1
             throw other
-        }) { XCTAssertEqual(($0 as? MTPError)?.responseCode, 0x2009) }
+        }) { XCTAssertEqual(($0 as? MTPError)?.responseCode, ResponseCode.invalidObjectHandle.rawValue) }
         XCTAssertEqual(calls, 1)
     }
 

@@ -1,4 +1,5 @@
 @testable import MTPProvider
+import PTPWire
 import XCTest
 
 /// `MTPError.ptpLayerCodes(in:)`, the one reader of codes in libmtp's "PTP Layer error" texts, and the two
@@ -36,7 +37,7 @@ final class PTPLayerCodesTests: XCTestCase {
     func testUnexplainedIsSilenceOrADroppedResponseWithNoResponseCode() {
         XCTAssertTrue(error(silentFailure).isUnexplained)
         XCTAssertTrue(error("PTP Layer error 02fe: PTP Data Expected").isUnexplained)
-        XCTAssertFalse(error("PTP Layer error 02fe: PTP Data Expected", responseCode: 0x2019).isUnexplained)
+        XCTAssertFalse(error("PTP Layer error 02fe: PTP Data Expected", responseCode: ResponseCode.deviceBusy.rawValue).isUnexplained)
         XCTAssertFalse(error("PTP Layer error 2009: Invalid Object Handle").isUnexplained)
     }
 }
