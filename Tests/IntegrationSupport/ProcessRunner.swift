@@ -3,12 +3,13 @@ import Glibc
 import SystemCalls
 import XCTest
 
-/// Where the package's built executables are: MTPSIM_BIN_DIR (set by the Makefile) or .build/debug.
+/// Where the package's built executables are: MTPSIM_BIN_DIR (set by the Makefile) or this checkout's .build/debug.
 public enum Binaries {
     public static let directory: String = {
         if let dir = ProcessInfo.processInfo.environment["MTPSIM_BIN_DIR"] { return dir }
+        // This file is Tests/IntegrationSupport/ProcessRunner.swift: three levels up is the package's root.
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
         return root.appendingPathComponent(".build/debug").path
     }()
 
