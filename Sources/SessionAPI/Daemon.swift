@@ -114,7 +114,9 @@ public struct Daemon: Sendable {
                 watcher.stop()
                 // Connections first: their running transfers are cancelled (and their partial objects
                 // removed) before the sessions end and the devices are released.
-                await server.shutdown()
+                // A short grace: quick calls are answered, and transfers and Monitor calls still running are
+                // cancelled, as systemd's stop timeout wants.
+                await server.shutdown(gracePeriod: .seconds(2))
                 await manager.shutdown()
             }
             try await group.next()
