@@ -125,7 +125,7 @@ public final class VarlinkServer: Sendable {
 
     /// Waits until a shutdown has begun; false when `seconds` pass first (tests).
     func waitForShutdownToBegin(seconds: Double) -> Bool {
-        state.withLock(waitingUntil: { $0.lifecycle.state != .idle && $0.lifecycle.state != .running }, timeout: .seconds(seconds)) { _ in
+        state.withLock(waitingUntil: { $0.lifecycle.isShuttingDown || $0.lifecycle.state == .stopped }, timeout: .seconds(seconds)) { _ in
             true
         } ?? false
     }
