@@ -51,6 +51,9 @@ struct TestService: VarlinkService {
     # Blocks until the test releases it; released is false when it was cancelled instead.
     method Hold() -> (released: bool)
 
+    # Blocks until the test releases it, whether cancelled or not.
+    method HoldThroughCancellation() -> ()
+
     # The caller's credentials and connection.
     method Whoami() -> (uid: int, gid: int, pid: int, connection: int)
 
@@ -111,6 +114,12 @@ struct TestService: VarlinkService {
             probe.holdStarted.fulfill()
             for await _ in probe.holdGate {}
             return ["released": .bool(!Task.isCancelled)]
+        case "HoldThroughCancellation":
+            probe.holdStarted.fulfill()
+            // An unstructured task is not cancelled with the call's: only the release ends the wait.
+            let gate = probe.holdGate
+            await Task { for await _ in gate {} }.value
+            return [:]
         case "Whoami":
             return ["uid": .int(Int64(call.peer.uid)), "gid": .int(Int64(call.peer.gid)), "pid": .int(Int64(call.peer.pid)),
                     "connection": .int(Int64(call.connection))]

@@ -332,6 +332,23 @@ final class VarlinkServerTests: XCTestCase {
         fixture.stop(in: self)  // A second shutdown returns at once.
     }
 
+    func testACallThatIgnoresItsCancellationDoesNotHoldTheShutdownPastItsBound() throws {
+        let r = try raw()
+        try r.send(message: ["method": "org.example.test.HoldThroughCancellation"])
+        wait(for: [fixture.probe.holdStarted], timeout: 30)
+        let server = fixture.server
+        let done = expectation(description: "shutdown returned")
+        Task {
+            await server.shutdown(gracePeriod: .zero, cancellationGracePeriod: .zero)
+            done.fulfill()
+        }
+        wait(for: [done], timeout: 30)
+        XCTAssertEqual(server.connectionCount, 0, "the connection was closed although its call still runs")
+        XCTAssertTrue(r.readsEndOfStream(), "closed without a reply")
+        fixture.probe.releaseHold()
+        fixture.stop(in: self)
+    }
+
     func testAClientThatConnectsOnceShutdownHasBegunIsNotServed() throws {
         // A socket handed to the server, whose file the server leaves: the address stays reachable throughout.
         let path = fixture.directory + "/activated"
