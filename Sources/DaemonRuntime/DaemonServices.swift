@@ -3,6 +3,7 @@ import Varlink
 
 /// The varlink server as a service: stopping it drains its connections (see `VarlinkServer.shutdown`).
 struct VarlinkServerService: Service {
+    /// The server, bound and listening before the group starts it.
     let server: VarlinkServer
     /// How long calls already received may run on before they are cancelled.
     let gracePeriod: Duration
@@ -14,6 +15,7 @@ struct VarlinkServerService: Service {
 
 /// The USB watcher as a service: once stopped, no arrival reaches the manager any more.
 struct DeviceWatcherService: Service {
+    /// The watcher feeding the manager.
     let watcher: DeviceWatcher
     var name: String { "device watcher" }
 
@@ -24,6 +26,7 @@ struct DeviceWatcherService: Service {
 /// The session manager as a service: it needs no start, and stopping it ends every session and releases
 /// every device.
 struct SessionManagerService: Service {
+    /// The manager the other two stand on.
     let manager: SessionManager
     var name: String { "session manager" }
 

@@ -13,6 +13,7 @@ final class SignalWatch: @unchecked Sendable {
     private let source: DispatchSourceRead
     private let stream: AsyncStream<Int32>
 
+    /// Installs the handler for each of `signals`; from then on they arrive through `next()`.
     init(signals: [Int32]) {
         let (stream, sink) = AsyncStream<Int32>.makeStream()
         self.stream = stream

@@ -4,8 +4,11 @@ import Varlink
 /// What the daemon does once a second while it serves: STATUS= for systemd when the figures change, a watchdog
 /// ping when systemd asked for them, and the --exit-when-idle check.
 struct Supervision: Sendable {
+    /// Where the device and session counts come from.
     let manager: SessionManager
+    /// Where the client count comes from.
     let server: VarlinkServer
+    /// Where STATUS= and WATCHDOG=1 go.
     let notifier: SystemdNotifier
     /// Seconds with no device and no client after which the daemon ends; nil: never.
     let exitWhenIdle: Double?
