@@ -61,13 +61,17 @@ let package = Package(
         .target(name: "SessionCore", dependencies: [
             "SessionModel", "MTPProvider", "DedicatedThreads", "SystemCalls", .product(name: "Logging", package: "swift-log"),
         ]),
-        // The org.mtpsessiond.Manager varlink interface bound to the daemon core.
+        // The org.mtpsessiond.Manager varlink interface bound to the daemon core: handlers, error mapping, encodings.
         .target(name: "SessionAPI", dependencies: [
-            "Varlink", "ManagerContract", "SessionCore", "SystemCalls", "ProductVersion",
-            .product(name: "Logging", package: "swift-log"),
+            "Varlink", "ManagerContract", "SessionCore", .product(name: "Logging", package: "swift-log"),
+        ]),
+        // The daemon as a process: services started in order and stopped in reverse, signals, systemd (readiness,
+        // status, watchdog, socket activation), journald logging, --exit-when-idle.
+        .target(name: "DaemonRuntime", dependencies: [
+            "SessionAPI", "SessionCore", "Varlink", "SystemCalls", "ProductVersion", .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "mtpsessiond", dependencies: [
-            "SessionAPI", "SessionCore", "ProductVersion",
+            "DaemonRuntime", "SessionAPI", "SessionCore", "ProductVersion",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -100,6 +104,8 @@ let package = Package(
         .testTarget(name: "SessionModelTests", dependencies: ["SessionModel"]),
         .testTarget(name: "MTPProviderTests", dependencies: ["MTPProvider", "PTPWire"]),
         .testTarget(name: "SessionCoreTests", dependencies: ["SessionCore", "SessionModel", "MTPProvider", "DedicatedThreads"]),
+        // The runtime's rules without a process: service lifecycles and their order, idleness, STATUS= text.
+        .testTarget(name: "DaemonRuntimeTests", dependencies: ["DaemonRuntime", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "MTPCtlKitTests", dependencies: ["MTPCtlKit", "ManagerContract", "Varlink", "SystemCalls"]),
         // The contract against the interface text, the daemon's handlers and errors against the contract, and no
         // method or error name spelled outside it.

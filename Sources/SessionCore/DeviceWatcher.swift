@@ -37,12 +37,18 @@ public final class DeviceWatcher: Sendable {
         DedicatedThread.start(name: "usb-hotplug") { [self] in self.loop(box.value, sink); sink.finish() }
     }
 
-    /// Stops at the next poll.
-    public func stop() { stopped.withLock { $0 = true } }
+    /// Stops watching, and returns once the hotplug thread has ended and every change it saw has reached the
+    /// manager: nothing attaches a device behind a shutdown that follows.
+    public func stop() async {
+        stopped.withLock { $0 = true }
+        // The consumer ends when the thread, seeing the flag at its next poll, finishes the stream.
+        await consumer.withLock { $0 }?.value
+    }
 
     private func loop(_ monitor: USBHotplugMonitor, _ sink: AsyncStream<Change>.Continuation) {
         while !stopped.withLock({ $0 }) {
-            guard let event = monitor.next(timeoutMilliseconds: 500) else { continue }
+            // libusb wakes every 100 ms inside `next` anyway; returning as often costs nothing and bounds `stop`.
+            guard let event = monitor.next(timeoutMilliseconds: 100) else { continue }
             switch event.kind {
             case .arrived:
                 let mtp: [AttachedDevice]

@@ -111,6 +111,12 @@ public enum UnixSocket {
         _ = Glibc.shutdown(fd, Int32(SHUT_RDWR))
     }
 
+    /// shutdown(2) of the reading side only: a blocked read returns end of stream, what is already received is
+    /// still read, and the peer's further sends fail, while replies can still be written.
+    public static func shutdownReading(_ fd: Int32) {
+        _ = Glibc.shutdown(fd, Int32(SHUT_RD))
+    }
+
     /// The most descriptors one message may carry (`receive`'s `maximumDescriptors` is at most this).
     public static let descriptorCapacity = Int(CSC_MAX_DESCRIPTORS)
 

@@ -24,6 +24,10 @@ final class ServerConnection: Sendable {
         var writerSending = false
         var readerDone = false
         var closing = false
+        /// The server is shutting down: the reader takes no more calls, and its end cancels none.
+        var draining = false
+        /// `fd` is closed (and its number free for reuse): nothing may shut it down any more.
+        var descriptorClosed = false
         var processor: Task<Void, Never>?
         /// Bytes of calls handed to the processor and not yet answered.
         var pendingBytes = 0
@@ -66,8 +70,27 @@ final class ServerConnection: Sendable {
         DedicatedThread.start(name: "varlink-w\(id)") { [self] in writeLoop() }
     }
 
-    /// Ends the connection from the server side (shutdown).
-    func shutdown() { UnixSocket.shutdown(fd) }
+    /// Stops taking calls, for the server's shutdown: those already received still run and are answered, and
+    /// the connection closes once they have been.
+    func drain() {
+        state.withLock { s in
+            s.draining = true
+            if !s.descriptorClosed { UnixSocket.shutdownReading(fd) }
+        }
+    }
+
+    /// Cancels the calls still running, when the shutdown's grace period is over; their replies still go out.
+    func cancelCalls() { state.withLock { $0.processor }?.cancel() }
+
+    /// Closes the connection whatever its calls are doing (the shutdown's last resort); nothing more is sent.
+    func abandon() {
+        state.withLock { s in
+            s.closing = true
+            s.outbox.removeAll()
+            if !s.descriptorClosed { UnixSocket.shutdown(fd) }
+        }
+        state.broadcast()
+    }
 
     // MARK: Calls
 
@@ -169,15 +192,16 @@ final class ServerConnection: Sendable {
         }
         for d in descriptors { close(d) }
         itemSink.finish()
-        let processor = state.withLock { s in
+        let (processor, draining) = state.withLock { s in
             s.readerDone = true
-            return s.processor
+            return (s.processor, s.draining)
         }
         state.broadcast()
-        // The client is gone or misbehaved: running calls are cancelled, queued replies still go out.
+        // The client is gone or misbehaved: running calls are cancelled, queued replies still go out. A server
+        // that drains lets them end instead, and cancels them itself when its grace period is over.
         if let processor {
             Task { [self] in
-                processor.cancel()
+                if !draining { processor.cancel() }
                 await processor.value
                 markClosing()
             }
@@ -221,7 +245,10 @@ final class ServerConnection: Sendable {
     }
 
     private func finish() {
-        close(fd)
+        state.withLock { s in
+            s.descriptorClosed = true
+            close(fd)
+        }
         onClose(id)
     }
 

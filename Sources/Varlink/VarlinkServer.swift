@@ -5,7 +5,8 @@ import DedicatedThreads
 import SystemCalls
 
 /// A varlink server on a Unix stream socket: its own path, or a listening socket systemd passed. `Limits`
-/// keep any one user's clients from exhausting it.
+/// keep any one user's clients from exhausting it. It serves once (`ServerLifecycle`), and its shutdown drains:
+/// the calls already received are answered before it returns.
 public final class VarlinkServer: Sendable {
     /// What org.varlink.service.GetInfo reports.
     public struct Info: Sendable {
@@ -29,13 +30,19 @@ public final class VarlinkServer: Sendable {
     private let limits: Limits
     private let report: @Sendable (LimitHit) -> Void
     private struct State {
+        var lifecycle = ServerLifecycle()
         var connections: [Int: ServerConnection] = [:]
         var connectionsByUID: [UInt32: Int] = [:]
         var nextID = 1
-        var stopped = false
+        /// Written by the shutdown to wake the accept loop from poll; closed once the server has stopped.
         var wakePipe: (Int32, Int32) = (-1, -1)
-        var finished: CheckedContinuation<Void, Never>?
-        var isFinished = false
+        /// The accept loop's thread still holds the listener (it closes it as it ends).
+        var acceptLoopRunning = false
+        /// Who waits for the server to stop: `run()`, and any shutdown after the first.
+        var stopWaiters: [CheckedContinuation<Void, Never>] = []
+
+        /// Nothing left that a client could reach: no connection, no listener.
+        var isDrained: Bool { connections.isEmpty && !acceptLoopRunning }
     }
     private let state = ConditionBox(State())
 
@@ -116,37 +123,113 @@ public final class VarlinkServer: Sendable {
         state.withLock(waitingUntil: { $0.connections.count <= count }, timeout: .seconds(seconds)) { _ in true } ?? false
     }
 
-    /// Serves until `shutdown()`.
-    public func run() async throws {
+    /// Waits until a shutdown has begun; false when `seconds` pass first (tests).
+    func waitForShutdownToBegin(seconds: Double) -> Bool {
+        state.withLock(waitingUntil: { $0.lifecycle.isShuttingDown || $0.lifecycle.state == .stopped }, timeout: .seconds(seconds)) { _ in
+            true
+        } ?? false
+    }
+
+    /// Starts accepting clients, on a thread of its own, and returns; `shutdown()` ends it. Does nothing when
+    /// a shutdown came first.
+    public func start() throws {
         var fds: [Int32] = [0, 0]
         guard pipe(&fds) == 0 else { throw StartError(description: "pipe: \(String(cString: strerror(errno)))") }
-        state.withLock { $0.wakePipe = (fds[0], fds[1]) }
+        let start = state.withLock { s -> ServerLifecycle.Start in
+            let start = s.lifecycle.start()
+            if start == .accept {
+                s.wakePipe = (fds[0], fds[1])
+                s.acceptLoopRunning = true
+            }
+            return start
+        }
+        guard start == .accept else {
+            close(fds[0]); close(fds[1])
+            return
+        }
         DedicatedThread.start(name: "varlink-accept") { [self] in acceptLoop() }
+    }
+
+    /// Serves until `shutdown()` has drained the connections.
+    public func run() async throws {
+        try start()
+        await stopped()
+    }
+
+    /// Stops accepting at once (the socket file is removed), lets the calls already received run to their end
+    /// and their replies be written, and returns only once every connection has closed. Calls still running
+    /// after `gracePeriod` are cancelled (their replies still go out); a connection whose call has not ended
+    /// `cancellationGracePeriod` after that is closed regardless. A second call waits for the first one's end.
+    public func shutdown(gracePeriod: Duration = .seconds(10), cancellationGracePeriod: Duration = .seconds(5)) async {
+        let (shutdown, wake, open) = state.withLock { s in (s.lifecycle.beginShutdown(), s.wakePipe.1, Array(s.connections.values)) }
+        state.broadcast()
+        switch shutdown {
+        case .awaitStopped:
+            await stopped()
+            return
+        case .closeUnstarted:
+            close(listener)
+            if let ownedPath { unlink(ownedPath) }
+            resumeStopWaiters()
+            return
+        case .drain:
+            break
+        }
+        if let ownedPath { unlink(ownedPath) }
+        var byte: UInt8 = 1
+        _ = write(wake, &byte, 1)  // The accept loop wakes, ends and closes the listener.
+        // A connection admitted before the shutdown began is in `open`, started or not.
+        for connection in open { connection.drain() }
+        if await !drained(within: gracePeriod) {
+            let late = state.withLock { s in s.lifecycle.gracePeriodEnded() ? Array(s.connections.values) : [] }
+            for connection in late { connection.cancelCalls() }
+            if await !drained(within: cancellationGracePeriod) {
+                for connection in state.withLock({ Array($0.connections.values) }) { connection.abandon() }
+                _ = await drained(within: nil)  // Abandoned connections close without waiting for anything.
+            }
+        }
+        let pipe = state.withLock { s in
+            s.lifecycle.drained()
+            defer { s.wakePipe = (-1, -1) }
+            return s.wakePipe
+        }
+        close(pipe.0); close(pipe.1)  // The accept loop has ended: nobody reads or writes it any more.
+        state.broadcast()
+        resumeStopWaiters()
+    }
+
+    /// Returns once the server has stopped.
+    private func stopped() async {
         await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
-            let done = state.withLock { s -> Bool in
-                if s.isFinished { return true }
-                s.finished = c
+            let now = state.withLock { s -> Bool in
+                if s.lifecycle.state == .stopped { return true }
+                s.stopWaiters.append(c)
                 return false
             }
-            if done { c.resume() }
+            if now { c.resume() }
         }
     }
 
-    /// Stops accepting, ends every connection (running calls are cancelled) and removes the socket file.
-    public func shutdown() async {
-        let (wake, open) = state.withLock { s -> (Int32, [ServerConnection]) in
-            s.stopped = true
-            return (s.wakePipe.1, Array(s.connections.values))
+    private func resumeStopWaiters() {
+        let waiters = state.withLock { s in
+            defer { s.stopWaiters = [] }
+            return s.stopWaiters
         }
-        if wake >= 0 { var b: UInt8 = 1; _ = write(wake, &b, 1) }
-        for c in open { c.shutdown() }
-        if let ownedPath { unlink(ownedPath) }
-        let c = state.withLock { s -> CheckedContinuation<Void, Never>? in
-            s.isFinished = true
-            defer { s.finished = nil }
-            return s.finished
+        for waiter in waiters { waiter.resume() }
+    }
+
+    /// Whether every connection has closed and the accept loop ended within `timeout` (nil: however long).
+    /// The wait blocks a thread of its own, never one of the cooperative pool.
+    private func drained(within timeout: Duration?) async -> Bool {
+        await withCheckedContinuation { (c: CheckedContinuation<Bool, Never>) in
+            DedicatedThread.start(name: "varlink-drain") { [self] in
+                if let timeout {
+                    c.resume(returning: state.withLock(waitingUntil: \.isDrained, timeout: timeout) { _ in true } ?? false)
+                } else {
+                    c.resume(returning: state.withLock(waitingUntil: \.isDrained) { _ in true })
+                }
+            }
         }
-        c?.resume()
     }
 
     private func remove(_ id: Int) {
@@ -178,7 +261,7 @@ public final class VarlinkServer: Sendable {
 
     private func acceptLoop() {
         let wake = state.withLock { $0.wakePipe.0 }
-        accepting: while !state.withLock({ $0.stopped }) {
+        accepting: while state.withLock({ $0.lifecycle.admitsConnections }) {
             var pfd = [pollfd(fd: listener, events: Int16(POLLIN), revents: 0), pollfd(fd: wake, events: Int16(POLLIN), revents: 0)]
             guard (try? FileIO.poll(&pfd, timeoutMilliseconds: -1)) ?? 0 > 0 else { continue }
             if pfd[1].revents != 0 { break }
@@ -196,7 +279,7 @@ public final class VarlinkServer: Sendable {
             let peer = SocketIO.peerCredentials(client)
             enum Admission { case stopped, refused, admitted(ServerConnection) }
             let admission = state.withLock { s -> Admission in
-                guard !s.stopped else { return .stopped }
+                guard s.lifecycle.admitsConnections else { return .stopped }
                 guard s.connectionsByUID[peer.uid, default: 0] < limits.connectionsPerUID else { return .refused }
                 let id = s.nextID
                 s.nextID += 1
@@ -213,5 +296,7 @@ public final class VarlinkServer: Sendable {
             }
         }
         close(listener)
+        state.withLock { $0.acceptLoopRunning = false }
+        state.broadcast()
     }
 }

@@ -1,10 +1,11 @@
 import ArgumentParser
+import DaemonRuntime
 import Logging
 import ProductVersion
 import SessionAPI
 import SessionCore
 
-/// mtpsessiond's command line; everything else lives in SessionAPI and SessionCore.
+/// mtpsessiond's command line; the process runtime lives in DaemonRuntime, the interface in SessionAPI.
 @main
 struct MTPSessionDaemon: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -83,21 +84,15 @@ struct MTPSessionDaemon: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let level = Logger.Level(rawValue: logLevel)!
-        LoggingSystem.bootstrap { label in
-            if JournalLogHandler.stderrIsJournal { return JournalLogHandler(level: level) }
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = level
-            return handler
-        }
+        DaemonLogging.bootstrap(level: Logger.Level(rawValue: logLevel)!)
         let logger = Logger(label: "mtpsessiond")
         let options = Daemon.Options(socketPath: socket, socketMode: UInt32(socketMode, radix: 8)!,
                                      configuration: .init(linger: linger, defaultLease: lease,
                                                           transferStallTimeout: transferStallTimeout > 0 ? transferStallTimeout : nil),
                                      exitWhenIdle: exitWhenIdle,
-                                     stateDirectory: stateDirectory ?? Daemon.defaultStateDirectory(Environment.current),
-                                     limits: Daemon.limits(connectionsPerUID: maxConnectionsPerUid, stallSeconds: stallTimeout,
-                                                           queuedReplyBytes: maxQueuedReplyBytes))
+                                     stateDirectory: stateDirectory ?? Daemon.defaultStateDirectory(),
+                                     limits: ManagerService.limits(connectionsPerUID: maxConnectionsPerUid, stallSeconds: stallTimeout,
+                                                                   queuedReplyBytes: maxQueuedReplyBytes))
         do {
             try await Daemon(options: options, logger: logger).run()
         } catch {

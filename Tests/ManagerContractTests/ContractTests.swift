@@ -53,7 +53,7 @@ final class ContractTests: XCTestCase {
         }
         XCTAssertEqual(covered, Set(0..<Self.coreCaseCount), "a sample of every ServiceError case")
 
-        let limits = Daemon.limits()
+        let limits = ManagerService.limits()
         let peer = PeerCredentials(pid: 1, uid: 1000, gid: 1000)
         for limit in [VarlinkServer.Limit.connectionsPerUID, .stallSeconds, .queuedReplyBytes, .pendingCallBytes] {
             let refusal = limits.refusal(limit, peer: peer)

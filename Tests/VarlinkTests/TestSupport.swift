@@ -9,6 +9,16 @@ final class Probe: @unchecked Sendable {
     let waitStarted = XCTestExpectation(description: "Wait started")
     /// Fulfilled when a Wait call's task was cancelled.
     let waitCancelled = XCTestExpectation(description: "Wait cancelled")
+    /// Fulfilled when a Hold call has begun.
+    let holdStarted = XCTestExpectation(description: "Hold started")
+    /// What a Hold call waits on: it ends when `releaseHold()` finishes it (or the call is cancelled).
+    let holdGate: AsyncStream<Void>
+    private let holdOpener: AsyncStream<Void>.Continuation
+
+    init() { (holdGate, holdOpener) = AsyncStream<Void>.makeStream() }
+
+    /// Lets the Hold call return. One Hold call per probe: a stream has one reader.
+    func releaseHold() { holdOpener.finish() }
 }
 
 /// A small service exercising what the server offers a service: replies, streams, errors, descriptors,
@@ -37,6 +47,12 @@ struct TestService: VarlinkService {
 
     # Blocks until its task is cancelled.
     method Wait() -> ()
+
+    # Blocks until the test releases it; released is false when it was cancelled instead.
+    method Hold() -> (released: bool)
+
+    # Blocks until the test releases it, whether cancelled or not.
+    method HoldThroughCancellation() -> ()
 
     # The caller's credentials and connection.
     method Whoami() -> (uid: int, gid: int, pid: int, connection: int)
@@ -94,6 +110,16 @@ struct TestService: VarlinkService {
             if Task.isCancelled { probe.waitCancelled.fulfill() }
             withExtendedLifetime(keepOpen) {}
             return [:]
+        case "Hold":
+            probe.holdStarted.fulfill()
+            for await _ in probe.holdGate {}
+            return ["released": .bool(!Task.isCancelled)]
+        case "HoldThroughCancellation":
+            probe.holdStarted.fulfill()
+            // An unstructured task is not cancelled with the call's: only the release ends the wait.
+            let gate = probe.holdGate
+            await Task { for await _ in gate {} }.value
+            return [:]
         case "Whoami":
             return ["uid": .int(Int64(call.peer.uid)), "gid": .int(Int64(call.peer.gid)), "pid": .int(Int64(call.peer.pid)),
                     "connection": .int(Int64(call.connection))]
@@ -137,6 +163,18 @@ func removeTree(_ path: String) {
 
 /// Whether a file exists at `path`.
 func fileExists(_ path: String) -> Bool { access(path, F_OK) == 0 }
+
+/// A flag one thread sets and another reads.
+final class Flag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = false
+
+    /// Sets the flag.
+    func set() { lock.withLock { value = true } }
+
+    /// Whether it is set.
+    var isSet: Bool { lock.withLock { value } }
+}
 
 /// The limit hits a server reported, with an expectation per limit fulfilled by its first hit.
 final class LimitHits: @unchecked Sendable {
@@ -196,13 +234,13 @@ final class ServerFixture {
     }
 
     /// Shuts the server down and waits until run() has returned.
-    func stop(in test: XCTestCase) {
+    func stop(in test: XCTestCase, gracePeriod: Duration = .seconds(10)) {
         guard !stopped else { return }
         stopped = true
         let done = XCTestExpectation(description: "server stopped")
         let (server, running) = (server, running)
         Task {
-            await server.shutdown()
+            await server.shutdown(gracePeriod: gracePeriod)
             _ = try? await running.value
             done.fulfill()
         }

@@ -297,19 +297,82 @@ final class VarlinkServerTests: XCTestCase {
         wait(for: [fixture.probe.waitCancelled], timeout: 30)
     }
 
-    func testShutdownCancelsRunningCallsClosesConnectionsAndRemovesTheSocketFile() throws {
+    func testShutdownCancelsCallsStillRunningAfterTheGracePeriodAnswersThemAndRemovesTheSocketFile() throws {
         let r = try raw()
         try r.send(message: ["method": "org.example.test.Wait"])
         wait(for: [fixture.probe.waitStarted], timeout: 30)
         XCTAssertTrue(fileExists(fixture.path))
-        fixture.stop(in: self)
+        fixture.stop(in: self, gracePeriod: .zero)
         wait(for: [fixture.probe.waitCancelled], timeout: 30)
         XCTAssertFalse(fileExists(fixture.path), "shutdown removes the socket file")
         XCTAssertThrowsError(try client()) { XCTAssertEqual($0 as? VarlinkClientError, .noSocket(path: fixture.path)) }
-        // The cancelled call's reply may still go out before the end of the stream.
-        let reply = try? r.readMessage()
-        XCTAssertEqual(reply, reply.map { _ in ["parameters": [:]] })
+        XCTAssertEqual(try r.readMessage(), ["parameters": [:]], "the cancelled call is answered before the connection closes")
         XCTAssertTrue(r.readsEndOfStream())
+    }
+
+    func testShutdownReturnsOnlyOnceAnInFlightCallsReplyIsWritten() throws {
+        let r = try raw()
+        try r.send(message: ["method": "org.example.test.Hold"])
+        wait(for: [fixture.probe.holdStarted], timeout: 30)
+        let server = fixture.server
+        let returned = Flag(), done = expectation(description: "shutdown returned")
+        Task {
+            await server.shutdown(gracePeriod: .seconds(60))
+            returned.set()
+            done.fulfill()
+        }
+        XCTAssertTrue(server.waitForShutdownToBegin(seconds: 30))
+        XCTAssertFalse(returned.isSet, "shutdown returned while a call it had received still ran")
+        XCTAssertEqual(server.connectionCount, 1)
+        fixture.probe.releaseHold()
+        wait(for: [done], timeout: 30)
+        XCTAssertEqual(server.connectionCount, 0, "returned with every connection closed")
+        XCTAssertEqual(try r.readMessage(), ["parameters": ["released": true]], "the call ran to its end and its reply went out")
+        XCTAssertTrue(r.readsEndOfStream())
+        fixture.stop(in: self)  // A second shutdown returns at once.
+    }
+
+    func testACallThatIgnoresItsCancellationDoesNotHoldTheShutdownPastItsBound() throws {
+        let r = try raw()
+        try r.send(message: ["method": "org.example.test.HoldThroughCancellation"])
+        wait(for: [fixture.probe.holdStarted], timeout: 30)
+        let server = fixture.server
+        let done = expectation(description: "shutdown returned")
+        Task {
+            await server.shutdown(gracePeriod: .zero, cancellationGracePeriod: .zero)
+            done.fulfill()
+        }
+        wait(for: [done], timeout: 30)
+        XCTAssertEqual(server.connectionCount, 0, "the connection was closed although its call still runs")
+        XCTAssertTrue(r.readsEndOfStream(), "closed without a reply")
+        fixture.probe.releaseHold()
+        fixture.stop(in: self)
+    }
+
+    func testAClientThatConnectsOnceShutdownHasBegunIsNotServed() throws {
+        // A socket handed to the server, whose file the server leaves: the address stays reachable throughout.
+        let path = fixture.directory + "/activated"
+        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+        XCTAssertNoThrow(try UnixSocket.bind(fd, to: XCTUnwrap(UnixSocketAddress(path: path))))
+        XCTAssertEqual(listen(fd, 8), 0)
+        let probe = Probe()
+        let server = try VarlinkServer(listeningFileDescriptor: fd, services: [TestService(probe: probe)], info: ServerFixture.info)
+        let running = Task { try await server.run() }
+        let held = try RawConnection(path: path)
+        try held.send(message: ["method": "org.example.test.Hold"])
+        wait(for: [probe.holdStarted], timeout: 30)
+        let done = expectation(description: "stopped")
+        Task { await server.shutdown(gracePeriod: .seconds(60)); _ = try? await running.value; done.fulfill() }
+        XCTAssertTrue(server.waitForShutdownToBegin(seconds: 30))
+        // Refused outright once the listener is closed; before that, taken from the backlog and closed unserved.
+        if let late = try? RawConnection(path: path) {
+            try? late.send(message: ["method": "org.example.test.Echo", "parameters": ["text": "late"]])
+            XCTAssertTrue(late.readsEndOfStream(), "a client that connected during the shutdown got no reply")
+        }
+        XCTAssertEqual(server.connectionCount, 1, "only the connection from before the shutdown")
+        probe.releaseHold()
+        wait(for: [done], timeout: 30)
+        XCTAssertEqual(try held.readMessage(), ["parameters": ["released": true]])
     }
 
     func testASecondServerOnALivePathThrows() throws {
