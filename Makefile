@@ -310,11 +310,12 @@ endif
 # line with semicolons, @testable imports first, `case a, b`, `let a, b`, date-like seeds written ungrouped,
 # BusyRetry.run's closure argument beside a trailing closure). AllPublicDeclarationsHaveDocumentation is on: the
 # house style asks for /// on every non-private declaration. `make lint` reports without failing; `make format`
-# rewrites in place. swift-format 6.3 writes `catch  where` (two spaces) for a catch with only a where clause
-# (swift-format issue 1076, fixed after 6.3), so look at those lines after formatting.
+# rewrites in place, then mends what swift-format 6.3 gets wrong: `catch  where` (two spaces) for a catch with
+# only a where clause (swift-format issue 1076, fixed after 6.3).
 FORMAT_PATHS := Sources Tests Package.swift
 format:
 	$(SWIFT) format -i -r $(FORMAT_PATHS)
+	grep -rl --include='*.swift' 'catch  where' $(FORMAT_PATHS) | xargs -r sed -i 's/catch  where/catch where/'
 lint:
 	$(SWIFT) format lint -r $(FORMAT_PATHS)
 
