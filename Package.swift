@@ -16,12 +16,15 @@ let package = Package(
     ],
     targets: [
         // C at the edge: headers only, one module per library.
-        .systemLibrary(name: "CUMockdev", pkgConfig: "umockdev-1.0",
-                       providers: [.apt(["libumockdev-dev"])]),
-        .systemLibrary(name: "CLibMTP", pkgConfig: "libmtp",
-                       providers: [.apt(["libmtp-dev"])]),
-        .systemLibrary(name: "CLibUSB", pkgConfig: "libusb-1.0",
-                       providers: [.apt(["libusb-1.0-0-dev"])]),
+        .systemLibrary(
+            name: "CUMockdev", pkgConfig: "umockdev-1.0",
+            providers: [.apt(["libumockdev-dev"])]),
+        .systemLibrary(
+            name: "CLibMTP", pkgConfig: "libmtp",
+            providers: [.apt(["libmtp-dev"])]),
+        .systemLibrary(
+            name: "CLibUSB", pkgConfig: "libusb-1.0",
+            providers: [.apt(["libusb-1.0-0-dev"])]),
 
         // Wire-level PTP/MTP: codes, containers and datasets. Pure Swift, no I/O.
         .target(name: "PTPWire"),
@@ -31,17 +34,21 @@ let package = Package(
         .target(name: "VirtualUSB", dependencies: ["CUMockdev", "DedicatedThreads", "SystemCalls"]),
         // The simulator's runtime: devices on a testbed, the command under them, faults, control socket, stats.
         .target(name: "MTPSimKit", dependencies: ["VirtualUSB", "VirtualPlayer", "PTPWire", "SystemCalls"]),
-        .executableTarget(name: "mtpsim", dependencies: [
-            "MTPSimKit", "VirtualPlayer", "VirtualUSB", "ProductVersion",
-            .product(name: "ArgumentParser", package: "swift-argument-parser"),
-        ]),
+        .executableTarget(
+            name: "mtpsim",
+            dependencies: [
+                "MTPSimKit", "VirtualPlayer", "VirtualUSB", "ProductVersion",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
 
         // The service provider: the one module that imports libmtp and libusb.
         .target(name: "MTPProvider", dependencies: ["CLibMTP", "CLibUSB", "PTPWire", "DedicatedThreads", "SystemCalls"]),
-        .executableTarget(name: "mtpsim-probe", dependencies: [
-            "MTPProvider",
-            .product(name: "ArgumentParser", package: "swift-argument-parser"),
-        ]),
+        .executableTarget(
+            name: "mtpsim-probe",
+            dependencies: [
+                "MTPProvider",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
 
         // The system calls Swift's Glibc cannot reach (_GNU_SOURCE, CMSG macros): one compiled C file.
         .target(name: "CSystemCalls"),
@@ -58,28 +65,39 @@ let package = Package(
         // Sessions and device lifecycles as pure state machines; no I/O, unit-tested.
         .target(name: "SessionModel"),
         // The daemon core: one actor per device on its own thread, sessions, caches, operations.
-        .target(name: "SessionCore", dependencies: [
-            "SessionModel", "MTPProvider", "DedicatedThreads", "SystemCalls", .product(name: "Logging", package: "swift-log"),
-        ]),
+        .target(
+            name: "SessionCore",
+            dependencies: [
+                "SessionModel", "MTPProvider", "DedicatedThreads", "SystemCalls", .product(name: "Logging", package: "swift-log"),
+            ]),
         // The org.mtpsessiond.Manager varlink interface bound to the daemon core: handlers, error mapping, encodings.
-        .target(name: "SessionAPI", dependencies: [
-            "Varlink", "ManagerContract", "SessionCore", .product(name: "Logging", package: "swift-log"),
-        ]),
+        .target(
+            name: "SessionAPI",
+            dependencies: [
+                "Varlink", "ManagerContract", "SessionCore", .product(name: "Logging", package: "swift-log"),
+            ]),
         // The daemon as a process: services started in order and stopped in reverse, signals, systemd (readiness,
         // status, watchdog, socket activation), journald logging, --exit-when-idle.
-        .target(name: "DaemonRuntime", dependencies: [
-            "SessionAPI", "SessionCore", "Varlink", "SystemCalls", "ProductVersion", .product(name: "Logging", package: "swift-log"),
-        ]),
-        .executableTarget(name: "mtpsessiond", dependencies: [
-            "DaemonRuntime", "SessionAPI", "SessionCore", "ProductVersion",
-            .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            .product(name: "Logging", package: "swift-log"),
-        ]),
+        .target(
+            name: "DaemonRuntime",
+            dependencies: [
+                "SessionAPI", "SessionCore", "Varlink", "SystemCalls", "ProductVersion",
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+        .executableTarget(
+            name: "mtpsessiond",
+            dependencies: [
+                "DaemonRuntime", "SessionAPI", "SessionCore", "ProductVersion",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
         // mtpctl's commands: device addressing, transfers with progress, output for humans and scripts.
         .target(name: "MTPCtlKit", dependencies: ["Varlink", "ManagerContract", "SystemCalls"]),
-        .executableTarget(name: "mtpctl", dependencies: [
-            "MTPCtlKit", "ProductVersion", .product(name: "ArgumentParser", package: "swift-argument-parser"),
-        ]),
+        .executableTarget(
+            name: "mtpctl",
+            dependencies: [
+                "MTPCtlKit", "ProductVersion", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
 
         // The release number the three programs print with --version: one literal, the one debian/changelog names.
         .target(name: "ProductVersion"),
@@ -91,8 +109,12 @@ let package = Package(
         // libFuzzer target over the varlink server's framing, JSON, call decoding and routing, and the IDL parser.
         .executableTarget(name: "VarlinkFuzzer", dependencies: ["Varlink", "ManagerContract", "FuzzDriver"]),
         // libFuzzer target over device-provided names, times and values on their way to paths and JSON.
-        .executableTarget(name: "DeviceDataFuzzer", dependencies: ["MTPProvider", "SessionModel", "SessionCore", "SessionAPI", "Varlink",
-                                                                  "FuzzDriver"]),
+        .executableTarget(
+            name: "DeviceDataFuzzer",
+            dependencies: [
+                "MTPProvider", "SessionModel", "SessionCore", "SessionAPI", "Varlink",
+                "FuzzDriver",
+            ]),
 
         .testTarget(name: "PTPWireTests", dependencies: ["PTPWire"]),
         .testTarget(name: "VirtualPlayerTests", dependencies: ["VirtualPlayer", "PTPWire"]),
@@ -105,7 +127,8 @@ let package = Package(
         .testTarget(name: "MTPProviderTests", dependencies: ["MTPProvider", "PTPWire"]),
         .testTarget(name: "SessionCoreTests", dependencies: ["SessionCore", "SessionModel", "MTPProvider", "DedicatedThreads"]),
         // The runtime's rules without a process: service lifecycles and their order, idleness, STATUS= text.
-        .testTarget(name: "DaemonRuntimeTests", dependencies: ["DaemonRuntime", .product(name: "Logging", package: "swift-log")]),
+        .testTarget(
+            name: "DaemonRuntimeTests", dependencies: ["DaemonRuntime", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "MTPCtlKitTests", dependencies: ["MTPCtlKit", "ManagerContract", "Varlink", "SystemCalls"]),
         // The contract against the interface text, the daemon's handlers and errors against the contract, and no
         // method or error name spelled outside it.
@@ -120,6 +143,8 @@ let package = Package(
         .testTarget(name: "ManualPageTests", dependencies: ["IntegrationSupport"]),
         // Runs the real mtpsessiond under mtpsim and drives it with mtpctl and Python's varlink client.
         // Its load and abuse clients use the Varlink module's blocking client, as any varlink client would.
-        .testTarget(name: "DaemonIntegrationTests", dependencies: ["IntegrationSupport", "Varlink", "SystemCalls"], exclude: ["python", "fixtures"]),
+        .testTarget(
+            name: "DaemonIntegrationTests", dependencies: ["IntegrationSupport", "Varlink", "SystemCalls"],
+            exclude: ["python", "fixtures"]),
     ]
 )

@@ -28,11 +28,12 @@ public struct Daemon: Sendable {
         let signals = SignalWatch(signals: [SIGTERM, SIGINT])
         let manager = SessionManager(configuration: configuration(), logger: logger)
         let server = try makeServer(serving: manager)
-        let services = ServiceGroup([
-            SessionManagerService(manager: manager),
-            DeviceWatcherService(watcher: DeviceWatcher(manager: manager, logger: logger)),
-            VarlinkServerService(server: server, gracePeriod: options.shutdownGracePeriod),
-        ], logger: logger)
+        let services = ServiceGroup(
+            [
+                SessionManagerService(manager: manager),
+                DeviceWatcherService(watcher: DeviceWatcher(manager: manager, logger: logger)),
+                VarlinkServerService(server: server, gracePeriod: options.shutdownGracePeriod),
+            ], logger: logger)
         do {
             try await services.start()
         } catch {
@@ -65,8 +66,9 @@ public struct Daemon: Sendable {
                 configuration.journal = try InFlightJournal(directory: directory)
                 logger.debug("in-flight journal", metadata: ["path": "\(configuration.journal!.path)"])
             } catch {
-                logger.warning("no in-flight journal: partial objects a crash leaves on a device will not be removed",
-                               metadata: ["error": "\(error)"])
+                logger.warning(
+                    "no in-flight journal: partial objects a crash leaves on a device will not be removed",
+                    metadata: ["error": "\(error)"])
             }
         }
         return configuration
@@ -74,21 +76,28 @@ public struct Daemon: Sendable {
 
     /// The server on the socket systemd passed, else on its own path: bound and listening, not yet accepting.
     private func makeServer(serving manager: SessionManager) throws -> VarlinkServer {
-        let info = VarlinkServer.Info(vendor: "mtpsessiond", product: "mtpsessiond", version: ProductVersion.string,
-                                      url: "https://github.com/mtpsessiond/mtpsessiond")
+        let info = VarlinkServer.Info(
+            vendor: "mtpsessiond", product: "mtpsessiond", version: ProductVersion.string,
+            url: "https://github.com/mtpsessiond/mtpsessiond")
         let services: [any VarlinkService] = [ManagerService(manager: manager, logger: logger)]
         let logger = logger
         let report: @Sendable (VarlinkServer.LimitHit) -> Void = { hit in
-            logger.warning("\(hit)", metadata: ["limit": "\(hit.limit.rawValue)", "uid": "\(hit.peer.uid)", "pid": "\(hit.peer.pid)",
-                                                "connection": "\(hit.connection.map(String.init) ?? "-")"])
+            logger.warning(
+                "\(hit)",
+                metadata: [
+                    "limit": "\(hit.limit.rawValue)", "uid": "\(hit.peer.uid)", "pid": "\(hit.peer.pid)",
+                    "connection": "\(hit.connection.map(String.init) ?? "-")",
+                ])
         }
         if let fd = SocketActivation.listeningFileDescriptor() {
-            let server = try VarlinkServer(listeningFileDescriptor: fd, services: services, info: info, limits: options.limits, report: report)
+            let server = try VarlinkServer(
+                listeningFileDescriptor: fd, services: services, info: info, limits: options.limits, report: report)
             logger.info("listening on the socket systemd passed")
             return server
         }
-        let server = try VarlinkServer(socketPath: options.socketPath, mode: options.socketMode, services: services, info: info,
-                                       limits: options.limits, report: report)
+        let server = try VarlinkServer(
+            socketPath: options.socketPath, mode: options.socketMode, services: services, info: info,
+            limits: options.limits, report: report)
         logger.info("listening", metadata: ["socket": "\(options.socketPath)"])
         return server
     }

@@ -22,9 +22,11 @@ extension Daemon {
         public var shutdownGracePeriod: Duration
 
         /// Creates options.
-        public init(socketPath: String, socketMode: UInt32, configuration: SessionManager.Configuration, exitWhenIdle: Double? = nil,
-                    stateDirectory: String? = nil, limits: VarlinkServer.Limits = ManagerService.limits(),
-                    shutdownGracePeriod: Duration = .seconds(2)) {
+        public init(
+            socketPath: String, socketMode: UInt32, configuration: SessionManager.Configuration, exitWhenIdle: Double? = nil,
+            stateDirectory: String? = nil, limits: VarlinkServer.Limits = ManagerService.limits(),
+            shutdownGracePeriod: Duration = .seconds(2)
+        ) {
             self.socketPath = socketPath; self.socketMode = socketMode; self.configuration = configuration
             self.exitWhenIdle = exitWhenIdle; self.stateDirectory = stateDirectory; self.limits = limits
             self.shutdownGracePeriod = shutdownGracePeriod

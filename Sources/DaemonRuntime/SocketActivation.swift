@@ -9,7 +9,8 @@ enum SocketActivation {
     static func listeningFileDescriptor() -> Int32? {
         let env = Environment.current
         guard let pid = env["LISTEN_PID"].flatMap(Int32.init), pid == getpid(),
-              let count = env["LISTEN_FDS"].flatMap(Int.init), count >= 1 else { return nil }
+            let count = env["LISTEN_FDS"].flatMap(Int.init), count >= 1
+        else { return nil }
         unsetenv("LISTEN_PID"); unsetenv("LISTEN_FDS"); unsetenv("LISTEN_FDNAMES")
         return 3  // SD_LISTEN_FDS_START
     }

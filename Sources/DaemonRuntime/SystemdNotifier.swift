@@ -14,7 +14,8 @@ public struct SystemdNotifier: Sendable {
     public init(environment: [String: String] = Environment.current) {
         socketPath = environment["NOTIFY_SOCKET"].flatMap { $0.isEmpty ? nil : $0 }
         if let usec = environment["WATCHDOG_USEC"].flatMap(Double.init), usec > 0,
-           environment["WATCHDOG_PID"].flatMap(Int32.init).map({ $0 == getpid() }) ?? true {
+            environment["WATCHDOG_PID"].flatMap(Int32.init).map({ $0 == getpid() }) ?? true
+        {
             watchdogInterval = usec / 2e6
         } else {
             watchdogInterval = nil
@@ -27,7 +28,8 @@ public struct SystemdNotifier: Sendable {
     /// Sends one notification ("READY=1\nSTATUS=…").
     public func notify(_ text: String) {
         guard let path = socketPath, let address = UnixSocketAddress(path: path),
-              let fd = try? UnixSocket.makeDatagram() else { return }
+            let fd = try? UnixSocket.makeDatagram()
+        else { return }
         defer { close(fd) }
         let message = Array(text.utf8)
         // Never blocks: a notification systemd is too busy to take is dropped, not waited for.

@@ -17,12 +17,14 @@ public enum DedicatedThread {
         // Retained for the thread, which takes it back first thing.
         let work = Unmanaged.passRetained(Work(name: name, body: body)).toOpaque()
         var thread = pthread_t()
-        let rc = pthread_create(&thread, nil, { raw in
-            let work = Unmanaged<Work>.fromOpaque(raw!).takeRetainedValue()
-            try? ThreadName.set(work.name)  // A name is for people reading top -H; none is no failure.
-            work.body()
-            return nil
-        }, work)
+        let rc = pthread_create(
+            &thread, nil,
+            { raw in
+                let work = Unmanaged<Work>.fromOpaque(raw!).takeRetainedValue()
+                try? ThreadName.set(work.name)  // A name is for people reading top -H; none is no failure.
+                work.body()
+                return nil
+            }, work)
         precondition(rc == 0, "pthread_create failed: \(rc)")
         pthread_detach(thread)
     }

@@ -87,8 +87,10 @@ public final class ConditionBox<State> {
 
     /// As `withLock(waitingUntil:_:)`, but gives up when `timeout` passes first: then `body` does not run and
     /// the result is nil.
-    public func withLock<T, E: Error>(waitingUntil ready: (State) -> Bool, timeout: Duration,
-                                      _ body: (inout State) throws(E) -> T) throws(E) -> T? {
+    public func withLock<T, E: Error>(
+        waitingUntil ready: (State) -> Bool, timeout: Duration,
+        _ body: (inout State) throws(E) -> T
+    ) throws(E) -> T? {
         let deadline = MonotonicClock.deadline(after: timeout)
         pthread_mutex_lock(mutex)
         defer { pthread_mutex_unlock(mutex) }

@@ -27,9 +27,10 @@ func fuzzDeviceData(_ bytes: UnsafeBufferPointer<UInt8>) {
     let modified = DeviceValues.modificationTime(number.int(0))
     precondition(modified == (number.int(0) > 0 ? Int64(number.int(0)) : nil), "a modification time changed")
     for n in names {
-        let entry = EntrySummary(id: number.u32(8), storage: number.u32(12), parent: number.u32(4), name: n,
-                                 path: ObjectPath.root.childPath(deviceName: n), isFolder: split & 1 == 1,
-                                 size: number.u64(0), modified: modified)
+        let entry = EntrySummary(
+            id: number.u32(8), storage: number.u32(12), parent: number.u32(4), name: n,
+            path: ObjectPath.root.childPath(deviceName: n), isFolder: split & 1 == 1,
+            size: number.u64(0), modified: modified)
         let json = roundTrip(entry.json)
         precondition(json.objectValue?["name"]?.stringValue == n, "a name did not survive JSON")
         precondition(json.objectValue?["size"]?.intValue.map { $0 >= 0 } == true, "a size became negative")
@@ -39,7 +40,8 @@ func fuzzDeviceData(_ bytes: UnsafeBufferPointer<UInt8>) {
     let figures = StorageFigures(reportedCapacity: number.u64(0), reportedFree: number.u64(8))
     let storage = StorageSummary(id: number.u32(0), description: description, capacity: figures.capacity, free: figures.free)
     let storageJSON = roundTrip(storage.json)
-    precondition(storageJSON.objectValue?["description"]?.stringValue == description, "a storage description did not survive JSON")
+    precondition(
+        storageJSON.objectValue?["description"]?.stringValue == description, "a storage description did not survive JSON")
     if let free = storageJSON.objectValue?["free"]?.intValue, let capacity = storageJSON.objectValue?["capacity"]?.intValue {
         precondition(free >= 0 && free <= capacity, "a device's impossible free space reached a client")
     }
@@ -47,10 +49,11 @@ func fuzzDeviceData(_ bytes: UnsafeBufferPointer<UInt8>) {
     let battery = DeviceValues.batteryPercent(current: number.byte(0), maximum: number.byte(1))
     precondition((battery == nil) == (number.byte(1) == 0), "battery known without a range, or unknown with one")
     if let battery { precondition((0...100).contains(battery), "battery at \(battery) %") }
-    let device = DeviceSummary(serial: description, vendorID: UInt16(truncatingIfNeeded: number.u32(0)),
-                               productID: UInt16(truncatingIfNeeded: number.u32(2)), bus: number.u32(4), address: number.u32(8),
-                               manufacturer: name, model: description, friendlyName: name.isEmpty ? nil : name,
-                               battery: battery, storages: [storage], isOpen: true, session: rawName)
+    let device = DeviceSummary(
+        serial: description, vendorID: UInt16(truncatingIfNeeded: number.u32(0)),
+        productID: UInt16(truncatingIfNeeded: number.u32(2)), bus: number.u32(4), address: number.u32(8),
+        manufacturer: name, model: description, friendlyName: name.isEmpty ? nil : name,
+        battery: battery, storages: [storage], isOpen: true, session: rawName)
     precondition(roundTrip(device.json).objectValue?["session"]?.stringValue == rawName, "a session name did not survive JSON")
 }
 
@@ -60,7 +63,9 @@ private let folders = [ObjectPath.root, try! ObjectPath("/Music/Album")]
 /// Device bytes as the provider reads them: the same string `String(cString:)` makes of them.
 private func checkText(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
     let text = DeviceValues.text(bytes)
-    let cString = (Array(bytes) + [0]).withUnsafeBufferPointer { $0.withMemoryRebound(to: CChar.self) { String(cString: $0.baseAddress!) } }
+    let cString = (Array(bytes) + [0]).withUnsafeBufferPointer {
+        $0.withMemoryRebound(to: CChar.self) { String(cString: $0.baseAddress!) }
+    }
     precondition(text == cString && Array(text.utf8) == Array(cString.utf8), "device text differs from String(cString:)")
     return text
 }
@@ -75,7 +80,8 @@ private func checkPath(deviceName: String, in folder: ObjectPath) {
     let path = folder.childPath(deviceName: deviceName)
     do {
         let parsed = try ObjectPath(path)
-        precondition(parsed.components.map(\.text) == folder.components.map(\.text) + [component], "listed path reads back as another")
+        precondition(
+            parsed.components.map(\.text) == folder.components.map(\.text) + [component], "listed path reads back as another")
     } catch {
         // Only a name longer than any a client may write makes the listed path unreadable.
         guard case .invalidName = error, component.utf8.count > ObjectName.maxBytes else {

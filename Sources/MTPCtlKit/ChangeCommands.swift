@@ -8,7 +8,9 @@ public enum ChangeCommands {
     }
 
     /// Deletes files, or folders with `recursive`.
-    public static func rm(_ ctx: Context, _ targets: [RemotePath], recursive: Bool, storage: Int?, session: String?) throws(MTPCtlError) {
+    public static func rm(_ ctx: Context, _ targets: [RemotePath], recursive: Bool, storage: Int?, session: String?)
+        throws(MTPCtlError)
+    {
         let client = try ctx.connect()
         for target in targets {
             try client.call(Manager.Delete.self, .init(base(target, storage: storage, session: session), recursive: recursive))
@@ -17,7 +19,9 @@ public enum ChangeCommands {
     }
 
     /// Creates a folder, with `parents` the missing ones above it too.
-    public static func mkdir(_ ctx: Context, _ target: RemotePath, parents: Bool, storage: Int?, session: String?) throws(MTPCtlError) {
+    public static func mkdir(_ ctx: Context, _ target: RemotePath, parents: Bool, storage: Int?, session: String?)
+        throws(MTPCtlError)
+    {
         let place = base(target, storage: storage, session: session)
         let entry = try ctx.connect().call(Manager.MakeDirectory.self, .init(place, parents: parents)).entry
         if ctx.json { ctx.emit(.object(entry.fields)) } else { ctx.say("created \(target.device):\(entry.path)") }
@@ -25,7 +29,9 @@ public enum ChangeCommands {
 
     /// Moves or renames, like mv: into `destination` when it is a folder, else to that path (a rename when the
     /// folder is the same, a move and then a rename otherwise).
-    public static func mv(_ ctx: Context, _ source: RemotePath, _ destination: RemotePath, storage: Int?, session: String?) throws(MTPCtlError) {
+    public static func mv(_ ctx: Context, _ source: RemotePath, _ destination: RemotePath, storage: Int?, session: String?)
+        throws(MTPCtlError)
+    {
         let client = try ctx.connect()
         var destinationIsFolder = false
         do throws(MTPCtlError) {
@@ -42,7 +48,7 @@ public enum ChangeCommands {
         // sends none.
         var display = ProgressDisplay(json: ctx.json)
         func step<M: ManagerMethod>(_ method: M.Type, _ p: M.Parameters) throws(MTPCtlError)
-            where M.Reply == Manager.ChangeReply, M.Update == Manager.ProgressUpdate {
+        where M.Reply == Manager.ChangeReply, M.Update == Manager.ProgressUpdate {
             var shown = false
             defer { if shown { display.end() } }
             let reply = try client.call(method, p) { update throws(MTPCtlError) in
@@ -72,7 +78,8 @@ public enum ChangeCommands {
             object["methods"] = .array(methods.map { .string($0.rawValue) })
             ctx.emit(.object(object))
         } else {
-            let how = methods.contains(.throughHost) ? " (copied through this computer: the device cannot move or rename in place)" : ""
+            let how =
+                methods.contains(.throughHost) ? " (copied through this computer: the device cannot move or rename in place)" : ""
             ctx.say("moved \(source) → \(source.device):\(entry?.path ?? "")\(how)")
         }
     }
@@ -87,11 +94,15 @@ public enum ChangeCommands {
 /// session begin and session end, for bundles spanning several mtpctl invocations.
 public enum SessionCommands {
     /// Begins a session and prints its id.
-    public static func begin(_ ctx: Context, device: String, types: String, lease: Int?, wait: Double?,
-                             expectedBytes: Int?, folder: String?) throws(MTPCtlError) {
-        let r = try ctx.connect().call(Manager.BeginSession.self, .init(
-            device: device, types: [types], context: Manager.SessionContext(expectedBytes: expectedBytes, folder: folder),
-            leaseSeconds: lease, waitSeconds: wait))
+    public static func begin(
+        _ ctx: Context, device: String, types: String, lease: Int?, wait: Double?,
+        expectedBytes: Int?, folder: String?
+    ) throws(MTPCtlError) {
+        let r = try ctx.connect().call(
+            Manager.BeginSession.self,
+            .init(
+                device: device, types: [types], context: Manager.SessionContext(expectedBytes: expectedBytes, folder: folder),
+                leaseSeconds: lease, waitSeconds: wait))
         if ctx.json { ctx.emit(.object(r.fields)) } else { ctx.say(r.session) }
     }
 

@@ -47,22 +47,26 @@ public enum Completion {
     /// daemon the command line points at (`--socket`, else $MTPSESSIOND_SOCKET, else the system's).
     public static func candidates(_ argument: Argument, words: [String], prefix: String) -> [String] {
         let line = CommandLineWords(words)
-        let source = DaemonSource(socketPath: line.value(of: "--socket") ?? Context.defaultSocket,
-                                  storage: line.value(of: "--storage").flatMap { Int($0) }, session: line.value(of: "--session"))
+        let source = DaemonSource(
+            socketPath: line.value(of: "--socket") ?? Context.defaultSocket,
+            storage: line.value(of: "--storage").flatMap { Int($0) }, session: line.value(of: "--session"))
         return candidates(argument, typed: unquoted(prefix), source: source, localFolder: LocalFolder.list)
     }
 
     /// The rule itself, with its facts passed in: candidates for `typed` of an `argument`, from `source` for
     /// the device and `localFolder` (a folder's entries, "" for the working directory) for the host.
-    public static func candidates(_ argument: Argument, typed: String, source: some Source,
-                                  localFolder: (String) -> [Entry]) -> [String] {
+    public static func candidates(
+        _ argument: Argument, typed: String, source: some Source,
+        localFolder: (String) -> [Entry]
+    ) -> [String] {
         switch argument {
         case .device:
             return source.serials().filter { $0.hasPrefix(typed) }
         case .remotePath, .remoteFolder:
             if let remote = RemoteWord(typed) {
-                return remote.candidates(source.list(device: remote.device, path: remote.folder),
-                                         foldersOnly: argument == .remoteFolder)
+                return remote.candidates(
+                    source.list(device: remote.device, path: remote.folder),
+                    foldersOnly: argument == .remoteFolder)
             }
             return source.serials().filter { $0.hasPrefix(typed) }.map { $0 + ":" }
         case .putItem:
@@ -214,8 +218,14 @@ struct DaemonSource: Completion.Source {
 
     func list(device: String, path: String) -> [Completion.Entry] {
         guard let client = connect(),
-              let entries = try? client.call(Manager.List.self, .init(.init(device: device, path: path, storage: storage,
-                                                                             session: session))).entries else { return [] }
+            let entries = try? client.call(
+                Manager.List.self,
+                .init(
+                    .init(
+                        device: device, path: path, storage: storage,
+                        session: session))
+            ).entries
+        else { return [] }
         return entries.map { e in
             // The path's last component is the name as a path must spell it (a device may name a file "a/b").
             let spelled = e.path.split(separator: "/").last.map(String.init)

@@ -8,7 +8,10 @@ extension Completion {
     public static func bashScript(amending generated: String, command: String) -> String {
         // The generated script ends by registering its function: `complete -o filenames -F NAME command`.
         let registration = generated.split(separator: "\n").last { $0.hasPrefix("complete ") }?.split(separator: " ") ?? []
-        let generatedFunction = registration.firstIndex(of: "-F").flatMap { registration.indices.contains($0 + 1) ? String(registration[$0 + 1]) : nil }
+        let generatedFunction =
+            registration.firstIndex(of: "-F").flatMap {
+                registration.indices.contains($0 + 1) ? String(registration[$0 + 1]) : nil
+            }
             ?? "_" + command
         let function = generatedFunction + "_joined"
         return generated + """
@@ -83,7 +86,8 @@ extension Completion {
         // be defined before that.
         var lines = generated.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         guard let ending = lines.lastIndex(where: { $0.hasPrefix("if [[ \"${funcstack[1]}\"") }) else { return generated }
-        lines.insert("""
+        lines.insert(
+            """
 
             # mtpctl's candidates, a folder or a device name without a space after it (as mtpctl writes them
             # for zsh, a colon is escaped).

@@ -22,11 +22,14 @@ public final class DaemonClient {
     /// Calls method `M` of org.mtpsessiond.Manager; with `onUpdate`, asks for "more" and hands over each
     /// intermediate reply (progress, events) before returning the last.
     @discardableResult
-    public func call<M: ManagerMethod>(_: M.Type, _ parameters: M.Parameters, fileDescriptors: [Int32] = [],
-                                       onUpdate: ((M.Update) throws(MTPCtlError) -> Void)? = nil) throws(MTPCtlError) -> M.Reply {
+    public func call<M: ManagerMethod>(
+        _: M.Type, _ parameters: M.Parameters, fileDescriptors: [Int32] = [],
+        onUpdate: ((M.Update) throws(MTPCtlError) -> Void)? = nil
+    ) throws(MTPCtlError) -> M.Reply {
         do {
-            var replies = try connection.call(M.method.qualifiedName, parameters.fields, fileDescriptors: fileDescriptors,
-                                              more: onUpdate != nil)
+            var replies = try connection.call(
+                M.method.qualifiedName, parameters.fields, fileDescriptors: fileDescriptors,
+                more: onUpdate != nil)
             while let reply = try replies.next() {
                 if reply.continues {
                     try onUpdate?(try read(M.Update.self, reply.parameters, M.method))
@@ -34,7 +37,8 @@ public final class DaemonClient {
                     return try read(M.Reply.self, reply.parameters, M.method)
                 }
             }
-            throw MTPCtlError.daemonUnreachable("mtpsessiond at \(socketPath) closed the connection mid-reply; see `journalctl -u mtpsessiond`")
+            throw MTPCtlError.daemonUnreachable(
+                "mtpsessiond at \(socketPath) closed the connection mid-reply; see `journalctl -u mtpsessiond`")
         } catch let error as MTPCtlError {
             throw error
         } catch let error as VarlinkError {
@@ -45,12 +49,16 @@ public final class DaemonClient {
     }
 
     /// A reply as the contract types it; one that does not fit is a daemon speaking another version.
-    private func read<T: VarlinkObject>(_: T.Type, _ fields: [String: JSONValue], _ method: Manager.Method) throws(MTPCtlError) -> T {
+    private func read<T: VarlinkObject>(_: T.Type, _ fields: [String: JSONValue], _ method: Manager.Method) throws(MTPCtlError)
+        -> T
+    {
         do {
             return try T(fields: fields)
         } catch {
-            throw .daemonUnreachable("mtpsessiond at \(socketPath) answered \(method.rawValue) with a reply mtpctl does not understand "
-                                     + "(field '\(error.parameters["parameter"]?.stringValue ?? "?")'); are mtpctl and mtpsessiond the same version?")
+            throw .daemonUnreachable(
+                "mtpsessiond at \(socketPath) answered \(method.rawValue) with a reply mtpctl does not understand "
+                    + "(field '\(error.parameters["parameter"]?.stringValue ?? "?")'); are mtpctl and mtpsessiond the same version?"
+            )
         }
     }
 

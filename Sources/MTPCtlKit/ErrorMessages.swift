@@ -15,9 +15,9 @@ public enum ErrorMessages {
         case .invalidSessionType: ExitStatus.usage
         case .deviceBusy, .limitReached: ExitStatus.busy
         case .noSuchDevice, .ambiguousDevice, .noSuchSession, .notSessionOwner, .sessionTypeMismatch, .notFound, .alreadyExists,
-             .notAFolder, .folderNotEmpty, .invalidName, .invalidPath, .noSuchStorage, .storeFull, .badFileDescriptor,
-             .transferCancelled, .noSuchTransfer, .notSupported, .partiallyDeleted, .deviceGone, .deviceReset, .deviceError,
-             .teardownFailed:
+            .notAFolder, .folderNotEmpty, .invalidName, .invalidPath, .noSuchStorage, .storeFull, .badFileDescriptor,
+            .transferCancelled, .noSuchTransfer, .notSupported, .partiallyDeleted, .deviceGone, .deviceReset, .deviceError,
+            .teardownFailed:
             ExitStatus.failed
         }
     }
@@ -91,8 +91,10 @@ public enum ErrorMessages {
     }
 
     /// The daemon option that sets each limit LimitReached names.
-    private static let limitOptions = [VarlinkServer.Limit.connectionsPerUID.rawValue: " (mtpsessiond --max-connections-per-uid)",
-                                       VarlinkServer.Limit.stallSeconds.rawValue: " (mtpsessiond --stall-timeout)"]
+    private static let limitOptions = [
+        VarlinkServer.Limit.connectionsPerUID.rawValue: " (mtpsessiond --max-connections-per-uid)",
+        VarlinkServer.Limit.stallSeconds.rawValue: " (mtpsessiond --stall-timeout)",
+    ]
 
     /// Whether the varlink service refused a parameter (org.varlink.service.InvalidParameter).
     private static func isInvalidParameter(_ error: VarlinkError) -> Bool { error.name == VarlinkError.invalidParameter("").name }
@@ -112,18 +114,18 @@ public enum ErrorMessages {
             Manager.Error.Name.allCases.filter { exitStatus($0) == status }.map(\.rawValue).joined(separator: ", ")
         }
         return """
-        Exit status:
-          0   done
-          1   the device or operation failed: any other error of the daemon
-          64  usage: the command line, a refused parameter, \(names(ExitStatus.usage))
-          69  the daemon cannot be reached
-          74  a local file cannot be read or written
-          75  busy, try again later: \(names(ExitStatus.busy))
+            Exit status:
+              0   done
+              1   the device or operation failed: any other error of the daemon
+              64  usage: the command line, a refused parameter, \(names(ExitStatus.usage))
+              69  the daemon cannot be reached
+              74  a local file cannot be read or written
+              75  busy, try again later: \(names(ExitStatus.busy))
 
-        With --json, an error is one JSON object on stdout like every other line (on stderr for `get ... -`): {"error": NAME, \
-        "parameters": {...}, "message": TEXT, "exitCode": N}. NAME is the daemon's error \
-        (\(Manager.Error.Name.notFound.qualifiedName)) or mtpctl's own (mtpctl.Usage, mtpctl.DaemonUnreachable, \
-        mtpctl.LocalFile, mtpctl.Failed).
-        """
+            With --json, an error is one JSON object on stdout like every other line (on stderr for `get ... -`): {"error": NAME, \
+            "parameters": {...}, "message": TEXT, "exitCode": N}. NAME is the daemon's error \
+            (\(Manager.Error.Name.notFound.qualifiedName)) or mtpctl's own (mtpctl.Usage, mtpctl.DaemonUnreachable, \
+            mtpctl.LocalFile, mtpctl.Failed).
+            """
     }
 }

@@ -12,8 +12,11 @@ public enum InspectCommands {
             var line = "\(d.serial)  \(d.manufacturer) \(d.model)"
             if let name = d.friendlyName, !name.isEmpty { line += "  \"\(name)\"" }
             if let battery = d.battery { line += "  battery \(battery)%" }
-            if let session = d.session { line += "  held " + ErrorMessages.heldBy(session: session) }
-            else if d.open { line += "  open" }
+            if let session = d.session {
+                line += "  held " + ErrorMessages.heldBy(session: session)
+            } else if d.open {
+                line += "  open"
+            }
             ctx.say(line)
             for s in d.storages {
                 // nil: the device reported a figure that cannot be true.
@@ -26,8 +29,13 @@ public enum InspectCommands {
 
     /// Lists a folder.
     public static func ls(_ ctx: Context, _ target: RemotePath, long: Bool, storage: Int?, session: String?) throws(MTPCtlError) {
-        let entries = try ctx.connect().call(Manager.List.self, .init(.init(device: target.device, path: target.path, storage: storage,
-                                                                            session: session))).entries
+        let entries = try ctx.connect().call(
+            Manager.List.self,
+            .init(
+                .init(
+                    device: target.device, path: target.path, storage: storage,
+                    session: session))
+        ).entries
         if ctx.json { return ctx.emit(.array(entries.map { .object($0.fields) })) }
         for e in entries {
             let name = e.name + (e.folder ? "/" : "")
@@ -42,8 +50,13 @@ public enum InspectCommands {
 
     /// Describes one object.
     public static func stat(_ ctx: Context, _ target: RemotePath, storage: Int?, session: String?) throws(MTPCtlError) {
-        let entry = try ctx.connect().call(Manager.Stat.self, .init(.init(device: target.device, path: target.path, storage: storage,
-                                                                          session: session))).entry
+        let entry = try ctx.connect().call(
+            Manager.Stat.self,
+            .init(
+                .init(
+                    device: target.device, path: target.path, storage: storage,
+                    session: session))
+        ).entry
         if ctx.json { return ctx.emit(.object(entry.fields)) }
         ctx.say("path:    \(entry.path)")
         ctx.say("type:    \(entry.folder ? "folder" : "file")")
@@ -56,15 +69,17 @@ public enum InspectCommands {
         var seen = 0
         do throws(MTPCtlError) {
             _ = try ctx.connect().call(Manager.Monitor.self, Empty()) { update throws(MTPCtlError) in
-            let event = update.event
-            if ctx.json { ctx.emit(.object(event.fields)) } else {
-                var line = "\(event.kind.rawValue) \(event.device)"
-                if let s = event.storage { line += " storage=\(s)" }
-                if let obj = event.object { line += " object=\(obj)" }
-                ctx.say(line)
-            }
-            seen += 1
-            if let count, seen >= count { throw .finished }
+                let event = update.event
+                if ctx.json {
+                    ctx.emit(.object(event.fields))
+                } else {
+                    var line = "\(event.kind.rawValue) \(event.device)"
+                    if let s = event.storage { line += " storage=\(s)" }
+                    if let obj = event.object { line += " object=\(obj)" }
+                    ctx.say(line)
+                }
+                seen += 1
+                if let count, seen >= count { throw .finished }
             }
         } catch .finished {
             return

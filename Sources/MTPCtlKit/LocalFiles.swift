@@ -32,7 +32,9 @@ enum LocalFiles {
         return (files, folders)
     }
 
-    private static func walk(_ directory: String, relative: String, into files: inout [LocalItem], folders: inout [String]) throws(MTPCtlError) {
+    private static func walk(_ directory: String, relative: String, into files: inout [LocalItem], folders: inout [String])
+        throws(MTPCtlError)
+    {
         guard let dir = opendir(directory) else {
             throw .localFile("cannot read folder \(directory): \(String(cString: strerror(errno)))")
         }

@@ -57,13 +57,16 @@ public enum MTPCtlError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The error as `--json` prints it on stdout, one line like every other: its name, the daemon's parameters
     /// (empty for mtpctl's own errors), the message and the exit status.
     public var json: JSONValue {
-        let parameters: [String: JSONValue] = switch self {
-        case .daemon(let error): error.parameters
-        case .varlink(let error): error.parameters
-        default: [:]
-        }
-        return .object(["error": .string(name), "parameters": .object(parameters), "message": .string(description),
-                        "exitCode": .int(Int64(exitStatus))])
+        let parameters: [String: JSONValue] =
+            switch self {
+            case .daemon(let error): error.parameters
+            case .varlink(let error): error.parameters
+            default: [:]
+            }
+        return .object([
+            "error": .string(name), "parameters": .object(parameters), "message": .string(description),
+            "exitCode": .int(Int64(exitStatus)),
+        ])
     }
 }
 

@@ -38,7 +38,8 @@ public struct ProgressDisplay {
             let width = 30, filled = Int(fraction * Double(width))
             let elapsed = max(Self.now() - started, 0.001)
             let rate = Double(done) / elapsed
-            let text = "\r\(Self.fit(label, 32)) [\(String(repeating: "#", count: filled))\(String(repeating: " ", count: width - filled))] \(Int(fraction * 100))% \(Self.bytes(Int64(rate)))/s "
+            let text =
+                "\r\(Self.fit(label, 32)) [\(String(repeating: "#", count: filled))\(String(repeating: " ", count: width - filled))] \(Int(fraction * 100))% \(Self.bytes(Int64(rate)))/s "
             writeStderr(text)
             return text
         case .lines:

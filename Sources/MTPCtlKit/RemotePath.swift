@@ -18,7 +18,8 @@ public struct RemotePath: Sendable, Equatable, CustomStringConvertible {
             device = ""
             path = text
         } else {
-            throw .usage("'\(text)' is not a device path; write DEV:/Folder/name, :/Folder/name for the only device, or /Folder/name")
+            throw .usage(
+                "'\(text)' is not a device path; write DEV:/Folder/name, :/Folder/name for the only device, or /Folder/name")
         }
         if path.isEmpty { path = "/" }
         if !path.hasPrefix("/") { path = "/" + path }

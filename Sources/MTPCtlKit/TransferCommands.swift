@@ -11,22 +11,30 @@ public enum TransferCommands {
         public var title, artist, album, albumArtist, genre: String?
         public var trackNumber, year, durationMs: Int?
         /// Creates track options.
-        public init(title: String? = nil, artist: String? = nil, album: String? = nil, albumArtist: String? = nil,
-                    genre: String? = nil, trackNumber: Int? = nil, year: Int? = nil, durationMs: Int? = nil) {
+        public init(
+            title: String? = nil, artist: String? = nil, album: String? = nil, albumArtist: String? = nil,
+            genre: String? = nil, trackNumber: Int? = nil, year: Int? = nil, durationMs: Int? = nil
+        ) {
             self.title = title; self.artist = artist; self.album = album; self.albumArtist = albumArtist
             self.genre = genre; self.trackNumber = trackNumber; self.year = year; self.durationMs = durationMs
         }
-        var isEmpty: Bool { [title, artist, album, albumArtist, genre].allSatisfy { $0 == nil } && trackNumber == nil && year == nil && durationMs == nil }
+        var isEmpty: Bool {
+            [title, artist, album, albumArtist, genre].allSatisfy { $0 == nil } && trackNumber == nil && year == nil
+                && durationMs == nil
+        }
         var contract: Manager.Track {
-            Manager.Track(title: title, artist: artist, album: album, albumArtist: albumArtist, genre: genre,
-                          trackNumber: trackNumber, year: year, durationMs: durationMs)
+            Manager.Track(
+                title: title, artist: artist, album: album, albumArtist: albumArtist, genre: genre,
+                trackNumber: trackNumber, year: year, durationMs: durationMs)
         }
     }
 
     /// Sends files and folders into a device folder, all in one session (the caller's, or one begun here
     /// with the bundle's total size so free space is checked once).
-    public static func put(_ ctx: Context, sources: [String], destination: RemotePath, overwrite: Bool, name: String?,
-                           track: Track, storage: Int?, session: String?) throws(MTPCtlError) {
+    public static func put(
+        _ ctx: Context, sources: [String], destination: RemotePath, overwrite: Bool, name: String?,
+        track: Track, storage: Int?, session: String?
+    ) throws(MTPCtlError) {
         let (files, folders) = try LocalFiles.expand(sources)
         if (name != nil || !track.isEmpty) && (files.count != 1 || !folders.isEmpty) {
             throw .usage("--name and track metadata apply to a single file; \(files.count) files were given")
@@ -37,9 +45,11 @@ public enum TransferCommands {
         var deviceName = destination.device
         let ownSession = session == nil
         if ownSession {
-            let r = try client.call(Manager.BeginSession.self, .init(
-                device: destination.device, types: ["transferToDevice"],
-                context: Manager.SessionContext(expectedBytes: Int(total), folder: destination.path, storage: storage)))
+            let r = try client.call(
+                Manager.BeginSession.self,
+                .init(
+                    device: destination.device, types: ["transferToDevice"],
+                    context: Manager.SessionContext(expectedBytes: Int(total), folder: destination.path, storage: storage)))
             sessionID = r.session
             deviceName = r.device
         }
@@ -49,8 +59,12 @@ public enum TransferCommands {
         do throws(MTPCtlError) {
             let base = destination.path == "/" ? "" : destination.path
             for folder in folders {
-                try client.call(Manager.MakeDirectory.self, .init(.init(device: destination.device, path: base + "/" + folder,
-                                                                        storage: storage, session: sessionID), parents: true))
+                try client.call(
+                    Manager.MakeDirectory.self,
+                    .init(
+                        .init(
+                            device: destination.device, path: base + "/" + folder,
+                            storage: storage, session: sessionID), parents: true))
             }
             for file in files {
                 let folder = file.relativeFolder.isEmpty ? destination.path : base + "/" + file.relativeFolder
@@ -58,16 +72,22 @@ public enum TransferCommands {
                 let fd = try LocalFiles.openForReading(file.path)
                 defer { close(fd) }
                 display.begin(remoteName, total: file.size)
-                let r = try client.call(Manager.Put.self, .init(
-                    device: destination.device, folder: folder, name: remoteName, fd: 0, size: Int(file.size), overwrite: overwrite,
-                    track: track.isEmpty ? nil : track.contract, storage: storage, session: sessionID,
-                ), fileDescriptors: [fd]) { update throws(MTPCtlError) in
+                let r = try client.call(
+                    Manager.Put.self,
+                    .init(
+                        device: destination.device, folder: folder, name: remoteName, fd: 0, size: Int(file.size),
+                        overwrite: overwrite,
+                        track: track.isEmpty ? nil : track.contract, storage: storage, session: sessionID,
+                    ), fileDescriptors: [fd]
+                ) { update throws(MTPCtlError) in
                     if ctx.json { ctx.emit(.object(update.fields)) }
                     display.update(done: Int64(update.progress.done), total: Int64(update.progress.total))
                 }
                 display.end()
                 sent += 1
-                if ctx.json { ctx.emit(.object(r.fields)) } else {
+                if ctx.json {
+                    ctx.emit(.object(r.fields))
+                } else {
                     ctx.say("sent \(file.path) → \(deviceName):\(r.entry.path) (\(ProgressDisplay.bytes(file.size)))")
                 }
             }
@@ -82,14 +102,18 @@ public enum TransferCommands {
         }
         if let failure { throw failure }
         if !ctx.json {
-            ctx.say("\(sent) files (\(ProgressDisplay.bytes(total))) sent to \(deviceName):\(destination.path) in \(ownSession ? "one session" : "session \(session!)")")
+            ctx.say(
+                "\(sent) files (\(ProgressDisplay.bytes(total))) sent to \(deviceName):\(destination.path) in \(ownSession ? "one session" : "session \(session!)")"
+            )
         }
     }
 
     /// Copies a device file (or a byte range) to a local file. The data lands in a temporary file beside the
     /// target, renamed over it only when complete, so a failure never leaves a truncated or half-written file.
-    public static func get(_ ctx: Context, source: RemotePath, local: String, offset: Int?, length: Int?, storage: Int?,
-                           session: String?) throws(MTPCtlError) {
+    public static func get(
+        _ ctx: Context, source: RemotePath, local: String, offset: Int?, length: Int?, storage: Int?,
+        session: String?
+    ) throws(MTPCtlError) {
         var target = local
         var st = stat()
         if local != "-", stat(local, &st) == 0, st.st_mode & S_IFMT == S_IFDIR {
@@ -109,9 +133,13 @@ public enum TransferCommands {
         var display = ProgressDisplay(json: ctx.json || target == "-")
         display.begin(source.name, total: 0)
         do throws(MTPCtlError) {
-            let r = try client.call(Manager.Get.self, .init(
-                device: source.device, path: source.path, fd: 0, offset: offset, length: length, storage: storage, session: session,
-            ), fileDescriptors: [fd]) { update throws(MTPCtlError) in
+            let r = try client.call(
+                Manager.Get.self,
+                .init(
+                    device: source.device, path: source.path, fd: 0, offset: offset, length: length, storage: storage,
+                    session: session,
+                ), fileDescriptors: [fd]
+            ) { update throws(MTPCtlError) in
                 if ctx.json && target != "-" { ctx.emit(.object(update.fields)) }
                 display.update(done: Int64(update.progress.done), total: Int64(update.progress.total))
             }
@@ -127,8 +155,11 @@ public enum TransferCommands {
                 }
             }
             let size = Int64(r.size)
-            if ctx.json && target != "-" { ctx.emit(.object(["size": .int(size), "path": .string(target)])) }
-            else if target != "-" { ctx.say("got \(source) → \(target) (\(ProgressDisplay.bytes(size)))") }
+            if ctx.json && target != "-" {
+                ctx.emit(.object(["size": .int(size), "path": .string(target)]))
+            } else if target != "-" {
+                ctx.say("got \(source) → \(target) (\(ProgressDisplay.bytes(size)))")
+            }
         } catch {
             display.end()
             if let temporary {

@@ -18,10 +18,11 @@ extension AttachedDevice {
         }
         return (0..<Int(count)).map { i in
             let d = raw[i]
-            return AttachedDevice(bus: d.bus_location, address: d.devnum, vendorID: d.device_entry.vendor_id,
-                                  productID: d.device_entry.product_id,
-                                  vendorName: d.device_entry.vendor.map { String(cString: $0) } ?? "",
-                                  productName: d.device_entry.product.map { String(cString: $0) } ?? "")
+            return AttachedDevice(
+                bus: d.bus_location, address: d.devnum, vendorID: d.device_entry.vendor_id,
+                productID: d.device_entry.product_id,
+                vendorName: d.device_entry.vendor.map { String(cString: $0) } ?? "",
+                productName: d.device_entry.product.map { String(cString: $0) } ?? "")
         }
     }
 }

@@ -39,9 +39,11 @@ public struct BusyRetry: Sendable, Equatable {
     /// Runs `body`, and again after each of this schedule's pauses while `retryable` says so of its error.
     /// An error `retryable` rejects is thrown as it is; when the pauses are used up, the last one goes through
     /// `exhausted` (by default: still busy, in words).
-    func run<T>(while retryable: (MTPError) -> Bool,
-                exhausted: (MTPError, BusyRetry) -> MTPError = { $0.stillBusy(after: $1) },
-                _ body: () throws(MTPError) -> T) throws(MTPError) -> T {
+    func run<T>(
+        while retryable: (MTPError) -> Bool,
+        exhausted: (MTPError, BusyRetry) -> MTPError = { $0.stillBusy(after: $1) },
+        _ body: () throws(MTPError) -> T
+    ) throws(MTPError) -> T {
         var schedule = self
         while true {
             do throws(MTPError) {
@@ -72,7 +74,8 @@ extension MTPError {
     /// The error left after `retry` was used up: still busy, said so in words that tell the user what to do.
     func stillBusy(after retry: BusyRetry) -> MTPError {
         var error = self
-        error.message = "the device stayed busy (DeviceBusy) through \(retry.tries) tries over \((retry.waited * 10).rounded() / 10) s; "
+        error.message =
+            "the device stayed busy (DeviceBusy) through \(retry.tries) tries over \((retry.waited * 10).rounded() / 10) s; "
             + "it may be indexing media or waiting to be unlocked — unlock it and try again"
         return error
     }

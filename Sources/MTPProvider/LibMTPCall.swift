@@ -9,9 +9,11 @@ internal import PTPWire
 /// GetStorageIDs), with only libmtp's own words, or without the device's response code. Such a failure is `.connectionFailed` when
 /// `location` is no longer on the bus, and `unexplained` otherwise.
 @inline(__always)
-func libmtpCall<T>(_ function: String, device: UnsafeMutablePointer<LIBMTP_mtpdevice_t>? = nil,
-                   location: AttachedDevice? = nil, kind: MTPError.Kind = .general, unexplained: MTPError.Kind = .general,
-                   _ body: () -> T, failed: (T) -> Bool) throws(MTPError) -> T {
+func libmtpCall<T>(
+    _ function: String, device: UnsafeMutablePointer<LIBMTP_mtpdevice_t>? = nil,
+    location: AttachedDevice? = nil, kind: MTPError.Kind = .general, unexplained: MTPError.Kind = .general,
+    _ body: () -> T, failed: (T) -> Bool
+) throws(MTPError) -> T {
     // libmtp leaves warnings on the stack even when a call succeeds; start clean so they are not blamed later.
     if let device { LIBMTP_Clear_Errorstack(device) }
     let result = body()
@@ -55,8 +57,9 @@ func drainErrorStack(_ function: String, device: UnsafeMutablePointer<LIBMTP_mtp
         LIBMTP_Clear_Errorstack(device)
     }
     if kind != .cancelled, let code, let coded = MTPError.kind(forResponse: code) { kind = coded }
-    return MTPError(kind: kind, function: function, message: text.isEmpty ? silentFailure : text.joined(separator: "; "),
-                    responseCode: code.flatMap { $0 >= ResponseCode.undefined.rawValue ? $0 : nil })
+    return MTPError(
+        kind: kind, function: function, message: text.isEmpty ? silentFailure : text.joined(separator: "; "),
+        responseCode: code.flatMap { $0 >= ResponseCode.undefined.rawValue ? $0 : nil })
 }
 
 extension MTPError {

@@ -156,8 +156,9 @@ extension MTPDevice {
     public func readEvent() throws(MTPError) -> MTPDeviceEvent {
         var event = LIBMTP_EVENT_NONE
         var parameter: UInt32 = 0
-        _ = try libmtpCall("LIBMTP_Read_Event", device: device, kind: .connectionFailed,
-                           { LIBMTP_Read_Event(device, &event, &parameter) }, failed: { $0 != 0 })
+        _ = try libmtpCall(
+            "LIBMTP_Read_Event", device: device, kind: .connectionFailed,
+            { LIBMTP_Read_Event(device, &event, &parameter) }, failed: { $0 != 0 })
         return MTPDeviceEvent(event, parameter)
     }
 

@@ -29,8 +29,10 @@ private final class DescriptorSink {
 }
 
 /// libmtp's put function for a get: writes the whole chunk, or records why not and fails the transfer.
-private func descriptorWriter(_ params: UnsafeMutableRawPointer?, _ priv: UnsafeMutableRawPointer?, _ length: UInt32,
-                              _ bytes: UnsafeMutablePointer<UInt8>?, _ written: UnsafeMutablePointer<UInt32>?) -> UInt16 {
+private func descriptorWriter(
+    _ params: UnsafeMutableRawPointer?, _ priv: UnsafeMutableRawPointer?, _ length: UInt32,
+    _ bytes: UnsafeMutablePointer<UInt8>?, _ written: UnsafeMutablePointer<UInt32>?
+) -> UInt16 {
     guard let priv else { return UInt16(LIBMTP_HANDLER_RETURN_ERROR) }
     // Unretained: getFile keeps the sink alive for the length of the call.
     let sink = Unmanaged<DescriptorSink>.fromOpaque(priv).takeUnretainedValue()
@@ -46,8 +48,10 @@ private func descriptorWriter(_ params: UnsafeMutableRawPointer?, _ priv: Unsafe
 }
 
 extension MTPDevice {
-    private func withProgress<T>(_ report: @escaping (UInt64, UInt64) -> Bool,
-                                 _ body: (UnsafeRawPointer) throws(MTPError) -> T) throws(MTPError) -> T {
+    private func withProgress<T>(
+        _ report: @escaping (UInt64, UInt64) -> Bool,
+        _ body: (UnsafeRawPointer) throws(MTPError) -> T
+    ) throws(MTPError) -> T {
         let box = ProgressBox(report)
         return try withExtendedLifetime(box) { () throws(MTPError) -> T in
             try body(UnsafeRawPointer(Unmanaged.passUnretained(box).toOpaque()))
@@ -64,9 +68,11 @@ extension MTPDevice {
     ///
     /// `accepted` hears the new object's id once the device has accepted its info, at the first progress report
     /// (libmtp sets the id before the data phase), so a caller can note what to clean up should it die mid-send.
-    public func sendFile(from fd: Int32, name: String, size: UInt64, parent: UInt32, storage: UInt32, track: TrackMetadata?,
-                         accepted: @escaping (UInt32) -> Void = { _ in },
-                         progress: @escaping (UInt64, UInt64) -> Bool) throws(MTPError) -> ObjectEntry {
+    public func sendFile(
+        from fd: Int32, name: String, size: UInt64, parent: UInt32, storage: UInt32, track: TrackMetadata?,
+        accepted: @escaping (UInt32) -> Void = { _ in },
+        progress: @escaping (UInt64, UInt64) -> Bool
+    ) throws(MTPError) -> ObjectEntry {
         let file = LIBMTP_new_file_t()!
         defer { LIBMTP_destroy_file_t(file) }
         file.pointee.filename = strdup(name)
@@ -89,9 +95,10 @@ extension MTPDevice {
             try withProgress(report) { data throws(MTPError) in
                 try removingPartial(file.pointee.item_id) { () throws(MTPError) in
                     do throws(MTPError) {
-                        _ = try call("LIBMTP_Send_File_From_File_Descriptor", retryingBusy: false,
-                                     { LIBMTP_Send_File_From_File_Descriptor(device, fd, file, progressTrampoline, data) },
-                                     failed: { $0 != 0 })
+                        _ = try call(
+                            "LIBMTP_Send_File_From_File_Descriptor", retryingBusy: false,
+                            { LIBMTP_Send_File_From_File_Descriptor(device, fd, file, progressTrampoline, data) },
+                            failed: { $0 != 0 })
                     } catch where file.pointee.item_id != 0 && error.message.contains(Self.unlistedAfterSend) {
                         try awaitSentObject(file.pointee.item_id, size: size, else: error)
                     }
@@ -103,9 +110,10 @@ extension MTPDevice {
             // new handle when the data fail, so a partial object could not be found again to delete it.
             try removingPartial(file.pointee.item_id) { () throws(MTPError) in try setTrackMetadata(track, of: file) }
         }
-        return ObjectEntry(id: file.pointee.item_id, parent: file.pointee.parent_id, storage: file.pointee.storage_id,
-                           name: file.pointee.filename.map { DeviceValues.text($0) } ?? name, size: size, isFolder: false,
-                           modified: DeviceValues.modificationTime(file.pointee.modificationdate))
+        return ObjectEntry(
+            id: file.pointee.item_id, parent: file.pointee.parent_id, storage: file.pointee.storage_id,
+            name: file.pointee.filename.map { DeviceValues.text($0) } ?? name, size: size, isFolder: false,
+            modified: DeviceValues.modificationTime(file.pointee.modificationdate))
     }
 
     /// Writes the track properties of a file just sent (LIBMTP_Update_Track_Metadata: the properties the
@@ -176,9 +184,10 @@ extension MTPDevice {
                 do throws(MTPError) {
                     // Asked again while busy only until a byte was written: the descriptor cannot be rewound for it.
                     try BusyRetry.standard.run(while: { $0.isDeviceBusy && sink.written == 0 }) { () throws(MTPError) in
-                        _ = try call("LIBMTP_Get_File_To_Handler", unexplained: .notFound, retryingBusy: false,
-                                     { LIBMTP_Get_File_To_Handler(device, id, descriptorWriter, priv, progressTrampoline, data) },
-                                     failed: { $0 != 0 })
+                        _ = try call(
+                            "LIBMTP_Get_File_To_Handler", unexplained: .notFound, retryingBusy: false,
+                            { LIBMTP_Get_File_To_Handler(device, id, descriptorWriter, priv, progressTrampoline, data) },
+                            failed: { $0 != 0 })
                     }
                 } catch {
                     if let code = sink.failure {
@@ -194,13 +203,16 @@ extension MTPDevice {
     /// device has it); `.notSupported`, without a transaction, on a device that has neither.
     public func readPartial(id: UInt32, offset: UInt64, length: UInt32) throws(MTPError) -> [UInt8] {
         guard LIBMTP_Check_Capability(device, LIBMTP_DEVICECAP_GetPartialObject) != 0 else {
-            throw MTPError(kind: .notSupported, function: "LIBMTP_GetPartialObject", message: "the device has no GetPartialObject",
-                           responseCode: ResponseCode.operationNotSupported.rawValue)
+            throw MTPError(
+                kind: .notSupported, function: "LIBMTP_GetPartialObject", message: "the device has no GetPartialObject",
+                responseCode: ResponseCode.operationNotSupported.rawValue)
         }
         var data: UnsafeMutablePointer<UInt8>? = nil
         var size: UInt32 = 0
-        _ = try call("LIBMTP_GetPartialObject", unexplained: .notFound, { LIBMTP_GetPartialObject(device, id, offset, length, &data, &size) },
-                     failed: { $0 != 0 })
+        _ = try call(
+            "LIBMTP_GetPartialObject", unexplained: .notFound,
+            { LIBMTP_GetPartialObject(device, id, offset, length, &data, &size) },
+            failed: { $0 != 0 })
         defer { free(data) }
         guard let data else { return [] }
         return Array(UnsafeBufferPointer(start: data, count: Int(size)))

@@ -39,18 +39,22 @@ public final class MTPDevice {
     /// the device answers DeviceBusy, unless `retryingBusy` is false (a call that moved data cannot simply be
     /// made again; transfers retry at their own level).
     /// `isRead`: the call only reads, so a failure libmtp gives no reason for is asked again too (briefly).
-    func call<T>(_ function: String, unexplained: MTPError.Kind = .general, retryingBusy: Bool = true, isRead: Bool = false,
-                 _ body: () -> T, failed: (T) -> Bool) throws(MTPError) -> T {
+    func call<T>(
+        _ function: String, unexplained: MTPError.Kind = .general, retryingBusy: Bool = true, isRead: Bool = false,
+        _ body: () -> T, failed: (T) -> Bool
+    ) throws(MTPError) -> T {
         func once() throws(MTPError) -> T {
             try libmtpCall(function, device: device, location: attached, unexplained: unexplained, body, failed: failed)
         }
         func attempt() throws(MTPError) -> T {
             guard isRead else { return try once() }
-            return try BusyRetry.unexplained.run(while: { $0.isUnexplained && $0.kind != .connectionFailed }, exhausted: { error, retry in
-                var error = error
-                error.message += " (asked \(retry.tries) times; a device gives no reason like this when it is busy or locked)"
-                return error
-            }, once)
+            return try BusyRetry.unexplained.run(
+                while: { $0.isUnexplained && $0.kind != .connectionFailed },
+                exhausted: { error, retry in
+                    var error = error
+                    error.message += " (asked \(retry.tries) times; a device gives no reason like this when it is busy or locked)"
+                    return error
+                }, once)
         }
         guard retryingBusy else { return try attempt() }
         return try BusyRetry.standard.run(while: \.isDeviceBusy, attempt)
@@ -68,21 +72,32 @@ public final class MTPDevice {
         let rc = LIBMTP_Detect_Raw_Devices(&raw, &count)
         defer { free(raw) }
         guard rc == LIBMTP_ERROR_NONE, let raw else {
-            throw MTPError(kind: .connectionFailed, function: "LIBMTP_Detect_Raw_Devices", message: "the device is no longer attached")
+            throw MTPError(
+                kind: .connectionFailed, function: "LIBMTP_Detect_Raw_Devices", message: "the device is no longer attached")
         }
-        guard let index = (0..<Int(count)).first(where: { raw[$0].bus_location == attached.bus && raw[$0].devnum == attached.address }) else {
-            throw MTPError(kind: .connectionFailed, function: "LIBMTP_Detect_Raw_Devices", message: "the device is no longer attached")
+        guard
+            let index = (0..<Int(count)).first(where: {
+                raw[$0].bus_location == attached.bus && raw[$0].devnum == attached.address
+            })
+        else {
+            throw MTPError(
+                kind: .connectionFailed, function: "LIBMTP_Detect_Raw_Devices", message: "the device is no longer attached")
         }
         // A failed open leaves no error stack to read (libmtp prints "Could not open session! (Return code
         // 8217)" for DeviceBusy), so any failure of a device still on the bus is tried again a few times.
-        return try BusyRetry.standard.run(while: { _ in attached.isOnBus }, exhausted: { _, retry in
-            MTPError(kind: .general, function: "LIBMTP_Open_Raw_Device_Uncached",
-                     message: "the device did not open an MTP session in \(retry.tries) tries over "
-                         + "\((retry.waited * 10).rounded() / 10) s; it may be busy, locked, or held by another "
-                         + "program (a file manager's MTP backend) — unlock it, close that program, or replug it")
-        }) { () throws(MTPError) -> MTPDevice in
-            let device = try libmtpCall("LIBMTP_Open_Raw_Device_Uncached", kind: .connectionFailed,
-                                        { LIBMTP_Open_Raw_Device_Uncached(raw + index) }, failed: { $0 == nil })
+        return try BusyRetry.standard.run(
+            while: { _ in attached.isOnBus },
+            exhausted: { _, retry in
+                MTPError(
+                    kind: .general, function: "LIBMTP_Open_Raw_Device_Uncached",
+                    message: "the device did not open an MTP session in \(retry.tries) tries over "
+                        + "\((retry.waited * 10).rounded() / 10) s; it may be busy, locked, or held by another "
+                        + "program (a file manager's MTP backend) — unlock it, close that program, or replug it")
+            }
+        ) { () throws(MTPError) -> MTPDevice in
+            let device = try libmtpCall(
+                "LIBMTP_Open_Raw_Device_Uncached", kind: .connectionFailed,
+                { LIBMTP_Open_Raw_Device_Uncached(raw + index) }, failed: { $0 == nil })
             return MTPDevice(device: device!, attached: attached)
         }
     }
@@ -124,9 +139,10 @@ public final class MTPDevice {
 
     /// The optional operations the device offers (from the device info; no transaction).
     public var capabilities: DeviceCapabilitySet {
-        DeviceCapabilitySet(partialRead: LIBMTP_Check_Capability(device, LIBMTP_DEVICECAP_GetPartialObject) != 0,
-                            move: LIBMTP_Check_Capability(device, LIBMTP_DEVICECAP_MoveObject) != 0,
-                            copy: LIBMTP_Check_Capability(device, LIBMTP_DEVICECAP_CopyObject) != 0)
+        DeviceCapabilitySet(
+            partialRead: LIBMTP_Check_Capability(device, LIBMTP_DEVICECAP_GetPartialObject) != 0,
+            move: LIBMTP_Check_Capability(device, LIBMTP_DEVICECAP_MoveObject) != 0,
+            copy: LIBMTP_Check_Capability(device, LIBMTP_DEVICECAP_CopyObject) != 0)
     }
 
     // MARK: Storages and objects
@@ -143,9 +159,11 @@ public final class MTPDevice {
         var result: [StorageDescription] = []
         var storage = device.pointee.storage
         while let s = storage {
-            result.append(StorageDescription(id: s.pointee.id,
-                                             description: s.pointee.StorageDescription.map { DeviceValues.text($0) } ?? "",
-                                             capacity: s.pointee.MaxCapacity, free: s.pointee.FreeSpaceInBytes))
+            result.append(
+                StorageDescription(
+                    id: s.pointee.id,
+                    description: s.pointee.StorageDescription.map { DeviceValues.text($0) } ?? "",
+                    capacity: s.pointee.MaxCapacity, free: s.pointee.FreeSpaceInBytes))
             storage = s.pointee.next
         }
         return result
@@ -155,8 +173,10 @@ public final class MTPDevice {
     /// listing, never the whole device (GetObjectHandles, then each object's info that libmtp has not cached).
     public func children(of folder: UInt32, storage: UInt32) throws(MTPError) -> [ObjectEntry] {
         // An empty folder and a failure both come back as NULL; only the error stack tells them apart.
-        let first = try call("LIBMTP_Get_Files_And_Folders", unexplained: .notFound, isRead: true, { LIBMTP_Get_Files_And_Folders(device, storage, Self.folderHandle(folder)) },
-                             failed: { $0 == nil && LIBMTP_Get_Errorstack(device) != nil })
+        let first = try call(
+            "LIBMTP_Get_Files_And_Folders", unexplained: .notFound, isRead: true,
+            { LIBMTP_Get_Files_And_Folders(device, storage, Self.folderHandle(folder)) },
+            failed: { $0 == nil && LIBMTP_Get_Errorstack(device) != nil })
         var result: [ObjectEntry] = []
         var file = first
         while let f = file {
@@ -169,17 +189,19 @@ public final class MTPDevice {
 
     /// One object's metadata (free when libmtp has it cached from a listing or a send).
     public func object(_ id: UInt32) throws(MTPError) -> ObjectEntry {
-        let file = try call("LIBMTP_Get_Filemetadata", unexplained: .notFound, { LIBMTP_Get_Filemetadata(device, id) },
-                            failed: { $0 == nil })!
+        let file = try call(
+            "LIBMTP_Get_Filemetadata", unexplained: .notFound, { LIBMTP_Get_Filemetadata(device, id) },
+            failed: { $0 == nil })!
         defer { LIBMTP_destroy_file_t(file) }
         return Self.entry(file)
     }
 
     static func entry(_ f: UnsafeMutablePointer<LIBMTP_file_t>) -> ObjectEntry {
-        ObjectEntry(id: f.pointee.item_id, parent: f.pointee.parent_id, storage: f.pointee.storage_id,
-                    name: f.pointee.filename.map { DeviceValues.text($0) } ?? "",
-                    size: f.pointee.filesize, isFolder: f.pointee.filetype == LIBMTP_FILETYPE_FOLDER,
-                    modified: DeviceValues.modificationTime(f.pointee.modificationdate))
+        ObjectEntry(
+            id: f.pointee.item_id, parent: f.pointee.parent_id, storage: f.pointee.storage_id,
+            name: f.pointee.filename.map { DeviceValues.text($0) } ?? "",
+            size: f.pointee.filesize, isFolder: f.pointee.filetype == LIBMTP_FILETYPE_FOLDER,
+            modified: DeviceValues.modificationTime(f.pointee.modificationdate))
     }
 
     /// Creates folder `name` in `parent` (`rootFolder` or 0 for the root); returns the new folder with the name
@@ -189,8 +211,9 @@ public final class MTPDevice {
         defer { free(copy) }
         let parent = Self.folderHandle(parent)
         let id = try call("LIBMTP_Create_Folder", { LIBMTP_Create_Folder(device, copy, parent, storage) }, failed: { $0 == 0 })
-        return ObjectEntry(id: id, parent: parent == Self.rootFolder ? 0 : parent, storage: storage,
-                           name: String(cString: copy), size: 0, isFolder: true, modified: nil)
+        return ObjectEntry(
+            id: id, parent: parent == Self.rootFolder ? 0 : parent, storage: storage,
+            name: String(cString: copy), size: 0, isFolder: true, modified: nil)
     }
 
     /// Deletes an object (a folder with its contents, as the device does it).
@@ -229,10 +252,13 @@ public final class MTPDevice {
         let target = Self.moveTarget(parent)
         _ = try call("LIBMTP_Copy_Object", { LIBMTP_Copy_Object(device, id, storage, target) }, failed: { $0 != 0 })
         // New handles grow, so of several objects by that name the copy is the newest.
-        guard let copy = try children(of: parent, storage: storage).filter({ $0.name == original.name && $0.id != id })
-            .max(by: { $0.id < $1.id }) else {
-            throw MTPError(kind: .general, function: "LIBMTP_Copy_Object",
-                           message: "the device copied \(original.name) but the copy is not in the target folder")
+        guard
+            let copy = try children(of: parent, storage: storage).filter({ $0.name == original.name && $0.id != id })
+                .max(by: { $0.id < $1.id })
+        else {
+            throw MTPError(
+                kind: .general, function: "LIBMTP_Copy_Object",
+                message: "the device copied \(original.name) but the copy is not in the target folder")
         }
         return copy.id
     }

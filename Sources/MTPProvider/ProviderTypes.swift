@@ -72,8 +72,10 @@ public struct TrackMetadata: Sendable, Equatable {
     /// Duration in milliseconds.
     public var durationMs: Int?
     /// Creates track metadata.
-    public init(title: String?, artist: String?, album: String?, albumArtist: String?, genre: String?,
-                trackNumber: Int?, year: Int?, durationMs: Int?) {
+    public init(
+        title: String?, artist: String?, album: String?, albumArtist: String?, genre: String?,
+        trackNumber: Int?, year: Int?, durationMs: Int?
+    ) {
         self.title = title; self.artist = artist; self.album = album; self.albumArtist = albumArtist
         self.genre = genre; self.trackNumber = trackNumber; self.year = year; self.durationMs = durationMs
     }

@@ -39,12 +39,14 @@ public final class USBHotplugMonitor {
         let flags = enumerate ? Int32(LIBUSB_HOTPLUG_ENUMERATE.rawValue) : 0
         // The monitor outlives its registration (deregistered in deinit), so no retain is handed to libusb.
         let me = Unmanaged.passUnretained(self).toOpaque()
-        let reg = libusb_hotplug_register_callback(ctx, events, flags, LIBUSB_HOTPLUG_MATCH_ANY, LIBUSB_HOTPLUG_MATCH_ANY,
-                                                   LIBUSB_HOTPLUG_MATCH_ANY, hotplugCallback, me, &handle)
+        let reg = libusb_hotplug_register_callback(
+            ctx, events, flags, LIBUSB_HOTPLUG_MATCH_ANY, LIBUSB_HOTPLUG_MATCH_ANY,
+            LIBUSB_HOTPLUG_MATCH_ANY, hotplugCallback, me, &handle)
         guard reg == 0 else {
             libusb_exit(ctx)
-            throw MTPError(kind: .general, function: "libusb_hotplug_register_callback",
-                           message: String(cString: libusb_error_name(reg)))
+            throw MTPError(
+                kind: .general, function: "libusb_hotplug_register_callback",
+                message: String(cString: libusb_error_name(reg)))
         }
     }
 
@@ -64,16 +66,19 @@ public final class USBHotplugMonitor {
     }
 }
 
-private func hotplugCallback(_ ctx: OpaquePointer?, _ device: OpaquePointer?, _ event: libusb_hotplug_event,
-                             _ me: UnsafeMutableRawPointer?) -> Int32 {
+private func hotplugCallback(
+    _ ctx: OpaquePointer?, _ device: OpaquePointer?, _ event: libusb_hotplug_event,
+    _ me: UnsafeMutableRawPointer?
+) -> Int32 {
     guard let me, let device else { return 0 }
     // Minimal work here, as libusb asks: record and return.
     var descriptor = libusb_device_descriptor()
     _ = libusb_get_device_descriptor(device, &descriptor)
     let monitor = Unmanaged<USBHotplugMonitor>.fromOpaque(me).takeUnretainedValue()
-    monitor.pending.append(USBHotplugEvent(
-        kind: event == LIBUSB_HOTPLUG_EVENT_DEVICE_ARRIVED ? .arrived : .left,
-        vendorID: descriptor.idVendor, productID: descriptor.idProduct,
-        bus: libusb_get_bus_number(device), address: libusb_get_device_address(device)))
+    monitor.pending.append(
+        USBHotplugEvent(
+            kind: event == LIBUSB_HOTPLUG_EVENT_DEVICE_ARRIVED ? .arrived : .left,
+            vendorID: descriptor.idVendor, productID: descriptor.idProduct,
+            bus: libusb_get_bus_number(device), address: libusb_get_device_address(device)))
     return 0
 }

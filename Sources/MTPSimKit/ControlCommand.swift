@@ -64,7 +64,8 @@ struct ControlCommand: Equatable {
             }
             action = .stall(args[0] == "on")
         default:
-            throw ParseError(message: "unknown request '\(verb)' (try stats, unplug, plug, event, busy, store-full, hang, stall, refresh)")
+            throw ParseError(
+                message: "unknown request '\(verb)' (try stats, unplug, plug, event, busy, store-full, hang, stall, refresh)")
         }
     }
 

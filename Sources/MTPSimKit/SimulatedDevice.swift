@@ -18,8 +18,10 @@ final class SimulatedDevice: @unchecked Sendable {
     var plugs = 0
     var unplugs = 0
 
-    init(configuration: PlayerConfiguration, index: Int, link: LinkModel, faults: FaultSchedule,
-         onSelfUnplug: @escaping @Sendable () -> Void) throws(SimulatorError) {
+    init(
+        configuration: PlayerConfiguration, index: Int, link: LinkModel, faults: FaultSchedule,
+        onSelfUnplug: @escaping @Sendable () -> Void
+    ) throws(SimulatorError) {
         self.configuration = configuration
         self.index = index
         let responder: MTPResponder
@@ -27,9 +29,10 @@ final class SimulatedDevice: @unchecked Sendable {
             throw .badStorage(path: configuration.storageDirectories.joined(separator: ", "), reason: "\(error)")
         }
         responder.faults.busyCommands = faults.busyResponses
-        usb = EmulatedUSBDevice(identity: configuration.usbIdentity, function: responder, link: link,
-                                unplugAfterBytes: faults.unplugAfterBytes,
-                                directClientMemory: !Self.socketMemoryOnly, onSelfUnplug: onSelfUnplug)
+        usb = EmulatedUSBDevice(
+            identity: configuration.usbIdentity, function: responder, link: link,
+            unplugAfterBytes: faults.unplugAfterBytes,
+            directClientMemory: !Self.socketMemoryOnly, onSelfUnplug: onSelfUnplug)
     }
 
     var serial: String { configuration.serialNumber }
@@ -57,16 +60,18 @@ final class SimulatedDevice: @unchecked Sendable {
     func storageChanged(paths: [String]?) { withResponder { _ = $0.refreshStorages(paths: paths) } }
 
     func stats(node: String?) -> DeviceStats {
-        DeviceStats(serial: serial, personality: configuration.personality.rawValue, node: node,
-                    plugs: plugs, unplugs: unplugs, counters: withResponder { $0.counters })
+        DeviceStats(
+            serial: serial, personality: configuration.personality.rawValue, node: node,
+            plugs: plugs, unplugs: unplugs, counters: withResponder { $0.counters })
     }
 }
 
 extension PlayerConfiguration {
     /// The USB identity that matches this device's DeviceInfo.
     var usbIdentity: USBIdentity {
-        USBIdentity(vendorID: vendorID, productID: productID, manufacturer: manufacturer, product: model,
-                    serial: serialNumber)
+        USBIdentity(
+            vendorID: vendorID, productID: productID, manufacturer: manufacturer, product: model,
+            serial: serialNumber)
     }
 
     /// Host directories backing storages, for the watcher.

@@ -21,8 +21,10 @@ public final class Simulator: @unchecked Sendable {
         PreloadEnvironment.minimiseTimerSlack()
         testbed = VirtualTestbed()
         for (index, configuration) in options.devices.enumerated() {
-            let device = try SimulatedDevice(configuration: configuration, index: index, link: options.link,
-                                             faults: options.faults) { [weak self] in
+            let device = try SimulatedDevice(
+                configuration: configuration, index: index, link: options.link,
+                faults: options.faults
+            ) { [weak self] in
                 // Reached the unplug-after-bytes mark on the ioctl thread: finish the unplug on the testbed queue.
                 guard let self else { return }
                 self.queue.async { self.unplug(index, reason: "after \(options.faults.unplugAfterBytes ?? 0) bytes") }
@@ -41,9 +43,11 @@ public final class Simulator: @unchecked Sendable {
             self?.handleControl(line) ?? "error: shutting down"
         }
         setenv("MTPSIM_CONTROL", controlPath, 1)
-        watcher = StorageWatcher(directories: devices.enumerated().flatMap { i, d in
-            d.configuration.storageDirectories.map { (i, $0) }
-        }) { [weak self] index, paths in self?.devices[index].storageChanged(paths: paths) }
+        watcher = StorageWatcher(
+            directories: devices.enumerated().flatMap { i, d in
+                d.configuration.storageDirectories.map { (i, $0) }
+            }
+        ) { [weak self] index, paths in self?.devices[index].storageChanged(paths: paths) }
 
         var plugError: SimulatorError?
         if let delay = options.faults.plugAfterMilliseconds {
@@ -120,7 +124,8 @@ public final class Simulator: @unchecked Sendable {
             return "error: \(error.message)"
         }
         return queue.sync {
-            let targets = command.device.map { sel in devices.indices.filter { devices[$0].matches(sel) } }
+            let targets =
+                command.device.map { sel in devices.indices.filter { devices[$0].matches(sel) } }
                 ?? Array(devices.indices)
             if targets.isEmpty { return "error: no device matches '\(command.device ?? "")'" }
             switch command.action {

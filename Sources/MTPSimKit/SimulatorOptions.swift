@@ -35,8 +35,10 @@ public struct SimulatorOptions: Sendable {
     public var command: [String]
 
     /// Creates options.
-    public init(devices: [PlayerConfiguration], link: LinkModel, faults: FaultSchedule, statsPath: String?,
-                controlPath: String?, command: [String]) {
+    public init(
+        devices: [PlayerConfiguration], link: LinkModel, faults: FaultSchedule, statsPath: String?,
+        controlPath: String?, command: [String]
+    ) {
         self.devices = devices
         self.link = link
         self.faults = faults

@@ -16,8 +16,8 @@ public enum Manager {
     /// The interface's methods by their short names.
     public enum Method: String, CaseIterable, Sendable {
         case listDevices = "ListDevices", beginSession = "BeginSession", endSession = "EndSession", list = "List",
-             stat = "Stat", put = "Put", get = "Get", delete = "Delete", makeDirectory = "MakeDirectory",
-             rename = "Rename", move = "Move", cancel = "Cancel", monitor = "Monitor"
+            stat = "Stat", put = "Put", get = "Get", delete = "Delete", makeDirectory = "MakeDirectory",
+            rename = "Rename", move = "Move", cancel = "Cancel", monitor = "Monitor"
 
         /// The fully qualified name a call carries, e.g. `org.mtpsessiond.Manager.Put`.
         public var qualifiedName: String { Manager.interfaceName + "." + rawValue }

@@ -37,14 +37,14 @@ extension Manager {
         /// The errors' short names, as the interface declares them.
         public enum Name: String, CaseIterable, Sendable {
             case noSuchDevice = "NoSuchDevice", ambiguousDevice = "AmbiguousDevice", noSuchSession = "NoSuchSession",
-                 notSessionOwner = "NotSessionOwner", sessionTypeMismatch = "SessionTypeMismatch",
-                 invalidSessionType = "InvalidSessionType", deviceBusy = "DeviceBusy", notFound = "NotFound",
-                 alreadyExists = "AlreadyExists", notAFolder = "NotAFolder", folderNotEmpty = "FolderNotEmpty",
-                 invalidName = "InvalidName", invalidPath = "InvalidPath", noSuchStorage = "NoSuchStorage",
-                 storeFull = "StoreFull", badFileDescriptor = "BadFileDescriptor", transferCancelled = "TransferCancelled",
-                 noSuchTransfer = "NoSuchTransfer", notSupported = "NotSupported", partiallyDeleted = "PartiallyDeleted",
-                 deviceGone = "DeviceGone", deviceReset = "DeviceReset", deviceError = "DeviceError",
-                 teardownFailed = "TeardownFailed", limitReached = "LimitReached"
+                notSessionOwner = "NotSessionOwner", sessionTypeMismatch = "SessionTypeMismatch",
+                invalidSessionType = "InvalidSessionType", deviceBusy = "DeviceBusy", notFound = "NotFound",
+                alreadyExists = "AlreadyExists", notAFolder = "NotAFolder", folderNotEmpty = "FolderNotEmpty",
+                invalidName = "InvalidName", invalidPath = "InvalidPath", noSuchStorage = "NoSuchStorage",
+                storeFull = "StoreFull", badFileDescriptor = "BadFileDescriptor", transferCancelled = "TransferCancelled",
+                noSuchTransfer = "NoSuchTransfer", notSupported = "NotSupported", partiallyDeleted = "PartiallyDeleted",
+                deviceGone = "DeviceGone", deviceReset = "DeviceReset", deviceError = "DeviceError",
+                teardownFailed = "TeardownFailed", limitReached = "LimitReached"
 
             /// The fully qualified name an error reply carries.
             public var qualifiedName: String { Manager.interfaceName + "." + rawValue }
@@ -92,12 +92,13 @@ extension Manager {
             case .invalidSessionType(let type): ["type": .string(type)]
             case .deviceBusy(let device, let session): ["device": .string(device), "session": .optional(session)]
             case .notFound(let device, let path), .alreadyExists(let device, let path), .notAFolder(let device, let path),
-                 .folderNotEmpty(let device, let path):
+                .folderNotEmpty(let device, let path):
                 ["device": .string(device), "path": .string(path)]
             case .invalidName(let name, let reason): ["name": .string(name), "reason": .string(reason)]
             case .invalidPath(let path, let reason): ["path": .string(path), "reason": .string(reason)]
             case .noSuchStorage(let device, let storage): ["device": .string(device), "storage": .integer(storage)]
-            case .storeFull(let device, let needed, let free): ["device": .string(device), "needed": .integer(needed), "free": .integer(free)]
+            case .storeFull(let device, let needed, let free):
+                ["device": .string(device), "needed": .integer(needed), "free": .integer(free)]
             case .badFileDescriptor(let fd, let reason): ["fd": .integer(fd), "reason": .string(reason)]
             case .transferCancelled(let transfer), .noSuchTransfer(let transfer): ["transfer": .string(transfer)]
             case .notSupported(let device, let operation): ["device": .string(device), "operation": .string(operation)]
@@ -106,11 +107,14 @@ extension Manager {
             case .deviceGone(let device): ["device": .string(device)]
             case .deviceReset(let device, let message): ["device": .string(device), "message": .string(message)]
             case .deviceError(let device, let function, let message, let responseCode, let errno):
-                ["device": .string(device), "function": .string(function), "message": .string(message),
-                 "responseCode": .optional(responseCode), "errno": .optional(errno)]
+                [
+                    "device": .string(device), "function": .string(function), "message": .string(message),
+                    "responseCode": .optional(responseCode), "errno": .optional(errno),
+                ]
             case .teardownFailed(let session, let component, let message):
                 ["session": .string(session), "component": .string(component), "message": .string(message)]
-            case .limitReached(let limit, let value, let fix): ["limit": .string(limit), "value": .double(value), "fix": .string(fix)]
+            case .limitReached(let limit, let value, let fix):
+                ["limit": .string(limit), "value": .double(value), "fix": .string(fix)]
             }
         }
 
@@ -121,7 +125,9 @@ extension Manager {
         /// that do not fit the declaration.
         public init?(_ error: VarlinkError) {
             let prefix = Manager.interfaceName + "."
-            guard error.name.hasPrefix(prefix), let name = Name(rawValue: String(error.name.dropFirst(prefix.count))) else { return nil }
+            guard error.name.hasPrefix(prefix), let name = Name(rawValue: String(error.name.dropFirst(prefix.count))) else {
+                return nil
+            }
             guard let decoded = try? Self.decode(name, FieldReader(error.parameters)) else { return nil }
             self = decoded
         }
@@ -133,7 +139,8 @@ extension Manager {
             case .noSuchSession: .noSuchSession(session: try r.string("session"))
             case .notSessionOwner: .notSessionOwner(session: try r.string("session"))
             case .sessionTypeMismatch:
-                .sessionTypeMismatch(session: try r.string("session"), began: try r.strings("began"), given: try r.strings("given"))
+                .sessionTypeMismatch(
+                    session: try r.string("session"), began: try r.strings("began"), given: try r.strings("given"))
             case .invalidSessionType: .invalidSessionType(type: try r.string("type"))
             case .deviceBusy: .deviceBusy(device: try r.string("device"), session: try r.optionalString("session"))
             case .notFound: .notFound(device: try r.string("device"), path: try r.string("path"))
@@ -149,16 +156,20 @@ extension Manager {
             case .noSuchTransfer: .noSuchTransfer(transfer: try r.string("transfer"))
             case .notSupported: .notSupported(device: try r.string("device"), operation: try r.string("operation"))
             case .partiallyDeleted:
-                .partiallyDeleted(device: try r.string("device"), path: try r.string("path"), remaining: try r.strings("remaining"),
-                                  message: try r.string("message"))
+                .partiallyDeleted(
+                    device: try r.string("device"), path: try r.string("path"), remaining: try r.strings("remaining"),
+                    message: try r.string("message"))
             case .deviceGone: .deviceGone(device: try r.string("device"))
             case .deviceReset: .deviceReset(device: try r.string("device"), message: try r.string("message"))
             case .deviceError:
-                .deviceError(device: try r.string("device"), function: try r.string("function"), message: try r.string("message"),
-                             responseCode: try r.optionalInt("responseCode"), errno: try r.optionalInt("errno"))
+                .deviceError(
+                    device: try r.string("device"), function: try r.string("function"), message: try r.string("message"),
+                    responseCode: try r.optionalInt("responseCode"), errno: try r.optionalInt("errno"))
             case .teardownFailed:
-                .teardownFailed(session: try r.string("session"), component: try r.string("component"), message: try r.string("message"))
-            case .limitReached: .limitReached(limit: try r.string("limit"), value: try r.double("value"), fix: try r.string("fix"))
+                .teardownFailed(
+                    session: try r.string("session"), component: try r.string("component"), message: try r.string("message"))
+            case .limitReached:
+                .limitReached(limit: try r.string("limit"), value: try r.double("value"), fix: try r.string("fix"))
             }
         }
     }

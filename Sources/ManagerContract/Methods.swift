@@ -39,8 +39,9 @@ extension Manager {
         /// Reads it from an object on the wire.
         public init(fields: [String: JSONValue]) throws(VarlinkError) {
             let r = FieldReader(fields)
-            self.init(expectedBytes: try r.optionalInt("expectedBytes", in: byteRange), folder: r.values["folder"]?.stringValue,
-                      storage: try r.optionalInt("storage", in: storageRange))
+            self.init(
+                expectedBytes: try r.optionalInt("expectedBytes", in: byteRange), folder: r.values["folder"]?.stringValue,
+                storage: try r.optionalInt("storage", in: storageRange))
         }
         /// Only the keys that are set, as mtpctl has always sent them.
         public var fields: [String: JSONValue] {
@@ -69,21 +70,27 @@ extension Manager {
             /// How long to wait while another session holds the device; nil for not at all.
             public var waitSeconds: Double?
             /// Creates it from its fields.
-            public init(device: String, types: [String], context: SessionContext? = nil, leaseSeconds: Int? = nil,
-                        waitSeconds: Double? = nil) {
+            public init(
+                device: String, types: [String], context: SessionContext? = nil, leaseSeconds: Int? = nil,
+                waitSeconds: Double? = nil
+            ) {
                 self.device = device; self.types = types; self.context = context; self.leaseSeconds = leaseSeconds
                 self.waitSeconds = waitSeconds
             }
             /// Reads it from an object on the wire.
             public init(fields: [String: JSONValue]) throws(VarlinkError) {
                 let r = FieldReader(fields)
-                self.init(device: try r.string("device"), types: try r.strings("types"), context: try r.optionalValue("context"),
-                          leaseSeconds: try r.optionalInt("leaseSeconds", in: 1...86_400), waitSeconds: try r.optionalSeconds("waitSeconds"))
+                self.init(
+                    device: try r.string("device"), types: try r.strings("types"), context: try r.optionalValue("context"),
+                    leaseSeconds: try r.optionalInt("leaseSeconds", in: 1...86_400),
+                    waitSeconds: try r.optionalSeconds("waitSeconds"))
             }
             /// As the interface writes it.
             public var fields: [String: JSONValue] {
-                ["device": .string(device), "types": .strings(types), "context": .optional(context),
-                 "leaseSeconds": .optional(leaseSeconds), "waitSeconds": waitSeconds.map(JSONValue.double) ?? .null]
+                [
+                    "device": .string(device), "types": .strings(types), "context": .optional(context),
+                    "leaseSeconds": .optional(leaseSeconds), "waitSeconds": waitSeconds.map(JSONValue.double) ?? .null,
+                ]
             }
         }
         /// The session's id and the device's full serial.
@@ -152,8 +159,10 @@ extension Manager {
             self.device = device; self.path = path; self.storage = storage; self.session = session
         }
         init(_ r: FieldReader) throws(VarlinkError) {
-            self.init(device: try r.string("device"), path: try r.string("path"), storage: try r.optionalInt("storage", in: storageRange),
-                      session: try r.optionalString("session"))
+            self.init(
+                device: try r.string("device"), path: try r.string("path"),
+                storage: try r.optionalInt("storage", in: storageRange),
+                session: try r.optionalString("session"))
         }
         var fields: [String: JSONValue] {
             ["device": .string(device), "path": .string(path), "storage": .optional(storage), "session": .optional(session)]
@@ -244,24 +253,29 @@ extension Manager {
             /// The session to run in; nil for an implicit one-operation session.
             public var session: String?
             /// Creates it from its fields.
-            public init(device: String, folder: String, name: String, fd: Int, size: Int, overwrite: Bool? = nil,
-                        track: Track? = nil, storage: Int? = nil, session: String? = nil) {
+            public init(
+                device: String, folder: String, name: String, fd: Int, size: Int, overwrite: Bool? = nil,
+                track: Track? = nil, storage: Int? = nil, session: String? = nil
+            ) {
                 self.device = device; self.folder = folder; self.name = name; self.fd = fd; self.size = size
                 self.overwrite = overwrite; self.track = track; self.storage = storage; self.session = session
             }
             /// Reads it from an object on the wire.
             public init(fields: [String: JSONValue]) throws(VarlinkError) {
                 let r = FieldReader(fields)
-                self.init(device: try r.string("device"), folder: try r.string("folder"), name: try r.string("name"),
-                          fd: try r.int("fd", in: smallRange), size: try r.int("size", in: byteRange),
-                          overwrite: try r.optionalBool("overwrite"), track: try r.optionalValue("track"),
-                          storage: try r.optionalInt("storage", in: storageRange), session: try r.optionalString("session"))
+                self.init(
+                    device: try r.string("device"), folder: try r.string("folder"), name: try r.string("name"),
+                    fd: try r.int("fd", in: smallRange), size: try r.int("size", in: byteRange),
+                    overwrite: try r.optionalBool("overwrite"), track: try r.optionalValue("track"),
+                    storage: try r.optionalInt("storage", in: storageRange), session: try r.optionalString("session"))
             }
             /// As the interface writes it.
             public var fields: [String: JSONValue] {
-                ["device": .string(device), "folder": .string(folder), "name": .string(name), "fd": .integer(fd),
-                 "size": .integer(size), "overwrite": .optional(overwrite), "track": .optional(track),
-                 "storage": .optional(storage), "session": .optional(session)]
+                [
+                    "device": .string(device), "folder": .string(folder), "name": .string(name), "fd": .integer(fd),
+                    "size": .integer(size), "overwrite": .optional(overwrite), "track": .optional(track),
+                    "storage": .optional(storage), "session": .optional(session),
+                ]
             }
         }
         /// The last reply: the object as it now is on the device.
@@ -291,22 +305,27 @@ extension Manager {
             /// The session to run in; nil for an implicit one-operation session.
             public var session: String?
             /// Creates it from its fields.
-            public init(device: String, path: String, fd: Int, offset: Int? = nil, length: Int? = nil, storage: Int? = nil,
-                        session: String? = nil) {
+            public init(
+                device: String, path: String, fd: Int, offset: Int? = nil, length: Int? = nil, storage: Int? = nil,
+                session: String? = nil
+            ) {
                 self.device = device; self.path = path; self.fd = fd; self.offset = offset; self.length = length
                 self.storage = storage; self.session = session
             }
             /// Reads it from an object on the wire.
             public init(fields: [String: JSONValue]) throws(VarlinkError) {
                 let r = FieldReader(fields)
-                self.init(device: try r.string("device"), path: try r.string("path"), fd: try r.int("fd", in: smallRange),
-                          offset: try r.optionalInt("offset", in: byteRange), length: try r.optionalInt("length", in: byteRange),
-                          storage: try r.optionalInt("storage", in: storageRange), session: try r.optionalString("session"))
+                self.init(
+                    device: try r.string("device"), path: try r.string("path"), fd: try r.int("fd", in: smallRange),
+                    offset: try r.optionalInt("offset", in: byteRange), length: try r.optionalInt("length", in: byteRange),
+                    storage: try r.optionalInt("storage", in: storageRange), session: try r.optionalString("session"))
             }
             /// As the interface writes it.
             public var fields: [String: JSONValue] {
-                ["device": .string(device), "path": .string(path), "fd": .integer(fd), "offset": .optional(offset),
-                 "length": .optional(length), "storage": .optional(storage), "session": .optional(session)]
+                [
+                    "device": .string(device), "path": .string(path), "fd": .integer(fd), "offset": .optional(offset),
+                    "length": .optional(length), "storage": .optional(storage), "session": .optional(session),
+                ]
             }
         }
         /// The last reply: how many bytes were written to the descriptor.
@@ -419,8 +438,10 @@ extension Manager {
             public init(fields: [String: JSONValue]) throws(VarlinkError) {
                 let r = FieldReader(fields)
                 let device = try r.string("device"), path = try r.string("path"), name = try r.string("name")
-                self.init(Place(device: device, path: path, storage: try r.optionalInt("storage", in: storageRange),
-                                session: try r.optionalString("session")), name: name)
+                self.init(
+                    Place(
+                        device: device, path: path, storage: try r.optionalInt("storage", in: storageRange),
+                        session: try r.optionalString("session")), name: name)
             }
             /// As the interface writes it.
             public var fields: [String: JSONValue] { place.fields.merging(["name": .string(name)]) { $1 } }
@@ -444,13 +465,17 @@ extension Manager {
             /// A new name as well, when given.
             public var name: String?
             /// Creates it from its fields.
-            public init(_ place: Place, folder: String, name: String? = nil) { self.place = place; self.folder = folder; self.name = name }
+            public init(_ place: Place, folder: String, name: String? = nil) {
+                self.place = place; self.folder = folder; self.name = name
+            }
             /// Reads it from an object on the wire.
             public init(fields: [String: JSONValue]) throws(VarlinkError) {
                 let r = FieldReader(fields)
                 let device = try r.string("device"), path = try r.string("path"), folder = try r.string("folder")
-                self.init(Place(device: device, path: path, storage: try r.optionalInt("storage", in: storageRange),
-                                session: try r.optionalString("session")), folder: folder, name: try r.optionalString("name"))
+                self.init(
+                    Place(
+                        device: device, path: path, storage: try r.optionalInt("storage", in: storageRange),
+                        session: try r.optionalString("session")), folder: folder, name: try r.optionalString("name"))
             }
             /// As the interface writes it.
             public var fields: [String: JSONValue] {
@@ -474,7 +499,9 @@ extension Manager {
             /// Creates it from its fields.
             public init(transfer: String) { self.transfer = transfer }
             /// Reads it from an object on the wire.
-            public init(fields: [String: JSONValue]) throws(VarlinkError) { transfer = try FieldReader(fields).string("transfer") }
+            public init(fields: [String: JSONValue]) throws(VarlinkError) {
+                transfer = try FieldReader(fields).string("transfer")
+            }
             /// As the interface writes it.
             public var fields: [String: JSONValue] { ["transfer": .string(transfer)] }
         }

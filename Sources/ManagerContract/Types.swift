@@ -19,8 +19,9 @@ extension Manager {
         /// Reads one from the wire.
         public init(fields: [String: JSONValue]) throws(VarlinkError) {
             let r = FieldReader(fields)
-            self.init(id: try r.int("id"), description: try r.string("description"), capacity: try r.optionalInt("capacity"),
-                      free: try r.optionalInt("free"))
+            self.init(
+                id: try r.int("id"), description: try r.string("description"), capacity: try r.optionalInt("capacity"),
+                free: try r.optionalInt("free"))
         }
         /// As the interface writes it.
         public var fields: [String: JSONValue] {
@@ -55,8 +56,10 @@ extension Manager {
         /// The session holding the device: its id to the user who began it, "*" to anyone else.
         public var session: String?
         /// Creates a device.
-        public init(serial: String, vendorId: Int, productId: Int, bus: Int, address: Int, manufacturer: String, model: String,
-                    friendlyName: String?, battery: Int?, storages: [Storage], open: Bool, session: String?) {
+        public init(
+            serial: String, vendorId: Int, productId: Int, bus: Int, address: Int, manufacturer: String, model: String,
+            friendlyName: String?, battery: Int?, storages: [Storage], open: Bool, session: String?
+        ) {
             self.serial = serial; self.vendorId = vendorId; self.productId = productId; self.bus = bus; self.address = address
             self.manufacturer = manufacturer; self.model = model; self.friendlyName = friendlyName; self.battery = battery
             self.storages = storages; self.open = open; self.session = session
@@ -64,18 +67,21 @@ extension Manager {
         /// Reads one from the wire.
         public init(fields: [String: JSONValue]) throws(VarlinkError) {
             let r = FieldReader(fields)
-            self.init(serial: try r.string("serial"), vendorId: try r.int("vendorId"), productId: try r.int("productId"),
-                      bus: try r.int("bus"), address: try r.int("address"), manufacturer: try r.string("manufacturer"),
-                      model: try r.string("model"), friendlyName: try r.optionalString("friendlyName"),
-                      battery: try r.optionalInt("battery"), storages: try r.values("storages"), open: try r.bool("open"),
-                      session: try r.optionalString("session"))
+            self.init(
+                serial: try r.string("serial"), vendorId: try r.int("vendorId"), productId: try r.int("productId"),
+                bus: try r.int("bus"), address: try r.int("address"), manufacturer: try r.string("manufacturer"),
+                model: try r.string("model"), friendlyName: try r.optionalString("friendlyName"),
+                battery: try r.optionalInt("battery"), storages: try r.values("storages"), open: try r.bool("open"),
+                session: try r.optionalString("session"))
         }
         /// As the interface writes it.
         public var fields: [String: JSONValue] {
-            ["serial": .string(serial), "vendorId": .integer(vendorId), "productId": .integer(productId), "bus": .integer(bus),
-             "address": .integer(address), "manufacturer": .string(manufacturer), "model": .string(model),
-             "friendlyName": .optional(friendlyName), "battery": .optional(battery), "storages": .objects(storages),
-             "open": .bool(open), "session": .optional(session)]
+            [
+                "serial": .string(serial), "vendorId": .integer(vendorId), "productId": .integer(productId), "bus": .integer(bus),
+                "address": .integer(address), "manufacturer": .string(manufacturer), "model": .string(model),
+                "friendlyName": .optional(friendlyName), "battery": .optional(battery), "storages": .objects(storages),
+                "open": .bool(open), "session": .optional(session),
+            ]
         }
     }
 
@@ -105,14 +111,17 @@ extension Manager {
         /// Reads one from the wire.
         public init(fields: [String: JSONValue]) throws(VarlinkError) {
             let r = FieldReader(fields)
-            self.init(id: try r.int("id"), storage: try r.int("storage"), parent: try r.int("parent"), name: try r.string("name"),
-                      path: try r.string("path"), folder: try r.bool("folder"), size: try r.int("size"),
-                      modified: try r.optionalInt("modified"))
+            self.init(
+                id: try r.int("id"), storage: try r.int("storage"), parent: try r.int("parent"), name: try r.string("name"),
+                path: try r.string("path"), folder: try r.bool("folder"), size: try r.int("size"),
+                modified: try r.optionalInt("modified"))
         }
         /// As the interface writes it.
         public var fields: [String: JSONValue] {
-            ["id": .integer(id), "storage": .integer(storage), "parent": .integer(parent), "name": .string(name),
-             "path": .string(path), "folder": .bool(folder), "size": .integer(size), "modified": .optional(modified)]
+            [
+                "id": .integer(id), "storage": .integer(storage), "parent": .integer(parent), "name": .string(name),
+                "path": .string(path), "folder": .bool(folder), "size": .integer(size), "modified": .optional(modified),
+            ]
         }
     }
 
@@ -123,24 +132,31 @@ extension Manager {
         /// The track's number on its album, its year and its duration in milliseconds; nil where not given.
         public var trackNumber, year, durationMs: Int?
         /// Creates track metadata.
-        public init(title: String? = nil, artist: String? = nil, album: String? = nil, albumArtist: String? = nil,
-                    genre: String? = nil, trackNumber: Int? = nil, year: Int? = nil, durationMs: Int? = nil) {
+        public init(
+            title: String? = nil, artist: String? = nil, album: String? = nil, albumArtist: String? = nil,
+            genre: String? = nil, trackNumber: Int? = nil, year: Int? = nil, durationMs: Int? = nil
+        ) {
             self.title = title; self.artist = artist; self.album = album; self.albumArtist = albumArtist
             self.genre = genre; self.trackNumber = trackNumber; self.year = year; self.durationMs = durationMs
         }
         /// Reads one from the wire; the numbers fit 31 bits.
         public init(fields: [String: JSONValue]) throws(VarlinkError) {
             let r = FieldReader(fields)
-            self.init(title: try r.optionalString("title"), artist: try r.optionalString("artist"), album: try r.optionalString("album"),
-                      albumArtist: try r.optionalString("albumArtist"), genre: try r.optionalString("genre"),
-                      trackNumber: try r.optionalInt("trackNumber", in: smallRange), year: try r.optionalInt("year", in: smallRange),
-                      durationMs: try r.optionalInt("durationMs", in: smallRange))
+            self.init(
+                title: try r.optionalString("title"), artist: try r.optionalString("artist"),
+                album: try r.optionalString("album"),
+                albumArtist: try r.optionalString("albumArtist"), genre: try r.optionalString("genre"),
+                trackNumber: try r.optionalInt("trackNumber", in: smallRange), year: try r.optionalInt("year", in: smallRange),
+                durationMs: try r.optionalInt("durationMs", in: smallRange))
         }
         /// As the interface writes it.
         public var fields: [String: JSONValue] {
-            ["title": .optional(title), "artist": .optional(artist), "album": .optional(album), "albumArtist": .optional(albumArtist),
-             "genre": .optional(genre), "trackNumber": .optional(trackNumber), "year": .optional(year),
-             "durationMs": .optional(durationMs)]
+            [
+                "title": .optional(title), "artist": .optional(artist), "album": .optional(album),
+                "albumArtist": .optional(albumArtist),
+                "genre": .optional(genre), "trackNumber": .optional(trackNumber), "year": .optional(year),
+                "durationMs": .optional(durationMs),
+            ]
         }
     }
 
@@ -163,7 +179,9 @@ extension Manager {
         /// Reads one from the wire.
         public init(fields: [String: JSONValue]) throws(VarlinkError) {
             let r = FieldReader(fields)
-            self.init(transfer: try r.string("transfer"), phase: try r.member("phase"), done: try r.int("done"), total: try r.int("total"))
+            self.init(
+                transfer: try r.string("transfer"), phase: try r.member("phase"), done: try r.int("done"),
+                total: try r.int("total"))
         }
         /// As the interface writes it.
         public var fields: [String: JSONValue] {
@@ -190,12 +208,16 @@ extension Manager {
         /// Reads one from the wire.
         public init(fields: [String: JSONValue]) throws(VarlinkError) {
             let r = FieldReader(fields)
-            self.init(kind: try r.member("kind"), device: try r.string("device"), storage: try r.optionalInt("storage"),
-                      object: try r.optionalInt("object"))
+            self.init(
+                kind: try r.member("kind"), device: try r.string("device"), storage: try r.optionalInt("storage"),
+                object: try r.optionalInt("object"))
         }
         /// As the interface writes it.
         public var fields: [String: JSONValue] {
-            ["kind": .string(kind.rawValue), "device": .string(device), "storage": .optional(storage), "object": .optional(object)]
+            [
+                "kind": .string(kind.rawValue), "device": .string(device), "storage": .optional(storage),
+                "object": .optional(object),
+            ]
         }
     }
 

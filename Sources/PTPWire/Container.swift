@@ -83,8 +83,9 @@ public struct Container: Equatable, Sendable {
     /// The header this container is sent with.
     public var header: ContainerHeader {
         let body = type == .data ? payload.count : parameters.count * 4
-        return ContainerHeader(length: UInt32(truncatingIfNeeded: ContainerHeader.size + body), type: type,
-                               code: code, transactionID: transactionID)
+        return ContainerHeader(
+            length: UInt32(truncatingIfNeeded: ContainerHeader.size + body), type: type,
+            code: code, transactionID: transactionID)
     }
 
     /// The container as sent on the wire.

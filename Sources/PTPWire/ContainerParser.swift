@@ -60,7 +60,9 @@ public struct ContainerParser: Sendable {
         for i in stride(from: 0, to: body.count, by: 4) {
             parameters.append(UInt32(body[i]) | UInt32(body[i + 1]) << 8 | UInt32(body[i + 2]) << 16 | UInt32(body[i + 3]) << 24)
         }
-        return .success(Container(type: header.type, code: header.code, transactionID: header.transactionID,
-                                  parameters: parameters))
+        return .success(
+            Container(
+                type: header.type, code: header.code, transactionID: header.transactionID,
+                parameters: parameters))
     }
 }

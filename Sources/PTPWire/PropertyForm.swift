@@ -40,9 +40,10 @@ public enum PropertyForm: Hashable, Sendable {
         switch flag {
         case 0: return .none
         case 1:
-            return .range(minimum: try PropertyValue.read(type, from: &reader),
-                          maximum: try PropertyValue.read(type, from: &reader),
-                          step: try PropertyValue.read(type, from: &reader))
+            return .range(
+                minimum: try PropertyValue.read(type, from: &reader),
+                maximum: try PropertyValue.read(type, from: &reader),
+                step: try PropertyValue.read(type, from: &reader))
         case 2:
             let count = Int(try reader.readUInt16())
             var values: [PropertyValue] = []
@@ -68,8 +69,10 @@ public struct DevicePropertyDescription: Hashable, Sendable {
     public var form: PropertyForm
 
     /// Creates a description; `factoryDefault` and `current` must share a data type.
-    public init(code: DevicePropertyCode, writable: Bool, factoryDefault: PropertyValue, current: PropertyValue,
-                form: PropertyForm = .none) {
+    public init(
+        code: DevicePropertyCode, writable: Bool, factoryDefault: PropertyValue, current: PropertyValue,
+        form: PropertyForm = .none
+    ) {
         self.code = code
         self.writable = writable
         self.factoryDefault = factoryDefault
@@ -117,8 +120,10 @@ public struct ObjectPropertyDescription: Hashable, Sendable {
     public var form: PropertyForm
 
     /// Creates a description whose default is the type's zero value.
-    public init(code: ObjectPropertyCode, dataType: DataTypeCode, writable: Bool, groupCode: UInt32 = 0,
-                form: PropertyForm = .none) {
+    public init(
+        code: ObjectPropertyCode, dataType: DataTypeCode, writable: Bool, groupCode: UInt32 = 0,
+        form: PropertyForm = .none
+    ) {
         self.code = code
         self.dataType = dataType
         self.writable = writable

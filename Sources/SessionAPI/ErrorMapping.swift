@@ -11,7 +11,8 @@ extension Manager.Error {
         case .ambiguousDevice(let name, let candidates): self = .ambiguousDevice(device: name, candidates: candidates)
         case .noSuchSession(let id): self = .noSuchSession(session: id)
         case .notSessionOwner(let id): self = .notSessionOwner(session: id)
-        case .sessionTypeMismatch(let id, let began, let given): self = .sessionTypeMismatch(session: id, began: began, given: given)
+        case .sessionTypeMismatch(let id, let began, let given):
+            self = .sessionTypeMismatch(session: id, began: began, given: given)
         case .invalidSessionType(let text): self = .invalidSessionType(type: text)
         case .deviceBusy(let device, let session): self = .deviceBusy(device: device, session: session)
         case .notFound(let device, let path): self = .notFound(device: device, path: path)
@@ -32,8 +33,9 @@ extension Manager.Error {
         case .deviceGone(let device): self = .deviceGone(device: device)
         case .deviceReset(let device, let message): self = .deviceReset(device: device, message: message)
         case .deviceError(let device, let function, let message, let code, let errno):
-            self = .deviceError(device: device, function: function, message: message, responseCode: code.map { Int($0) },
-                                errno: errno.map { Int($0) })
+            self = .deviceError(
+                device: device, function: function, message: message, responseCode: code.map { Int($0) },
+                errno: errno.map { Int($0) })
         case .teardownFailed(let session, let component, let message):
             self = .teardownFailed(session: session, component: component, message: message)
         case .invalidParameter: return nil

@@ -5,9 +5,10 @@ import Varlink
 extension DeviceSummary {
     /// As the interface's `Device` shows it to clients.
     package var contract: Manager.Device {
-        Manager.Device(serial: serial, vendorId: Int(vendorID), productId: Int(productID), bus: Int(bus), address: Int(address),
-                       manufacturer: manufacturer, model: model, friendlyName: friendlyName, battery: battery,
-                       storages: storages.map(\.contract), open: isOpen, session: session)
+        Manager.Device(
+            serial: serial, vendorId: Int(vendorID), productId: Int(productID), bus: Int(bus), address: Int(address),
+            manufacturer: manufacturer, model: model, friendlyName: friendlyName, battery: battery,
+            storages: storages.map(\.contract), open: isOpen, session: session)
     }
     /// As the interface's JSON shows it to clients.
     package var json: JSONValue { .object(contract.fields) }
@@ -16,8 +17,9 @@ extension DeviceSummary {
 extension StorageSummary {
     /// As the interface's `Storage` shows it to clients.
     package var contract: Manager.Storage {
-        Manager.Storage(id: Int(id), description: description, capacity: capacity.map { Int(clamping: $0) },
-                        free: free.map { Int(clamping: $0) })
+        Manager.Storage(
+            id: Int(id), description: description, capacity: capacity.map { Int(clamping: $0) },
+            free: free.map { Int(clamping: $0) })
     }
     /// As the interface's JSON shows it to clients.
     package var json: JSONValue { .object(contract.fields) }
@@ -26,8 +28,9 @@ extension StorageSummary {
 extension EntrySummary {
     /// As the interface's `Entry` shows it to clients.
     package var contract: Manager.Entry {
-        Manager.Entry(id: Int(id), storage: Int(storage), parent: Int(parent), name: name, path: path, folder: isFolder,
-                      size: Int(clamping: size), modified: modified.map { Int($0) })
+        Manager.Entry(
+            id: Int(id), storage: Int(storage), parent: Int(parent), name: name, path: path, folder: isFolder,
+            size: Int(clamping: size), modified: modified.map { Int($0) })
     }
     /// As the interface's JSON shows it to clients.
     package var json: JSONValue { .object(contract.fields) }
@@ -36,11 +39,12 @@ extension EntrySummary {
 extension TransferProgress {
     /// As the interface's `Progress` shows it to clients.
     package var contract: Manager.Progress {
-        let phase: Manager.Progress.Phase = switch self.phase {
-        case .begin: .begin
-        case .progress: .progress
-        case .end: .end
-        }
+        let phase: Manager.Progress.Phase =
+            switch self.phase {
+            case .begin: .begin
+            case .progress: .progress
+            case .end: .end
+            }
         return Manager.Progress(transfer: transfer, phase: phase, done: Int(clamping: done), total: Int(clamping: total))
     }
 }
@@ -48,13 +52,14 @@ extension TransferProgress {
 extension DeviceEvent {
     /// As the interface's `Event` shows it to clients.
     package var contract: Manager.Event {
-        let kind: Manager.Event.Kind = switch self.kind {
-        case .deviceAdded: .deviceAdded
-        case .deviceRemoved: .deviceRemoved
-        case .storageChanged: .storageChanged
-        case .objectAdded: .objectAdded
-        case .objectRemoved: .objectRemoved
-        }
+        let kind: Manager.Event.Kind =
+            switch self.kind {
+            case .deviceAdded: .deviceAdded
+            case .deviceRemoved: .deviceRemoved
+            case .storageChanged: .storageChanged
+            case .objectAdded: .objectAdded
+            case .objectRemoved: .objectRemoved
+            }
         return Manager.Event(kind: kind, device: device, storage: storage.map { Int($0) }, object: object.map { Int($0) })
     }
 }

@@ -15,8 +15,9 @@ extension ManagerService {
         let context = p.context ?? Manager.SessionContext()
         let (session, device) = try await manager.beginSession(
             caller: r.caller, device: p.device, types: p.types,
-            context: ProviderContext(expectedBytes: context.expectedBytes.map(UInt64.init), folder: context.folder,
-                                     storage: context.storage.map(UInt32.init)),
+            context: ProviderContext(
+                expectedBytes: context.expectedBytes.map(UInt64.init), folder: context.folder,
+                storage: context.storage.map(UInt32.init)),
             lease: p.leaseSeconds.map(Double.init), wait: p.waitSeconds ?? 0)
         return Manager.BeginSession.Reply(session: session, device: device)
     }
@@ -30,37 +31,43 @@ extension ManagerService {
     /// List: a folder's objects.
     func list(_ p: Manager.List.Parameters, _ r: Request) async throws -> Manager.List.Reply {
         let at = p.place
-        let entries = try await manager.list(r.caller, device: at.device, path: at.path, storage: at.storage.map(UInt32.init),
-                                             session: at.session)
+        let entries = try await manager.list(
+            r.caller, device: at.device, path: at.path, storage: at.storage.map(UInt32.init),
+            session: at.session)
         return Manager.List.Reply(entries: entries.map(\.contract))
     }
 
     /// Stat: one object.
     func stat(_ p: Manager.Stat.Parameters, _ r: Request) async throws -> Manager.EntryReply {
         let at = p.place
-        let entry = try await manager.stat(r.caller, device: at.device, path: at.path, storage: at.storage.map(UInt32.init),
-                                           session: at.session)
+        let entry = try await manager.stat(
+            r.caller, device: at.device, path: at.path, storage: at.storage.map(UInt32.init),
+            session: at.session)
         return Manager.EntryReply(entry: entry.contract)
     }
 
     /// Put: a file sent from the call's descriptor, with progress when asked for more.
     func put(_ p: Manager.Put.Parameters, _ r: Request) async throws -> Manager.EntryReply {
-        let request = PutRequest(folder: p.folder, name: p.name, fd: try Self.descriptor(p.fd, r.call), fdIndex: p.fd,
-                                 size: UInt64(p.size), overwrite: p.overwrite ?? false, track: p.track.map(Self.track))
+        let request = PutRequest(
+            folder: p.folder, name: p.name, fd: try Self.descriptor(p.fd, r.call), fdIndex: p.fd,
+            size: UInt64(p.size), overwrite: p.overwrite ?? false, track: p.track.map(Self.track))
         let entry = try await streamingProgress(r) { progress throws(ServiceError) in
-            try await manager.put(r.caller, device: p.device, request: request, storage: p.storage.map(UInt32.init),
-                                  session: p.session, progress: progress)
+            try await manager.put(
+                r.caller, device: p.device, request: request, storage: p.storage.map(UInt32.init),
+                session: p.session, progress: progress)
         }
         return Manager.EntryReply(entry: entry.contract)
     }
 
     /// Get: a file (or a range of it) written to the call's descriptor, with progress when asked for more.
     func get(_ p: Manager.Get.Parameters, _ r: Request) async throws -> Manager.Get.Reply {
-        let request = GetRequest(path: p.path, fd: try Self.descriptor(p.fd, r.call), fdIndex: p.fd,
-                                 offset: UInt64(p.offset ?? 0), length: p.length.map(UInt64.init))
+        let request = GetRequest(
+            path: p.path, fd: try Self.descriptor(p.fd, r.call), fdIndex: p.fd,
+            offset: UInt64(p.offset ?? 0), length: p.length.map(UInt64.init))
         let size = try await streamingProgress(r) { progress throws(ServiceError) in
-            try await manager.get(r.caller, device: p.device, request: request, storage: p.storage.map(UInt32.init),
-                                  session: p.session, progress: progress)
+            try await manager.get(
+                r.caller, device: p.device, request: request, storage: p.storage.map(UInt32.init),
+                session: p.session, progress: progress)
         }
         return Manager.Get.Reply(size: Int(clamping: size))
     }
@@ -68,16 +75,18 @@ extension ManagerService {
     /// Delete: a file, or a folder with recursive.
     func delete(_ p: Manager.Delete.Parameters, _ r: Request) async throws -> Empty {
         let at = p.place
-        try await manager.delete(r.caller, device: at.device, path: at.path, recursive: p.recursive ?? false,
-                                 storage: at.storage.map(UInt32.init), session: at.session)
+        try await manager.delete(
+            r.caller, device: at.device, path: at.path, recursive: p.recursive ?? false,
+            storage: at.storage.map(UInt32.init), session: at.session)
         return Empty()
     }
 
     /// MakeDirectory: a folder, and with parents the missing ones above it.
     func makeDirectory(_ p: Manager.MakeDirectory.Parameters, _ r: Request) async throws -> Manager.EntryReply {
         let at = p.place
-        let entry = try await manager.makeDirectory(r.caller, device: at.device, path: at.path, parents: p.parents ?? false,
-                                                    storage: at.storage.map(UInt32.init), session: at.session)
+        let entry = try await manager.makeDirectory(
+            r.caller, device: at.device, path: at.path, parents: p.parents ?? false,
+            storage: at.storage.map(UInt32.init), session: at.session)
         return Manager.EntryReply(entry: entry.contract)
     }
 
@@ -85,8 +94,9 @@ extension ManagerService {
     func rename(_ p: Manager.Rename.Parameters, _ r: Request) async throws -> Manager.ChangeReply {
         let at = p.place
         let done = try await streamingProgress(r) { progress throws(ServiceError) in
-            try await manager.rename(r.caller, device: at.device, path: at.path, name: p.name, storage: at.storage.map(UInt32.init),
-                                     session: at.session, progress: progress)
+            try await manager.rename(
+                r.caller, device: at.device, path: at.path, name: p.name, storage: at.storage.map(UInt32.init),
+                session: at.session, progress: progress)
         }
         return Manager.ChangeReply(entry: done.entry.contract, method: done.method.contract)
     }
@@ -95,8 +105,9 @@ extension ManagerService {
     func move(_ p: Manager.Move.Parameters, _ r: Request) async throws -> Manager.ChangeReply {
         let at = p.place
         let done = try await streamingProgress(r) { progress throws(ServiceError) in
-            try await manager.move(r.caller, device: at.device, path: at.path, folder: p.folder, name: p.name,
-                                   storage: at.storage.map(UInt32.init), session: at.session, progress: progress)
+            try await manager.move(
+                r.caller, device: at.device, path: at.path, folder: p.folder, name: p.name,
+                storage: at.storage.map(UInt32.init), session: at.session, progress: progress)
         }
         return Manager.ChangeReply(entry: done.entry.contract, method: done.method.contract)
     }
@@ -118,8 +129,9 @@ extension ManagerService {
         var listed = Set<String>()
         for device in await manager.listDevices() {
             listed.insert(device.serial)
-            try await r.send(Manager.Monitor.Update(
-                event: DeviceEvent(kind: .deviceAdded, device: device.serial, storage: nil, object: nil).contract))
+            try await r.send(
+                Manager.Monitor.Update(
+                    event: DeviceEvent(kind: .deviceAdded, device: device.serial, storage: nil, object: nil).contract))
         }
         for await event in events {
             if event.kind == .deviceAdded, listed.remove(event.device) != nil { continue }
@@ -156,15 +168,18 @@ extension ManagerService {
     /// The descriptor at `index` among those sent with the call.
     private static func descriptor(_ index: Int, _ call: VarlinkCall) throws(ServiceError) -> Int32 {
         guard index < call.fileDescriptors.count else {
-            throw .badFileDescriptor(fd: index, reason: call.fileDescriptors.isEmpty
-                ? "no file descriptor came with the call; send it with SCM_RIGHTS"
-                : "only \(call.fileDescriptors.count) file descriptor(s) came with the call")
+            throw .badFileDescriptor(
+                fd: index,
+                reason: call.fileDescriptors.isEmpty
+                    ? "no file descriptor came with the call; send it with SCM_RIGHTS"
+                    : "only \(call.fileDescriptors.count) file descriptor(s) came with the call")
         }
         return call.fileDescriptors[index]
     }
 
     private static func track(_ t: Manager.Track) -> TrackInfo {
-        TrackInfo(title: t.title, artist: t.artist, album: t.album, albumArtist: t.albumArtist, genre: t.genre,
-                  trackNumber: t.trackNumber, year: t.year, durationMs: t.durationMs)
+        TrackInfo(
+            title: t.title, artist: t.artist, album: t.album, albumArtist: t.albumArtist, genre: t.genre,
+            trackNumber: t.trackNumber, year: t.year, durationMs: t.durationMs)
     }
 }

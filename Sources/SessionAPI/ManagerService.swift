@@ -49,9 +49,12 @@ public struct ManagerService: VarlinkService {
     private static func on<M: ManagerMethod>(
         _: M.Type, _ body: @escaping @Sendable (ManagerService, M.Parameters, Request) async throws -> M.Reply
     ) -> (Manager.Method, Handler) {
-        (M.method, { service, request in
-            try await body(service, try M.Parameters(fields: request.call.parameters), request).fields
-        })
+        (
+            M.method,
+            { service, request in
+                try await body(service, try M.Parameters(fields: request.call.parameters), request).fields
+            }
+        )
     }
 
     /// One handler per method of the interface (`ManagerService+Handlers.swift`).

@@ -55,8 +55,10 @@ public struct DeviceSummary: Sendable, Equatable {
     /// The session holding the device.
     public var session: String?
     /// Creates a summary (the daemon's device actors, and the fuzzer over device data).
-    package init(serial: String, vendorID: UInt16, productID: UInt16, bus: UInt32, address: UInt32, manufacturer: String,
-                 model: String, friendlyName: String?, battery: Int?, storages: [StorageSummary], isOpen: Bool, session: String?) {
+    package init(
+        serial: String, vendorID: UInt16, productID: UInt16, bus: UInt32, address: UInt32, manufacturer: String,
+        model: String, friendlyName: String?, battery: Int?, storages: [StorageSummary], isOpen: Bool, session: String?
+    ) {
         self.serial = serial; self.vendorID = vendorID; self.productID = productID; self.bus = bus; self.address = address
         self.manufacturer = manufacturer; self.model = model; self.friendlyName = friendlyName; self.battery = battery
         self.storages = storages; self.isOpen = isOpen; self.session = session
@@ -106,7 +108,9 @@ public struct EntrySummary: Sendable, Equatable {
     /// Modification time in seconds since the epoch, when known.
     public var modified: Int64?
     /// Creates a summary (the daemon's device actors, and the fuzzer over device data).
-    package init(id: UInt32, storage: UInt32, parent: UInt32, name: String, path: String, isFolder: Bool, size: UInt64, modified: Int64?) {
+    package init(
+        id: UInt32, storage: UInt32, parent: UInt32, name: String, path: String, isFolder: Bool, size: UInt64, modified: Int64?
+    ) {
         self.id = id; self.storage = storage; self.parent = parent; self.name = name; self.path = path
         self.isFolder = isFolder; self.size = size; self.modified = modified
     }

@@ -10,7 +10,8 @@ extension DeviceActor {
         do throws(JournalError) {
             return try journal.begin(object)
         } catch {
-            logger.warning("in-flight journal not written; a partial object would survive a crash", metadata: ["error": "\(error)"])
+            logger.warning(
+                "in-flight journal not written; a partial object would survive a crash", metadata: ["error": "\(error)"])
             return nil
         }
     }
@@ -50,7 +51,8 @@ extension DeviceActor {
     func settle(_ record: InFlightObject, on device: MTPDevice) -> Bool {
         do throws(MTPError) {
             guard let folder = try folderHandle(of: record, on: device) else {
-                logger.notice("an interrupted transfer's folder is gone, and the object with it", metadata: ["name": "\(record.name)"])
+                logger.notice(
+                    "an interrupted transfer's folder is gone, and the object with it", metadata: ["name": "\(record.name)"])
                 return true
             }
             // The folder's listing, read at most once: to find the object without its id, and to see whether a
@@ -68,7 +70,9 @@ extension DeviceActor {
             if let id = record.handle {
                 do throws(MTPError) {
                     let entry = try device.object(id)
-                    let same = entry.name == record.name && MTPDevice.folderHandle(entry.parent) == folder && entry.storage == record.storage
+                    let same =
+                        entry.name == record.name && MTPDevice.folderHandle(entry.parent) == folder
+                        && entry.storage == record.storage
                     found = same ? entry : nil
                 } catch where error.kind == .notFound {
                     found = nil
@@ -86,22 +90,28 @@ extension DeviceActor {
             }
             cache.removeAll()
             if record.isReplacement, entry.size == record.size,
-               try !children().contains(where: { $0.name == record.finalName }) {
+                try !children().contains(where: { $0.name == record.finalName })
+            {
                 try device.rename(id: entry.id, isFolder: false, to: record.finalName)
                 madeChange(.objectAdded, object: entry.id, storage: record.storage)
-                logger.notice("finished a replacement an earlier run left half done",
-                              metadata: ["object": "\(entry.id)", "name": "\(record.finalName)"])
+                logger.notice(
+                    "finished a replacement an earlier run left half done",
+                    metadata: ["object": "\(entry.id)", "name": "\(record.finalName)"])
             } else {
                 try device.delete(id: entry.id)
                 madeChange(.objectRemoved, object: entry.id, storage: record.storage)
-                logger.notice("removed a partial object left by an interrupted transfer",
-                              metadata: ["object": "\(entry.id)", "name": "\(record.name)", "bytes": "\(entry.size) of \(record.size)",
-                                         "found": "\(foundBy)"])
+                logger.notice(
+                    "removed a partial object left by an interrupted transfer",
+                    metadata: [
+                        "object": "\(entry.id)", "name": "\(record.name)", "bytes": "\(entry.size) of \(record.size)",
+                        "found": "\(foundBy)",
+                    ])
             }
             return true
         } catch {
-            logger.warning("could not settle an interrupted transfer; will try at the next opening",
-                           metadata: ["name": "\(record.name)", "error": "\(error)"])
+            logger.warning(
+                "could not settle an interrupted transfer; will try at the next opening",
+                metadata: ["name": "\(record.name)", "error": "\(error)"])
             return false
         }
     }
@@ -113,9 +123,11 @@ extension DeviceActor {
         guard let path = try? ObjectPath(text) else { return nil }
         var current = MTPDevice.rootFolder
         for name in path.components {
-            guard let next = try device.children(of: current, storage: record.storage).first(where: {
-                $0.isFolder && ($0.name == name.text || ObjectName.pathComponent(forDeviceName: $0.name) == name.text)
-            }) else { return nil }
+            guard
+                let next = try device.children(of: current, storage: record.storage).first(where: {
+                    $0.isFolder && ($0.name == name.text || ObjectName.pathComponent(forDeviceName: $0.name) == name.text)
+                })
+            else { return nil }
             current = next.id
         }
         return current

@@ -32,8 +32,10 @@ extension DeviceActor {
             guard current.isFolder else { throw .notAFolder(device: self.name, path: current.path.description) }
             let next = current.path.appending(name)
             // A device's own spelling, or the safe one a listing showed for a name no client could write.
-            guard let entry = try listing(current.folderID, storage: storage)
-                .first(where: { $0.name == name.text || ObjectName.pathComponent(forDeviceName: $0.name) == name.text }) else {
+            guard
+                let entry = try listing(current.folderID, storage: storage)
+                    .first(where: { $0.name == name.text || ObjectName.pathComponent(forDeviceName: $0.name) == name.text })
+            else {
                 throw .notFound(device: self.name, path: next.description)
             }
             current = Resolved(path: next, storage: storage, entry: entry)
@@ -51,14 +53,16 @@ extension DeviceActor {
     func summary(of entry: ObjectEntry, at path: ObjectPath) -> EntrySummary { summary(of: entry, atPath: path.description) }
 
     func summary(of entry: ObjectEntry, atPath path: String) -> EntrySummary {
-        EntrySummary(id: entry.id, storage: entry.storage, parent: entry.parent, name: entry.name, path: path,
-                     isFolder: entry.isFolder, size: entry.size, modified: entry.modified)
+        EntrySummary(
+            id: entry.id, storage: entry.storage, parent: entry.parent, name: entry.name, path: path,
+            isFolder: entry.isFolder, size: entry.size, modified: entry.modified)
     }
 
     func summary(of resolved: Resolved) -> EntrySummary {
         if let entry = resolved.entry { return summary(of: entry, at: resolved.path) }
-        return EntrySummary(id: MTPDevice.rootFolder, storage: resolved.storage, parent: 0, name: "", path: "/",
-                            isFolder: true, size: 0, modified: nil)
+        return EntrySummary(
+            id: MTPDevice.rootFolder, storage: resolved.storage, parent: 0, name: "", path: "/",
+            isFolder: true, size: 0, modified: nil)
     }
 
     // MARK: Operations
@@ -70,7 +74,9 @@ extension DeviceActor {
             guard found.isFolder else { return [summary(of: found)] }
             // Device-supplied names are shown as they are, even ones a client could not create; their paths use
             // a safe spelling, so a name like ".." or "a/b" never turns into another path.
-            return try listing(found.folderID, storage: found.storage).map { summary(of: $0, atPath: path.childPath(deviceName: $0.name)) }
+            return try listing(found.folderID, storage: found.storage).map {
+                summary(of: $0, atPath: path.childPath(deviceName: $0.name))
+            }
         }
     }
 
@@ -82,7 +88,8 @@ extension DeviceActor {
     }
 
     /// Creates a folder; with `parents`, the missing ones above it too, and an existing folder is fine.
-    func makeDirectory(_ path: ObjectPath, parents: Bool, storage: UInt32?, inSession: Bool) throws(ServiceError) -> EntrySummary {
+    func makeDirectory(_ path: ObjectPath, parents: Bool, storage: UInt32?, inSession: Bool) throws(ServiceError) -> EntrySummary
+    {
         guard !path.isRoot else {
             if parents { return try stat(path, storage: storage, inSession: inSession) }
             throw .alreadyExists(device: name, path: "/")
@@ -101,8 +108,9 @@ extension DeviceActor {
                 }
                 guard parents || isLast else { throw .notFound(device: name, path: next.description) }
                 let created: ObjectEntry
-                do throws(MTPError) { created = try device.createFolder(name: component.text, parent: current.folderID, storage: storage) }
-                catch { throw map(error) }
+                do throws(MTPError) {
+                    created = try device.createFolder(name: component.text, parent: current.folderID, storage: storage)
+                } catch { throw map(error) }
                 madeChange(.objectAdded, object: created.id, storage: storage)
                 cache.added(created, folder: current.folderID)
                 cache.store([], folder: created.id, storage: storage)
@@ -130,8 +138,9 @@ extension DeviceActor {
             do throws(MTPError) {
                 try device.delete(id: entry.id)
             } catch where entry.isFolder && error.kind != .connectionFailed {
-                logger.info("the device would not delete a folder with its contents; deleting bottom-up",
-                            metadata: ["path": "\(path)", "error": "\(error)"])
+                logger.info(
+                    "the device would not delete a folder with its contents; deleting bottom-up",
+                    metadata: ["path": "\(path)", "error": "\(error)"])
                 var remaining: [String] = []
                 try deleteBottomUp(entry, at: path, on: device, remaining: &remaining)
                 guard remaining.isEmpty else {
@@ -146,8 +155,10 @@ extension DeviceActor {
     /// Deletes what is in `folder`, deepest first, then the folder; adds to `remaining` each object the device
     /// refused (a folder only when it refused the folder itself, not because something in it stayed). A device
     /// that goes away ends it at once.
-    func deleteBottomUp(_ folder: ObjectEntry, at path: ObjectPath, on device: MTPDevice,
-                                remaining: inout [String]) throws(ServiceError) {
+    func deleteBottomUp(
+        _ folder: ObjectEntry, at path: ObjectPath, on device: MTPDevice,
+        remaining: inout [String]
+    ) throws(ServiceError) {
         let before = remaining.count
         let children: [ObjectEntry]
         do throws(MTPError) { children = try device.children(of: folder.id, storage: folder.storage) } catch { throw map(error) }
@@ -182,8 +193,10 @@ extension DeviceActor {
     }
 
     /// Renames an object in its folder: by setting its name where the device allows it, else through the host.
-    func rename(_ path: ObjectPath, to newName: ObjectName, storage: UInt32?, inSession: Bool,
-                progress: HostCopyProgress) throws(ServiceError) -> Relocation {
+    func rename(
+        _ path: ObjectPath, to newName: ObjectName, storage: UInt32?, inSession: Bool,
+        progress: HostCopyProgress
+    ) throws(ServiceError) -> Relocation {
         guard !path.isRoot else { throw .invalidPath(path: "/", reason: "the storage root has no name") }
         return try perform(inSession: inSession, modifies: true) { device throws(ServiceError) in
             let found = try resolve(path, storage: try storageID(storage))
@@ -192,8 +205,10 @@ extension DeviceActor {
     }
 
     /// `entry`, found at `path`, under `newName` in the same folder.
-    private func renameInPlace(_ entry: ObjectEntry, at path: ObjectPath, to newName: ObjectName, on device: MTPDevice,
-                               progress: HostCopyProgress) throws(ServiceError) -> Relocation {
+    private func renameInPlace(
+        _ entry: ObjectEntry, at path: ObjectPath, to newName: ObjectName, on device: MTPDevice,
+        progress: HostCopyProgress
+    ) throws(ServiceError) -> Relocation {
         var entry = entry
         let target = path.parent.appending(newName)
         if entry.name == newName.text { return Relocation(entry: summary(of: entry, at: path), method: .none) }
@@ -205,8 +220,9 @@ extension DeviceActor {
         } catch where error.kind != .connectionFailed && error.kind != .notFound {
             // No settable name (no GetObjectPropDesc or SetObjectPropValue, or a refusal): a copy under the new
             // name replaces it.
-            let copy = try relocateThroughHost(entry, at: path, into: entry.parentFolder, at: path.parent, name: newName.text,
-                                               on: device, progress: progress)
+            let copy = try relocateThroughHost(
+                entry, at: path, into: entry.parentFolder, at: path.parent, name: newName.text,
+                on: device, progress: progress)
             return Relocation(entry: summary(of: copy, at: target), method: .throughHost)
         } catch { throw map(error) }
         entry.name = newName.text
@@ -217,8 +233,10 @@ extension DeviceActor {
     /// Moves an object into another folder of the same storage, under `newName` when given: the device's
     /// MoveObject, else its CopyObject and then the deletion of the original, else one copy through the host
     /// under the final name (never deleting first, so nothing is lost).
-    func move(_ path: ObjectPath, into folder: ObjectPath, as newName: ObjectName?, storage: UInt32?, inSession: Bool,
-              progress: HostCopyProgress) throws(ServiceError) -> Relocation {
+    func move(
+        _ path: ObjectPath, into folder: ObjectPath, as newName: ObjectName?, storage: UInt32?, inSession: Bool,
+        progress: HostCopyProgress
+    ) throws(ServiceError) -> Relocation {
         guard !path.isRoot else { throw .invalidPath(path: "/", reason: "the storage root cannot be moved") }
         if folder.components.starts(with: path.components) {
             throw .invalidPath(path: folder.description, reason: "a folder cannot be moved into itself")
@@ -249,8 +267,9 @@ extension DeviceActor {
                     entry.id = copy
                     method = .copyObject
                 } else {
-                    let copy = try relocateThroughHost(entry, at: path, into: target.folderID, at: folder, name: finalName.text,
-                                                       on: device, progress: progress)
+                    let copy = try relocateThroughHost(
+                        entry, at: path, into: target.folderID, at: folder, name: finalName.text,
+                        on: device, progress: progress)
                     return Relocation(entry: summary(of: copy, at: destination), method: .throughHost)
                 }
             } catch let error as MTPError {

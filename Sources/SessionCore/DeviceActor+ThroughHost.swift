@@ -18,10 +18,13 @@ extension DeviceActor {
     /// Copies `entry` (a folder with everything in it) through the host into `parent` under `name`, then deletes
     /// the original. Returns the copy. Each file's progress (off the device, then back on: twice its size) goes
     /// to `progress`.
-    func relocateThroughHost(_ entry: ObjectEntry, at path: ObjectPath, into parent: UInt32, at folder: ObjectPath, name: String,
-                             on device: MTPDevice, progress: HostCopyProgress) throws(ServiceError) -> ObjectEntry {
-        logger.info("the device cannot move or rename this in place; copying it through the host",
-                    metadata: ["path": "\(path)", "name": "\(name)"])
+    func relocateThroughHost(
+        _ entry: ObjectEntry, at path: ObjectPath, into parent: UInt32, at folder: ObjectPath, name: String,
+        on device: MTPDevice, progress: HostCopyProgress
+    ) throws(ServiceError) -> ObjectEntry {
+        logger.info(
+            "the device cannot move or rename this in place; copying it through the host",
+            metadata: ["path": "\(path)", "name": "\(name)"])
         let copy = try copyThroughHost(entry, into: parent, at: folder, name: name, on: device, progress: progress)
         do throws(MTPError) {
             try device.delete(id: entry.id)
@@ -49,21 +52,27 @@ extension DeviceActor {
 
     /// A copy of `entry` in `parent` (at path `folder`) under `name`; on failure, whatever of the copy was made
     /// is removed.
-    private func copyThroughHost(_ entry: ObjectEntry, into parent: UInt32, at folder: ObjectPath, name: String,
-                                 on device: MTPDevice, progress: HostCopyProgress) throws(ServiceError) -> ObjectEntry {
+    private func copyThroughHost(
+        _ entry: ObjectEntry, into parent: UInt32, at folder: ObjectPath, name: String,
+        on device: MTPDevice, progress: HostCopyProgress
+    ) throws(ServiceError) -> ObjectEntry {
         guard entry.isFolder else {
             return try copyFileThroughHost(entry, into: parent, at: folder, name: name, on: device, progress: progress)
         }
         let created: ObjectEntry
-        do throws(MTPError) { created = try device.createFolder(name: name, parent: parent, storage: entry.storage) }
-        catch { throw map(error) }
+        do throws(MTPError) { created = try device.createFolder(name: name, parent: parent, storage: entry.storage) } catch {
+            throw map(error)
+        }
         madeChange(.objectAdded, object: created.id, storage: entry.storage)
         do throws(ServiceError) {
             let children: [ObjectEntry]
-            do throws(MTPError) { children = try device.children(of: entry.id, storage: entry.storage) } catch { throw map(error) }
+            do throws(MTPError) { children = try device.children(of: entry.id, storage: entry.storage) } catch {
+                throw map(error)
+            }
             let inside = try? ObjectPath(folder.childPath(deviceName: created.name))
             for child in children {
-                _ = try copyThroughHost(child, into: created.id, at: inside ?? folder, name: child.name, on: device, progress: progress)
+                _ = try copyThroughHost(
+                    child, into: created.id, at: inside ?? folder, name: child.name, on: device, progress: progress)
             }
         } catch {
             removeQuietly(created, on: device)
@@ -74,8 +83,10 @@ extension DeviceActor {
 
     /// One file off the device into an unlinked temporary file, and back on; journalled like any send, so a
     /// daemon killed half way leaves no partial copy after its restart.
-    private func copyFileThroughHost(_ entry: ObjectEntry, into parent: UInt32, at folder: ObjectPath, name: String,
-                                     on device: MTPDevice, progress: HostCopyProgress) throws(ServiceError) -> ObjectEntry {
+    private func copyFileThroughHost(
+        _ entry: ObjectEntry, into parent: UInt32, at folder: ObjectPath, name: String,
+        on device: MTPDevice, progress: HostCopyProgress
+    ) throws(ServiceError) -> ObjectEntry {
         let fd = try Self.privateTemporaryFile()
         defer { close(fd) }
         let transfer = progress.transfer
@@ -87,7 +98,9 @@ extension DeviceActor {
         }
         let reading = startWatchdog()
         do throws(MTPError) {
-            try device.getFile(id: entry.id, to: fd) { done, _ in reading?.alive(); return reporter.advance(done) }
+            try device.getFile(id: entry.id, to: fd) { done, _ in
+                reading?.alive(); return reporter.advance(done)
+            }
             reading?.stop()
         } catch {
             reading?.stop()
@@ -95,19 +108,25 @@ extension DeviceActor {
         }
         let read = lseek(fd, 0, SEEK_END)
         guard read >= 0, UInt64(read) == entry.size, lseek(fd, 0, SEEK_SET) == 0 else {
-            throw .deviceError(device: self.name, function: "copy through the host",
-                               message: "read \(read) bytes of \(entry.size) from the device; the original is untouched",
-                               responseCode: nil, errno: nil)
+            throw .deviceError(
+                device: self.name, function: "copy through the host",
+                message: "read \(read) bytes of \(entry.size) from the device; the original is untouched",
+                responseCode: nil, errno: nil)
         }
-        let journalID = journalBegin(InFlightObject(serial: identity?.serial ?? self.name, storage: entry.storage, parent: parent,
-                                                    name: name, finalName: name, size: entry.size, folder: folder.description))
+        let journalID = journalBegin(
+            InFlightObject(
+                serial: identity?.serial ?? self.name, storage: entry.storage, parent: parent,
+                name: name, finalName: name, size: entry.size, folder: folder.description))
         let sent: ObjectEntry
         let writing = startWatchdog()
         do throws(MTPError) {
             let journal = journal, size = entry.size
-            sent = try device.sendFile(from: fd, name: name, size: size, parent: parent, storage: entry.storage, track: nil,
-                                       accepted: { handle in if let journalID { try? journal?.accepted(journalID, handle: handle) } },
-                                       progress: { done, _ in writing?.alive(); return reporter.advance(size + done) })
+            sent = try device.sendFile(
+                from: fd, name: name, size: size, parent: parent, storage: entry.storage, track: nil,
+                accepted: { handle in if let journalID { try? journal?.accepted(journalID, handle: handle) } },
+                progress: { done, _ in
+                    writing?.alive(); return reporter.advance(size + done)
+                })
             writing?.stop()
         } catch {
             writing?.stop()
@@ -119,9 +138,10 @@ extension DeviceActor {
         madeChange(.objectAdded, object: sent.id, storage: entry.storage)
         guard sent.size == entry.size else {
             removeQuietly(sent, on: device)
-            throw .deviceError(device: self.name, function: "copy through the host",
-                               message: "the copy holds \(sent.size) bytes of \(entry.size); it was removed and the original is untouched",
-                               responseCode: nil, errno: nil)
+            throw .deviceError(
+                device: self.name, function: "copy through the host",
+                message: "the copy holds \(sent.size) bytes of \(entry.size); it was removed and the original is untouched",
+                responseCode: nil, errno: nil)
         }
         return sent
     }
@@ -149,8 +169,10 @@ extension DeviceActor {
         var template = Array((directory + "/mtpsessiond-copy-XXXXXX").utf8CString)
         let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
         guard fd >= 0 else {
-            throw .deviceError(device: "", function: "copy through the host",
-                               message: "no temporary file in \(directory): \(String(cString: strerror(errno)))", responseCode: nil, errno: errno)
+            throw .deviceError(
+                device: "", function: "copy through the host",
+                message: "no temporary file in \(directory): \(String(cString: strerror(errno)))", responseCode: nil, errno: errno
+            )
         }
         template.withUnsafeBufferPointer { _ = unlink($0.baseAddress!) }
         _ = fcntl(fd, F_SETFD, FD_CLOEXEC)  // Never inherited by a child (mkostemp does not import).

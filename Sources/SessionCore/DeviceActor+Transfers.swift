@@ -15,7 +15,10 @@ struct ProgressReporter {
     private var reported: UInt64 = 0
     private let step: UInt64
 
-    init(transfer: TransferHandle, total: UInt64, watchdog: StallWatchdog? = nil, sink: @escaping @Sendable (TransferProgress) -> Void) {
+    init(
+        transfer: TransferHandle, total: UInt64, watchdog: StallWatchdog? = nil,
+        sink: @escaping @Sendable (TransferProgress) -> Void
+    ) {
         self.transfer = transfer
         self.total = total
         self.watchdog = watchdog
@@ -40,8 +43,10 @@ struct ProgressReporter {
 extension DeviceActor {
     /// Sends a file into a folder. The new object is complete before an old one of the same name is deleted;
     /// a failed or cancelled send leaves nothing on the device.
-    func put(_ request: PutRequest, storage: UInt32?, inSession: Bool, transfer: TransferHandle,
-             progress: @escaping @Sendable (TransferProgress) -> Void) throws(ServiceError) -> EntrySummary {
+    func put(
+        _ request: PutRequest, storage: UInt32?, inSession: Bool, transfer: TransferHandle,
+        progress: @escaping @Sendable (TransferProgress) -> Void
+    ) throws(ServiceError) -> EntrySummary {
         let name: ObjectName, folder: ObjectPath
         do { name = try ObjectName(request.name); folder = try ObjectPath(request.folder) } catch { throw error.serviceError }
         try FileDescriptorChecks.readable(request.fd, index: request.fdIndex, size: request.size)
@@ -52,7 +57,9 @@ extension DeviceActor {
             let existing = try listing(target.folderID, storage: storage).first { $0.name == name.text }
             if let existing {
                 guard request.overwrite else { throw .alreadyExists(device: self.name, path: path.description) }
-                guard !existing.isFolder else { throw .alreadyExists(device: self.name, path: path.description + " (a folder; delete it first)") }
+                guard !existing.isFolder else {
+                    throw .alreadyExists(device: self.name, path: path.description + " (a folder; delete it first)")
+                }
             }
             try checkSpace(for: request.size, storage: storage, fresh: !inSession)
             let watchdog = startWatchdog()
@@ -61,15 +68,19 @@ extension DeviceActor {
             // An overwrite sends under a temporary name first: on devices that store objects as files, two
             // objects of one name would be one file, and the old one must survive until the new one is whole.
             let sendName = existing == nil ? name.text : Self.temporaryName(for: name.text)
-            let journalID = journalBegin(InFlightObject(serial: identity?.serial ?? self.name, storage: storage, parent: target.folderID,
-                                                        name: sendName, finalName: name.text, size: request.size,
-                                                        folder: folder.description))
+            let journalID = journalBegin(
+                InFlightObject(
+                    serial: identity?.serial ?? self.name, storage: storage, parent: target.folderID,
+                    name: sendName, finalName: name.text, size: request.size,
+                    folder: folder.description))
             var sent: ObjectEntry
             do throws(MTPError) {
                 let journal = journal
-                sent = try device.sendFile(from: request.fd, name: sendName, size: request.size, parent: target.folderID,
-                                           storage: storage, track: request.track,
-                                           accepted: { handle in if let journalID { try? journal?.accepted(journalID, handle: handle) } }) { done, _ in
+                sent = try device.sendFile(
+                    from: request.fd, name: sendName, size: request.size, parent: target.folderID,
+                    storage: storage, track: request.track,
+                    accepted: { handle in if let journalID { try? journal?.accepted(journalID, handle: handle) } }
+                ) { done, _ in
                     reporter.advance(done)
                 }
                 watchdog?.stop()  // Only the transfer is watched; what follows is a transaction or two.
@@ -78,7 +89,8 @@ extension DeviceActor {
                 if watchdog?.fired == true { throw stalled() }
                 if error.kind == .cancelled || transfer.isCancelled { throw .transferCancelled(transfer.id) }
                 if error.kind == .storeFull {
-                    throw .storeFull(device: self.name, needed: request.size, free: storages.first { $0.id == storage }?.freeForDecisions ?? 0)
+                    throw .storeFull(
+                        device: self.name, needed: request.size, free: storages.first { $0.id == storage }?.freeForDecisions ?? 0)
                 }
                 throw map(error)
             }
@@ -120,10 +132,11 @@ extension DeviceActor {
     /// and the next use opens the device afresh.
     func stalled() -> ServiceError {
         handleLost()
-        return .deviceError(device: name, function: "transfer watchdog",
-                            message: "the device stopped answering for \(stallTimeout ?? 0) s and its USB port was reset; "
-                                + "nothing partial was kept — try again, and if it recurs, unplug and replug the device",
-                            responseCode: nil, errno: nil)
+        return .deviceError(
+            device: name, function: "transfer watchdog",
+            message: "the device stopped answering for \(stallTimeout ?? 0) s and its USB port was reset; "
+                + "nothing partial was kept — try again, and if it recurs, unplug and replug the device",
+            responseCode: nil, errno: nil)
     }
 
     /// The name a replacement travels under until the old object is gone: hidden, and unlikely to clash.
@@ -132,8 +145,10 @@ extension DeviceActor {
     }
 
     /// Writes a file, or a byte range of it, to the client's descriptor.
-    func get(_ request: GetRequest, storage: UInt32?, inSession: Bool, transfer: TransferHandle,
-             progress: @escaping @Sendable (TransferProgress) -> Void) throws(ServiceError) -> UInt64 {
+    func get(
+        _ request: GetRequest, storage: UInt32?, inSession: Bool, transfer: TransferHandle,
+        progress: @escaping @Sendable (TransferProgress) -> Void
+    ) throws(ServiceError) -> UInt64 {
         let path: ObjectPath
         do { path = try ObjectPath(request.path) } catch { throw error.serviceError }
         try FileDescriptorChecks.writable(request.fd, index: request.fdIndex)
@@ -153,10 +168,12 @@ extension DeviceActor {
                 if request.offset == 0 && length == entry.size {
                     try device.getFile(id: entry.id, to: request.fd) { done, _ in reporter.advance(done) }
                 } else if capabilities.partialRead {
-                    try copyRange(of: entry.id, from: request.offset, length: length, to: request.fd, index: request.fdIndex,
-                                  device: device, reporter: &reporter)
+                    try copyRange(
+                        of: entry.id, from: request.offset, length: length, to: request.fd, index: request.fdIndex,
+                        device: device, reporter: &reporter)
                 } else {
-                    throw ServiceError.notSupported(device: name, operation: "reading part of a file (the device has no GetPartialObject)")
+                    throw ServiceError.notSupported(
+                        device: name, operation: "reading part of a file (the device has no GetPartialObject)")
                 }
             } catch let error as MTPError {
                 if watchdog?.fired == true { throw stalled() }
@@ -170,15 +187,19 @@ extension DeviceActor {
         }
     }
 
-    private func copyRange(of id: UInt32, from offset: UInt64, length: UInt64, to fd: Int32, index: Int,
-                           device: MTPDevice, reporter: inout ProgressReporter) throws {
+    private func copyRange(
+        of id: UInt32, from offset: UInt64, length: UInt64, to fd: Int32, index: Int,
+        device: MTPDevice, reporter: inout ProgressReporter
+    ) throws {
         let chunk: UInt64 = 1 << 20
         var done: UInt64 = 0
         while done < length {
             let bytes = try device.readPartial(id: id, offset: offset + done, length: UInt32(min(chunk, length - done)))
             guard !bytes.isEmpty else { break }
             let written: ServiceError? = bytes.withUnsafeBytes { buffer in
-                do throws(ServiceError) { try FileDescriptorChecks.writeAll(fd, buffer, index: index); return nil } catch { return error }
+                do throws(ServiceError) { try FileDescriptorChecks.writeAll(fd, buffer, index: index); return nil } catch {
+                    return error
+                }
             }
             if let written { throw written }
             done += UInt64(bytes.count)
@@ -201,11 +222,11 @@ extension DeviceActor {
     /// Books `bytes` as sent, so later checks in the session need no device round trip.
     func spent(_ bytes: UInt64, storage: UInt32) {
         if let b = budget { budget = b - min(b, bytes) }
-        storagesDidChange(storages.map { s in
-            var s = s
-            if s.id == storage, let free = s.free { s.free = free - min(free, bytes) }
-            return s
-        })
+        storagesDidChange(
+            storages.map { s in
+                var s = s
+                if s.id == storage, let free = s.free { s.free = free - min(free, bytes) }
+                return s
+            })
     }
 }
-

@@ -33,8 +33,9 @@ actor DeviceActor {
     func storagesRead(_ reported: [StorageDescription]) {
         for s in reported where StorageFigures(reportedCapacity: s.capacity, reportedFree: s.free).isSuspect {
             guard suspectStoragesLogged.insert(s.id).inserted else { continue }
-            logger.warning("device reports storage figures that cannot be true; shown as unknown, space checks use the capacity",
-                           metadata: ["storage": "\(s.id)", "capacity": "\(s.capacity)", "free": "\(s.free)"])
+            logger.warning(
+                "device reports storage figures that cannot be true; shown as unknown, space checks use the capacity",
+                metadata: ["storage": "\(s.id)", "capacity": "\(s.capacity)", "free": "\(s.free)"])
         }
         storagesDidChange(reported.map(StorageSummary.init))
     }
@@ -70,8 +71,10 @@ actor DeviceActor {
     /// How many times the device was opened, for logs and tests.
     private(set) var openings = 0
 
-    init(attached: AttachedDevice, linger: Double, hub: EventHub, journal: InFlightJournal? = nil, stallTimeout: Double? = nil,
-         logger: Logger) {
+    init(
+        attached: AttachedDevice, linger: Double, hub: EventHub, journal: InFlightJournal? = nil, stallTimeout: Double? = nil,
+        logger: Logger
+    ) {
         self.attached = attached
         self.journal = journal
         self.stallTimeout = stallTimeout
@@ -123,9 +126,10 @@ actor DeviceActor {
             let device = try MTPDevice.open(attached)
             openings += 1
             handle = device
-            let id = DeviceIdentity(serial: device.serialNumber ?? "\(attached.vendorID):\(attached.productID)@\(attached.bus):\(attached.address)",
-                                    manufacturer: device.manufacturer ?? "", model: device.model ?? "",
-                                    friendlyName: device.friendlyName, battery: device.batteryLevel)
+            let id = DeviceIdentity(
+                serial: device.serialNumber ?? "\(attached.vendorID):\(attached.productID)@\(attached.bus):\(attached.address)",
+                manufacturer: device.manufacturer ?? "", model: device.model ?? "",
+                friendlyName: device.friendlyName, battery: device.batteryLevel)
             if identity == nil { logger[metadataKey: "device"] = "\(id.serial)" }
             identity = id
             capabilities = device.capabilities
@@ -203,12 +207,14 @@ actor DeviceActor {
             let resetFailure = attached.resetPort()
             handleLost()
             guard resetFailure == nil else { return .deviceGone(device: name) }
-            logger.warning("the device stopped answering but is still on the bus; its USB port was reset",
-                           metadata: ["function": "\(error.function)", "error": "\(error.message)"])
+            logger.warning(
+                "the device stopped answering but is still on the bus; its USB port was reset",
+                metadata: ["function": "\(error.function)", "error": "\(error.message)"])
             return .deviceReset(device: name, message: error.message)
         }
-        return .deviceError(device: name, function: error.function, message: error.message,
-                            responseCode: error.responseCode, errno: error.errno)
+        return .deviceError(
+            device: name, function: error.function, message: error.message,
+            responseCode: error.responseCode, errno: error.errno)
     }
 
     private func startEvents(on device: MTPDevice) {
@@ -227,7 +233,8 @@ actor DeviceActor {
             cache.removeAll()
             storagesCurrent = false
             logger.debug("device changed underneath; folder cache dropped", metadata: ["object": "\(id)"])
-            hub.publish(DeviceEvent(kind: event.isAddition ? .objectAdded : .objectRemoved, device: serial, storage: nil, object: id))
+            hub.publish(
+                DeviceEvent(kind: event.isAddition ? .objectAdded : .objectRemoved, device: serial, storage: nil, object: id))
         case .storeAdded(let id), .storeRemoved(let id):
             cache.removeAll()
             if let device = handle, let fresh = try? device.storages() { storagesRead(fresh) }
@@ -255,11 +262,12 @@ actor DeviceActor {
     nonisolated func publishedSummary(session: String?) -> DeviceSummary {
         let known = published.withLock { $0 }
         let identity = known.identity
-        return DeviceSummary(serial: name(identity), vendorID: attached.vendorID,
-                             productID: attached.productID, bus: UInt32(attached.bus), address: UInt32(attached.address),
-                             manufacturer: identity?.manufacturer ?? "", model: identity?.model ?? "",
-                             friendlyName: identity?.friendlyName, battery: identity?.battery,
-                             storages: known.storages, isOpen: known.isOpen, session: session)
+        return DeviceSummary(
+            serial: name(identity), vendorID: attached.vendorID,
+            productID: attached.productID, bus: UInt32(attached.bus), address: UInt32(attached.address),
+            manufacturer: identity?.manufacturer ?? "", model: identity?.model ?? "",
+            friendlyName: identity?.friendlyName, battery: identity?.battery,
+            storages: known.storages, isOpen: known.isOpen, session: session)
     }
 
     /// Whether an operation holds the actor now (a hint: it may start or end right after the answer).

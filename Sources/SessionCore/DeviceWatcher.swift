@@ -34,7 +34,9 @@ public final class DeviceWatcher: Sendable {
             }
         }
         consumer.withLock { $0 = task }
-        DedicatedThread.start(name: "usb-hotplug") { [self] in self.loop(box.value, sink); sink.finish() }
+        DedicatedThread.start(name: "usb-hotplug") { [self] in
+            self.loop(box.value, sink); sink.finish()
+        }
     }
 
     /// Stops watching, and returns once the hotplug thread has ended and every change it saw has reached the
@@ -57,7 +59,10 @@ public final class DeviceWatcher: Sendable {
                     continue
                 }
                 // Hotplug sees every USB device; only those libmtp recognises as MTP are ours.
-                guard let device = mtp.first(where: { UInt32($0.bus) == UInt32(event.bus) && UInt32($0.address) == UInt32(event.address) })
+                guard
+                    let device = mtp.first(where: {
+                        UInt32($0.bus) == UInt32(event.bus) && UInt32($0.address) == UInt32(event.address)
+                    })
                 else { continue }
                 sink.yield(.arrived(device))
             case .left:

@@ -10,7 +10,9 @@ enum FileDescriptorChecks {
     static func readable(_ fd: Int32, index: Int, size: UInt64) throws(ServiceError) {
         let flags = fcntl(fd, F_GETFL)
         guard flags >= 0 else { throw .badFileDescriptor(fd: index, reason: "not an open file descriptor") }
-        guard flags & O_ACCMODE != O_WRONLY else { throw .badFileDescriptor(fd: index, reason: "open for writing only; pass it opened for reading") }
+        guard flags & O_ACCMODE != O_WRONLY else {
+            throw .badFileDescriptor(fd: index, reason: "open for writing only; pass it opened for reading")
+        }
         var st = stat()
         guard fstat(fd, &st) == 0 else { throw .badFileDescriptor(fd: index, reason: String(cString: strerror(errno))) }
         if st.st_mode & S_IFMT == S_IFDIR { throw .badFileDescriptor(fd: index, reason: "a directory, not a file") }
@@ -27,7 +29,9 @@ enum FileDescriptorChecks {
     static func writable(_ fd: Int32, index: Int) throws(ServiceError) {
         let flags = fcntl(fd, F_GETFL)
         guard flags >= 0 else { throw .badFileDescriptor(fd: index, reason: "not an open file descriptor") }
-        guard flags & O_ACCMODE != O_RDONLY else { throw .badFileDescriptor(fd: index, reason: "open for reading only; pass it opened for writing") }
+        guard flags & O_ACCMODE != O_RDONLY else {
+            throw .badFileDescriptor(fd: index, reason: "open for reading only; pass it opened for writing")
+        }
         var st = stat()
         if fstat(fd, &st) == 0, st.st_mode & S_IFMT == S_IFDIR {
             throw .badFileDescriptor(fd: index, reason: "a directory, not a file")

@@ -19,7 +19,9 @@ public actor SessionManager {
         /// Seconds a transfer may go without progress before the device's USB port is reset; nil never.
         public var transferStallTimeout: Double?
         /// Creates a configuration.
-        public init(linger: Double = 5, defaultLease: Double = 30, journal: InFlightJournal? = nil, transferStallTimeout: Double? = 30) {
+        public init(
+            linger: Double = 5, defaultLease: Double = 30, journal: InFlightJournal? = nil, transferStallTimeout: Double? = 30
+        ) {
             self.linger = linger
             self.defaultLease = defaultLease
             self.journal = journal
@@ -60,8 +62,9 @@ public actor SessionManager {
     public func attached(_ device: AttachedDevice) async {
         let location = USBLocation(device)
         guard attachments[location] == nil else { return }  // Hotplug may repeat itself.
-        let actor = DeviceActor(attached: device, linger: configuration.linger, hub: hub, journal: configuration.journal,
-                                stallTimeout: configuration.transferStallTimeout, logger: logger)
+        let actor = DeviceActor(
+            attached: device, linger: configuration.linger, hub: hub, journal: configuration.journal,
+            stallTimeout: configuration.transferStallTimeout, logger: logger)
         attachments[location] = Attachment(actor: actor, serial: nil)
         await probe(location)
     }
@@ -90,8 +93,9 @@ public actor SessionManager {
             hub.publish(DeviceEvent(kind: .deviceAdded, device: serial, storage: nil, object: nil))
         } catch {
             attachments[location]?.probeError = error
-            logger.warning("an MTP device could not be opened; will retry when asked",
-                           metadata: ["usb": "\(location)", "error": "\(error)"])
+            logger.warning(
+                "an MTP device could not be opened; will retry when asked",
+                metadata: ["usb": "\(location)", "error": "\(error)"])
         }
     }
 
@@ -102,7 +106,8 @@ public actor SessionManager {
         await attachment.actor.unplugged()
         guard let serial = attachment.serial else { return }
         for session in table.endAll(on: serial) {
-            logger.warning("session ended: its device was unplugged", metadata: ["session": "\(session.id)", "device": "\(serial)"])
+            logger.warning(
+                "session ended: its device was unplugged", metadata: ["session": "\(session.id)", "device": "\(serial)"])
         }
         wakeWaiters(for: serial)
         logger.info("device detached", metadata: ["device": "\(serial)"])
@@ -160,16 +165,20 @@ public actor SessionManager {
 
     /// BeginSession: claims the device for the caller, waiting up to `wait` seconds while another session
     /// holds it, and runs the provider's setup once.
-    public func beginSession(caller: Caller, device name: String, types: [String], context: ProviderContext,
-                             lease: Double?, wait: Double) async throws(ServiceError) -> (session: String, device: String) {
+    public func beginSession(
+        caller: Caller, device name: String, types: [String], context: ProviderContext,
+        lease: Double?, wait: Double
+    ) async throws(ServiceError) -> (session: String, device: String) {
         let type: SessionType
         do { type = try SessionType(parsing: types) } catch { throw .invalidSessionType(error.text) }
         let (serial, device) = try await resolveDevice(name)
         let deadline = MonotonicClock.seconds() + max(0, wait)
         let id = Self.newSessionID()
         while true {
-            switch table.begin(id: id, device: serial, owner: caller.uid, types: type,
-                               lease: lease ?? configuration.defaultLease, now: MonotonicClock.seconds()) {
+            switch table.begin(
+                id: id, device: serial, owner: caller.uid, types: type,
+                lease: lease ?? configuration.defaultLease, now: MonotonicClock.seconds())
+            {
             case .success:
                 do {
                     try await device.beginSession(context)
@@ -179,13 +188,20 @@ public actor SessionManager {
                     throw error
                 }
                 scheduleLeaseTimer()
-                logger.info("session begun", metadata: ["session": "\(id)", "device": "\(serial)", "uid": "\(caller.uid)",
-                                                        "types": "\(type)"])
+                logger.info(
+                    "session begun",
+                    metadata: [
+                        "session": "\(id)", "device": "\(serial)", "uid": "\(caller.uid)",
+                        "types": "\(type)",
+                    ])
                 return (id, serial)
             case .failure(.deviceBusy(_, let holder)):
                 let remaining = deadline - MonotonicClock.seconds()
-                guard remaining > 0 else { throw .deviceBusy(device: serial, session: shown(table.holder(of: serial), to: caller)) }
-                logger.info("waiting for the device", metadata: ["device": "\(serial)", "heldBy": "\(holder)", "uid": "\(caller.uid)"])
+                guard remaining > 0 else {
+                    throw .deviceBusy(device: serial, session: shown(table.holder(of: serial), to: caller))
+                }
+                logger.info(
+                    "waiting for the device", metadata: ["device": "\(serial)", "heldBy": "\(holder)", "uid": "\(caller.uid)"])
                 await waitForRelease(of: serial, upTo: remaining)
                 guard actor(forSerial: serial) != nil else { throw .noSuchDevice(name: name, attached: serials) }
             case .failure(let refusal):
@@ -208,13 +224,16 @@ public actor SessionManager {
         wakeWaiters(for: session.device)
         logger.info("session ended", metadata: ["session": "\(id)", "device": "\(session.device)"])
         if let failure {
-            throw .teardownFailed(session: id, component: failure.component,
-                                  message: "\(failure.message); the other components (folder cache, device release) completed")
+            throw .teardownFailed(
+                session: id, component: failure.component,
+                message: "\(failure.message); the other components (folder cache, device release) completed")
         }
     }
 
     /// The device an operation runs on, and whether it runs inside the caller's session.
-    private func target(_ caller: Caller, device name: String, session: String?) async throws(ServiceError) -> (DeviceActor, String?) {
+    private func target(_ caller: Caller, device name: String, session: String?) async throws(ServiceError) -> (
+        DeviceActor, String?
+    ) {
         if let session {
             let s: DeviceSession
             switch table.use(session, by: caller.uid, now: MonotonicClock.seconds()) {
@@ -234,8 +253,10 @@ public actor SessionManager {
 
     /// Runs `body` on the device an operation names, inside its session or an implicit one, keeping the session's
     /// lease alive while it runs.
-    private func run<T: Sendable>(_ caller: Caller, device: String, session: String?,
-                                  _ body: (DeviceActor, Bool) async throws(ServiceError) -> T) async throws(ServiceError) -> T {
+    private func run<T: Sendable>(
+        _ caller: Caller, device: String, session: String?,
+        _ body: (DeviceActor, Bool) async throws(ServiceError) -> T
+    ) async throws(ServiceError) -> T {
         let (actor, session) = try await target(caller, device: device, session: session)
         if let session { activeUses[session, default: 0] += 1 }
         defer {
@@ -251,7 +272,9 @@ public actor SessionManager {
     // MARK: Operations
 
     /// Lists a folder.
-    public func list(_ caller: Caller, device: String, path: String, storage: UInt32?, session: String?) async throws(ServiceError) -> [EntrySummary] {
+    public func list(_ caller: Caller, device: String, path: String, storage: UInt32?, session: String?)
+        async throws(ServiceError) -> [EntrySummary]
+    {
         let path = try Self.path(path)
         return try await run(caller, device: device, session: session) { d, s throws(ServiceError) in
             try await d.list(path, storage: storage, inSession: s)
@@ -259,7 +282,9 @@ public actor SessionManager {
     }
 
     /// Describes one object.
-    public func stat(_ caller: Caller, device: String, path: String, storage: UInt32?, session: String?) async throws(ServiceError) -> EntrySummary {
+    public func stat(_ caller: Caller, device: String, path: String, storage: UInt32?, session: String?)
+        async throws(ServiceError) -> EntrySummary
+    {
         let path = try Self.path(path)
         return try await run(caller, device: device, session: session) { d, s throws(ServiceError) in
             try await d.stat(path, storage: storage, inSession: s)
@@ -267,8 +292,10 @@ public actor SessionManager {
     }
 
     /// Creates a folder.
-    public func makeDirectory(_ caller: Caller, device: String, path: String, parents: Bool, storage: UInt32?,
-                              session: String?) async throws(ServiceError) -> EntrySummary {
+    public func makeDirectory(
+        _ caller: Caller, device: String, path: String, parents: Bool, storage: UInt32?,
+        session: String?
+    ) async throws(ServiceError) -> EntrySummary {
         let path = try Self.path(path)
         return try await run(caller, device: device, session: session) { d, s throws(ServiceError) in
             try await d.makeDirectory(path, parents: parents, storage: storage, inSession: s)
@@ -276,8 +303,10 @@ public actor SessionManager {
     }
 
     /// Deletes a file or folder.
-    public func delete(_ caller: Caller, device: String, path: String, recursive: Bool, storage: UInt32?,
-                       session: String?) async throws(ServiceError) {
+    public func delete(
+        _ caller: Caller, device: String, path: String, recursive: Bool, storage: UInt32?,
+        session: String?
+    ) async throws(ServiceError) {
         let path = try Self.path(path)
         try await run(caller, device: device, session: session) { d, s throws(ServiceError) in
             try await d.delete(path, recursive: recursive, storage: storage, inSession: s)
@@ -285,37 +314,45 @@ public actor SessionManager {
     }
 
     /// Renames an object; `progress` hears a copy through the host, which cancelling the task stops.
-    public func rename(_ caller: Caller, device: String, path: String, name: String, storage: UInt32?, session: String?,
-                       progress: @escaping @Sendable (TransferProgress) -> Void) async throws(ServiceError) -> Relocation {
+    public func rename(
+        _ caller: Caller, device: String, path: String, name: String, storage: UInt32?, session: String?,
+        progress: @escaping @Sendable (TransferProgress) -> Void
+    ) async throws(ServiceError) -> Relocation {
         let path = try Self.path(path)
         let newName: ObjectName
         do { newName = try ObjectName(name) } catch { throw error.serviceError }
         return try await transfer { handle throws(ServiceError) in
             try await run(caller, device: device, session: session) { d, s throws(ServiceError) in
-                try await d.rename(path, to: newName, storage: storage, inSession: s,
-                                   progress: HostCopyProgress(transfer: handle, sink: progress))
+                try await d.rename(
+                    path, to: newName, storage: storage, inSession: s,
+                    progress: HostCopyProgress(transfer: handle, sink: progress))
             }
         }
     }
 
     /// Moves an object into another folder, under `name` when given; `progress` hears a copy through the host,
     /// which cancelling the task stops.
-    public func move(_ caller: Caller, device: String, path: String, folder: String, name: String?, storage: UInt32?,
-                     session: String?, progress: @escaping @Sendable (TransferProgress) -> Void) async throws(ServiceError) -> Relocation {
+    public func move(
+        _ caller: Caller, device: String, path: String, folder: String, name: String?, storage: UInt32?,
+        session: String?, progress: @escaping @Sendable (TransferProgress) -> Void
+    ) async throws(ServiceError) -> Relocation {
         let path = try Self.path(path), folder = try Self.path(folder)
         let newName: ObjectName?
         do { newName = try name.map { name throws(NameRejection) in try ObjectName(name) } } catch { throw error.serviceError }
         return try await transfer { handle throws(ServiceError) in
             try await run(caller, device: device, session: session) { d, s throws(ServiceError) in
-                try await d.move(path, into: folder, as: newName, storage: storage, inSession: s,
-                                 progress: HostCopyProgress(transfer: handle, sink: progress))
+                try await d.move(
+                    path, into: folder, as: newName, storage: storage, inSession: s,
+                    progress: HostCopyProgress(transfer: handle, sink: progress))
             }
         }
     }
 
     /// Sends a file; `progress` hears each step; cancelling the calling task cancels the transfer.
-    public func put(_ caller: Caller, device: String, request: PutRequest, storage: UInt32?, session: String?,
-                    progress: @escaping @Sendable (TransferProgress) -> Void) async throws(ServiceError) -> EntrySummary {
+    public func put(
+        _ caller: Caller, device: String, request: PutRequest, storage: UInt32?, session: String?,
+        progress: @escaping @Sendable (TransferProgress) -> Void
+    ) async throws(ServiceError) -> EntrySummary {
         try await transfer { handle throws(ServiceError) in
             try await run(caller, device: device, session: session) { d, s throws(ServiceError) in
                 try await d.put(request, storage: storage, inSession: s, transfer: handle, progress: progress)
@@ -324,8 +361,10 @@ public actor SessionManager {
     }
 
     /// Reads a file or a range of it into the client's descriptor.
-    public func get(_ caller: Caller, device: String, request: GetRequest, storage: UInt32?, session: String?,
-                    progress: @escaping @Sendable (TransferProgress) -> Void) async throws(ServiceError) -> UInt64 {
+    public func get(
+        _ caller: Caller, device: String, request: GetRequest, storage: UInt32?, session: String?,
+        progress: @escaping @Sendable (TransferProgress) -> Void
+    ) async throws(ServiceError) -> UInt64 {
         try await transfer { handle throws(ServiceError) in
             try await run(caller, device: device, session: session) { d, s throws(ServiceError) in
                 try await d.get(request, storage: storage, inSession: s, transfer: handle, progress: progress)
@@ -368,8 +407,9 @@ public actor SessionManager {
         let now = MonotonicClock.seconds()
         for id in activeUses.keys { _ = table.use(id, by: SessionTable.rootUID, now: now) }  // Busy is not idle.
         for session in table.expire(now: now) {
-            logger.notice("session expired: unused for its lease; ended by the daemon",
-                          metadata: ["session": "\(session.id)", "device": "\(session.device)", "lease": "\(session.lease)s"])
+            logger.notice(
+                "session expired: unused for its lease; ended by the daemon",
+                metadata: ["session": "\(session.id)", "device": "\(session.device)", "lease": "\(session.lease)s"])
             _ = await actor(forSerial: session.device)?.endSession()
             wakeWaiters(for: session.device)
         }
@@ -428,7 +468,8 @@ extension SessionRefusal {
         case .deviceBusy(let device, let held): .deviceBusy(device: device, session: held)
         case .noSuchSession(let id): .noSuchSession(id)
         case .notOwner(let id): .notSessionOwner(id)
-        case .typeMismatch(let id, let began, let given): .sessionTypeMismatch(session: id, began: began.names, given: given.names)
+        case .typeMismatch(let id, let began, let given):
+            .sessionTypeMismatch(session: id, began: began.names, given: given.names)
         }
     }
 }

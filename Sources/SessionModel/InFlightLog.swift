@@ -19,8 +19,10 @@ public struct InFlightObject: Equatable, Sendable {
     /// nil in a record written before paths were kept.
     public var folder: String?
 
-    public init(serial: String, storage: UInt32, parent: UInt32, name: String, finalName: String, size: UInt64,
-                handle: UInt32? = nil, folder: String? = nil) {
+    public init(
+        serial: String, storage: UInt32, parent: UInt32, name: String, finalName: String, size: UInt64,
+        handle: UInt32? = nil, folder: String? = nil
+    ) {
         self.serial = serial
         self.storage = storage
         self.parent = parent
@@ -60,9 +62,12 @@ public struct InFlightLog: Equatable, Sendable {
         let id = nextID
         nextID += 1
         pending[id] = object
-        let fields = ["begin", String(id), Self.encode(object.serial), String(object.storage), String(object.parent),
-                      String(object.size), Self.encode(object.name), Self.encode(object.finalName)]
-                      + (object.folder.map { [Self.encode($0)] } ?? [])
+        let fields =
+            [
+                "begin", String(id), Self.encode(object.serial), String(object.storage), String(object.parent),
+                String(object.size), Self.encode(object.name), Self.encode(object.finalName),
+            ]
+            + (object.folder.map { [Self.encode($0)] } ?? [])
         return (id, fields.joined(separator: " ") + "\n")
     }
 
@@ -98,12 +103,14 @@ public struct InFlightLog: Equatable, Sendable {
         switch f[0] {
         case "begin":
             guard f.count == 8 || f.count == 9, let serial = Self.decode(f[2]), let storage = UInt32(f[3]),
-                  let parent = UInt32(f[4]), let size = UInt64(f[5]), let name = Self.decode(f[6]),
-                  let finalName = Self.decode(f[7]) else { return }
+                let parent = UInt32(f[4]), let size = UInt64(f[5]), let name = Self.decode(f[6]),
+                let finalName = Self.decode(f[7])
+            else { return }
             let folder = f.count == 9 ? Self.decode(f[8]) : nil
             if f.count == 9 && folder == nil { return }
-            pending[id] = InFlightObject(serial: serial, storage: storage, parent: parent, name: name, finalName: finalName,
-                                         size: size, folder: folder)
+            pending[id] = InFlightObject(
+                serial: serial, storage: storage, parent: parent, name: name, finalName: finalName,
+                size: size, folder: folder)
             nextID = max(nextID, id &+ 1)
         case "handle":
             guard f.count == 3, let handle = UInt32(f[2]), pending[id] != nil else { return }

@@ -17,12 +17,15 @@ public struct ObjectName: Sendable, Hashable, CustomStringConvertible {
     /// not "/", and such a name slipped through with a '/' in it.
     public init(_ text: String) throws(NameRejection) {
         let reason: String? =
-            if text.isEmpty { "a name cannot be empty" }
-            else if text.utf8.elementsEqual(".".utf8) || text.utf8.elementsEqual("..".utf8) { "\"\(text)\" is not a name an object can have" }
-            else if text.utf8.contains(UInt8(ascii: "/")) { "a name cannot contain '/'" }
-            else if text.utf8.contains(0) { "a name cannot contain a NUL byte" }
-            else if text.utf8.count > Self.maxBytes { "a name is at most \(Self.maxBytes) bytes of UTF-8, this one has \(text.utf8.count)" }
-            else { nil }
+            if text.isEmpty {
+                "a name cannot be empty"
+            } else if text.utf8.elementsEqual(".".utf8) || text.utf8.elementsEqual("..".utf8) {
+                "\"\(text)\" is not a name an object can have"
+            } else if text.utf8.contains(UInt8(ascii: "/")) { "a name cannot contain '/'" } else if text.utf8.contains(0) {
+                "a name cannot contain a NUL byte"
+            } else if text.utf8.count > Self.maxBytes {
+                "a name is at most \(Self.maxBytes) bytes of UTF-8, this one has \(text.utf8.count)"
+            } else { nil }
         if let reason { throw .invalidName(name: text, reason: reason) }
         self.text = text
     }

@@ -52,8 +52,10 @@ public struct SessionTable: Sendable {
     public func holder(of device: String) -> DeviceSession? { holders[device].flatMap { sessions[$0] } }
 
     /// Opens session `id` on `device` for `owner`, unless another session holds the device.
-    public mutating func begin(id: String, device: String, owner: UInt32, types: SessionType, lease: Double,
-                               now: Moment) -> Result<DeviceSession, SessionRefusal> {
+    public mutating func begin(
+        id: String, device: String, owner: UInt32, types: SessionType, lease: Double,
+        now: Moment
+    ) -> Result<DeviceSession, SessionRefusal> {
         precondition(sessions[id] == nil, "session ids are unique")
         if let held = holders[device] { return .failure(.deviceBusy(device: device, heldBy: held)) }
         let session = DeviceSession(id: id, device: device, owner: owner, types: types, lease: lease, lastUsed: now)

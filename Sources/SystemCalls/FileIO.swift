@@ -10,10 +10,14 @@ public enum FileIO {
     }
 
     /// pread(2) until `buffer` is full or the file ends: the bytes read.
-    public static func read(_ fd: Int32, at offset: UInt64, into buffer: UnsafeMutableRawBufferPointer) throws(SystemCallError) -> Int {
+    public static func read(_ fd: Int32, at offset: UInt64, into buffer: UnsafeMutableRawBufferPointer) throws(SystemCallError)
+        -> Int
+    {
         var done = 0
         while done < buffer.count {
-            let n = try systemCall("pread") { pread(fd, buffer.baseAddress! + done, buffer.count - done, off_t(offset) + off_t(done)) }
+            let n = try systemCall("pread") {
+                pread(fd, buffer.baseAddress! + done, buffer.count - done, off_t(offset) + off_t(done))
+            }
             if n == 0 { break }
             done += n
         }
@@ -34,7 +38,9 @@ public enum FileIO {
     public static func writeAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer, at offset: UInt64) throws(SystemCallError) {
         var done = 0
         while done < bytes.count {
-            let n = try systemCall("pwrite") { pwrite(fd, bytes.baseAddress! + done, bytes.count - done, off_t(offset) + off_t(done)) }
+            let n = try systemCall("pwrite") {
+                pwrite(fd, bytes.baseAddress! + done, bytes.count - done, off_t(offset) + off_t(done))
+            }
             guard n > 0 else { throw SystemCallError("pwrite", errno: EIO) }
             done += n
         }
@@ -50,9 +56,10 @@ public enum FileIO {
     /// poll is asked again with the same timeout (the callers loop on their own deadlines).
     public static func poll(_ fds: inout [pollfd], timeoutMilliseconds: Int32) throws(SystemCallError) -> Int {
         let count = nfds_t(fds.count)
-        return Int(try fds.withUnsafeMutableBufferPointer { p throws(SystemCallError) in
-            try systemCall("poll") { Glibc.poll(p.baseAddress, count, timeoutMilliseconds) }
-        })
+        return Int(
+            try fds.withUnsafeMutableBufferPointer { p throws(SystemCallError) in
+                try systemCall("poll") { Glibc.poll(p.baseAddress, count, timeoutMilliseconds) }
+            })
     }
 
     /// waitpid(2) for `pid`: its raw status.

@@ -55,8 +55,10 @@ public enum UnixSocket {
     }
 
     /// One sendto(2) of `bytes` to `address` with `flags` (MSG_NOSIGNAL is always added): the bytes sent.
-    public static func send(_ fd: Int32, _ bytes: UnsafeRawBufferPointer, to address: UnixSocketAddress,
-                            flags: Int32 = 0) throws(SystemCallError) -> Int {
+    public static func send(
+        _ fd: Int32, _ bytes: UnsafeRawBufferPointer, to address: UnixSocketAddress,
+        flags: Int32 = 0
+    ) throws(SystemCallError) -> Int {
         try systemCall("sendto") {
             address.withSockaddr { sendto(fd, bytes.baseAddress, bytes.count, flags | Int32(MSG_NOSIGNAL), $0, $1) }
         }
@@ -123,8 +125,10 @@ public enum UnixSocket {
     /// One recvmsg(2) into `buffer` (close-on-exec descriptors): the bytes read, 0 at end of stream. The SCM_RIGHTS
     /// descriptors that came along are appended to `descriptors` up to `maximumDescriptors` in all; any more are
     /// closed.
-    public static func receive(_ fd: Int32, into buffer: UnsafeMutableRawBufferPointer, descriptors: inout [Int32],
-                               maximumDescriptors: Int) throws(SystemCallError) -> Int {
+    public static func receive(
+        _ fd: Int32, into buffer: UnsafeMutableRawBufferPointer, descriptors: inout [Int32],
+        maximumDescriptors: Int
+    ) throws(SystemCallError) -> Int {
         var received = [Int32](repeating: -1, count: descriptorCapacity)
         var count: Int32 = 0
         let room = Int32(max(0, min(maximumDescriptors - descriptors.count, descriptorCapacity)))
@@ -137,11 +141,14 @@ public enum UnixSocket {
 
     /// One sendmsg(2) of `bytes` with `descriptors` (SCM_RIGHTS, when any) and `flags` (MSG_NOSIGNAL is always
     /// added): the bytes sent.
-    public static func send(_ fd: Int32, _ bytes: UnsafeRawBufferPointer, descriptors: [Int32] = [],
-                            flags: Int32 = 0) throws(SystemCallError) -> Int {
+    public static func send(
+        _ fd: Int32, _ bytes: UnsafeRawBufferPointer, descriptors: [Int32] = [],
+        flags: Int32 = 0
+    ) throws(SystemCallError) -> Int {
         try descriptors.withUnsafeBufferPointer { fds throws(SystemCallError) in
             try systemCall("sendmsg") {
-                csc_sendmsg_fds(fd, bytes.baseAddress, bytes.count, fds.baseAddress, Int32(fds.count), flags | Int32(MSG_NOSIGNAL))
+                csc_sendmsg_fds(
+                    fd, bytes.baseAddress, bytes.count, fds.baseAddress, Int32(fds.count), flags | Int32(MSG_NOSIGNAL))
             }
         }
     }

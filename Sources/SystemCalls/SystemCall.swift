@@ -27,8 +27,10 @@ public struct SystemCallError: Error, Equatable, Sendable, CustomStringConvertib
 /// arrived first) calls it again, unless `retryOnInterrupt` is false: the one place the daemon and the emulator
 /// retry an interrupted call.
 @inlinable
-public func systemCall<T: FixedWidthInteger>(_ call: String, retryOnInterrupt: Bool = true,
-                                             _ body: () -> T) throws(SystemCallError) -> T {
+public func systemCall<T: FixedWidthInteger>(
+    _ call: String, retryOnInterrupt: Bool = true,
+    _ body: () -> T
+) throws(SystemCallError) -> T {
     while true {
         let result = body()
         if result >= 0 { return result }

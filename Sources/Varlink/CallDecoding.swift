@@ -14,9 +14,10 @@ extension VarlinkCall {
         case .object(let p)?: parameters = p
         default: throw .invalidParameter("parameters")
         }
-        self.init(interface: String(method[..<dot]), method: String(method[method.index(after: dot)...]),
-                  parameters: parameters, more: object["more"]?.boolValue ?? false,
-                  oneway: object["oneway"]?.boolValue ?? false, upgrade: object["upgrade"]?.boolValue ?? false,
-                  fileDescriptors: fileDescriptors, peer: peer, connection: connection)
+        self.init(
+            interface: String(method[..<dot]), method: String(method[method.index(after: dot)...]),
+            parameters: parameters, more: object["more"]?.boolValue ?? false,
+            oneway: object["oneway"]?.boolValue ?? false, upgrade: object["upgrade"]?.boolValue ?? false,
+            fileDescriptors: fileDescriptors, peer: peer, connection: connection)
     }
 }

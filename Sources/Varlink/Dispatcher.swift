@@ -50,9 +50,11 @@ package struct Dispatcher: Sendable {
     private func builtIn(_ call: VarlinkCall) throws(VarlinkError) -> [String: JSONValue] {
         switch call.method {
         case "GetInfo":
-            return ["vendor": .string(info.vendor), "product": .string(info.product), "version": .string(info.version),
-                    "url": .string(info.url),
-                    "interfaces": .array(([Self.serviceInterface] + entries.keys.sorted()).map(JSONValue.string))]
+            return [
+                "vendor": .string(info.vendor), "product": .string(info.product), "version": .string(info.version),
+                "url": .string(info.url),
+                "interfaces": .array(([Self.serviceInterface] + entries.keys.sorted()).map(JSONValue.string)),
+            ]
         case "GetInterfaceDescription":
             guard let name = call.parameters["interface"]?.stringValue else { throw VarlinkError.invalidParameter("interface") }
             if name == Self.serviceInterface { return ["description": .string(Self.serviceDescription)] }
@@ -65,41 +67,41 @@ package struct Dispatcher: Sendable {
 
     /// The standard introspection interface every varlink service implements.
     static let serviceDescription = """
-    # The Varlink Service Interface is provided by every varlink service. It
-    # describes the service and the interfaces it implements.
-    interface org.varlink.service
+        # The Varlink Service Interface is provided by every varlink service. It
+        # describes the service and the interfaces it implements.
+        interface org.varlink.service
 
-    # Get a list of all the interfaces a service provides and information
-    # about the implementation.
-    method GetInfo() -> (
-      vendor: string,
-      product: string,
-      version: string,
-      url: string,
-      interfaces: []string
-    )
+        # Get a list of all the interfaces a service provides and information
+        # about the implementation.
+        method GetInfo() -> (
+          vendor: string,
+          product: string,
+          version: string,
+          url: string,
+          interfaces: []string
+        )
 
-    # Get the description of an interface that is implemented by this service.
-    method GetInterfaceDescription(interface: string) -> (description: string)
+        # Get the description of an interface that is implemented by this service.
+        method GetInterfaceDescription(interface: string) -> (description: string)
 
-    # The requested interface was not found.
-    error InterfaceNotFound (interface: string)
+        # The requested interface was not found.
+        error InterfaceNotFound (interface: string)
 
-    # The requested method was not found
-    error MethodNotFound (method: string)
+        # The requested method was not found
+        error MethodNotFound (method: string)
 
-    # The interface defines the requested method, but the service does not
-    # implement it.
-    error MethodNotImplemented (method: string)
+        # The interface defines the requested method, but the service does not
+        # implement it.
+        error MethodNotImplemented (method: string)
 
-    # One of the passed parameters is invalid.
-    error InvalidParameter (parameter: string)
+        # One of the passed parameters is invalid.
+        error InvalidParameter (parameter: string)
 
-    # Client is denied access
-    error PermissionDenied ()
+        # Client is denied access
+        error PermissionDenied ()
 
-    # Method is expected to be called with 'more' set to true, but wasn't
-    error ExpectedMore ()
+        # Method is expected to be called with 'more' set to true, but wasn't
+        error ExpectedMore ()
 
-    """
+        """
 }

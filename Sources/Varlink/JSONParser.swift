@@ -120,7 +120,9 @@ private struct JSONParser {
         while i < bytes.count, bytes[i] != UInt8(ascii: "\""), bytes[i] != UInt8(ascii: "\\"), bytes[i] >= 0x20 { i += 1 }
         if i < bytes.count, bytes[i] == UInt8(ascii: "\"") {
             i += 1
-            guard let s = String(validating: bytes[start..<i - 1], as: UTF8.self) else { throw error("invalid UTF-8 in a string") }
+            guard let s = String(validating: bytes[start..<i - 1], as: UTF8.self) else {
+                throw error("invalid UTF-8 in a string")
+            }
             return s
         }
         var out = Array(bytes[start..<i])
@@ -169,7 +171,11 @@ private struct JSONParser {
         let start = i
         if bytes[i] == UInt8(ascii: "-") { i += 1 }
         guard i < bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[i]) else { throw error("invalid number") }
-        if bytes[i] == UInt8(ascii: "0") { i += 1 } else { while i < bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[i]) { i += 1 } }
+        if bytes[i] == UInt8(ascii: "0") {
+            i += 1
+        } else {
+            while i < bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[i]) { i += 1 }
+        }
         var integral = true
         if i < bytes.count, bytes[i] == UInt8(ascii: ".") {
             integral = false

@@ -39,8 +39,10 @@ final class ServerConnection: Sendable {
     private let items: AsyncStream<Item>
     private let itemSink: AsyncStream<Item>.Continuation
 
-    init(id: Int, fd: Int32, peer: PeerCredentials, dispatcher: Dispatcher, maxMessageBytes: Int, limits: VarlinkServer.Limits,
-         report: @escaping @Sendable (VarlinkServer.LimitHit) -> Void, onClose: @escaping @Sendable (Int) -> Void) {
+    init(
+        id: Int, fd: Int32, peer: PeerCredentials, dispatcher: Dispatcher, maxMessageBytes: Int, limits: VarlinkServer.Limits,
+        report: @escaping @Sendable (VarlinkServer.LimitHit) -> Void, onClose: @escaping @Sendable (Int) -> Void
+    ) {
         self.id = id
         self.fd = fd
         self.peer = peer
@@ -104,7 +106,8 @@ final class ServerConnection: Sendable {
         } catch let error as VarlinkError {
             reply = Self.errorReply(error)
         } catch {
-            reply = Self.errorReply(VarlinkError(name: "org.varlink.service.InternalError", parameters: ["message": .string("\(error)")]))
+            reply = Self.errorReply(
+                VarlinkError(name: "org.varlink.service.InternalError", parameters: ["message": .string("\(error)")]))
         }
         if !call.oneway { enqueue(reply) }
     }
@@ -256,7 +259,8 @@ final class ServerConnection: Sendable {
     /// gets (whose descriptors are closed).
     private func parse(_ bytes: [UInt8], descriptors: [Int32]) -> Item {
         do {
-            return .call(try VarlinkCall(message: bytes, fileDescriptors: descriptors, peer: peer, connection: id), bytes: bytes.count + 1)
+            return .call(
+                try VarlinkCall(message: bytes, fileDescriptors: descriptors, peer: peer, connection: id), bytes: bytes.count + 1)
         } catch {
             for d in descriptors { close(d) }
             return .refuse(error)

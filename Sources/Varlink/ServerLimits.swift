@@ -20,8 +20,10 @@ extension VarlinkServer {
         public var errorInterface: String
 
         /// Creates limits; the defaults leave room for a hundred busy clients of one user.
-        public init(connectionsPerUID: Int = 128, stallSeconds: Double = 30, queuedReplyBytes: Int = 8 << 20,
-                    pendingCallBytes: Int = 4 << 20, errorInterface: String = "org.varlink.service") {
+        public init(
+            connectionsPerUID: Int = 128, stallSeconds: Double = 30, queuedReplyBytes: Int = 8 << 20,
+            pendingCallBytes: Int = 4 << 20, errorInterface: String = "org.varlink.service"
+        ) {
             self.connectionsPerUID = connectionsPerUID; self.stallSeconds = stallSeconds
             self.queuedReplyBytes = queuedReplyBytes; self.pendingCallBytes = pendingCallBytes
             self.errorInterface = errorInterface
@@ -68,16 +70,19 @@ extension VarlinkServer.Limits {
         let fix: String
         switch limit {
         case .connectionsPerUID:
-            fix = "uid \(peer.uid) has \(connectionsPerUID) connections open, the most this server allows; close ones it does not use, or raise the server's limit"
+            fix =
+                "uid \(peer.uid) has \(connectionsPerUID) connections open, the most this server allows; close ones it does not use, or raise the server's limit"
         case .stallSeconds:
             fix = "a message stayed incomplete for \(stallSeconds) s; send each message whole, ended by NUL"
         case .queuedReplyBytes:
             fix = "read the replies to your calls"
         case .pendingCallBytes:
-            fix = "more than \(pendingCallBytes) bytes of calls were sent without waiting for replies; read replies before sending more"
+            fix =
+                "more than \(pendingCallBytes) bytes of calls were sent without waiting for replies; read replies before sending more"
         }
-        return VarlinkError(name: errorInterface + ".LimitReached",
-                            parameters: ["limit": .string(limit.rawValue), "value": .double(value(of: limit)), "fix": .string(fix)])
+        return VarlinkError(
+            name: errorInterface + ".LimitReached",
+            parameters: ["limit": .string(limit.rawValue), "value": .double(value(of: limit)), "fix": .string(fix)])
     }
 
     /// The value a hit reports.

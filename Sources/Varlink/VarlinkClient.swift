@@ -70,8 +70,10 @@ public final class VarlinkClient {
     deinit { close(fd) }
 
     /// Sends a call (with `fileDescriptors` attached) and returns its replies, to be read in turn.
-    public func call(_ method: String, _ parameters: [String: JSONValue], fileDescriptors: [Int32] = [],
-                     more: Bool = false) throws(VarlinkClientError) -> Replies {
+    public func call(
+        _ method: String, _ parameters: [String: JSONValue], fileDescriptors: [Int32] = [],
+        more: Bool = false
+    ) throws(VarlinkClientError) -> Replies {
         var message: [String: JSONValue] = ["method": .string(method), "parameters": .object(parameters)]
         if more { message["more"] = .bool(true) }
         do {

@@ -53,7 +53,9 @@ public struct VarlinkInterface: Sendable {
         var typeLines: [String: Int] = [:]
         guard try p.word() == "interface" else { throw p.fail("expected 'interface'") }
         name = try p.word()
-        guard name.split(separator: ".").count >= 2 else { throw p.fail("interface names are reverse-domain, like org.example.Name") }
+        guard name.split(separator: ".").count >= 2 else {
+            throw p.fail("interface names are reverse-domain, like org.example.Name")
+        }
         while !p.atEnd {
             let line = p.line
             switch try p.word() {
@@ -63,9 +65,13 @@ public struct VarlinkInterface: Sendable {
                 types[typeName] = try p.typeExpression()
             case "method":
                 let methodName = try p.word()
-                guard case .structure(let input) = try p.typeExpression() else { throw p.fail("expected the method's input fields") }
+                guard case .structure(let input) = try p.typeExpression() else {
+                    throw p.fail("expected the method's input fields")
+                }
                 try p.expect("->")
-                guard case .structure(let output) = try p.typeExpression() else { throw p.fail("expected the method's output fields") }
+                guard case .structure(let output) = try p.typeExpression() else {
+                    throw p.fail("expected the method's output fields")
+                }
                 methods[methodName] = (input, output)
             case "error":
                 let errorName = try p.word()
@@ -127,7 +133,9 @@ public struct VarlinkInterface: Sendable {
         case .object: return value.objectValue != nil ? nil : ""
         case .array(let element):
             guard let items = value.arrayValue else { return "" }
-            for (i, item) in items.enumerated() { if let m = mismatch(item, element) { return "\(i)" + (m.isEmpty ? "" : "." + m) } }
+            for (i, item) in items.enumerated() {
+                if let m = mismatch(item, element) { return "\(i)" + (m.isEmpty ? "" : "." + m) }
+            }
             return nil
         case .map(let element):
             guard let members = value.objectValue else { return "" }
@@ -162,10 +170,15 @@ private struct IDLParser {
 
     mutating func skip() {
         while i < chars.count {
-            if chars[i] == "\n" { line += 1; i += 1 }
-            else if chars[i].isWhitespace { i += 1 }
-            else if chars[i] == "#" { while i < chars.count, chars[i] != "\n" { i += 1 } }
-            else { break }
+            if chars[i] == "\n" {
+                line += 1; i += 1
+            } else if chars[i].isWhitespace {
+                i += 1
+            } else if chars[i] == "#" {
+                while i < chars.count, chars[i] != "\n" { i += 1 }
+            } else {
+                break
+            }
         }
     }
 

@@ -48,29 +48,38 @@ public final class VarlinkServer: Sendable {
 
     /// Listens on `socketPath` (its folder is created; a stale socket file nobody listens on is replaced).
     /// `report` hears of every client refused or dropped for a limit (from the connection's threads).
-    public convenience init(socketPath: String, mode: UInt32 = 0o666, services: [any VarlinkService], info: Info,
-                            maxMessageBytes: Int = 1 << 20, limits: Limits = Limits(),
-                            report: @escaping @Sendable (LimitHit) -> Void = { _ in }) throws {
+    public convenience init(
+        socketPath: String, mode: UInt32 = 0o666, services: [any VarlinkService], info: Info,
+        maxMessageBytes: Int = 1 << 20, limits: Limits = Limits(),
+        report: @escaping @Sendable (LimitHit) -> Void = { _ in }
+    ) throws {
         let dispatcher = try Dispatcher(services: services, info: info)  // Before the socket: nothing to undo.
         let fd = try Self.listen(on: socketPath, mode: mode)
-        self.init(listener: fd, ownedPath: socketPath, dispatcher: dispatcher, maxMessageBytes: maxMessageBytes,
-                  limits: limits, report: report)
+        self.init(
+            listener: fd, ownedPath: socketPath, dispatcher: dispatcher, maxMessageBytes: maxMessageBytes,
+            limits: limits, report: report)
     }
 
     /// Serves on a socket that is already listening (systemd socket activation).
-    public convenience init(listeningFileDescriptor fd: Int32, services: [any VarlinkService], info: Info,
-                            maxMessageBytes: Int = 1 << 20, limits: Limits = Limits(),
-                            report: @escaping @Sendable (LimitHit) -> Void = { _ in }) throws {
+    public convenience init(
+        listeningFileDescriptor fd: Int32, services: [any VarlinkService], info: Info,
+        maxMessageBytes: Int = 1 << 20, limits: Limits = Limits(),
+        report: @escaping @Sendable (LimitHit) -> Void = { _ in }
+    ) throws {
         let dispatcher = try Dispatcher(services: services, info: info)
         _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
-        self.init(listener: fd, ownedPath: nil, dispatcher: dispatcher, maxMessageBytes: maxMessageBytes,
-                  limits: limits, report: report)
+        self.init(
+            listener: fd, ownedPath: nil, dispatcher: dispatcher, maxMessageBytes: maxMessageBytes,
+            limits: limits, report: report)
     }
 
-    private init(listener: Int32, ownedPath: String?, dispatcher: Dispatcher, maxMessageBytes: Int, limits: Limits,
-                 report: @escaping @Sendable (LimitHit) -> Void) {
-        precondition(limits.pendingCallBytes >= maxMessageBytes && limits.connectionsPerUID > 0 && limits.stallSeconds > 0,
-                     "limits must admit one connection and one whole message")
+    private init(
+        listener: Int32, ownedPath: String?, dispatcher: Dispatcher, maxMessageBytes: Int, limits: Limits,
+        report: @escaping @Sendable (LimitHit) -> Void
+    ) {
+        precondition(
+            limits.pendingCallBytes >= maxMessageBytes && limits.connectionsPerUID > 0 && limits.stallSeconds > 0,
+            "limits must admit one connection and one whole message")
         self.listener = listener
         self.ownedPath = ownedPath
         self.dispatcher = dispatcher
@@ -125,7 +134,9 @@ public final class VarlinkServer: Sendable {
 
     /// Waits until a shutdown has begun; false when `seconds` pass first (tests).
     func waitForShutdownToBegin(seconds: Double) -> Bool {
-        state.withLock(waitingUntil: { $0.lifecycle.isShuttingDown || $0.lifecycle.state == .stopped }, timeout: .seconds(seconds)) { _ in
+        state.withLock(
+            waitingUntil: { $0.lifecycle.isShuttingDown || $0.lifecycle.state == .stopped }, timeout: .seconds(seconds)
+        ) { _ in
             true
         } ?? false
     }
@@ -161,7 +172,9 @@ public final class VarlinkServer: Sendable {
     /// after `gracePeriod` are cancelled (their replies still go out); a connection whose call has not ended
     /// `cancellationGracePeriod` after that is closed regardless. A second call waits for the first one's end.
     public func shutdown(gracePeriod: Duration = .seconds(10), cancellationGracePeriod: Duration = .seconds(5)) async {
-        let (shutdown, wake, open) = state.withLock { s in (s.lifecycle.beginShutdown(), s.wakePipe.1, Array(s.connections.values)) }
+        let (shutdown, wake, open) = state.withLock { s in
+            (s.lifecycle.beginShutdown(), s.wakePipe.1, Array(s.connections.values))
+        }
         state.broadcast()
         switch shutdown {
         case .awaitStopped:
@@ -262,7 +275,9 @@ public final class VarlinkServer: Sendable {
     private func acceptLoop() {
         let wake = state.withLock { $0.wakePipe.0 }
         accepting: while state.withLock({ $0.lifecycle.admitsConnections }) {
-            var pfd = [pollfd(fd: listener, events: Int16(POLLIN), revents: 0), pollfd(fd: wake, events: Int16(POLLIN), revents: 0)]
+            var pfd = [
+                pollfd(fd: listener, events: Int16(POLLIN), revents: 0), pollfd(fd: wake, events: Int16(POLLIN), revents: 0),
+            ]
             guard (try? FileIO.poll(&pfd, timeoutMilliseconds: -1)) ?? 0 > 0 else { continue }
             if pfd[1].revents != 0 { break }
             let client: Int32
@@ -283,8 +298,10 @@ public final class VarlinkServer: Sendable {
                 guard s.connectionsByUID[peer.uid, default: 0] < limits.connectionsPerUID else { return .refused }
                 let id = s.nextID
                 s.nextID += 1
-                let c = ServerConnection(id: id, fd: client, peer: peer, dispatcher: dispatcher, maxMessageBytes: maxMessageBytes,
-                                         limits: limits, report: report) { [weak self] id in self?.remove(id) }
+                let c = ServerConnection(
+                    id: id, fd: client, peer: peer, dispatcher: dispatcher, maxMessageBytes: maxMessageBytes,
+                    limits: limits, report: report
+                ) { [weak self] id in self?.remove(id) }
                 s.connections[id] = c
                 s.connectionsByUID[peer.uid, default: 0] += 1
                 return .admitted(c)

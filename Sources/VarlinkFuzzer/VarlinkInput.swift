@@ -73,12 +73,15 @@ func nesting(_ value: JSONValue) -> Int {
 
 private let peer = PeerCredentials(pid: 1, uid: 1000, gid: 1000)
 private let manager = Manager.interface
-private let dispatcher = try! Dispatcher(services: [ManagerStub()],
-                                         info: VarlinkServer.Info(vendor: "fuzz", product: "fuzz", version: "0", url: ""))
+private let dispatcher = try! Dispatcher(
+    services: [ManagerStub()],
+    info: VarlinkServer.Info(vendor: "fuzz", product: "fuzz", version: "0", url: ""))
 /// The Manager's method names in a fixed order, for the parameters mode to pick one by index.
 private let managerMethods = manager.methods.keys.sorted()
-private let routingErrors: Set = ["org.varlink.service.InterfaceNotFound", "org.varlink.service.MethodNotFound",
-                                  "org.varlink.service.InvalidParameter"]
+private let routingErrors: Set = [
+    "org.varlink.service.InterfaceNotFound", "org.varlink.service.MethodNotFound",
+    "org.varlink.service.InvalidParameter",
+]
 
 /// The Manager interface with no implementation: the fuzzer routes calls to it but never runs one.
 private struct ManagerStub: VarlinkService {
@@ -145,7 +148,9 @@ private func checkAccepted(_ parameters: [String: JSONValue], method: String) {
         return
     }
     let written = value.fields
-    precondition(manager.invalidParameter(in: written, method: method) == nil, "the contract wrote \(method) parameters the interface refuses")
+    precondition(
+        manager.invalidParameter(in: written, method: method) == nil,
+        "the contract wrote \(method) parameters the interface refuses")
     precondition((try? typed.init(fields: written))?.fields == written, "\(method) parameters do not read back")
 }
 
@@ -159,8 +164,9 @@ private func checkParameters(_ bytes: UnsafeBufferPointer<UInt8>, method index: 
     }
     // The complaint names a parameter that was sent or one that is declared, or a path below one.
     let names = Array(parameters.keys) + manager.methods[method]!.input.map(\.name)
-    precondition(names.contains { bad == $0 || bad.hasPrefix($0 + ".") },
-                 "InvalidParameter names \(bad), which is neither sent nor declared")
+    precondition(
+        names.contains { bad == $0 || bad.hasPrefix($0 + ".") },
+        "InvalidParameter names \(bad), which is neither sent nor declared")
 }
 
 /// The bytes as an interface description: it parses or fails with a line inside the text, and a parsed one
@@ -175,8 +181,10 @@ private func checkInterface(_ bytes: UnsafeBufferPointer<UInt8>) {
         return
     }
     precondition(interface.description == text, "the description is not the text it came from")
-    let shapes: [JSONValue] = [.null, .bool(true), .int(-1), .double(0.5), .string("a"), .array([.int(1), .null]),
-                               .object(["a": .string("a")]), .array([.object([:])])]
+    let shapes: [JSONValue] = [
+        .null, .bool(true), .int(-1), .double(0.5), .string("a"), .array([.int(1), .null]),
+        .object(["a": .string("a")]), .array([.object([:])]),
+    ]
     for (method, signature) in interface.methods {
         for field in signature.input {
             for shape in shapes { _ = interface.invalidParameter(in: [field.name: shape], method: method) }

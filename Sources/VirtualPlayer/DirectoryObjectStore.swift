@@ -27,8 +27,10 @@ public final class DirectoryObjectStore: ObjectStore {
 
     /// Opens (creating if needed) the directory at `root`, removes partial files a crash left, and lists what
     /// is already there as objects.
-    public init(storageID: UInt32, root: String, capacity: UInt64? = nil, label: String = "Internal storage",
-                allocator: HandleAllocator) throws(StoreError) {
+    public init(
+        storageID: UInt32, root: String, capacity: UInt64? = nil, label: String = "Internal storage",
+        allocator: HandleAllocator
+    ) throws(StoreError) {
         self.storageID = storageID
         self.root = root.count > 1 && root.hasSuffix("/") ? String(root.dropLast()) : root
         self.capacity = capacity
@@ -84,9 +86,10 @@ public final class DirectoryObjectStore: ObjectStore {
         let name = table.unusedName(draft.name, under: draft.parent) { HostFiles.exists(parentPath + "/" + $0) }
         try HostFiles.makeDirectory(parentPath + "/" + name)
         let now = nowSince1970()
-        let folder = StoredObject(handle: handle, storageID: storageID, parent: draft.parent, name: name,
-                                  format: .association, size: 0, modified: draft.modified ?? now, added: now,
-                                  metadata: draft.metadata)
+        let folder = StoredObject(
+            handle: handle, storageID: storageID, parent: draft.parent, name: name,
+            format: .association, size: 0, modified: draft.modified ?? now, added: now,
+            metadata: draft.metadata)
         table.insert(folder)
         return folder
     }
@@ -100,8 +103,9 @@ public final class DirectoryObjectStore: ObjectStore {
         let temporary = parentPath + "/" + Self.partialPrefix + String(handle)
         let file = try HostFile(path: temporary, flags: O_WRONLY | O_CREAT | O_TRUNC)
         reservedBytes += reservation
-        return Writer(store: self, draft: draft, handle: handle, file: file, temporaryPath: temporary,
-                      reservation: reservation)
+        return Writer(
+            store: self, draft: draft, handle: handle, file: file, temporaryPath: temporary,
+            reservation: reservation)
     }
 
     /// Opens a file for reading.
@@ -214,7 +218,8 @@ public final class DirectoryObjectStore: ObjectStore {
             let directory = components.isEmpty ? root : root + "/" + components.joined(separator: "/")
             let entry = HostFiles.entry(named: name, in: directory)
             if let handle = table.child(named: name, of: parent), let object = table[handle],
-               entry == nil || entry!.isDirectory != object.isFolder {
+                entry == nil || entry!.isDirectory != object.isFolder
+            {
                 changes.merge(remove(handle))
             }
             if let entry { changes.merge((try? reconcile(entry, in: directory, parent: parent)) ?? StoreChanges()) }
@@ -268,9 +273,11 @@ public final class DirectoryObjectStore: ObjectStore {
             return changes
         }
         let handle = allocator.next()
-        table.insert(StoredObject(handle: handle, storageID: storageID, parent: parent, name: entry.name,
-                                  format: entry.isDirectory ? .association : ObjectFormatGuess.format(forName: entry.name),
-                                  size: entry.size, modified: entry.modified, added: nowSince1970()))
+        table.insert(
+            StoredObject(
+                handle: handle, storageID: storageID, parent: parent, name: entry.name,
+                format: entry.isDirectory ? .association : ObjectFormatGuess.format(forName: entry.name),
+                size: entry.size, modified: entry.modified, added: nowSince1970()))
         changes.added.append(handle)
         if entry.isDirectory {
             changes.merge(try sync(directory: path, parent: handle))
@@ -308,10 +315,11 @@ public final class DirectoryObjectStore: ObjectStore {
         }
         let info = try? HostFiles.status(final)
         let modified = info.map { Int64($0.st_mtim.tv_sec) } ?? nowSince1970()
-        let object = StoredObject(handle: writer.handle, storageID: storageID, parent: writer.draft.parent, name: name,
-                                  format: writer.draft.format, size: writer.bytesWritten,
-                                  modified: writer.draft.modified ?? modified, added: nowSince1970(),
-                                  metadata: writer.draft.metadata)
+        let object = StoredObject(
+            handle: writer.handle, storageID: storageID, parent: writer.draft.parent, name: name,
+            format: writer.draft.format, size: writer.bytesWritten,
+            modified: writer.draft.modified ?? modified, added: nowSince1970(),
+            metadata: writer.draft.metadata)
         table.insert(object)
         seen[object.handle] = (writer.bytesWritten, modified)
         usedBytes += writer.bytesWritten
@@ -334,8 +342,10 @@ public final class DirectoryObjectStore: ObjectStore {
         private(set) var bytesWritten: UInt64 = 0
         var done = false
 
-        init(store: DirectoryObjectStore, draft: ObjectDraft, handle: UInt32, file: HostFile, temporaryPath: String,
-             reservation: UInt64) {
+        init(
+            store: DirectoryObjectStore, draft: ObjectDraft, handle: UInt32, file: HostFile, temporaryPath: String,
+            reservation: UInt64
+        ) {
             self.store = store
             self.draft = draft
             self.handle = handle

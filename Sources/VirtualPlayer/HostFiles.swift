@@ -37,8 +37,9 @@ enum HostFiles {
         guard let info = try? status(path + "/" + name) else { return nil }
         let kind = info.st_mode & S_IFMT
         guard kind == S_IFREG || kind == S_IFDIR else { return nil }
-        return Entry(name: name, isDirectory: kind == S_IFDIR,
-                     size: kind == S_IFDIR ? 0 : UInt64(info.st_size), modified: Int64(info.st_mtim.tv_sec))
+        return Entry(
+            name: name, isDirectory: kind == S_IFDIR,
+            size: kind == S_IFDIR ? 0 : UInt64(info.st_size), modified: Int64(info.st_mtim.tv_sec))
     }
 
     /// lstat(2).

@@ -73,7 +73,8 @@ struct IncomingData {
     /// Takes one bulk-OUT transfer; returns the bytes that belonged to the phase, how many of them were object
     /// contents, and where the phase stands.
     mutating func consume(_ bytes: UnsafeRawBufferPointer, packetSize: Int)
-        -> (accepted: Int, objectBytes: UInt64, outcome: Outcome) {
+        -> (accepted: Int, objectBytes: UInt64, outcome: Outcome)
+    {
         var offset = 0
         if headerBytes.count < ContainerHeader.size {
             if bytes.isEmpty { return (0, 0, .needMore) }
@@ -160,7 +161,8 @@ struct IncomingData {
 
     private static func isCommand(_ bytes: UnsafeRawBufferPointer) -> Bool {
         guard bytes.count <= ContainerHeader.size + 4 * Container.maximumParameterCount,
-              case .success(let header) = ContainerParser().parseHeader(bytes) else { return false }
+            case .success(let header) = ContainerParser().parseHeader(bytes)
+        else { return false }
         return header.type == .command && Int(header.length) == bytes.count
     }
 }

@@ -27,7 +27,8 @@ extension MTPResponder {
             queueResponse(.generalError, transactionID: parsed.transactionID)
             return
         case .failure(let error):
-            let transactionID = bytes.count >= ContainerHeader.size ? bytes.loadUnaligned(fromByteOffset: 8, as: UInt32.self).littleEndian : 0
+            let transactionID =
+                bytes.count >= ContainerHeader.size ? bytes.loadUnaligned(fromByteOffset: 8, as: UInt32.self).littleEndian : 0
             switch error {
             case .lengthMismatch(let declared, let actual):
                 let header = try? ContainerParser().parseHeader(bytes).get()
@@ -35,8 +36,9 @@ extension MTPResponder {
                     phase = .discarding
                     queueResponse(.generalError, transactionID: transactionID)
                 } else {
-                    queueResponse(UInt64(declared) > UInt64(actual) ? .incompleteTransfer : .invalidParameter,
-                                  transactionID: transactionID)
+                    queueResponse(
+                        UInt64(declared) > UInt64(actual) ? .incompleteTransfer : .invalidParameter,
+                        transactionID: transactionID)
                 }
             case .partialParameter, .tooManyParameters:
                 queueResponse(.invalidParameter, transactionID: transactionID)
@@ -76,12 +78,16 @@ extension MTPResponder {
                 queueResponse(code, transactionID: command.transactionID, parameters)
             }
         case .data(let payload, let parameters):
-            outgoing.append(.data(OperationCode(command.code), transactionID: command.transactionID, payload: payload,
-                                  packetSize: packetSize))
+            outgoing.append(
+                .data(
+                    OperationCode(command.code), transactionID: command.transactionID, payload: payload,
+                    packetSize: packetSize))
             queueResponse(.ok, transactionID: command.transactionID, parameters)
         case .object(let reader, let start, let length, let parameters):
-            outgoing.append(.object(OperationCode(command.code), transactionID: command.transactionID, reader: reader,
-                                    start: start, length: length, packetSize: packetSize))
+            outgoing.append(
+                .object(
+                    OperationCode(command.code), transactionID: command.transactionID, reader: reader,
+                    start: start, length: length, packetSize: packetSize))
             queueResponse(.ok, transactionID: command.transactionID, parameters)
         case .receive(let sink, let endRule, let failure):
             phase = .receiving(IncomingData(command: command, sink: sink, endRule: endRule, failure: failure))
@@ -90,8 +96,10 @@ extension MTPResponder {
 
     /// Queues a response container.
     func queueResponse(_ code: ResponseCode, transactionID: UInt32, _ parameters: [UInt32] = []) {
-        outgoing.append(.response(Container.response(code, transactionID: transactionID, parameters),
-                                  packetSize: configuration.packetSize))
+        outgoing.append(
+            .response(
+                Container.response(code, transactionID: transactionID, parameters),
+                packetSize: configuration.packetSize))
     }
 
     /// Answers a data phase that has completed.
@@ -142,7 +150,7 @@ extension MTPResponder {
         case .deleteObject: return deleteObject(p[0], format: p[1])
         case .getObjectReferences: return objectReferences(p[0])
         case .sendObjectInfo, .sendObjectPropList, .setDevicePropValue, .setObjectPropValue, .setObjectPropList,
-             .setObjectReferences:
+            .setObjectReferences:
             return .receive(.memory([]), .header)
         case .sendObject: return beginSendObject()
         case .moveObject: return moveObject(p[0], storage: p[1], parent: p[2])
@@ -151,8 +159,9 @@ extension MTPResponder {
         case .getDevicePropValue: return devicePropValue(DevicePropertyCode(UInt16(truncatingIfNeeded: p[0])))
         case .getObjectPropsSupported: return objectPropsSupported(ObjectFormatCode(UInt16(truncatingIfNeeded: p[0])))
         case .getObjectPropDesc:
-            return objectPropDesc(ObjectPropertyCode(UInt16(truncatingIfNeeded: p[0])),
-                                  format: ObjectFormatCode(UInt16(truncatingIfNeeded: p[1])))
+            return objectPropDesc(
+                ObjectPropertyCode(UInt16(truncatingIfNeeded: p[0])),
+                format: ObjectFormatCode(UInt16(truncatingIfNeeded: p[1])))
         case .getObjectPropValue: return objectPropValue(p[0], ObjectPropertyCode(UInt16(truncatingIfNeeded: p[1])))
         case .getObjectPropList:
             return objectPropList(handle: p[0], format: p[1], property: p[2], group: p[3], depth: p[4])

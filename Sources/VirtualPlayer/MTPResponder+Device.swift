@@ -46,18 +46,22 @@ extension MTPResponder {
         switch code {
         case .batteryLevel:
             // libmtp reads the range's maximum as the full-battery level.
-            return DevicePropertyDescription(code: code, writable: false, factoryDefault: .uint8(100),
-                                             current: .uint8(min(configuration.batteryLevel, 100)),
-                                             form: .range(minimum: .uint8(0), maximum: .uint8(100), step: .uint8(1)))
+            return DevicePropertyDescription(
+                code: code, writable: false, factoryDefault: .uint8(100),
+                current: .uint8(min(configuration.batteryLevel, 100)),
+                form: .range(minimum: .uint8(0), maximum: .uint8(100), step: .uint8(1)))
         case .deviceFriendlyName:
-            return DevicePropertyDescription(code: code, writable: true, factoryDefault: .string(configuration.friendlyName),
-                                             current: .string(friendlyName))
+            return DevicePropertyDescription(
+                code: code, writable: true, factoryDefault: .string(configuration.friendlyName),
+                current: .string(friendlyName))
         case .synchronizationPartner:
-            return DevicePropertyDescription(code: code, writable: true, factoryDefault: .string(""),
-                                             current: .string(synchronizationPartner))
+            return DevicePropertyDescription(
+                code: code, writable: true, factoryDefault: .string(""),
+                current: .string(synchronizationPartner))
         case .perceivedDeviceType:
-            return DevicePropertyDescription(code: code, writable: false, factoryDefault: .uint32(profile.perceivedDeviceType),
-                                             current: .uint32(profile.perceivedDeviceType))
+            return DevicePropertyDescription(
+                code: code, writable: false, factoryDefault: .uint32(profile.perceivedDeviceType),
+                current: .uint32(profile.perceivedDeviceType))
         default:
             return nil
         }
@@ -84,7 +88,8 @@ extension MTPResponder {
         guard description.writable else { return .response(.accessDenied) }
         var reader = WireReader(data)
         guard let value = try? PropertyValue.read(description.current.dataType, from: &reader), reader.isAtEnd,
-              let string = value.stringValue else {
+            let string = value.stringValue
+        else {
             return .response(.invalidDevicePropFormat)
         }
         switch code {

@@ -55,7 +55,8 @@ extension MTPResponder {
             let failed = [UInt32(position)]
             guard let (index, object) = locate(element.handle) else { return .response(.invalidObjectHandle, failed) }
             guard let spec = ObjectPropertyCatalog.spec(element.code),
-                  ObjectPropertyCatalog.supports(element.code, on: object.format) else {
+                ObjectPropertyCatalog.supports(element.code, on: object.format)
+            else {
                 return .response(.invalidObjectPropCode, failed)
             }
             guard spec.writable else { return .response(.accessDenied, failed) }
@@ -83,7 +84,8 @@ extension MTPResponder {
             // The root is no object: depth 1 means its children, and so on.
             if depth > 0 {
                 for store in stores {
-                    objects += descendants(of: store.childHandles(of: 0), in: store, levels: depth == 0xFFFF_FFFF ? nil : depth - 1)
+                    objects += descendants(
+                        of: store.childHandles(of: 0), in: store, levels: depth == 0xFFFF_FFFF ? nil : depth - 1)
                 }
             }
         } else {

@@ -50,7 +50,8 @@ extension MTPResponder {
         var info = ObjectInfo()
         info.storageID = object.storageID
         info.objectFormat = object.format.rawValue
-        info.objectCompressedSize = object.size >= UInt64(ObjectInfo.sizeNotRepresentable)
+        info.objectCompressedSize =
+            object.size >= UInt64(ObjectInfo.sizeNotRepresentable)
             ? ObjectInfo.sizeNotRepresentable : UInt32(object.size)
         info.parentObject = object.parent
         info.associationType = object.isFolder ? ObjectInfo.genericFolder : 0
@@ -174,8 +175,9 @@ extension MTPResponder {
         guard let info = try? ObjectInfo(bytes: dataset) else { return .response(.invalidDataset) }
         let p = command.parameters + [0, 0]
         let size: UInt64? = info.objectCompressedSize == ObjectInfo.sizeNotRepresentable ? nil : UInt64(info.objectCompressedSize)
-        let draft = ObjectDraft(parent: 0, name: info.filename, format: ObjectFormatCode(info.objectFormat), size: size,
-                                modified: PTPDateTime.secondsSince1970(info.modificationDate))
+        let draft = ObjectDraft(
+            parent: 0, name: info.filename, format: ObjectFormatCode(info.objectFormat), size: size,
+            modified: PTPDateTime.secondsSince1970(info.modificationDate))
         return announce(draft, storage: p[0], parent: p[1])
     }
 
@@ -196,7 +198,8 @@ extension MTPResponder {
             default:
                 // Keep what the object's format carries and the host may set; ignore the rest as devices do.
                 guard let spec = ObjectPropertyCatalog.spec(element.code), spec.writable,
-                      ObjectPropertyCatalog.supports(element.code, on: format) else { continue }
+                    ObjectPropertyCatalog.supports(element.code, on: format)
+                else { continue }
                 guard element.value.dataType == spec.dataType else { return .response(.invalidObjectPropFormat) }
                 draft.metadata[element.code] = element.value
             }
@@ -326,8 +329,9 @@ extension MTPResponder {
     /// chunks so big files never sit in memory whole.
     private func copyTree(_ handle: UInt32, from source: Int, to target: Int, parent: UInt32) throws(StoreError) -> UInt32 {
         guard let object = stores[source].object(handle) else { throw .invalidHandle }
-        let draft = ObjectDraft(parent: parent, name: object.name, format: object.format, size: object.size,
-                                modified: object.modified, metadata: object.metadata)
+        let draft = ObjectDraft(
+            parent: parent, name: object.name, format: object.format, size: object.size,
+            modified: object.modified, metadata: object.metadata)
         let newHandle = handles.next()
         if object.isFolder {
             let children = stores[source].childHandles(of: handle)

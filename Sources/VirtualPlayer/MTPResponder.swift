@@ -78,11 +78,15 @@ public final class MTPResponder {
             let id = PlayerConfiguration.storageID(index: index)
             switch storage.backing {
             case .memory:
-                stores.append(MemoryObjectStore(storageID: id, capacity: storage.capacity ?? 1 << 30,
-                                                label: storage.label, allocator: handles))
+                stores.append(
+                    MemoryObjectStore(
+                        storageID: id, capacity: storage.capacity ?? 1 << 30,
+                        label: storage.label, allocator: handles))
             case .directory(let path):
-                stores.append(try DirectoryObjectStore(storageID: id, root: path, capacity: storage.capacity,
-                                                       label: storage.label, allocator: handles))
+                stores.append(
+                    try DirectoryObjectStore(
+                        storageID: id, root: path, capacity: storage.capacity,
+                        label: storage.label, allocator: handles))
             }
         }
     }
@@ -306,8 +310,9 @@ public final class MTPResponder {
             var filled = 0
             do throws(StoreError) {
                 while filled < target.count {
-                    let n = try reader.read(at: start + bodyOffset + UInt64(filled),
-                                            into: UnsafeMutableRawBufferPointer(rebasing: target[filled...]))
+                    let n = try reader.read(
+                        at: start + bodyOffset + UInt64(filled),
+                        into: UnsafeMutableRawBufferPointer(rebasing: target[filled...]))
                     if n == 0 { break }
                     filled += n
                 }

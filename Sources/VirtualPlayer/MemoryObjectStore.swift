@@ -46,11 +46,15 @@ public final class MemoryObjectStore: ObjectStore {
 
     /// Adds a file with `bytes` directly (fixtures, tests); returns its record.
     @discardableResult
-    public func addFile(named name: String, parent: UInt32 = 0, bytes: [UInt8], format: ObjectFormatCode = .undefined,
-                        metadata: [ObjectPropertyCode: PropertyValue] = [:]) throws(StoreError) -> StoredObject {
-        let writer = try beginWrite(ObjectDraft(parent: parent, name: name, format: format,
-                                                size: UInt64(bytes.count), metadata: metadata),
-                                    handle: allocator.next())
+    public func addFile(
+        named name: String, parent: UInt32 = 0, bytes: [UInt8], format: ObjectFormatCode = .undefined,
+        metadata: [ObjectPropertyCode: PropertyValue] = [:]
+    ) throws(StoreError) -> StoredObject {
+        let writer = try beginWrite(
+            ObjectDraft(
+                parent: parent, name: name, format: format,
+                size: UInt64(bytes.count), metadata: metadata),
+            handle: allocator.next())
         do throws(StoreError) {
             let failure: StoreError? = bytes.withUnsafeBytes { raw in
                 do throws(StoreError) { try writer.write(raw) } catch { return error }
@@ -75,9 +79,10 @@ public final class MemoryObjectStore: ObjectStore {
         guard table.isContainer(draft.parent) else { throw .invalidParent }
         guard isAcceptableName(draft.name) else { throw .invalidValue }
         let now = nowSince1970()
-        let folder = StoredObject(handle: handle, storageID: storageID, parent: draft.parent,
-                                  name: table.unusedName(draft.name, under: draft.parent), format: .association,
-                                  size: 0, modified: draft.modified ?? now, added: now, metadata: draft.metadata)
+        let folder = StoredObject(
+            handle: handle, storageID: storageID, parent: draft.parent,
+            name: table.unusedName(draft.name, under: draft.parent), format: .association,
+            size: 0, modified: draft.modified ?? now, added: now, metadata: draft.metadata)
         table.insert(folder)
         return folder
     }
@@ -172,10 +177,11 @@ public final class MemoryObjectStore: ObjectStore {
         let size = UInt64(writer.buffer.count)
         guard size <= freeBytes else { throw .full }
         let now = nowSince1970()
-        let object = StoredObject(handle: writer.handle, storageID: storageID, parent: writer.draft.parent,
-                                  name: table.unusedName(writer.draft.name, under: writer.draft.parent),
-                                  format: writer.draft.format, size: size, modified: writer.draft.modified ?? now,
-                                  added: now, metadata: writer.draft.metadata)
+        let object = StoredObject(
+            handle: writer.handle, storageID: storageID, parent: writer.draft.parent,
+            name: table.unusedName(writer.draft.name, under: writer.draft.parent),
+            format: writer.draft.format, size: size, modified: writer.draft.modified ?? now,
+            added: now, metadata: writer.draft.metadata)
         table.insert(object)
         contents[object.handle] = writer.buffer
         usedBytes += size
@@ -283,8 +289,10 @@ public final class MemoryObjectStore: ObjectStore {
 }
 
 /// Applies a host-settable property to an object record; `rename` vets (and may adjust) a new file name.
-func applyProperty(_ code: ObjectPropertyCode, _ value: PropertyValue, to object: inout StoredObject,
-                   rename: (String) throws(StoreError) -> String) throws(StoreError) {
+func applyProperty(
+    _ code: ObjectPropertyCode, _ value: PropertyValue, to object: inout StoredObject,
+    rename: (String) throws(StoreError) -> String
+) throws(StoreError) {
     guard let spec = ObjectPropertyCatalog.spec(code), spec.writable else { throw .propertyNotSupported }
     guard value.dataType == spec.dataType else { throw .invalidValue }
     switch code {

@@ -19,8 +19,9 @@ enum ObjectPropertyCatalog {
     static let common: [Spec] = [
         Spec(code: .storageID, dataType: .uint32, writable: false, form: .none),
         Spec(code: .objectFormat, dataType: .uint16, writable: false, form: .none),
-        Spec(code: .protectionStatus, dataType: .uint16, writable: false,
-             form: .enumeration([.uint16(0), .uint16(1)])),
+        Spec(
+            code: .protectionStatus, dataType: .uint16, writable: false,
+            form: .enumeration([.uint16(0), .uint16(1)])),
         // UInt64 on every format: libmtp reads this description per playback format at open to decide between
         // 32- and 64-bit sizes, and gives up on 64-bit when formats disagree.
         Spec(code: .objectSize, dataType: .uint64, writable: false, form: .none),
@@ -42,8 +43,9 @@ enum ObjectPropertyCatalog {
         Spec(code: .track, dataType: .uint16, writable: true, form: .none),
         Spec(code: .duration, dataType: .uint32, writable: true, form: .none),
         Spec(code: .originalReleaseDate, dataType: .string, writable: true, form: .dateTime),
-        Spec(code: .rating, dataType: .uint16, writable: true,
-             form: .range(minimum: .uint16(0), maximum: .uint16(100), step: .uint16(1))),
+        Spec(
+            code: .rating, dataType: .uint16, writable: true,
+            form: .range(minimum: .uint16(0), maximum: .uint16(100), step: .uint16(1))),
         Spec(code: .useCount, dataType: .uint32, writable: true, form: .none),
         Spec(code: .sampleRate, dataType: .uint32, writable: true, form: .none),
         Spec(code: .numberOfChannels, dataType: .uint16, writable: true, form: .none),

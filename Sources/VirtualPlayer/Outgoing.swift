@@ -43,29 +43,36 @@ struct Outgoing {
     /// A response container.
     static func response(_ container: Container, packetSize: Int) -> Outgoing {
         let bytes = container.bytes
-        return Outgoing(kind: .response(ResponseCode(container.code)), transactionID: container.transactionID,
-                        header: bytes, body: .bytes([]),
-                        cursor: BulkInCursor(total: UInt64(bytes.count), packetSize: packetSize))
+        return Outgoing(
+            kind: .response(ResponseCode(container.code)), transactionID: container.transactionID,
+            header: bytes, body: .bytes([]),
+            cursor: BulkInCursor(total: UInt64(bytes.count), packetSize: packetSize))
     }
 
     /// A data container holding `payload`.
     static func data(_ operation: OperationCode, transactionID: UInt32, payload: [UInt8], packetSize: Int) -> Outgoing {
         let total = UInt64(ContainerHeader.size + payload.count)
-        let header = ContainerHeader(length: lengthField(total), type: .data, code: operation.rawValue,
-                                     transactionID: transactionID)
-        return Outgoing(kind: .data, transactionID: transactionID, header: header.bytes, body: .bytes(payload),
-                        cursor: BulkInCursor(total: total, packetSize: packetSize))
+        let header = ContainerHeader(
+            length: lengthField(total), type: .data, code: operation.rawValue,
+            transactionID: transactionID)
+        return Outgoing(
+            kind: .data, transactionID: transactionID, header: header.bytes, body: .bytes(payload),
+            cursor: BulkInCursor(total: total, packetSize: packetSize))
     }
 
     /// A data container streaming `length` bytes of an object from `start`.
-    static func object(_ operation: OperationCode, transactionID: UInt32, reader: any ObjectReader, start: UInt64,
-                       length: UInt64, packetSize: Int) -> Outgoing {
+    static func object(
+        _ operation: OperationCode, transactionID: UInt32, reader: any ObjectReader, start: UInt64,
+        length: UInt64, packetSize: Int
+    ) -> Outgoing {
         let total = UInt64(ContainerHeader.size) + length
-        let header = ContainerHeader(length: lengthField(total), type: .data, code: operation.rawValue,
-                                     transactionID: transactionID)
-        return Outgoing(kind: .data, transactionID: transactionID, header: header.bytes,
-                        body: .object(reader, start: start, length: length),
-                        cursor: BulkInCursor(total: total, packetSize: packetSize))
+        let header = ContainerHeader(
+            length: lengthField(total), type: .data, code: operation.rawValue,
+            transactionID: transactionID)
+        return Outgoing(
+            kind: .data, transactionID: transactionID, header: header.bytes,
+            body: .object(reader, start: start, length: length),
+            cursor: BulkInCursor(total: total, packetSize: packetSize))
     }
 
     /// The header's length field: the true length, or 0xFFFFFFFF when it does not fit (MTP's >4 GiB rule; the

@@ -22,8 +22,10 @@ public struct StoredObject: Equatable, Sendable {
     public var metadata: [ObjectPropertyCode: PropertyValue]
 
     /// Creates an object record.
-    public init(handle: UInt32, storageID: UInt32, parent: UInt32, name: String, format: ObjectFormatCode,
-                size: UInt64, modified: Int64, added: Int64, metadata: [ObjectPropertyCode: PropertyValue] = [:]) {
+    public init(
+        handle: UInt32, storageID: UInt32, parent: UInt32, name: String, format: ObjectFormatCode,
+        size: UInt64, modified: Int64, added: Int64, metadata: [ObjectPropertyCode: PropertyValue] = [:]
+    ) {
         self.handle = handle
         self.storageID = storageID
         self.parent = parent
@@ -40,8 +42,9 @@ public struct StoredObject: Equatable, Sendable {
 
     /// The same object under another handle and parent handle (the device renumbered its objects).
     func renumbered(handle: UInt32, parent: UInt32) -> StoredObject {
-        StoredObject(handle: handle, storageID: storageID, parent: parent, name: name, format: format, size: size,
-                     modified: modified, added: added, metadata: metadata)
+        StoredObject(
+            handle: handle, storageID: storageID, parent: parent, name: name, format: format, size: size,
+            modified: modified, added: added, metadata: metadata)
     }
 }
 
@@ -61,8 +64,10 @@ public struct ObjectDraft: Equatable, Sendable {
     public var metadata: [ObjectPropertyCode: PropertyValue]
 
     /// Creates a draft.
-    public init(parent: UInt32, name: String, format: ObjectFormatCode, size: UInt64?, modified: Int64? = nil,
-                metadata: [ObjectPropertyCode: PropertyValue] = [:]) {
+    public init(
+        parent: UInt32, name: String, format: ObjectFormatCode, size: UInt64?, modified: Int64? = nil,
+        metadata: [ObjectPropertyCode: PropertyValue] = [:]
+    ) {
         self.parent = parent
         self.name = name
         self.format = format

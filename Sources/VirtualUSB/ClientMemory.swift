@@ -31,8 +31,10 @@ struct ClientMemory: Equatable {
         let values = [first, second]
         let size = MemoryLayout<Int32>.stride
         return values.withUnsafeBytes { raw in
-            let pieces = [(UnsafeRawBufferPointer(rebasing: raw[0..<size]), firstAddress),
-                          (UnsafeRawBufferPointer(rebasing: raw[size..<(2 * size)]), secondAddress)]
+            let pieces = [
+                (UnsafeRawBufferPointer(rebasing: raw[0..<size]), firstAddress),
+                (UnsafeRawBufferPointer(rebasing: raw[size..<(2 * size)]), secondAddress),
+            ]
             return (try? ProcessMemory.write(pid, pieces)) == 2 * size
         }
     }

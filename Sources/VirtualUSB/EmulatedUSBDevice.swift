@@ -25,15 +25,19 @@ public final class EmulatedUSBDevice: @unchecked Sendable {
 
     /// Creates a device; it is not on the bus until a `VirtualTestbed` plugs it.
     /// `directClientMemory: false` keeps every client on umockdev's socket for URB contents (slower; for comparison).
-    public init(identity: USBIdentity, function: PTPFunction, link: LinkModel = .unlimited,
-                unplugAfterBytes: UInt64? = nil, directClientMemory: Bool = true,
-                onSelfUnplug: @escaping @Sendable () -> Void = {}) {
+    public init(
+        identity: USBIdentity, function: PTPFunction, link: LinkModel = .unlimited,
+        unplugAfterBytes: UInt64? = nil, directClientMemory: Bool = true,
+        onSelfUnplug: @escaping @Sendable () -> Void = {}
+    ) {
         let descriptors = USBDescriptors(identity: identity)
         let handler = umockdev_ioctl_base_new()!
         self.descriptors = descriptors
-        self.core = LockedBox(DeviceCore(board: UInt(bitPattern: handler), descriptors: descriptors, function: function,
-                                         link: link, unplugAfterBytes: unplugAfterBytes,
-                                         directClientMemory: directClientMemory))
+        self.core = LockedBox(
+            DeviceCore(
+                board: UInt(bitPattern: handler), descriptors: descriptors, function: function,
+                link: link, unplugAfterBytes: unplugAfterBytes,
+                directClientMemory: directClientMemory))
         self.onSelfUnplug = onSelfUnplug
         self.handler = handler
         let me = Unmanaged.passUnretained(self).toOpaque()
@@ -158,8 +162,10 @@ private struct DeviceCore: @unchecked Sendable {
     /// Whether to reach clients' URBs in their memory directly when the process allows it (`ClientMemory`).
     let directClientMemory: Bool
 
-    init(board: UInt, descriptors: USBDescriptors, function: PTPFunction, link: LinkModel, unplugAfterBytes: UInt64?,
-         directClientMemory: Bool) {
+    init(
+        board: UInt, descriptors: USBDescriptors, function: PTPFunction, link: LinkModel, unplugAfterBytes: UInt64?,
+        directClientMemory: Bool
+    ) {
         self.board = board
         self.descriptors = descriptors
         self.function = function
@@ -184,13 +190,15 @@ private struct DeviceCore: @unchecked Sendable {
         case mtpsim_usbdevfs_get_capabilities():
             outcome = writeCapabilities(arg)
         case mtpsim_usbdevfs_claiminterface():
-            if unplugged { outcome = .done(-1, ENODEV) }
-            else if let owner = claimedBy, owner != key {
+            if unplugged {
+                outcome = .done(-1, ENODEV)
+            } else if let owner = claimedBy, owner != key {
                 // The kernel releases a claim when its holder's descriptor closes; umockdev may not report a
                 // killed client while a request of its is unanswered, so a dead holder is let go here.
                 if isDead(owner) { forget(owner); claimedBy = key } else { outcome = .done(-1, EBUSY) }  // "device busy", as the kernel says.
+            } else {
+                claimedBy = key
             }
-            else { claimedBy = key }
         case mtpsim_usbdevfs_releaseinterface():
             if claimedBy == key { claimedBy = nil }
         case mtpsim_usbdevfs_reset():
@@ -198,7 +206,7 @@ private struct DeviceCore: @unchecked Sendable {
         case mtpsim_usbdevfs_getdriver(), mtpsim_usbdevfs_ioctl():
             outcome = .done(-1, ENODATA)  // No kernel driver is bound to the interface.
         case mtpsim_usbdevfs_setinterface(), mtpsim_usbdevfs_setconfiguration(), mtpsim_usbdevfs_clear_halt(),
-             mtpsim_usbdevfs_resetep():
+            mtpsim_usbdevfs_resetep():
             outcome = unplugged ? .done(-1, ENODEV) : .done(0, 0)
         default:
             outcome = .done(-1, ENOTTY)
@@ -255,8 +263,9 @@ private struct DeviceCore: @unchecked Sendable {
     /// is "try again", and the client's next reap sees the new state.
     mutating func deliverHeld(key: UInt, slot: UInt) -> (Int, Int32) {
         guard let state = clients[key], let head = state.completed.first, head.readyAt <= MonotonicClock.nanoseconds(),
-              !head.needsWriteBackAtReap, case .direct(let memory) = state.memory,
-              withUnsafeBytes(of: head.clientAddress, { memory.write($0, to: slot) }) else { return (-1, EAGAIN) }
+            !head.needsWriteBackAtReap, case .direct(let memory) = state.memory,
+            withUnsafeBytes(of: head.clientAddress, { memory.write($0, to: slot) })
+        else { return (-1, EAGAIN) }
         clients[key]!.completed.removeFirst()
         clients[key]!.emptyReaps = 0
         publishReadiness()
@@ -290,14 +299,15 @@ private struct DeviceCore: @unchecked Sendable {
             }
             guard delivered else { return .done(-1, EFAULT) }
             record.finish(status: 0, actualLength: count)
-            complete(record, key: key, atSubmit: true, bytes: count,
-                     transactions: function.transactionsBegun - before)
+            complete(
+                record, key: key, atSubmit: true, bytes: count,
+                transactions: function.transactionsBegun - before)
             // A response may now be due to an IN URB submitted earlier.
             fillPending(key: key)
         case USBDEVFS_URB_TYPE_BULK where record.endpoint == USBDescriptors.bulkIn:
             if hung || !fill(record, key: key, interrupt: false, atSubmit: true) { clients[key]!.pendingIn.append(record) }
         case USBDEVFS_URB_TYPE_BULK where record.endpoint == USBDescriptors.interruptIn,
-             USBDEVFS_URB_TYPE_INTERRUPT where record.endpoint == USBDescriptors.interruptIn:
+            USBDEVFS_URB_TYPE_INTERRUPT where record.endpoint == USBDescriptors.interruptIn:
             if !fill(record, key: key, interrupt: true, atSubmit: true) { clients[key]!.pendingInterrupt.append(record) }
         default:
             return .done(-1, EINVAL)
@@ -320,7 +330,8 @@ private struct DeviceCore: @unchecked Sendable {
         }
         if case .untried = clients[key]!.memory {
             let copy = UnsafeRawBufferPointer(start: data.pointee.data, count: Int(data.pointee.data_len))
-            clients[key]!.memory = directClientMemory
+            clients[key]!.memory =
+                directClientMemory
                 ? ClientMemory.find(holding: copy, at: UInt(data.pointee.client_addr)).map { .direct($0) } ?? .socket
                 : .socket
         }
@@ -365,7 +376,8 @@ private struct DeviceCore: @unchecked Sendable {
         // libusb sizes a control URB as the 8-byte setup packet plus wLength: read it all at once.
         var whole = [UInt8](repeating: 0, count: record.bufferLength)
         guard whole.withUnsafeMutableBytes({ record.read(into: $0) }),
-              let setup = whole.withUnsafeBytes({ ControlRequest($0) }) else {
+            let setup = whole.withUnsafeBytes({ ControlRequest($0) })
+        else {
             record.finish(status: -EPIPE, actualLength: 0)
             return
         }
@@ -426,7 +438,8 @@ private struct DeviceCore: @unchecked Sendable {
                 // written straight into the client (any thread may do that), and when no other device's URB
                 // falls due first (libusb reaps every device from one thread).
                 if case .direct = clients[key]!.memory, !head.needsWriteBackAtReap, wanted == head.readyAt - now,
-                   CompletionBoard.shared.wait(for: board, wanted: wanted, now: now) == wanted {
+                    CompletionBoard.shared.wait(for: board, wanted: wanted, now: now) == wanted
+                {
                     return .heldUntil(head.readyAt, slot: slotAddress)
                 }
                 return notYet(wanted: min(wanted, 1_000_000), now: now)
@@ -437,7 +450,8 @@ private struct DeviceCore: @unchecked Sendable {
         if !head.needsWriteBackAtReap {
             // Its struct and buffer are in the client already: only its address goes into the reap slot.
             if case .direct(let memory) = clients[key]!.memory,
-               withUnsafeBytes(of: head.clientAddress, { memory.write($0, to: slotAddress) }) {
+                withUnsafeBytes(of: head.clientAddress, { memory.write($0, to: slotAddress) })
+            {
                 return .done(0, 0)
             }
             // libusb reaps into the same local variable each time. Reusing umockdev's copy of it from an earlier
@@ -481,8 +495,9 @@ private struct DeviceCore: @unchecked Sendable {
             return .done(-1, EFAULT)
         }
         // No packet-size limit: libusb submits each transfer as one URB, as on a modern kernel.
-        let value = UInt32(USBDEVFS_CAP_ZERO_PACKET | USBDEVFS_CAP_BULK_CONTINUATION |
-                           USBDEVFS_CAP_NO_PACKET_SIZE_LIM | USBDEVFS_CAP_REAP_AFTER_DISCONNECT)
+        let value = UInt32(
+            USBDEVFS_CAP_ZERO_PACKET | USBDEVFS_CAP_BULK_CONTINUATION | USBDEVFS_CAP_NO_PACKET_SIZE_LIM
+                | USBDEVFS_CAP_REAP_AFTER_DISCONNECT)
         UnsafeMutableRawPointer(caps.pointee.data!).storeBytes(of: value, as: UInt32.self)
         g_object_unref(UnsafeMutableRawPointer(caps))
         return .done(0, 0)
@@ -567,23 +582,29 @@ final class ReapSlot {
     func store(_ value: UInt) { UnsafeMutableRawPointer(data.pointee.data!).storeBytes(of: value, as: UInt.self) }
 }
 
-private func handleIoctlTrampoline(_ handler: UnsafeMutablePointer<UMockdevIoctlBase>?,
-                                   _ client: UnsafeMutablePointer<UMockdevIoctlClient>?,
-                                   _ me: gpointer?) -> gboolean {
+private func handleIoctlTrampoline(
+    _ handler: UnsafeMutablePointer<UMockdevIoctlBase>?,
+    _ client: UnsafeMutablePointer<UMockdevIoctlClient>?,
+    _ me: gpointer?
+) -> gboolean {
     guard let client, let me else { return 0 }
     return Unmanaged<EmulatedUSBDevice>.fromOpaque(me).takeUnretainedValue().handle(client) ? 1 : 0
 }
 
-private func clientConnectedTrampoline(_ handler: UnsafeMutablePointer<UMockdevIoctlBase>?,
-                                       _ client: UnsafeMutablePointer<UMockdevIoctlClient>?,
-                                       _ me: gpointer?) {
+private func clientConnectedTrampoline(
+    _ handler: UnsafeMutablePointer<UMockdevIoctlBase>?,
+    _ client: UnsafeMutablePointer<UMockdevIoctlClient>?,
+    _ me: gpointer?
+) {
     guard let client, let me else { return }
     Unmanaged<EmulatedUSBDevice>.fromOpaque(me).takeUnretainedValue().connected(client)
 }
 
-private func clientVanishedTrampoline(_ handler: UnsafeMutablePointer<UMockdevIoctlBase>?,
-                                      _ client: UnsafeMutablePointer<UMockdevIoctlClient>?,
-                                      _ me: gpointer?) {
+private func clientVanishedTrampoline(
+    _ handler: UnsafeMutablePointer<UMockdevIoctlBase>?,
+    _ client: UnsafeMutablePointer<UMockdevIoctlClient>?,
+    _ me: gpointer?
+) {
     guard let client, let me else { return }
     Unmanaged<EmulatedUSBDevice>.fromOpaque(me).takeUnretainedValue().vanished(client)
 }

@@ -15,8 +15,9 @@ public struct LinkModel: Sendable, Equatable {
 
     /// Creates a link model from the command-line units: milliseconds per transaction and MB/s (10^6 bytes).
     public init(latencyMilliseconds: Double, bandwidthMegabytesPerSecond: Double?) {
-        self.init(transactionLatencyNanos: UInt64(max(0, latencyMilliseconds) * 1e6),
-                  bytesPerSecond: bandwidthMegabytesPerSecond.map { UInt64(max(0.001, $0) * 1e6) })
+        self.init(
+            transactionLatencyNanos: UInt64(max(0, latencyMilliseconds) * 1e6),
+            bytesPerSecond: bandwidthMegabytesPerSecond.map { UInt64(max(0.001, $0) * 1e6) })
     }
 
     /// Creates a link model from raw units.

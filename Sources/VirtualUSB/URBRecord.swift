@@ -88,8 +88,9 @@ final class URBRecord {
         switch access {
         case .direct(let memory):
             // If the client is gone there is nobody left to reap it; nothing else to do.
-            _ = memory.write(status, to: clientAddress + UInt(mtpsim_urb_status_offset()),
-                             Int32(actualLength), to: clientAddress + UInt(mtpsim_urb_actual_length_offset()))
+            _ = memory.write(
+                status, to: clientAddress + UInt(mtpsim_urb_status_offset()),
+                Int32(actualLength), to: clientAddress + UInt(mtpsim_urb_actual_length_offset()))
         case .umockdev(let data):
             let urb = UnsafeMutableRawPointer(data.pointee.data!).assumingMemoryBound(to: usbdevfs_urb.self)
             urb.pointee.status = status

@@ -53,8 +53,9 @@ public final class VirtualTestbed: @unchecked Sendable {
             throw .umockdev(consume(error))
         }
         device.markPlugged()
-        let record = SysfsRecord(descriptors: device.descriptors, busNumber: busNumber, deviceNumber: devnum,
-                                 sysPath: String(sysPath.dropFirst(4)))
+        let record = SysfsRecord(
+            descriptors: device.descriptors, busNumber: busNumber, deviceNumber: devnum,
+            sysPath: String(sysPath.dropFirst(4)))
         guard umockdev_testbed_add_from_string(testbed, record.text, &error) != 0 else {
             _ = umockdev_testbed_detach_ioctl(testbed, devNode, nil)
             throw .umockdev(consume(error))
@@ -86,7 +87,9 @@ public enum TestbedError: Error, CustomStringConvertible {
 
     /// A readable description.
     public var description: String {
-        switch self { case .umockdev(let m): return "umockdev: \(m)" }
+        switch self {
+        case .umockdev(let m): return "umockdev: \(m)"
+        }
     }
 }
 

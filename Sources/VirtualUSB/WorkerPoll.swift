@@ -63,8 +63,9 @@ private func cpusToSpare(now: UInt64) -> Bool {
         // "0.52 0.91 1.31 2/83 2496": the number after the third space.
         var spaces = 0, runnable = 0
         for byte in raw.prefix(length) {
-            if byte == UInt8(ascii: " ") { spaces += 1; if spaces > 3 { break } }
-            else if spaces == 3 {
+            if byte == UInt8(ascii: " ") {
+                spaces += 1; if spaces > 3 { break }
+            } else if spaces == 3 {
                 guard byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") else { break }
                 runnable = runnable * 10 + Int(byte - UInt8(ascii: "0"))
             }

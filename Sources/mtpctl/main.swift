@@ -12,20 +12,22 @@ struct MTPCtl: ParsableCommand {
         commandName: "mtpctl",
         abstract: "Use MTP players and phones through mtpsessiond.",
         discussion: """
-        Device paths are written DEV:PATH. DEV is a serial number, a unique prefix of one, or empty when one \
-        device is attached (":/Music"). A bare "/Music" means the only device too.
+            Device paths are written DEV:PATH. DEV is a serial number, a unique prefix of one, or empty when one \
+            device is attached (":/Music"). A bare "/Music" means the only device too.
 
-        A put of several files or a folder runs in one device session: the device is opened, the folder \
-        resolved and free space checked once. To bundle across commands:
-          id=$(mtpctl session begin)
-          mtpctl put --session $id a.mp3 :/Music; mtpctl put --session $id b.mp3 :/Music
-          mtpctl session end $id
+            A put of several files or a folder runs in one device session: the device is opened, the folder \
+            resolved and free space checked once. To bundle across commands:
+              id=$(mtpctl session begin)
+              mtpctl put --session $id a.mp3 :/Music; mtpctl put --session $id b.mp3 :/Music
+              mtpctl session end $id
 
 
-        """ + ErrorMessages.exitStatusHelp,
+            """ + ErrorMessages.exitStatusHelp,
         version: ProductVersion.string,
-        subcommands: [Devices.self, Ls.self, Stat.self, Put.self, Get.self, Rm.self, Mkdir.self, Mv.self,
-                      Session.self, Monitor.self, Cancel.self])
+        subcommands: [
+            Devices.self, Ls.self, Stat.self, Put.self, Get.self, Rm.self, Mkdir.self, Mv.self,
+            Session.self, Monitor.self, Cancel.self,
+        ])
 
     // Declared here too so `mtpctl --socket PATH --json COMMAND` works as well as after the command.
     @OptionGroup var global: Global
@@ -45,7 +47,8 @@ struct MTPCtl: ParsableCommand {
         let option = "--generate-completion-script"
         switch arguments.count {
         case 1 where arguments[0] == option: return .autodetected()
-        case 1 where arguments[0].hasPrefix(option + "="): return CompletionShell(rawValue: String(arguments[0].dropFirst(option.count + 1)))
+        case 1 where arguments[0].hasPrefix(option + "="):
+            return CompletionShell(rawValue: String(arguments[0].dropFirst(option.count + 1)))
         case 2 where arguments[0] == option: return CompletionShell(rawValue: arguments[1])
         default: return nil
         }
@@ -102,14 +105,17 @@ struct Devices: ParsableCommand {
 }
 
 struct Ls: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "List a folder on a device.", discussion: "Example: mtpctl ls :/Music")
+    static let configuration = CommandConfiguration(
+        abstract: "List a folder on a device.", discussion: "Example: mtpctl ls :/Music")
     @OptionGroup var global: Global
     @OptionGroup var place: Where
     @Flag(name: .short, help: "Show sizes.") var long = false
     @Argument(help: "[DEV]:PATH", completion: complete(.remotePath)) var path: String = ":/"
     func run() throws {
         let target = try remote(path)
-        try perform(global.context) { () throws(MTPCtlError) in try InspectCommands.ls(global.context, target, long: long, storage: place.storage, session: place.session) }
+        try perform(global.context) { () throws(MTPCtlError) in
+            try InspectCommands.ls(global.context, target, long: long, storage: place.storage, session: place.session)
+        }
     }
 }
 
@@ -120,7 +126,9 @@ struct Stat: ParsableCommand {
     @Argument(help: "[DEV]:PATH", completion: complete(.remotePath)) var path: String
     func run() throws {
         let target = try remote(path)
-        try perform(global.context) { () throws(MTPCtlError) in try InspectCommands.stat(global.context, target, storage: place.storage, session: place.session) }
+        try perform(global.context) { () throws(MTPCtlError) in
+            try InspectCommands.stat(global.context, target, storage: place.storage, session: place.session)
+        }
     }
 }
 
@@ -143,16 +151,20 @@ struct Put: ParsableCommand {
     @Argument(help: "FILE... [DEV]:FOLDER", completion: complete(.putItem)) var items: [String]
 
     func validate() throws {
-        guard items.count >= 2 else { throw ValidationError("give one or more files and then the device folder, e.g. a.mp3 :/Music") }
+        guard items.count >= 2 else {
+            throw ValidationError("give one or more files and then the device folder, e.g. a.mp3 :/Music")
+        }
     }
 
     func run() throws {
         let destination = try remote(items.last!)
-        let meta = TransferCommands.Track(title: title, artist: artist, album: album, albumArtist: albumArtist, genre: genre,
-                                          trackNumber: track, year: year, durationMs: durationMs)
+        let meta = TransferCommands.Track(
+            title: title, artist: artist, album: album, albumArtist: albumArtist, genre: genre,
+            trackNumber: track, year: year, durationMs: durationMs)
         try perform(global.context) { () throws(MTPCtlError) in
-            try TransferCommands.put(global.context, sources: Array(items.dropLast()), destination: destination, overwrite: overwrite,
-                                     name: name, track: meta, storage: place.storage, session: place.session)
+            try TransferCommands.put(
+                global.context, sources: Array(items.dropLast()), destination: destination, overwrite: overwrite,
+                name: name, track: meta, storage: place.storage, session: place.session)
         }
     }
 }
@@ -172,8 +184,9 @@ struct Get: ParsableCommand {
         var context = global.context
         context.dataOnStdout = local == "-"
         try perform(context) { () throws(MTPCtlError) in
-            try TransferCommands.get(context, source: source, local: local, offset: offset, length: length,
-                                     storage: place.storage, session: place.session)
+            try TransferCommands.get(
+                context, source: source, local: local, offset: offset, length: length,
+                storage: place.storage, session: place.session)
         }
     }
 }
@@ -186,7 +199,9 @@ struct Rm: ParsableCommand {
     @Argument(help: "[DEV]:PATH...", completion: complete(.remotePath)) var paths: [String]
     func run() throws {
         let targets = try paths.map(remote)
-        try perform(global.context) { () throws(MTPCtlError) in try ChangeCommands.rm(global.context, targets, recursive: recursive, storage: place.storage, session: place.session) }
+        try perform(global.context) { () throws(MTPCtlError) in
+            try ChangeCommands.rm(global.context, targets, recursive: recursive, storage: place.storage, session: place.session)
+        }
     }
 }
 
@@ -198,7 +213,9 @@ struct Mkdir: ParsableCommand {
     @Argument(help: "[DEV]:PATH", completion: complete(.remoteFolder)) var path: String
     func run() throws {
         let target = try remote(path)
-        try perform(global.context) { () throws(MTPCtlError) in try ChangeCommands.mkdir(global.context, target, parents: parents, storage: place.storage, session: place.session) }
+        try perform(global.context) { () throws(MTPCtlError) in
+            try ChangeCommands.mkdir(global.context, target, parents: parents, storage: place.storage, session: place.session)
+        }
     }
 }
 
@@ -212,13 +229,16 @@ struct Mv: ParsableCommand {
     @Argument(help: "[DEV]:DEST", completion: complete(.remotePath)) var destination: String
     func run() throws {
         let from = try remote(source), to = try remote(destination)
-        try perform(global.context) { () throws(MTPCtlError) in try ChangeCommands.mv(global.context, from, to, storage: place.storage, session: place.session) }
+        try perform(global.context) { () throws(MTPCtlError) in
+            try ChangeCommands.mv(global.context, from, to, storage: place.storage, session: place.session)
+        }
     }
 }
 
 struct Session: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Begin or end a device session shared by several commands.",
-                                                    subcommands: [Begin.self, End.self])
+    static let configuration = CommandConfiguration(
+        abstract: "Begin or end a device session shared by several commands.",
+        subcommands: [Begin.self, End.self])
 
     struct Begin: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Begin a session and print its id.")
@@ -228,12 +248,14 @@ struct Session: ParsableCommand {
         @Option(help: "Seconds the session outlives its last use (default: the daemon's, 30).") var lease: Int?
         @Option(help: "Seconds to wait while another session holds the device.") var wait: Double?
         @Option(help: "Total bytes the bundle will send: free space is checked once, now.") var expectedBytes: Int?
-        @Option(help: "A device folder the bundle works in: resolved once, now.", completion: complete(.remoteFolder)) var folder: String?
+        @Option(help: "A device folder the bundle works in: resolved once, now.", completion: complete(.remoteFolder)) var folder:
+            String?
         @Argument(help: "DEV (empty for the only device)", completion: complete(.device)) var device: String = ""
         func run() throws {
             try perform(global.context) { () throws(MTPCtlError) in
-                try SessionCommands.begin(global.context, device: device, types: types, lease: lease, wait: wait,
-                                          expectedBytes: expectedBytes, folder: folder)
+                try SessionCommands.begin(
+                    global.context, device: device, types: types, lease: lease, wait: wait,
+                    expectedBytes: expectedBytes, folder: folder)
             }
         }
     }
@@ -243,7 +265,11 @@ struct Session: ParsableCommand {
         @OptionGroup var global: Global
         @Option(help: "The types given at begin.") var types: String = defaultSessionTypes
         @Argument(help: "The session id.") var session: String
-        func run() throws { try perform(global.context) { () throws(MTPCtlError) in try SessionCommands.end(global.context, session: session, types: types) } }
+        func run() throws {
+            try perform(global.context) { () throws(MTPCtlError) in
+                try SessionCommands.end(global.context, session: session, types: types)
+            }
+        }
     }
 }
 
@@ -251,12 +277,16 @@ struct Monitor: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Print device arrivals, removals and changes as they happen.")
     @OptionGroup var global: Global
     @Option(help: "Stop after this many events.") var count: Int?
-    func run() throws { try perform(global.context) { () throws(MTPCtlError) in try InspectCommands.monitor(global.context, count: count) } }
+    func run() throws {
+        try perform(global.context) { () throws(MTPCtlError) in try InspectCommands.monitor(global.context, count: count) }
+    }
 }
 
 struct Cancel: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Cancel a running transfer (its id is in put/get --json progress).")
     @OptionGroup var global: Global
     @Argument(help: "The transfer id, e.g. t3.") var transfer: String
-    func run() throws { try perform(global.context) { () throws(MTPCtlError) in try ChangeCommands.cancel(global.context, transfer: transfer) } }
+    func run() throws {
+        try perform(global.context) { () throws(MTPCtlError) in try ChangeCommands.cancel(global.context, transfer: transfer) }
+    }
 }

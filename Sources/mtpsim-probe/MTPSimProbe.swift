@@ -104,8 +104,10 @@ struct Throughput: ParsableCommand {
         lseek(source, 0, SEEK_SET)
         let clock = ContinuousClock()
         var start = clock.now
-        let id = try connection.sendFile(from: source, name: "throughput.bin", size: UInt64(bytes), parent: MTPDevice.rootFolder,
-                                         storage: storage, track: nil) { _, _ in true }.id
+        let id = try connection.sendFile(
+            from: source, name: "throughput.bin", size: UInt64(bytes), parent: MTPDevice.rootFolder,
+            storage: storage, track: nil
+        ) { _, _ in true }.id
         let sendTime = clock.now - start
         start = clock.now
         try connection.getFile(id: id, to: sink) { _, _ in true }
@@ -137,8 +139,10 @@ struct SendOne: ParsableCommand {
         let connection = try MTPDevice.openFirst()
         let storage = try firstStorage(of: connection)
         let name = file.split(separator: "/").last.map(String.init) ?? file
-        let id = try connection.sendFile(from: fd, name: name, size: UInt64(size), parent: MTPDevice.rootFolder,
-                                         storage: storage, track: nil) { _, _ in true }.id
+        let id = try connection.sendFile(
+            from: fd, name: name, size: UInt64(size), parent: MTPDevice.rootFolder,
+            storage: storage, track: nil
+        ) { _, _ in true }.id
         emit("sent id=\(id)")
     }
 }

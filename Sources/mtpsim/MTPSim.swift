@@ -34,11 +34,18 @@ struct MTPSim: ParsableCommand {
 struct Run: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Run COMMAND with the virtual player(s) attached (the default).")
 
-    @Option(name: .customLong("storage"), help: ArgumentHelp("Back a storage with this host directory (repeatable: one storage each). Without it, one empty in-memory storage.", valueName: "DIR"), completion: .directory)
+    @Option(
+        name: .customLong("storage"),
+        help: ArgumentHelp(
+            "Back a storage with this host directory (repeatable: one storage each). Without it, one empty in-memory storage.",
+            valueName: "DIR"), completion: .directory)
     var storages: [String] = []
     @Option(help: ArgumentHelp("Capacity of each storage in bytes (StoreFull beyond it).", valueName: "BYTES"))
     var capacity: UInt64?
-    @Option(help: "android (property lists, 64-bit partial reads), classic (a plain MTP player) or minimal (no move, copy or property setting; handles renumbered each session; partial folder deletes; no events).")
+    @Option(
+        help:
+            "android (property lists, 64-bit partial reads), classic (a plain MTP player) or minimal (no move, copy or property setting; handles renumbered each session; partial folder deletes; no events)."
+    )
     var personality: PlayerPersonality = .android
     @Option(help: "USB and MTP serial number.") var serial: String?
     @Option(help: ArgumentHelp("USB vendor id (hex).", valueName: "HEX")) var vendorId: String?
@@ -47,10 +54,12 @@ struct Run: ParsableCommand {
     @Option(help: "Model (product) string.") var model: String?
     @Option(help: "Device friendly name.") var friendlyName: String?
     @Option(help: "How many identical devices to plug (serials get -1, -2, … suffixes).") var devices = 1
-    @Option(help: ArgumentHelp("Write the PTP counters as JSON here when the command exits.", valueName: "FILE"), completion: .file())
+    @Option(
+        help: ArgumentHelp("Write the PTP counters as JSON here when the command exits.", valueName: "FILE"), completion: .file())
     var stats: String?
-    @Option(help: ArgumentHelp("Serve the control socket at this path (default: a private temporary path).", valueName: "PATH"),
-            completion: .file())
+    @Option(
+        help: ArgumentHelp("Serve the control socket at this path (default: a private temporary path).", valueName: "PATH"),
+        completion: .file())
     var control: String?
     @Option(help: ArgumentHelp("Added latency per PTP transaction.", valueName: "MS")) var latencyMs: Double = 0
     @Option(help: ArgumentHelp("Bulk bandwidth limit in MB/s.", valueName: "MBS")) var bandwidthMbs: Double?
@@ -60,9 +69,15 @@ struct Run: ParsableCommand {
     var unplugAfterBytes: UInt64?
     @Option(help: ArgumentHelp("Plug the device in again this long after an unplug.", valueName: "MS")) var replugAfterMs: Int?
     @Option(help: ArgumentHelp("Answer the first N commands with DeviceBusy.", valueName: "N")) var busyResponses = 0
-    @Flag(help: "Keep what arrived of a file whose transfer was cut off (host gone, cancel, reset), as players writing straight to flash do; by default it is dropped, as Android does.")
+    @Flag(
+        help:
+            "Keep what arrived of a file whose transfer was cut off (host gone, cancel, reset), as players writing straight to flash do; by default it is dropped, as Android does."
+    )
     var keepPartialObjects = false
-    @Flag(help: "Keep the PTP session open when the host closes the device without CloseSession (a real device cannot tell that its host process died).")
+    @Flag(
+        help:
+            "Keep the PTP session open when the host closes the device without CloseSession (a real device cannot tell that its host process died)."
+    )
     var keepSession = false
     @Flag(help: "Give every object a new handle at each OpenSession (minimal does).") var renumberHandles = false
     @Flag(help: "Send no events and list none in DeviceInfo (minimal does).") var noEvents = false
@@ -95,7 +110,9 @@ struct Run: ParsableCommand {
         // umockdev only delivers uevents to libusb when the testbed's own process runs under its preload.
         if !PreloadEnvironment.isActive {
             let err = PreloadEnvironment.reexecUnderPreload()
-            throw ValidationError("cannot re-execute under \(PreloadEnvironment.library): \(String(cString: strerror(err))) (install the umockdev package)")
+            throw ValidationError(
+                "cannot re-execute under \(PreloadEnvironment.library): \(String(cString: strerror(err))) (install the umockdev package)"
+            )
         }
         let configurations = (1...devices).map { n in
             var c = PlayerConfiguration(personality: personality)
@@ -114,8 +131,9 @@ struct Run: ParsableCommand {
             let directories = devices == 1 ? storages : storages.map { "\($0)/\(c.serialNumber)" }
             if !directories.isEmpty {
                 c.storages = directories.enumerated().map { i, dir in
-                    StorageConfiguration(backing: .directory(dir), capacity: capacity,
-                                         label: directories.count == 1 ? "Internal storage" : "Storage \(i + 1)")
+                    StorageConfiguration(
+                        backing: .directory(dir), capacity: capacity,
+                        label: directories.count == 1 ? "Internal storage" : "Storage \(i + 1)")
                 }
             } else if let capacity {
                 c.storages = [StorageConfiguration(backing: .memory, capacity: capacity)]

@@ -40,18 +40,23 @@ final class BadInputTests: XCTestCase {
         let s = d.socket
         XCTAssertTrue(try exchange(s, Array("{not json".utf8) + [0]).first?.contains("\"error\"") ?? false)
         XCTAssertTrue(try exchange(s, Array("[1,2,3]".utf8) + [0]).first?.contains("\"error\"") ?? false)
-        XCTAssertTrue(try exchange(s, call("org.example.Nope.Ping")).first?.contains("org.varlink.service.InterfaceNotFound") ?? false)
-        XCTAssertTrue(try exchange(s, call("org.mtpsessiond.Manager.Explode")).first?.contains("org.varlink.service.MethodNotFound") ?? false)
+        XCTAssertTrue(
+            try exchange(s, call("org.example.Nope.Ping")).first?.contains("org.varlink.service.InterfaceNotFound") ?? false)
+        XCTAssertTrue(
+            try exchange(s, call("org.mtpsessiond.Manager.Explode")).first?.contains("org.varlink.service.MethodNotFound")
+                ?? false)
         let unknownParam = try exchange(s, call("org.mtpsessiond.Manager.List", "{\"device\":\"\",\"path\":\"/\",\"bogus\":1}"))
         XCTAssertTrue(unknownParam.first?.contains("InvalidParameter") ?? false, "\(unknownParam)")
         let wrongType = try exchange(s, call("org.mtpsessiond.Manager.List", "{\"device\":\"\",\"path\":7}"))
         XCTAssertTrue(wrongType.first?.contains("InvalidParameter") ?? false, "\(wrongType)")
         let missing = try exchange(s, call("org.mtpsessiond.Manager.Stat", "{\"device\":\"\"}"))
         XCTAssertTrue(missing.first?.contains("InvalidParameter") ?? false, "\(missing)")
-        let badSession = try exchange(s, call("org.mtpsessiond.Manager.List", "{\"device\":\"\",\"path\":\"/\",\"session\":\"nope\"}"))
+        let badSession = try exchange(
+            s, call("org.mtpsessiond.Manager.List", "{\"device\":\"\",\"path\":\"/\",\"session\":\"nope\"}"))
         XCTAssertTrue(badSession.first?.contains("org.mtpsessiond.Manager.NoSuchSession") ?? false, "\(badSession)")
         // Two pipelined calls on one connection, answered in order.
-        let pipelined = try exchange(s, call("org.varlink.service.GetInfo") + call("org.mtpsessiond.Manager.ListDevices"), replies: 2)
+        let pipelined = try exchange(
+            s, call("org.varlink.service.GetInfo") + call("org.mtpsessiond.Manager.ListDevices"), replies: 2)
         XCTAssertEqual(pipelined.count, 2, "\(pipelined)")
         XCTAssertTrue(pipelined.first?.contains("\"interfaces\"") ?? false, "\(pipelined)")
         XCTAssertTrue(pipelined.dropFirst().first?.contains("\"devices\"") ?? false, "\(pipelined)")
@@ -83,7 +88,8 @@ final class BadInputTests: XCTestCase {
         let badType = try d.ctl(["session", "begin", "--types", "upload"])
         XCTAssertEqual(badType.status, 64, "a wrong --types is a usage error")
         XCTAssertTrue(badType.stderr.contains("transferToDevice"), badType.stderr)
-        let nowhere = try runCommand(Binaries.mtpctl, ["--socket", d.sim.root.appendingPathComponent("none.sock").path, "devices"])
+        let nowhere = try runCommand(
+            Binaries.mtpctl, ["--socket", d.sim.root.appendingPathComponent("none.sock").path, "devices"])
         XCTAssertEqual(nowhere.status, 69, nowhere.combined)
         XCTAssertTrue(nowhere.stderr.contains("systemctl start mtpsessiond"), nowhere.stderr)
     }

@@ -19,8 +19,10 @@ final class BenchmarkSmokeTests: XCTestCase {
     /// Runs a benchmark script with the debug binaries; its result JSON.
     private func run(_ script: String, _ arguments: [String]) throws -> [String: Any] {
         let out = results.appendingPathComponent(script.replacingOccurrences(of: ".py", with: ".json"))
-        let r = try runCommand("/usr/bin/env", ["python3", benchmarks.appendingPathComponent(script).path, Binaries.directory]
-                               + arguments + ["--out", out.path], timeout: 300)
+        let r = try runCommand(
+            "/usr/bin/env",
+            ["python3", benchmarks.appendingPathComponent(script).path, Binaries.directory]
+                + arguments + ["--out", out.path], timeout: 300)
         XCTAssertEqual(r.status, 0, r.combined)
         return try JSONSerialization.jsonObject(with: Data(contentsOf: out)) as! [String: Any]
     }
@@ -28,8 +30,15 @@ final class BenchmarkSmokeTests: XCTestCase {
     private func rows(_ json: [String: Any]) -> [[String: Any]] { json["rows"] as? [[String: Any]] ?? [] }
 
     func testManySmallFilesRunsAllFourWays() throws {
-        let row = try XCTUnwrap(rows(try run("many-small-files.py", ["--files", "5", "--objects", "0", "--links", "none",
-                                                                     "--personalities", "android", "--sample", "1"])).first)
+        let row = try XCTUnwrap(
+            rows(
+                try run(
+                    "many-small-files.py",
+                    [
+                        "--files", "5", "--objects", "0", "--links", "none",
+                        "--personalities", "android", "--sample", "1",
+                    ])
+            ).first)
         func tx(_ way: String) -> Double { (row[way] as! [String: Any])["transactions_per_file"] as! Double }
         XCTAssertLessThan(tx("c"), tx("a"), "a session costs fewer transactions per file than libmtp's tool")
         XCTAssertEqual(tx("c"), tx("d"), accuracy: 1.0, "mtpctl's bundle and a raw varlink session cost about the same")
@@ -50,8 +59,12 @@ final class BenchmarkSmokeTests: XCTestCase {
         XCTAssertEqual(scale.map { $0["devices"] as? Int }, [1, 2])
 
         let report = results.appendingPathComponent("BENCHMARKS.md")
-        let r = try runCommand("/usr/bin/env", ["python3", benchmarks.appendingPathComponent("report.py").path,
-                                                "--results", results.path, "--output", report.path])
+        let r = try runCommand(
+            "/usr/bin/env",
+            [
+                "python3", benchmarks.appendingPathComponent("report.py").path,
+                "--results", results.path, "--output", report.path,
+            ])
         XCTAssertEqual(r.status, 0, r.combined)
         let text = try String(contentsOf: report, encoding: .utf8)
         for section in ["## One large file", "## Listing a folder of 40 objects", "## Scale"] {

@@ -23,7 +23,9 @@ final class BundleCostTests: XCTestCase {
         let one = try single.makeFile("one.bin", size: 1000)
         let probe = try single.run([Binaries.probe, "send", one.path])
         XCTAssertEqual(probe.status, 0, probe.combined)
-        let minimum = try XCTUnwrap((single.stats()["devices"] as? [[String: Any]])?.first?["counters"] as? [String: Any])["transactions"] as! Int
+        let minimum =
+            try XCTUnwrap((single.stats()["devices"] as? [[String: Any]])?.first?["counters"] as? [String: Any])["transactions"]
+            as! Int
 
         let d = try DaemonFixture(personality: personality)
         let folder = d.sim.root.appendingPathComponent("bundle")
@@ -42,13 +44,16 @@ final class BundleCostTests: XCTestCase {
         let byName = after.byName.compactMap { name, count in
             count > before.byName[name, default: 0] ? "\(name) \(count - before.byName[name, default: 0])" : nil
         }.sorted().joined(separator: ", ")
-        print("bundle-cost \(personality): \(spent) transactions for \(Self.files) files = \(perFile) per file (\(byName)); "
-              + "libmtp's minimum for one send: \(minimum)")
+        print(
+            "bundle-cost \(personality): \(spent) transactions for \(Self.files) files = \(perFile) per file (\(byName)); "
+                + "libmtp's minimum for one send: \(minimum)")
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: d.sim.storage.path).count, Self.files)
         XCTAssertLessThan(perFile, Double(minimum))
         let bound = try XCTUnwrap(Self.measured[personality]) + Self.margin
-        XCTAssertLessThanOrEqual(spent, bound, "more transactions than measured for \(Self.files) files; if this is intended, "
-                                 + "measure again and update `measured`")
+        XCTAssertLessThanOrEqual(
+            spent, bound,
+            "more transactions than measured for \(Self.files) files; if this is intended, "
+                + "measure again and update `measured`")
         // The session opened nothing anew and listed nothing per file.
         XCTAssertEqual(after.byName["OpenSession", default: 0] - before.byName["OpenSession", default: 0], 0)
         XCTAssertLessThanOrEqual(after.byName["GetObjectHandles", default: 0] - before.byName["GetObjectHandles", default: 0], 2)

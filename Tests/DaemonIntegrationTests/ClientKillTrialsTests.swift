@@ -24,7 +24,8 @@ final class ClientKillTrialsTests: XCTestCase {
         for trial in 0...trials {
             if trial > 0 { tally.begin() }
             let session = try d.ctlOK(["session", "begin", "--lease", "1"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
-            let put = try RunningProcess(Binaries.mtpctl, ["--socket", d.socket, "--json", "put", "--session", session, big.path, ":/"])
+            let put = try RunningProcess(
+                Binaries.mtpctl, ["--socket", d.socket, "--json", "put", "--session", session, big.path, ":/"])
             try put.waitForLine { $0.contains("\"progress\"") }
             put.kill()
             _ = put.waitForExit(timeout: 60)
@@ -39,9 +40,10 @@ final class ClientKillTrialsTests: XCTestCase {
                 XCTAssertGreaterThan(baseline.descriptors.count, 0, "the daemon's /proc entries were found")
                 continue
             }
-            XCTAssertEqual(now.descriptors.count, baseline.descriptors.count,
-                           "#\(trial): descriptors back to the baseline; now \(now.descriptors.sorted { $0.key < $1.key }), "
-                           + "after the warm-up \(baseline.descriptors.sorted { $0.key < $1.key })")
+            XCTAssertEqual(
+                now.descriptors.count, baseline.descriptors.count,
+                "#\(trial): descriptors back to the baseline; now \(now.descriptors.sorted { $0.key < $1.key }), "
+                    + "after the warm-up \(baseline.descriptors.sorted { $0.key < $1.key })")
             XCTAssertEqual(now.threads, baseline.threads, "#\(trial): threads back to the baseline")
             tally.found(leftBehind: left.count)
             tally.end()

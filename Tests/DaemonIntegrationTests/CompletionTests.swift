@@ -16,11 +16,15 @@ final class CompletionTests: XCTestCase {
 
     /// mtpctl's own completion callback, as the shells call it: the words, the index of the one being
     /// completed, and the cursor's offset in it.
-    private func callback(_ words: [String], subcommand: [String] = ["ls"], argument: String = "positional@0",
-                          environment: [String: String] = [:]) throws -> CommandResult {
+    private func callback(
+        _ words: [String], subcommand: [String] = ["ls"], argument: String = "positional@0",
+        environment: [String: String] = [:]
+    ) throws -> CommandResult {
         let word = words.last!
-        return try runCommand(Binaries.mtpctl, ["---completion"] + subcommand + ["--", argument, String(words.count - 1), String(word.count)] + words,
-                              environment: environment, timeout: 30)
+        return try runCommand(
+            Binaries.mtpctl,
+            ["---completion"] + subcommand + ["--", argument, String(words.count - 1), String(word.count)] + words,
+            environment: environment, timeout: 30)
     }
 
     func testLsCompletionListsTheVirtualPlayersFolders() throws {
@@ -35,7 +39,8 @@ final class CompletionTests: XCTestCase {
         XCTAssertEqual(serials.stdout.split(separator: "\n"), ["\(d.serial):"])
 
         // The socket on the command line wins over the environment's.
-        let named = try callback(["mtpctl", "--socket", d.socket, "ls", "\(d.serial):/Music/"], environment: ["MTPSESSIOND_SOCKET": "/nonexistent"])
+        let named = try callback(
+            ["mtpctl", "--socket", d.socket, "ls", "\(d.serial):/Music/"], environment: ["MTPSESSIOND_SOCKET": "/nonexistent"])
         XCTAssertEqual(named.stdout.split(separator: "\n"), ["\(d.serial):/Music/Album One/", "\(d.serial):/Music/a.mp3"])
 
         // mkdir and put's destination are offered folders only.
@@ -57,11 +62,14 @@ final class CompletionTests: XCTestCase {
         var r = try bash.complete("mtpctl ls :/", words: ["mtpctl", "ls", ":", "/"], cur: "/", prev: ":")
         XCTAssertEqual(r.replies, ["/Music/", "/Podcasts/", "/notes.txt"], "readline replaces what follows the ':'")
 
-        r = try bash.complete("mtpctl ls \(d.serial):/Music/Al", words: ["mtpctl", "ls", d.serial, ":", "/Music/Al"], cur: "/Music/Al", prev: ":")
+        r = try bash.complete(
+            "mtpctl ls \(d.serial):/Music/Al", words: ["mtpctl", "ls", d.serial, ":", "/Music/Al"], cur: "/Music/Al", prev: ":")
         XCTAssertEqual(r.replies, [#"/Music/Album\ One/"#], "quoted as bash would, the ':' left alone")
         XCTAssertTrue(r.options.contains("-o nospace"), "a folder is gone into, not ended with a space: \(r.options)")
 
-        r = try bash.complete("mtpctl ls \(d.serial.prefix(4))", words: ["mtpctl", "ls", String(d.serial.prefix(4))], cur: String(d.serial.prefix(4)), prev: "ls")
+        r = try bash.complete(
+            "mtpctl ls \(d.serial.prefix(4))", words: ["mtpctl", "ls", String(d.serial.prefix(4))],
+            cur: String(d.serial.prefix(4)), prev: "ls")
         XCTAssertEqual(r.replies, ["\(d.serial):"])
         XCTAssertTrue(r.options.contains("-o nospace"), r.options.joined())
 
@@ -75,7 +83,8 @@ final class CompletionTests: XCTestCase {
         // The generated parts still work on the joined words: options of the command, and its subcommands.
         r = try bash.complete("mtpctl ls --sto", words: ["mtpctl", "ls", "--sto"], cur: "--sto", prev: "ls")
         XCTAssertEqual(r.replies, ["--storage"])
-        r = try bash.complete("mtpctl --socket=\(d.socket) se", words: ["mtpctl", "--socket", "=", d.socket, "se"], cur: "se", prev: d.socket)
+        r = try bash.complete(
+            "mtpctl --socket=\(d.socket) se", words: ["mtpctl", "--socket", "=", d.socket, "se"], cur: "se", prev: d.socket)
         XCTAssertEqual(r.replies, ["session"])
     }
 
@@ -97,7 +106,9 @@ final class CompletionTests: XCTestCase {
             XCTAssertEqual(script.status, 0, script.combined)
             XCTAssertTrue(script.stdout.contains("---completion ls -- positional@0"), "\(shell): ls paths come from mtpctl")
             XCTAssertTrue(script.stdout.contains("session"), shell)
-            if shell == "zsh" { XCTAssertTrue(script.stdout.contains("_describe -V '' open -S '' -- closed"), "mtpctl's own zsh function") }
+            if shell == "zsh" {
+                XCTAssertTrue(script.stdout.contains("_describe -V '' open -S '' -- closed"), "mtpctl's own zsh function")
+            }
             let path = "/usr/bin/\(shell)"
             guard FileManager.default.isExecutableFile(atPath: path) else { continue }
             let file = FileManager.default.temporaryDirectory.appendingPathComponent("mtpctl-\(getpid()).\(shell)")
@@ -120,7 +131,8 @@ private struct BashCompletion {
         self.socket = socket
         let generated = try runCommand(Binaries.mtpctl, ["--generate-completion-script", "bash"])
         XCTAssertEqual(generated.status, 0, generated.combined)
-        script = FileManager.default.temporaryDirectory.appendingPathComponent("mtpctl-completion-\(getpid())-\(UUID().uuidString.prefix(6)).bash")
+        script = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "mtpctl-completion-\(getpid())-\(UUID().uuidString.prefix(6)).bash")
         try Data(generated.stdout.utf8).write(to: script)
     }
 
@@ -145,13 +157,15 @@ private struct BashCompletion {
     }
 
     func complete(_ line: String, words: [String], cur: String, prev: String) throws -> Result {
-        let r = try runCommand("/bin/bash", ["-c", Self.driver, "bash", script.path, line, cur, prev, "unused"] + words,
-                               environment: ["MTPSESSIOND_SOCKET": socket, "PATH": Binaries.directory + ":/usr/bin:/bin"], timeout: 30)
+        let r = try runCommand(
+            "/bin/bash", ["-c", Self.driver, "bash", script.path, line, cur, prev, "unused"] + words,
+            environment: ["MTPSESSIOND_SOCKET": socket, "PATH": Binaries.directory + ":/usr/bin:/bin"], timeout: 30)
         let lines = r.stdout.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         XCTAssertTrue(lines.contains("function\t_mtpctl_joined"), "the joining function is the one registered: \(r.combined)")
-        return Result(status: r.status,
-                      replies: lines.filter { $0.hasPrefix("reply\t") }.map { String($0.dropFirst(6)) }.filter { !$0.isEmpty },
-                      options: lines.filter { $0.hasPrefix("option\t") }.map { String($0.dropFirst(7)) }.filter { !$0.isEmpty },
-                      stderr: r.stderr)
+        return Result(
+            status: r.status,
+            replies: lines.filter { $0.hasPrefix("reply\t") }.map { String($0.dropFirst(6)) }.filter { !$0.isEmpty },
+            options: lines.filter { $0.hasPrefix("option\t") }.map { String($0.dropFirst(7)) }.filter { !$0.isEmpty },
+            stderr: r.stderr)
     }
 }

@@ -28,22 +28,29 @@ final class DaemonFixture {
     /// not wait, for devices plugged in later). `daemonOptions` go to mtpsessiond as they are. With
     /// `restartedWhenKilled`, a daemon killed by a signal other than SIGTERM is started again, as systemd's
     /// Restart=on-failure does, under the same player.
-    init(personality: String = "android", linger: Double = 5, lease: Double = 30, simOptions: [String] = [],
-         daemonOptions: [String] = [], devices: Int = 1, restartedWhenKilled: Bool = false,
-         populate: (URL) throws -> Void = { _ in }) throws {
+    init(
+        personality: String = "android", linger: Double = 5, lease: Double = 30, simOptions: [String] = [],
+        daemonOptions: [String] = [], devices: Int = 1, restartedWhenKilled: Bool = false,
+        populate: (URL) throws -> Void = { _ in }
+    ) throws {
         sim = try VirtualPlayerFixture(personality: personality)
         sim.extraOptions = simOptions
         try populate(sim.storage)
         socket = sim.root.appendingPathComponent("mtpsessiond.sock").path
         stateDirectory = sim.root.appendingPathComponent("state").path
-        let command = [Binaries.daemon, "--socket", socket, "--linger", String(linger), "--lease", String(lease),
-                       "--state-directory", stateDirectory, "--log-level", "debug"] + daemonOptions
+        let command =
+            [
+                Binaries.daemon, "--socket", socket, "--linger", String(linger), "--lease", String(lease),
+                "--state-directory", stateDirectory, "--log-level", "debug",
+            ] + daemonOptions
         daemon = try sim.start(restartedWhenKilled ? ["/bin/bash", "-c", Self.restarter, "restarter"] + command : command)
         var seen: [String] = []
         if devices == 0 { try daemon.waitForLine(onStderr: true, timeout: 60) { $0.contains("listening") } }
         while seen.count < devices {
             try daemon.waitForLine(onStderr: true, timeout: 60) { line in
-                guard line.contains("device attached"), let s = Self.metadata("device", in: line), !seen.contains(s) else { return false }
+                guard line.contains("device attached"), let s = Self.metadata("device", in: line), !seen.contains(s) else {
+                    return false
+                }
                 seen.append(s)
                 return true
             }
@@ -85,7 +92,9 @@ final class DaemonFixture {
 
     /// Waits for a daemon log line containing `text`.
     @discardableResult
-    func waitForLog(_ text: String, timeout: TimeInterval = 60, file: StaticString = #filePath, line: UInt = #line) throws -> String {
+    func waitForLog(_ text: String, timeout: TimeInterval = 60, file: StaticString = #filePath, line: UInt = #line) throws
+        -> String
+    {
         try daemon.waitForLine(onStderr: true, timeout: timeout, file: file, line: line) { $0.contains(text) }
     }
 
@@ -115,7 +124,8 @@ final class DaemonFixture {
         var names: [Int32: Substring] = [:]
         for entry in (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? [] {
             guard let pid = Int32(entry), let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-                  let open = stat.firstIndex(of: "("), let close = stat.lastIndex(of: ")") else { continue }
+                let open = stat.firstIndex(of: "("), let close = stat.lastIndex(of: ")")
+            else { continue }
             let fields = stat[stat.index(after: close)...].split(separator: " ")  // state, ppid, ...
             guard fields.count > 1, let ppid = Int32(fields[1]) else { continue }
             parents[pid] = ppid
@@ -142,7 +152,8 @@ extension RunningProcess {
     /// The error an `mtpctl --json` command reported: its last line on stdout, read as the JSON error object
     /// (name and message; empty when that line is not one).
     var jsonError: (name: String, message: String) {
-        guard let last = stdoutLines.last, let object = try? JSONSerialization.jsonObject(with: Data(last.utf8)) as? [String: Any] else {
+        guard let last = stdoutLines.last, let object = try? JSONSerialization.jsonObject(with: Data(last.utf8)) as? [String: Any]
+        else {
             return ("", "")
         }
         return (object["error"] as? String ?? "", object["message"] as? String ?? "")

@@ -40,7 +40,8 @@ final class DaemonHotplugTests: XCTestCase {
         // Nothing partial on the device that went away: its storage holds no big.bin and no temporary.
         let storages = try FileManager.default.contentsOfDirectory(atPath: d.sim.storage.path)
         for sub in storages {
-            let files = (try? FileManager.default.contentsOfDirectory(atPath: d.sim.storage.appendingPathComponent(sub).path)) ?? []
+            let files =
+                (try? FileManager.default.contentsOfDirectory(atPath: d.sim.storage.appendingPathComponent(sub).path)) ?? []
             XCTAssertFalse(files.contains { $0.hasPrefix("big.bin") || $0.hasPrefix(".") }, "\(sub): \(files)")
         }
 

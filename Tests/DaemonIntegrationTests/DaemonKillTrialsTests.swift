@@ -13,8 +13,9 @@ final class DaemonKillTrialsTests: XCTestCase {
     private let seed = UInt64(ProcessInfo.processInfo.environment["MTPSESSIOND_SEED"] ?? "") ?? 20261126
 
     func testARestartedDaemonRemovesThePartialObjectItsPredecessorLeft() throws {
-        let d = try DaemonFixture(simOptions: ["--bandwidth-mbs", "8", "--keep-partial-objects", "--keep-session"],
-                                  restartedWhenKilled: true)
+        let d = try DaemonFixture(
+            simOptions: ["--bandwidth-mbs", "8", "--keep-partial-objects", "--keep-session"],
+            restartedWhenKilled: true)
         let size = 16 << 20
         let big = try d.sim.makeFile("big.bin", size: size)
         let original = try Data(contentsOf: big)
@@ -30,14 +31,17 @@ final class DaemonKillTrialsTests: XCTestCase {
             let put = try RunningProcess(Binaries.mtpctl, ["--socket", d.socket, "--json", "put", big.path, ":/"])
             try put.waitForLine { line in
                 guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
-                      let progress = object["progress"] as? [String: Any], let done = progress["done"] as? Int else { return false }
+                    let progress = object["progress"] as? [String: Any], let done = progress["done"] as? Int
+                else { return false }
                 return done >= cut
             }
             XCTAssertEqual(kill(killed, SIGKILL), 0)
             let status = put.waitForExit(timeout: 60)
             XCTAssertNotEqual(status, 0, "#\(trial): the put cannot have succeeded")
             XCTAssertEqual(put.jsonError.name, "mtpctl.DaemonUnreachable", "#\(trial): \(put.stdoutLines.last ?? "")")
-            XCTAssertTrue(put.jsonError.message.contains("mtpsessiond"), "#\(trial): the client names what it lost: \(put.jsonError.message)")
+            XCTAssertTrue(
+                put.jsonError.message.contains("mtpsessiond"),
+                "#\(trial): the client names what it lost: \(put.jsonError.message)")
 
             try d.waitForLog("device attached", occurrence: trial + 1)  // The restarted daemon, on the same device.
             let removal = try d.waitForLog("removed a partial object", occurrence: trial)
@@ -60,13 +64,16 @@ final class DaemonKillTrialsTests: XCTestCase {
     /// on the device; the restart removes the temporary and leaves the old file as it was.
     func testAKilledReplacementLeavesTheOldFileWhole() throws {
         let size = 8 << 20
-        let d = try DaemonFixture(simOptions: ["--bandwidth-mbs", "8", "--keep-partial-objects", "--keep-session"],
-                                  restartedWhenKilled: true) { storage in
+        let d = try DaemonFixture(
+            simOptions: ["--bandwidth-mbs", "8", "--keep-partial-objects", "--keep-session"],
+            restartedWhenKilled: true
+        ) { storage in
             try Data(repeating: 0x4F, count: 1000).write(to: storage.appendingPathComponent("song.mp3"))
         }
         let replacement = try d.sim.makeFile("song.mp3", size: size)
         let killed = d.daemonPID
-        let put = try RunningProcess(Binaries.mtpctl, ["--socket", d.socket, "--json", "put", "--overwrite", replacement.path, ":/"])
+        let put = try RunningProcess(
+            Binaries.mtpctl, ["--socket", d.socket, "--json", "put", "--overwrite", replacement.path, ":/"])
         try put.waitForLine { $0.contains("\"progress\"") && !$0.contains("\"done\":0,") }
         XCTAssertEqual(kill(killed, SIGKILL), 0)
         XCTAssertNotEqual(put.waitForExit(timeout: 60), 0)
@@ -74,7 +81,8 @@ final class DaemonKillTrialsTests: XCTestCase {
         let removal = try d.waitForLog("removed a partial object")
         XCTAssertTrue(removal.contains(".mtpsessiond-new-"), "the temporary is what goes: \(removal)")
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: d.sim.storage.path), ["song.mp3"])
-        XCTAssertEqual(try Data(contentsOf: d.sim.storage.appendingPathComponent("song.mp3")), Data(repeating: 0x4F, count: 1000),
-                       "the old file is untouched")
+        XCTAssertEqual(
+            try Data(contentsOf: d.sim.storage.appendingPathComponent("song.mp3")), Data(repeating: 0x4F, count: 1000),
+            "the old file is untouched")
     }
 }

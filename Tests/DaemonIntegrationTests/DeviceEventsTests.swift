@@ -61,7 +61,8 @@ final class DeviceEventsTests: XCTestCase {
         XCTAssertNotEqual(put.waitForExit(timeout: 60), 0, "the client hears that its transfer did not complete")
         XCTAssertLessThan(ContinuousClock.now - stopping, .seconds(10), "bounded: well inside systemd's TimeoutStopSec=15")
         XCTAssertFalse(FileManager.default.fileExists(atPath: d.sim.storage.appendingPathComponent("big.bin").path))
-        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: d.sim.storage.path), [], "no partial object or temporary")
+        XCTAssertEqual(
+            try FileManager.default.contentsOfDirectory(atPath: d.sim.storage.path), [], "no partial object or temporary")
     }
 
     func testUnplugDuringAPutFailsItAndTheDaemonServesOn() throws {

@@ -9,7 +9,8 @@ final class DeviceFaultsTests: XCTestCase {
         let d = try DaemonFixture(simOptions: ["--busy-responses", "3"])
         XCTAssertTrue(try d.ctlOK(["devices"]).stdout.contains(d.serial))
         try d.ctlOK(["ls", ":/"])
-        XCTAssertGreaterThanOrEqual(try d.transactions().byName["OpenSession"] ?? 0, 4, "three busy answers, then one that opened")
+        XCTAssertGreaterThanOrEqual(
+            try d.transactions().byName["OpenSession"] ?? 0, 4, "three busy answers, then one that opened")
     }
 
     func testBriefBusynessMidSessionIsRiddenOutByEveryKindOfOperation() throws {
@@ -25,8 +26,9 @@ final class DeviceFaultsTests: XCTestCase {
         try d.sim.control("busy 2")
         try d.ctlOK(["get", ":/Music/song.mp3", back.path])
         XCTAssertEqual(try Data(contentsOf: back), try Data(contentsOf: file))
-        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: d.sim.storage.appendingPathComponent("Music").path),
-                       ["song.mp3"], "one object, no partial one from the busy try")
+        XCTAssertEqual(
+            try FileManager.default.contentsOfDirectory(atPath: d.sim.storage.appendingPathComponent("Music").path),
+            ["song.mp3"], "one object, no partial one from the busy try")
     }
 
     func testADeviceThatStaysBusyGetsAClearErrorAndServesAgainAfterwards() throws {
@@ -49,7 +51,8 @@ final class StoreFullTests: XCTestCase {
         let folder = d.sim.root.appendingPathComponent("album")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         for (i, size) in [1_500_000, 1_600_000, 1_700_000].enumerated() {
-            try FileManager.default.moveItem(at: try d.sim.makeFile("t\(i).mp3", size: size), to: folder.appendingPathComponent("t\(i).mp3"))
+            try FileManager.default.moveItem(
+                at: try d.sim.makeFile("t\(i).mp3", size: size), to: folder.appendingPathComponent("t\(i).mp3"))
         }
         let put = try d.ctl(["put", folder.path, ":/"])
         XCTAssertEqual(put.status, 1, put.combined)
@@ -80,8 +83,9 @@ final class StoreFullTests: XCTestCase {
 /// with an error that says what happened, instead of libmtp's three minutes; the device then serves again.
 final class HungDeviceTests: XCTestCase {
     func testAPutIntoADeviceThatStopsAnsweringEndsInAResetAndLeavesNothing() throws {
-        let d = try DaemonFixture(simOptions: ["--bandwidth-mbs", "8", "--keep-partial-objects"],
-                                  daemonOptions: ["--transfer-stall-timeout", "2"])
+        let d = try DaemonFixture(
+            simOptions: ["--bandwidth-mbs", "8", "--keep-partial-objects"],
+            daemonOptions: ["--transfer-stall-timeout", "2"])
         let big = try d.sim.makeFile("big.bin", size: 16 << 20)
         let put = try RunningProcess(Binaries.mtpctl, ["--socket", d.socket, "--json", "put", big.path, ":/"])
         try put.waitForLine { $0.contains("\"progress\"") && !$0.contains("\"done\":0,") }
@@ -89,19 +93,22 @@ final class HungDeviceTests: XCTestCase {
         XCTAssertEqual(put.waitForExit(timeout: 60), 1, put.stdoutLines.last ?? "")
         let error = put.jsonError
         XCTAssertEqual(error.name, "org.mtpsessiond.Manager.DeviceError", put.stdoutLines.last ?? "")
-        XCTAssertTrue(error.message.contains(d.serial) && error.message.contains("stopped answering") && error.message.contains("reset"),
-                      error.message)
+        XCTAssertTrue(
+            error.message.contains(d.serial) && error.message.contains("stopped answering") && error.message.contains("reset"),
+            error.message)
         try d.waitForLog("resetting the device's USB port")
         // The reset brought the device back: it serves, and the partial object it kept is gone.
         try d.ctlOK(["ls", ":/"])
-        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: d.sim.storage.path), [],
-                       "nothing partial on the device")
+        XCTAssertEqual(
+            try FileManager.default.contentsOfDirectory(atPath: d.sim.storage.path), [],
+            "nothing partial on the device")
         try d.ctlOK(["put", big.path, ":/"])
         XCTAssertEqual(try Data(contentsOf: d.sim.storage.appendingPathComponent("big.bin")), try Data(contentsOf: big))
     }
 
     func testAGetFromADeviceThatStopsAnsweringEndsInAResetAndLeavesNoHostFile() throws {
-        let d = try DaemonFixture(simOptions: ["--bandwidth-mbs", "8"], daemonOptions: ["--transfer-stall-timeout", "2"]) { storage in
+        let d = try DaemonFixture(simOptions: ["--bandwidth-mbs", "8"], daemonOptions: ["--transfer-stall-timeout", "2"]) {
+            storage in
             try Data(repeating: 7, count: 16 << 20).write(to: storage.appendingPathComponent("big.bin"))
         }
         let target = d.sim.root.appendingPathComponent("received.bin")
@@ -111,8 +118,9 @@ final class HungDeviceTests: XCTestCase {
         XCTAssertEqual(get.waitForExit(timeout: 60), 1, get.stdoutLines.last ?? "")
         XCTAssertEqual(get.jsonError.name, "org.mtpsessiond.Manager.DeviceError", get.stdoutLines.last ?? "")
         XCTAssertTrue(get.jsonError.message.contains("stopped answering"), get.jsonError.message)
-        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: d.sim.root.path).filter { $0.contains("received") }, [],
-                       "no truncated host file")
+        XCTAssertEqual(
+            try FileManager.default.contentsOfDirectory(atPath: d.sim.root.path).filter { $0.contains("received") }, [],
+            "no truncated host file")
         try d.ctlOK(["get", ":/big.bin", target.path])
         XCTAssertEqual(try Data(contentsOf: target).count, 16 << 20)
     }

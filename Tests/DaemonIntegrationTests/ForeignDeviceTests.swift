@@ -11,17 +11,22 @@ final class ForeignDeviceTests: XCTestCase {
     func testRecursiveDeleteOfAThreeLevelTreeFinishesBottomUp() throws {
         let d = try DaemonFixture(personality: "minimal") { storage in
             for folder in ["Tree/A/A1", "Tree/A/A2", "Tree/B", "Keep"] {
-                try FileManager.default.createDirectory(at: storage.appendingPathComponent(folder), withIntermediateDirectories: true)
+                try FileManager.default.createDirectory(
+                    at: storage.appendingPathComponent(folder), withIntermediateDirectories: true)
             }
-            for file in ["Tree/top.txt", "Tree/A/a.txt", "Tree/A/A1/deep.bin", "Tree/A/A2/deep2.bin", "Tree/B/b.txt", "Keep/k.txt"] {
+            for file in [
+                "Tree/top.txt", "Tree/A/a.txt", "Tree/A/A1/deep.bin", "Tree/A/A2/deep2.bin", "Tree/B/b.txt", "Keep/k.txt",
+            ] {
                 try Data(file.utf8).write(to: storage.appendingPathComponent(file))
             }
         }
         try d.ctlOK(["rm", "-r", ":/Tree"])
-        XCTAssertFalse(FileManager.default.fileExists(atPath: d.sim.storage.appendingPathComponent("Tree").path),
-                       "the whole tree is gone from the device")
-        XCTAssertTrue(FileManager.default.fileExists(atPath: d.sim.storage.appendingPathComponent("Keep/k.txt").path),
-                      "nothing beside it was touched")
+        XCTAssertFalse(
+            FileManager.default.fileExists(atPath: d.sim.storage.appendingPathComponent("Tree").path),
+            "the whole tree is gone from the device")
+        XCTAssertTrue(
+            FileManager.default.fileExists(atPath: d.sim.storage.appendingPathComponent("Keep/k.txt").path),
+            "nothing beside it was touched")
         _ = try d.waitForLog("deleting bottom-up")  // The device did refuse the one-step delete.
         let listing = try d.ctlOK(["ls", ":/"]).stdout
         XCTAssertFalse(listing.contains("Tree"), listing)
@@ -34,7 +39,8 @@ final class ForeignDeviceTests: XCTestCase {
         let song = Data((0..<300_001).map { UInt8(truncatingIfNeeded: $0 &* 7 &+ $0 >> 9) })
         let d = try DaemonFixture(personality: "minimal") { storage in
             for folder in ["Music/Album/CD1", "Other"] {
-                try FileManager.default.createDirectory(at: storage.appendingPathComponent(folder), withIntermediateDirectories: true)
+                try FileManager.default.createDirectory(
+                    at: storage.appendingPathComponent(folder), withIntermediateDirectories: true)
             }
             try song.write(to: storage.appendingPathComponent("Music/song.mp3"))
             try Data("one".utf8).write(to: storage.appendingPathComponent("Music/Album/cover.jpg"))
@@ -45,7 +51,9 @@ final class ForeignDeviceTests: XCTestCase {
 
         // A file into another folder.
         let moved = try d.ctlOK(["--json", "mv", ":/Music/song.mp3", ":/Other"]).stdout
-        let lines = try moved.split(separator: "\n").map { try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+        let lines = try moved.split(separator: "\n").map {
+            try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
+        }
         let movedJSON = lines.last ?? nil
         XCTAssertEqual(movedJSON?["methods"] as? [String], ["throughHost"], moved)
         XCTAssertEqual(movedJSON?["path"] as? String, "/Other/song.mp3", moved)
@@ -73,7 +81,8 @@ final class ForeignDeviceTests: XCTestCase {
         // A folder with a subfolder, into another folder, and then renamed.
         try d.ctlOK(["mv", ":/Music/Album", ":/Other"])
         XCTAssertEqual(try String(contentsOf: storage.appendingPathComponent("Other/Album/cover.jpg"), encoding: .utf8), "one")
-        XCTAssertEqual(try String(contentsOf: storage.appendingPathComponent("Other/Album/CD1/track.mp3"), encoding: .utf8), "two")
+        XCTAssertEqual(
+            try String(contentsOf: storage.appendingPathComponent("Other/Album/CD1/track.mp3"), encoding: .utf8), "two")
         XCTAssertFalse(exists("Music/Album"), "the original folder is gone")
         try d.ctlOK(["mv", ":/Other/Album", ":/Other/Best"])
         XCTAssertEqual(try String(contentsOf: storage.appendingPathComponent("Other/Best/CD1/track.mp3"), encoding: .utf8), "two")
@@ -97,16 +106,20 @@ final class ForeignDeviceTests: XCTestCase {
             // going back on, the others the read.
             let cut = (trial % 2 == 1 ? size : 0) + 1 + Int(random.next() % UInt64(size))
             print("unplug trial move #\(trial): size \(size), unplug after \(cut) bytes")
-            let d = try DaemonFixture(personality: "minimal",
-                                      simOptions: ["--unplug-after-bytes", String(cut), "--replug-after-ms", "300", "--keep-partial-objects"]) { storage in
+            let d = try DaemonFixture(
+                personality: "minimal",
+                simOptions: ["--unplug-after-bytes", String(cut), "--replug-after-ms", "300", "--keep-partial-objects"]
+            ) { storage in
                 for folder in ["Music", "Other"] {
-                    try FileManager.default.createDirectory(at: storage.appendingPathComponent(folder), withIntermediateDirectories: true)
+                    try FileManager.default.createDirectory(
+                        at: storage.appendingPathComponent(folder), withIntermediateDirectories: true)
                 }
                 try original.write(to: storage.appendingPathComponent("Music/big.bin"))
             }
             let mv = try d.ctl(["mv", ":/Music/big.bin", ":/Other"])
             print("unplug trial move #\(trial): mv exited \(mv.status)")
-            let source = d.sim.storage.appendingPathComponent("Music/big.bin"), copy = d.sim.storage.appendingPathComponent("Other/big.bin")
+            let source = d.sim.storage.appendingPathComponent("Music/big.bin"),
+                copy = d.sim.storage.appendingPathComponent("Other/big.bin")
             if mv.status == 0 {
                 XCTAssertEqual(try Data(contentsOf: copy), original, "#\(trial): a move that succeeded left the whole file")
                 XCTAssertFalse(FileManager.default.fileExists(atPath: source.path), "#\(trial)")
@@ -116,7 +129,8 @@ final class ForeignDeviceTests: XCTestCase {
                 let copyData = try? Data(contentsOf: copy)
                 if FileManager.default.fileExists(atPath: source.path) {
                     XCTAssertEqual(try Data(contentsOf: source), original, "#\(trial): the original is whole")
-                    XCTAssertTrue(copyData == nil || copyData == original, "#\(trial): no half copy (\(copyData?.count ?? 0) bytes)")
+                    XCTAssertTrue(
+                        copyData == nil || copyData == original, "#\(trial): no half copy (\(copyData?.count ?? 0) bytes)")
                     if copyData != nil && copyData != original { tally.found(leftBehind: 1) }
                 } else {
                     XCTAssertEqual(copyData, original, "#\(trial): the original went only once the copy was whole")
@@ -135,8 +149,9 @@ final class ForeignDeviceTests: XCTestCase {
         try d.sim.control("stall on")
         let stalled = try d.ctl(["mkdir", ":/During"])
         XCTAssertEqual(stalled.status, 1, stalled.combined)
-        XCTAssertTrue(stalled.stderr.contains("device \(d.serial) stopped answering") && stalled.stderr.contains("port was reset"),
-                      stalled.stderr)
+        XCTAssertTrue(
+            stalled.stderr.contains("device \(d.serial) stopped answering") && stalled.stderr.contains("port was reset"),
+            stalled.stderr)
         XCTAssertFalse(stalled.stderr.contains("went away"), "not reported as an unplug: \(stalled.stderr)")
         _ = try d.waitForLog("still on the bus; its USB port was reset")
         try d.ctlOK(["mkdir", ":/After"])

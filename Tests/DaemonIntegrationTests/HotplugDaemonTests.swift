@@ -13,7 +13,8 @@ final class HotplugDaemonTests: XCTestCase {
 
     func testOneOfTwoDevicesPluggedLaterAppearsAloneThenTheOther() throws {
         // Plugged only on request (the delay is a fallback far beyond the test).
-        let d = try DaemonFixture(simOptions: ["--devices", "2", "--serial", Self.serial, "--plug-after-ms", "600000"], devices: 0)
+        let d = try DaemonFixture(
+            simOptions: ["--devices", "2", "--serial", Self.serial, "--plug-after-ms", "600000"], devices: 0)
         let (first, second) = ("\(Self.serial)-1", "\(Self.serial)-2")
         XCTAssertFalse(try d.ctlOK(["devices"]).stdout.contains(Self.serial), "nothing is plugged yet")
         let monitor = try RunningProcess(Binaries.mtpctl, ["--socket", d.socket, "monitor"])
@@ -35,8 +36,10 @@ final class HotplugDaemonTests: XCTestCase {
         try d.sim.control("plug device=\(first)")
         try monitor.waitForLine(timeout: 60) { $0 == "deviceAdded \(first)" }
         XCTAssertTrue(try d.ctlOK(["ls", "\(first):/"]).stdout.isEmpty, "the first device's own, empty storage")
-        XCTAssertFalse(monitor.stdoutLines.contains { $0.hasPrefix("deviceRemoved") }, monitor.stdoutLines.joined(separator: "\n"))
-        XCTAssertEqual(monitor.stdoutLines.filter { $0.hasPrefix("deviceAdded") }.count, 2, "each arrival once: \(monitor.stdoutLines)")
+        XCTAssertFalse(
+            monitor.stdoutLines.contains { $0.hasPrefix("deviceRemoved") }, monitor.stdoutLines.joined(separator: "\n"))
+        XCTAssertEqual(
+            monitor.stdoutLines.filter { $0.hasPrefix("deviceAdded") }.count, 2, "each arrival once: \(monitor.stdoutLines)")
     }
 
     func testUnpluggingOneDeviceWhileBothTransferFailsOnlyItsPutAndLeavesNothingOnIt() throws {
@@ -57,15 +60,18 @@ final class HotplugDaemonTests: XCTestCase {
 
         XCTAssertEqual(doomed.waitForExit(timeout: 60), 1, doomed.stdoutLines.last ?? "")
         XCTAssertEqual(doomed.jsonError.name, "org.mtpsessiond.Manager.DeviceGone", doomed.stdoutLines.last ?? "")
-        XCTAssertTrue(doomed.jsonError.message.contains("device \(gone) went away"), "DeviceGone, naming the device: \(doomed.jsonError.message)")
+        XCTAssertTrue(
+            doomed.jsonError.message.contains("device \(gone) went away"),
+            "DeviceGone, naming the device: \(doomed.jsonError.message)")
         try monitor.waitForLine(timeout: 60) { $0 == "deviceRemoved \(gone)" }
         let detached = try d.waitForLog("device detached", timeout: 60)
         XCTAssertEqual(DaemonFixture.metadata("device", in: detached), gone)
 
         XCTAssertEqual(survivor.waitForExit(timeout: 60), 0, "the other device's transfer finishes: \(survivor.stderrText)")
         XCTAssertEqual(try Data(contentsOf: storage(d, other).appendingPathComponent("medium.bin")), try Data(contentsOf: medium))
-        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: storage(d, gone).path), [],
-                       "no partial object or temporary on the device that went away")
+        XCTAssertEqual(
+            try FileManager.default.contentsOfDirectory(atPath: storage(d, gone).path), [],
+            "no partial object or temporary on the device that went away")
 
         let listed = try d.ctlOK(["devices"]).stdout
         XCTAssertFalse(listed.contains("\(gone) "), listed)
@@ -79,8 +85,10 @@ final class HotplugDaemonTests: XCTestCase {
     }
 
     func testAFaultUnplugAndTheSimulatorsReplugGiveAFreshAttachmentThatWorks() throws {
-        let d = try DaemonFixture(simOptions: ["--serial", Self.serial, "--unplug-after-bytes", String(4 << 20),
-                                               "--replug-after-ms", "300"])
+        let d = try DaemonFixture(simOptions: [
+            "--serial", Self.serial, "--unplug-after-bytes", String(4 << 20),
+            "--replug-after-ms", "300",
+        ])
         XCTAssertEqual(d.serial, Self.serial)
         let monitor = try RunningProcess(Binaries.mtpctl, ["--socket", d.socket, "monitor"])
         defer { monitor.kill() }
@@ -182,10 +190,14 @@ final class HotplugDaemonTests: XCTestCase {
     // MARK: Helpers
 
     /// Waits until `process` has printed `line` for the `n`th time (each wait reads its output from the start).
-    private func waitForOccurrence(_ n: Int, of line: String, in process: RunningProcess,
-                                   file: StaticString = #filePath, at: UInt = #line) throws {
+    private func waitForOccurrence(
+        _ n: Int, of line: String, in process: RunningProcess,
+        file: StaticString = #filePath, at: UInt = #line
+    ) throws {
         var seen = 0
-        try process.waitForLine(timeout: 10, file: file, line: at) { if $0 == line { seen += 1 }; return seen == n }
+        try process.waitForLine(timeout: 10, file: file, line: at) {
+            if $0 == line { seen += 1 }; return seen == n
+        }
     }
 
     /// The host directory backing `serial`'s storage (mtpsim gives each of several devices its own).

@@ -27,8 +27,10 @@ final class LoadTests: XCTestCase {
                 do {
                     let client = try VarlinkClient(path: socket)
                     for i in 0..<calls {
-                        let (method, key) = (k + i) % 2 == 0 ? ("org.mtpsessiond.Manager.ListDevices", "devices")
-                                                             : ("org.varlink.service.GetInfo", "interfaces")
+                        let (method, key) =
+                            (k + i) % 2 == 0
+                            ? ("org.mtpsessiond.Manager.ListDevices", "devices")
+                            : ("org.varlink.service.GetInfo", "interfaces")
                         var replies = try client.call(method, [:])
                         guard let reply = try replies.next(), reply.parameters[key] != nil else {
                             throw VarlinkClientError.protocolError("\(method): no \(key) in the reply")
@@ -44,14 +46,17 @@ final class LoadTests: XCTestCase {
         XCTAssertEqual(errors.all, [])
         XCTAssertEqual(answered.all.reduce(0, +), clients * calls)
         XCTAssertEqual(put.waitForExit(timeout: 120), 0, put.stderrText)
-        XCTAssertTrue(FileManager.default.contentsEqual(atPath: big.path, andPath: d.sim.storage.appendingPathComponent("big.bin").path),
-                      "the transfer arrived intact")
+        XCTAssertTrue(
+            FileManager.default.contentsEqual(atPath: big.path, andPath: d.sim.storage.appendingPathComponent("big.bin").path),
+            "the transfer arrived intact")
     }
 
     func testClientsThatStallNeverReadOrHoldEveryConnectionCannotCrowdOutOthers() throws {
         let limit = 24
-        let d = try DaemonFixture(daemonOptions: ["--socket-mode", "666", "--max-connections-per-uid", "\(limit)", "--stall-timeout", "2",
-                                                  "--max-queued-reply-bytes", "65536"])
+        let d = try DaemonFixture(daemonOptions: [
+            "--socket-mode", "666", "--max-connections-per-uid", "\(limit)", "--stall-timeout", "2",
+            "--max-queued-reply-bytes", "65536",
+        ])
         // Half a message, then silence; and calls sent without ever reading a reply.
         let stalled = try (0..<6).map { _ in
             let s = try RawSocket(d.socket)
@@ -76,8 +81,9 @@ final class LoadTests: XCTestCase {
 
         XCTAssertEqual(flooders.wait(timeout: .now() + 60), .success)
         XCTAssertEqual(floodEnds.all.count, 6)
-        XCTAssertTrue(floodEnds.all.allSatisfy { $0 == EPIPE || $0 == ECONNRESET },
-                      "never-reading clients are dropped, not waited for: \(floodEnds.all.map { String(cString: strerror($0)) })")
+        XCTAssertTrue(
+            floodEnds.all.allSatisfy { $0 == EPIPE || $0 == ECONNRESET },
+            "never-reading clients are dropped, not waited for: \(floodEnds.all.map { String(cString: strerror($0)) })")
         for s in stalled {
             let said = try s.readToEnd()
             XCTAssertTrue(said.first?.contains("org.mtpsessiond.Manager.LimitReached") ?? false, "\(said)")
@@ -102,8 +108,12 @@ final class LoadTests: XCTestCase {
         XCTAssertEqual(refused.status, 75, refused.combined)
         XCTAssertTrue(refused.stderr.contains("--max-connections-per-uid"), refused.stderr)
         if getuid() == 0 {
-            let other = try runCommand("/usr/bin/setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups",
-                                                            Binaries.mtpctl, "--socket", d.socket, "devices"])
+            let other = try runCommand(
+                "/usr/bin/setpriv",
+                [
+                    "--reuid=65534", "--regid=65534", "--clear-groups",
+                    Binaries.mtpctl, "--socket", d.socket, "devices",
+                ])
             XCTAssertEqual(other.status, 0, "another uid is served while this one is at its limit: \(other.combined)")
             XCTAssertTrue(other.stdout.contains(d.serial), other.stdout)
         }

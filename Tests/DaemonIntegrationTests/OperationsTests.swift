@@ -9,14 +9,16 @@ final class OperationsTests: XCTestCase {
 
     private func everyOperation(personality: String) throws {
         let d = try DaemonFixture(personality: personality) { storage in
-            try FileManager.default.createDirectory(at: storage.appendingPathComponent("Music"), withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(
+                at: storage.appendingPathComponent("Music"), withIntermediateDirectories: true)
             try Data("preloaded\n".utf8).write(to: storage.appendingPathComponent("Music/readme.txt"))
         }
         XCTAssertEqual(d.serial, personality == "android" ? "MTPSIM0001" : "MTPSIM0002")
 
         let devices = try d.ctlOK(["devices"]).stdout
         XCTAssertTrue(devices.contains(d.serial), devices)
-        let json = try JSONSerialization.jsonObject(with: Data(try d.ctlOK(["--json", "devices"]).stdout.utf8)) as! [[String: Any]]
+        let json =
+            try JSONSerialization.jsonObject(with: Data(try d.ctlOK(["--json", "devices"]).stdout.utf8)) as! [[String: Any]]
         XCTAssertEqual(json.first?["serial"] as? String, d.serial)
         XCTAssertFalse((json.first?["storages"] as? [Any] ?? []).isEmpty)
 
@@ -43,7 +45,8 @@ final class OperationsTests: XCTestCase {
         // A byte range: GetPartialObject where the device has it.
         let range = d.sim.root.appendingPathComponent("range.bin")
         try d.ctlOK(["get", "--offset", "100", "--length", "300", ":/Albums/One/f1048576.bin", range.path])
-        XCTAssertEqual(try Data(contentsOf: range), try Data(contentsOf: d.sim.root.appendingPathComponent("f1048576.bin"))[100..<400])
+        XCTAssertEqual(
+            try Data(contentsOf: range), try Data(contentsOf: d.sim.root.appendingPathComponent("f1048576.bin"))[100..<400])
 
         // Overwrite: refused without the flag, and the old content survives; replaced with it.
         let v2 = d.sim.root.appendingPathComponent("v2/f1.bin")
@@ -54,8 +57,10 @@ final class OperationsTests: XCTestCase {
         XCTAssertTrue(refused.stderr.contains("already exists"), refused.stderr)
         XCTAssertEqual(try Data(contentsOf: d.sim.storage.appendingPathComponent("Albums/One/f1.bin")).count, 1)
         try d.ctlOK(["put", "--overwrite", v2.path, ":/Albums/One"])
-        XCTAssertEqual(try String(contentsOf: d.sim.storage.appendingPathComponent("Albums/One/f1.bin"), encoding: .utf8), "second version")
-        XCTAssertEqual(try d.ctlOK(["ls", ":/Albums/One"]).stdout.components(separatedBy: "f1.bin").count - 1, 1, "one f1.bin, not two")
+        XCTAssertEqual(
+            try String(contentsOf: d.sim.storage.appendingPathComponent("Albums/One/f1.bin"), encoding: .utf8), "second version")
+        XCTAssertEqual(
+            try d.ctlOK(["ls", ":/Albums/One"]).stdout.components(separatedBy: "f1.bin").count - 1, 1, "one f1.bin, not two")
 
         // A track with metadata.
         let song = try d.sim.makeFile("song.mp3", size: 4000)

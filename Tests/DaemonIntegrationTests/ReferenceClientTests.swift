@@ -17,9 +17,12 @@ final class ReferenceClientTests: XCTestCase {
             return
         }
         let d = try DaemonFixture(personality: personality)
-        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("python/reference_client.py").path
-        let r = try runCommand("/usr/bin/env", ["python3", "-u", script, d.socket, d.sim.root.path], environment: ["PYTHONPATH": pythonPath],
-                               timeout: 60)
+        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent(
+            "python/reference_client.py"
+        ).path
+        let r = try runCommand(
+            "/usr/bin/env", ["python3", "-u", script, d.socket, d.sim.root.path], environment: ["PYTHONPATH": pythonPath],
+            timeout: 60)
         XCTAssertEqual(r.status, 0, r.combined)
         XCTAssertTrue(r.stdout.contains("ok every method of org.mtpsessiond.Manager called"), r.combined)
         XCTAssertTrue(r.stdout.contains("ok Get whole and a byte range"), r.combined)

@@ -56,7 +56,9 @@ final class SessionRulesTests: XCTestCase {
         // A socket anyone may connect to: what is private is the session, not the socket.
         let d = try DaemonFixture(daemonOptions: ["--socket-mode", "666"])
         let id = try begin(d)
-        let asNobody = ["/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", Binaries.mtpctl, "--socket", d.socket]
+        let asNobody = [
+            "/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", Binaries.mtpctl, "--socket", d.socket,
+        ]
         let use = try runCommand(asNobody[0], Array(asNobody.dropFirst()) + ["ls", "--session", id, ":/"])
         XCTAssertEqual(use.status, 1, use.combined)
         XCTAssertTrue(use.stderr.contains("belongs to another user"), use.stderr)
@@ -64,8 +66,9 @@ final class SessionRulesTests: XCTestCase {
         XCTAssertEqual(end.status, 1, end.combined)
         let busy = try runCommand(asNobody[0], Array(asNobody.dropFirst()) + ["ls", ":/"])
         XCTAssertEqual(busy.status, 75, "nobody's implicit session meets root's: \(busy.combined)")
-        XCTAssertTrue(busy.stderr.contains("another user's session") && !busy.combined.contains(id),
-                      "another user is not told the session's id: \(busy.combined)")
+        XCTAssertTrue(
+            busy.stderr.contains("another user's session") && !busy.combined.contains(id),
+            "another user is not told the session's id: \(busy.combined)")
         let seen = try runCommand(asNobody[0], Array(asNobody.dropFirst()) + ["--json", "devices"])
         XCTAssertTrue(seen.stdout.contains("\"session\":\"*\"") && !seen.stdout.contains(id), seen.stdout)
         XCTAssertTrue(try d.ctlOK(["--json", "devices"]).stdout.contains(id), "its owner sees the id")
@@ -81,11 +84,16 @@ final class SessionRulesTests: XCTestCase {
         let mode = (try FileManager.default.attributesOfItem(atPath: d.socket)[.posixPermissions] as? NSNumber)?.intValue
         XCTAssertEqual(mode, 0o660, "the socket's mode")
         guard getuid() == 0 else { throw XCTSkip("switching to an unprivileged uid needs root") }
-        let outsider = try runCommand("/usr/bin/setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups", Binaries.mtpctl,
-                                                           "--socket", d.socket, "devices"])
+        let outsider = try runCommand(
+            "/usr/bin/setpriv",
+            [
+                "--reuid=65534", "--regid=65534", "--clear-groups", Binaries.mtpctl,
+                "--socket", d.socket, "devices",
+            ])
         XCTAssertNotEqual(outsider.status, 0, outsider.combined)
-        XCTAssertTrue(outsider.stderr.contains("not allowed to connect") && outsider.stderr.contains("usermod -aG mtpsessiond"),
-                      "the refusal says how to get access: \(outsider.stderr)")
+        XCTAssertTrue(
+            outsider.stderr.contains("not allowed to connect") && outsider.stderr.contains("usermod -aG mtpsessiond"),
+            "the refusal says how to get access: \(outsider.stderr)")
     }
 
     func testAClientKilledMidTransferLeavesNothingOnTheDeviceAndTheSessionLivesOn() throws {
@@ -113,6 +121,7 @@ final class SessionRulesTests: XCTestCase {
         try d.ctlOK(["put"] + more.map(\.path) + [":/"])
         let bundled = try d.transactions().total - mid
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: d.sim.storage.path).count, 10)
-        XCTAssertLessThan(bundled * 2, implicit, "5 files in one session (\(bundled) transactions) vs 5 implicit sessions (\(implicit))")
+        XCTAssertLessThan(
+            bundled * 2, implicit, "5 files in one session (\(bundled) transactions) vs 5 implicit sessions (\(implicit))")
     }
 }

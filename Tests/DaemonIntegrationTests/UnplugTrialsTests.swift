@@ -32,10 +32,13 @@ final class UnplugTrialsTests: XCTestCase {
             let sizes = (0..<4).map { _ in 100_000 + Int(random.next() % 1_500_000) }
             let cut = 1 + Int(random.next() % UInt64(sizes.reduce(0, +) - 1))
             let keeps = keepsAt(trial)
-            print("unplug trial put #\(trial) seed \(seed) \(personality): sizes \(sizes), unplug after \(cut) bytes\(keeps ? ", partial objects kept" : "")")
-            let d = try DaemonFixture(personality: personality,
-                                      simOptions: ["--unplug-after-bytes", String(cut), "--replug-after-ms", "300"]
-                                          + (keeps ? ["--keep-partial-objects"] : []))
+            print(
+                "unplug trial put #\(trial) seed \(seed) \(personality): sizes \(sizes), unplug after \(cut) bytes\(keeps ? ", partial objects kept" : "")"
+            )
+            let d = try DaemonFixture(
+                personality: personality,
+                simOptions: ["--unplug-after-bytes", String(cut), "--replug-after-ms", "300"]
+                    + (keeps ? ["--keep-partial-objects"] : []))
             let folder = d.sim.root.appendingPathComponent("bundle")
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
             var sources: [String: Data] = [:]
@@ -48,10 +51,11 @@ final class UnplugTrialsTests: XCTestCase {
             let put = try d.ctl(["put", folder.path, ":/"])
             XCTAssertEqual(put.status, 1, "#\(trial): \(put.combined)")
             XCTAssertTrue(put.stderr.contains(d.serial) && put.stderr.contains("went away"), "#\(trial): \(put.stderr)")
-            let reported = Set(put.stdout.split(separator: "\n").compactMap { line -> String? in
-                guard line.hasPrefix("sent ") else { return nil }
-                return sources.keys.first { line.contains("/bundle/\($0) ") }
-            })
+            let reported = Set(
+                put.stdout.split(separator: "\n").compactMap { line -> String? in
+                    guard line.hasPrefix("sent ") else { return nil }
+                    return sources.keys.first { line.contains("/bundle/\($0) ") }
+                })
 
             try d.waitForLog("device detached")
             try d.waitForLog("device attached", occurrence: 2)  // The replugged device, attached afresh.
@@ -94,13 +98,16 @@ final class UnplugTrialsTests: XCTestCase {
                 XCTAssertEqual(try Data(contentsOf: target), original, "#\(trial): a get that succeeded wrote all of it")
             } else {
                 XCTAssertTrue(get.stderr.contains(d.serial), "#\(trial): \(get.stderr)")
-                let leftovers = try FileManager.default.contentsOfDirectory(atPath: d.sim.root.path).filter { $0.contains("received") }
+                let leftovers = try FileManager.default.contentsOfDirectory(atPath: d.sim.root.path).filter {
+                    $0.contains("received")
+                }
                 XCTAssertEqual(leftovers, [], "#\(trial): no truncated host file, and no temporary beside it")
                 tally.found(leftBehind: leftovers.count)
                 try d.waitForLog("device attached", occurrence: 2)  // The replugged device, attached afresh.
             }
-            XCTAssertEqual(try Data(contentsOf: d.sim.storage.appendingPathComponent("big.bin")), original,
-                           "#\(trial): reading never harms the device's copy")
+            XCTAssertEqual(
+                try Data(contentsOf: d.sim.storage.appendingPathComponent("big.bin")), original,
+                "#\(trial): reading never harms the device's copy")
             try d.ctlOK(["ls", ":/"])
             tally.end()
         }

@@ -45,25 +45,33 @@ final class ServiceGroupTests: XCTestCase {
         let running = await group.states
         XCTAssertEqual(running, [.running, .running, .running])
         await group.stop()
-        XCTAssertEqual(journal.all, ["start manager", "start watcher", "start server",
-                                     "stop server begins", "stop server ends", "stop watcher begins", "stop watcher ends",
-                                     "stop manager begins", "stop manager ends"])
+        XCTAssertEqual(
+            journal.all,
+            [
+                "start manager", "start watcher", "start server",
+                "stop server begins", "stop server ends", "stop watcher begins", "stop watcher ends",
+                "stop manager begins", "stop manager ends",
+            ])
         let stopped = await group.states
         XCTAssertEqual(stopped, [.stopped, .stopped, .stopped])
     }
 
     func testAFailedStartStopsWhatStartedInReverseAndStartsNothingAfter() async {
         let journal = Journal()
-        let group = ServiceGroup([Recorder(name: "a", journal: journal), Recorder(name: "b", journal: journal),
-                                  Recorder(name: "c", journal: journal, fails: true), Recorder(name: "d", journal: journal)],
-                                 logger: logger)
+        let group = ServiceGroup(
+            [
+                Recorder(name: "a", journal: journal), Recorder(name: "b", journal: journal),
+                Recorder(name: "c", journal: journal, fails: true), Recorder(name: "d", journal: journal),
+            ],
+            logger: logger)
         do {
             try await group.start()
             XCTFail("the group's start throws its service's error")
         } catch {
             XCTAssertTrue(error is Failure)
         }
-        XCTAssertEqual(journal.all, ["start a", "start b", "start c", "stop b begins", "stop b ends", "stop a begins", "stop a ends"])
+        XCTAssertEqual(
+            journal.all, ["start a", "start b", "start c", "stop b begins", "stop b ends", "stop a begins", "stop a ends"])
         let states = await group.states
         XCTAssertEqual(states, [.stopped, .stopped, .stopped, .stopped])
         await group.stop()
@@ -74,19 +82,27 @@ final class ServiceGroupTests: XCTestCase {
         let journal = Journal()
         let (gate, release) = AsyncStream<Void>.makeStream()
         let (began, tell) = AsyncStream<Void>.makeStream()
-        let group = ServiceGroup([Recorder(name: "a", journal: journal),
-                                  Recorder(name: "b", journal: journal, stopGate: gate, stopBegan: tell)], logger: logger)
+        let group = ServiceGroup(
+            [
+                Recorder(name: "a", journal: journal),
+                Recorder(name: "b", journal: journal, stopGate: gate, stopBegan: tell),
+            ], logger: logger)
         try await group.start()
-        let first = Task { await group.stop(); journal.note("first stop returned") }
+        let first = Task {
+            await group.stop(); journal.note("first stop returned")
+        }
         // The first stop is under way once b's stop has begun (it waits on the gate).
         for await _ in began { break }
-        let second = Task { await group.stop(); journal.note("second stop returned") }
+        let second = Task {
+            await group.stop(); journal.note("second stop returned")
+        }
         release.finish()
         await first.value
         await second.value
         let lines = journal.all
         let aEnds = try XCTUnwrap(lines.firstIndex(of: "stop a ends"))
-        XCTAssertLessThan(aEnds, try XCTUnwrap(lines.firstIndex(of: "second stop returned")), "the second stop waited for the whole first one")
+        XCTAssertLessThan(
+            aEnds, try XCTUnwrap(lines.firstIndex(of: "second stop returned")), "the second stop waited for the whole first one")
         XCTAssertEqual(lines.filter { $0.hasPrefix("stop a begins") }.count, 1)
     }
 

@@ -72,7 +72,9 @@ public final class RunningProcess: @unchecked Sendable {
             lock.lock()
             // A last line without its newline still counts as a line.
             if isStderr {
-                if !errorPartial.isEmpty { errorLines.append(String(decoding: errorPartial, as: UTF8.self)); errorPartial = Data() }
+                if !errorPartial.isEmpty {
+                    errorLines.append(String(decoding: errorPartial, as: UTF8.self)); errorPartial = Data()
+                }
             } else if !partial.isEmpty {
                 lines.append(String(decoding: partial, as: UTF8.self)); partial = Data()
             }
@@ -105,8 +107,10 @@ public final class RunningProcess: @unchecked Sendable {
 
     /// Waits until a stdout line satisfies `predicate`; fails the test and throws on timeout or exit.
     @discardableResult
-    public func waitForLine(onStderr: Bool = false, timeout: TimeInterval = 60, file: StaticString = #filePath, line: UInt = #line,
-                     where predicate: (String) -> Bool) throws -> String {
+    public func waitForLine(
+        onStderr: Bool = false, timeout: TimeInterval = 60, file: StaticString = #filePath, line: UInt = #line,
+        where predicate: (String) -> Bool
+    ) throws -> String {
         let deadline = Date().addingTimeInterval(timeout)
         lock.lock()
         defer { lock.unlock() }
@@ -120,7 +124,8 @@ public final class RunningProcess: @unchecked Sendable {
             if exited && openPipes == 0 { break }
             if !lock.wait(until: deadline) { break }
         }
-        let message = "no matching line; stdout: \(lines.joined(separator: "\\n")) stderr: \(String(decoding: errorText, as: UTF8.self))"
+        let message =
+            "no matching line; stdout: \(lines.joined(separator: "\\n")) stderr: \(String(decoding: errorText, as: UTF8.self))"
         XCTFail(message, file: file, line: line)
         throw ProcessError.noMatchingLine(message)
     }
@@ -171,8 +176,10 @@ public struct CommandResult {
 }
 
 /// Runs a command to completion (killed after `timeout`).
-public func runCommand(_ executable: String, _ arguments: [String], environment: [String: String] = [:],
-                timeout: TimeInterval = 120) throws -> CommandResult {
+public func runCommand(
+    _ executable: String, _ arguments: [String], environment: [String: String] = [:],
+    timeout: TimeInterval = 120
+) throws -> CommandResult {
     let p = try RunningProcess(executable, arguments, environment: environment)
     let status = p.waitForExit(timeout: timeout)
     return CommandResult(status: status, stdout: p.stdoutLines.joined(separator: "\n"), stderr: p.stderrText)

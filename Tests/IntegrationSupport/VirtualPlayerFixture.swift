@@ -24,8 +24,10 @@ public final class VirtualPlayerFixture {
 
     /// mtpsim's arguments up to and including `--`.
     public var simArguments: [String] {
-        ["--storage", storage.path, "--personality", personality, "--stats", statsFile.path,
-         "--control", controlSocket] + extraOptions + ["--"]
+        [
+            "--storage", storage.path, "--personality", personality, "--stats", statsFile.path,
+            "--control", controlSocket,
+        ] + extraOptions + ["--"]
     }
 
     /// Runs `command` under mtpsim to completion.
@@ -41,7 +43,8 @@ public final class VirtualPlayerFixture {
     /// Sends a control request to the running mtpsim.
     @discardableResult
     public func control(_ request: String) throws -> String {
-        let r = try runCommand(Binaries.mtpsim, ["control", "--socket", controlSocket] + request.split(separator: " ").map(String.init))
+        let r = try runCommand(
+            Binaries.mtpsim, ["control", "--socket", controlSocket] + request.split(separator: " ").map(String.init))
         XCTAssertEqual(r.status, 0, "control \(request): \(r.combined)")
         return r.stdout
     }

@@ -22,10 +22,15 @@ private final class TableSource: Completion.Source {
 }
 
 final class CompletionTests: XCTestCase {
-    private let source = TableSource(devices: ["MTPSIM0001", "MTPSIM0002", "R58M"], folders: [
-        "/": [.init(name: "Music", isFolder: true), .init(name: "Movies", isFolder: true), .init(name: "notes.txt", isFolder: false)],
-        "/Music": [.init(name: "Album One", isFolder: true), .init(name: "a.mp3", isFolder: false)],
-    ])
+    private let source = TableSource(
+        devices: ["MTPSIM0001", "MTPSIM0002", "R58M"],
+        folders: [
+            "/": [
+                .init(name: "Music", isFolder: true), .init(name: "Movies", isFolder: true),
+                .init(name: "notes.txt", isFolder: false),
+            ],
+            "/Music": [.init(name: "Album One", isFolder: true), .init(name: "a.mp3", isFolder: false)],
+        ])
     private let noLocalFiles: (String) -> [Completion.Entry] = { _ in [] }
 
     private func remote(_ typed: String, folders: Bool = false) -> [String] {
@@ -73,23 +78,30 @@ final class CompletionTests: XCTestCase {
 
     func testPutOffersLocalFilesAndSerialsThenDeviceFolders() {
         let local: (String) -> [Completion.Entry] = { folder in
-            folder == "" ? [.init(name: "MTPSIM-notes.txt", isFolder: false), .init(name: "Album", isFolder: true),
-                            .init(name: ".hidden", isFolder: false)]
+            folder == ""
+                ? [
+                    .init(name: "MTPSIM-notes.txt", isFolder: false), .init(name: "Album", isFolder: true),
+                    .init(name: ".hidden", isFolder: false),
+                ]
                 : folder == "Album/" ? [.init(name: "t1.mp3", isFolder: false)] : []
         }
-        XCTAssertEqual(Completion.candidates(.putItem, typed: "", source: source, localFolder: local),
-                       ["Album/", "MTPSIM-notes.txt", "MTPSIM0001:", "MTPSIM0002:", "R58M:"])
-        XCTAssertEqual(Completion.candidates(.putItem, typed: "MTPSIM", source: source, localFolder: local),
-                       ["MTPSIM-notes.txt", "MTPSIM0001:", "MTPSIM0002:"])
+        XCTAssertEqual(
+            Completion.candidates(.putItem, typed: "", source: source, localFolder: local),
+            ["Album/", "MTPSIM-notes.txt", "MTPSIM0001:", "MTPSIM0002:", "R58M:"])
+        XCTAssertEqual(
+            Completion.candidates(.putItem, typed: "MTPSIM", source: source, localFolder: local),
+            ["MTPSIM-notes.txt", "MTPSIM0001:", "MTPSIM0002:"])
         XCTAssertEqual(Completion.candidates(.putItem, typed: ".", source: source, localFolder: local), [".hidden"])
         XCTAssertEqual(Completion.candidates(.putItem, typed: "Album/", source: source, localFolder: local), ["Album/t1.mp3"])
-        XCTAssertEqual(Completion.candidates(.putItem, typed: ":/", source: source, localFolder: local), [":/Movies/", ":/Music/"],
-                       "the destination is a folder")
+        XCTAssertEqual(
+            Completion.candidates(.putItem, typed: ":/", source: source, localFolder: local), [":/Movies/", ":/Music/"],
+            "the destination is a folder")
     }
 
     func testTheCommandLineSocketIsTheOneAsked() throws {
         // A socket that accepts and never answers: completion gives up after its timeout with nothing.
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("completion-\(getpid())-\(UUID().uuidString.prefix(6))")
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "completion-\(getpid())-\(UUID().uuidString.prefix(6))")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let path = directory.appendingPathComponent("silent.sock").path
@@ -100,7 +112,8 @@ final class CompletionTests: XCTestCase {
         let candidates = Completion.candidates(.remotePath, words: ["mtpctl", "--socket", path, "ls", ":/"], prefix: ":/")
         let waited = ContinuousClock.now - started
         XCTAssertEqual(candidates, [])
-        XCTAssertGreaterThanOrEqual(waited, .seconds(Completion.timeoutSeconds) - .milliseconds(50), "it did wait for the daemon it was given")
+        XCTAssertGreaterThanOrEqual(
+            waited, .seconds(Completion.timeoutSeconds) - .milliseconds(50), "it did wait for the daemon it was given")
         XCTAssertLessThan(waited, .seconds(Completion.timeoutSeconds * 3), "it gave up after its timeout")
 
         // The same words pointing at nothing answer at once.
@@ -111,12 +124,15 @@ final class CompletionTests: XCTestCase {
     }
 
     func testOptionsAreReadFromTheWordsAsTheParserWould() {
-        let line = CommandLineWords(["mtpctl", "--socket", "'/tmp/a b.sock'", "ls", "--storage=65537", "--session", "s1", "--", "--session", "x"])
+        let line = CommandLineWords([
+            "mtpctl", "--socket", "'/tmp/a b.sock'", "ls", "--storage=65537", "--session", "s1", "--", "--session", "x",
+        ])
         XCTAssertEqual(line.value(of: "--socket"), "/tmp/a b.sock")
         XCTAssertEqual(line.value(of: "--storage"), "65537")
         XCTAssertEqual(line.value(of: "--session"), "s1", "nothing after -- is an option")
         XCTAssertNil(line.value(of: "--json"))
-        XCTAssertNil(CommandLineWords(["mtpctl", "ls", "--socket"]).value(of: "--socket"), "an option still being typed has no value")
+        XCTAssertNil(
+            CommandLineWords(["mtpctl", "ls", "--socket"]).value(of: "--socket"), "an option still being typed has no value")
     }
 
     func testTypedWordsAreUnquotedBeforeComparingNames() {
@@ -141,7 +157,8 @@ final class CompletionTests: XCTestCase {
     }
 
     func testTheZshScriptReplacesTheCandidateFunctionBeforeRegistering() {
-        let generated = "#compdef mtpctl\n__mtpctl_custom_complete() {\n    :\n}\n_mtpctl() {\n    :\n}\n\nif [[ \"${funcstack[1]}\" = _mtpctl ]]; then\n    _mtpctl \"${@}\"\nelse\n    compdef _mtpctl mtpctl\nfi"
+        let generated =
+            "#compdef mtpctl\n__mtpctl_custom_complete() {\n    :\n}\n_mtpctl() {\n    :\n}\n\nif [[ \"${funcstack[1]}\" = _mtpctl ]]; then\n    _mtpctl \"${@}\"\nelse\n    compdef _mtpctl mtpctl\nfi"
         let script = Completion.zshScript(amending: generated, command: "mtpctl")
         let lines = script.split(separator: "\n").map(String.init)
         let definitions = lines.indices.filter { lines[$0] == "__mtpctl_custom_complete() {" }
@@ -150,7 +167,9 @@ final class CompletionTests: XCTestCase {
         XCTAssertLessThan(definitions.last!, registration, "defined before zsh runs or registers the completion")
         XCTAssertTrue(script.contains("_describe -V '' open -S '' -- closed"))
         XCTAssertTrue(script.hasSuffix("fi"))
-        XCTAssertEqual(Completion.zshScript(amending: "no ending", command: "mtpctl"), "no ending", "a script of another shape is left alone")
+        XCTAssertEqual(
+            Completion.zshScript(amending: "no ending", command: "mtpctl"), "no ending", "a script of another shape is left alone"
+        )
     }
 
     /// A Unix socket that is listened on and never accepted from: connects succeed, replies never come.

@@ -13,13 +13,15 @@ final class ErrorMessagesTests: XCTestCase {
         .sessionTypeMismatch(session: "s1", began: ["delete"], given: ["custom"]), .invalidSessionType(type: "bogus"),
         .deviceBusy(device: "A", session: "*"), .deviceBusy(device: "A", session: nil), .notFound(device: "A", path: "/x"),
         .alreadyExists(device: "A", path: "/x"), .notAFolder(device: "A", path: "/x"), .folderNotEmpty(device: "A", path: "/x"),
-        .invalidName(name: "a/b", reason: "slash"), .invalidPath(path: "x", reason: "relative"), .noSuchStorage(device: "A", storage: 7),
+        .invalidName(name: "a/b", reason: "slash"), .invalidPath(path: "x", reason: "relative"),
+        .noSuchStorage(device: "A", storage: 7),
         .storeFull(device: "A", needed: 10, free: 5), .storeFull(device: "A", needed: 10, free: 50),
         .badFileDescriptor(fd: 1, reason: "none"), .transferCancelled(transfer: "t1"), .noSuchTransfer(transfer: "t1"),
         .notSupported(device: "A", operation: "move"),
         .partiallyDeleted(device: "A", path: "/x", remaining: (1...12).map { "/x/\($0)" }, message: "refused"),
         .deviceGone(device: "A"), .deviceReset(device: "A", message: "timeout"),
-        .deviceError(device: "A", function: "LIBMTP_Send_File_From_File_Descriptor", message: "io", responseCode: 0x2002, errno: 5),
+        .deviceError(
+            device: "A", function: "LIBMTP_Send_File_From_File_Descriptor", message: "io", responseCode: 0x2002, errno: 5),
         .teardownFailed(session: "s1", component: "cache", message: "m"),
         .limitReached(limit: "connectionsPerUID", value: 128, fix: "close some"),
     ]
@@ -36,15 +38,22 @@ final class ErrorMessagesTests: XCTestCase {
             XCTAssertFalse(failure.description.contains("?"), "\(error.name): every field is known: \(failure.description)")
         }
         XCTAssertEqual(MTPCtlError.daemon(.notFound(device: "A", path: "/x")).description, "no such file or folder: A:/x")
-        XCTAssertEqual(MTPCtlError.daemon(.deviceBusy(device: "A", session: "*")).description,
-                       "device A is held by another user's session; wait for it to end (`--wait SECONDS`), or pass `--session ID` if it is yours")
-        XCTAssertTrue(MTPCtlError.daemon(.storeFull(device: "A", needed: 10, free: 50)).description.contains("though it reports 50 bytes free"))
-        XCTAssertTrue(MTPCtlError.daemon(.deviceError(device: "A", function: "f", message: "m", responseCode: 0x2002, errno: nil))
-            .description.contains("MTP response 0x2002"))
-        XCTAssertTrue(MTPCtlError.daemon(.partiallyDeleted(device: "A", path: "/x", remaining: (1...12).map { "/x/\($0)" }, message: "m"))
-            .description.contains("12 object(s) (m): /x/1, /x/2, /x/3, /x/4, /x/5, /x/6, /x/7, /x/8, /x/9, /x/10, …"))
-        XCTAssertTrue(MTPCtlError.daemon(.limitReached(limit: "stallSeconds", value: 30, fix: "send whole messages"))
-            .description.hasSuffix("send whole messages (mtpsessiond --stall-timeout)"))
+        XCTAssertEqual(
+            MTPCtlError.daemon(.deviceBusy(device: "A", session: "*")).description,
+            "device A is held by another user's session; wait for it to end (`--wait SECONDS`), or pass `--session ID` if it is yours"
+        )
+        XCTAssertTrue(
+            MTPCtlError.daemon(.storeFull(device: "A", needed: 10, free: 50)).description.contains(
+                "though it reports 50 bytes free"))
+        XCTAssertTrue(
+            MTPCtlError.daemon(.deviceError(device: "A", function: "f", message: "m", responseCode: 0x2002, errno: nil))
+                .description.contains("MTP response 0x2002"))
+        XCTAssertTrue(
+            MTPCtlError.daemon(.partiallyDeleted(device: "A", path: "/x", remaining: (1...12).map { "/x/\($0)" }, message: "m"))
+                .description.contains("12 object(s) (m): /x/1, /x/2, /x/3, /x/4, /x/5, /x/6, /x/7, /x/8, /x/9, /x/10, …"))
+        XCTAssertTrue(
+            MTPCtlError.daemon(.limitReached(limit: "stallSeconds", value: 30, fix: "send whole messages"))
+                .description.hasSuffix("send whole messages (mtpsessiond --stall-timeout)"))
     }
 
     func testWithJSONEveryErrorIsItsNameParametersMessageAndStatus() throws {
@@ -70,7 +79,8 @@ final class ErrorMessagesTests: XCTestCase {
             XCTAssertEqual(object["exitCode"], .int(status))
             XCTAssertEqual(object["message"], .string(failure.description))
         }
-        XCTAssertEqual(MTPCtlError.varlink(.invalidParameter("leaseSeconds")).description, "the daemon refused parameter 'leaseSeconds'")
+        XCTAssertEqual(
+            MTPCtlError.varlink(.invalidParameter("leaseSeconds")).description, "the daemon refused parameter 'leaseSeconds'")
     }
 
     /// The daemon's error replies are read as the contract's errors, never by their text.
@@ -80,8 +90,9 @@ final class ErrorMessagesTests: XCTestCase {
 
     /// README.md's table and `--help` say what the table does.
     func testTheREADMEAndHelpListEachErrorUnderItsStatus() throws {
-        let readme = try String(contentsOf: URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent("README.md"), encoding: .utf8)
+        let readme = try String(
+            contentsOf: URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+                .deletingLastPathComponent().appendingPathComponent("README.md"), encoding: .utf8)
         var rows: [Int32: String] = [:]
         for line in readme.split(separator: "\n") where line.hasPrefix("| ") {
             let cells = line.split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces) }
@@ -90,7 +101,8 @@ final class ErrorMessagesTests: XCTestCase {
         for name in Manager.Error.Name.allCases {
             let row = rows[ErrorMessages.exitStatus(name)] ?? ""
             let words = row.split { !$0.isLetter }.map(String.init)
-            XCTAssertTrue(words.contains(name.rawValue), "README lists \(name.rawValue) under exit \(ErrorMessages.exitStatus(name))")
+            XCTAssertTrue(
+                words.contains(name.rawValue), "README lists \(name.rawValue) under exit \(ErrorMessages.exitStatus(name))")
         }
         let help = ErrorMessages.exitStatusHelp
         XCTAssertTrue(help.contains("75  busy, try again later: DeviceBusy, LimitReached"), help)

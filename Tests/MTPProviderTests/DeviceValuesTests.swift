@@ -4,8 +4,10 @@ import XCTest
 /// What libmtp hands over from a device, turned into Swift values without a device.
 final class DeviceValuesTests: XCTestCase {
     func testTextIsWhatStringCStringMakesOfTheBytes() {
-        let samples: [[UInt8]] = [[], Array("Internal storage".utf8), [0x63, 0x61, 0x66, 0xE9], [0xC3, 0x28, 0x41],
-                                  [0xED, 0xA0, 0x80], [0x61, 0x00, 0x62], [0xF0, 0x9F, 0x98, 0x80]]
+        let samples: [[UInt8]] = [
+            [], Array("Internal storage".utf8), [0x63, 0x61, 0x66, 0xE9], [0xC3, 0x28, 0x41],
+            [0xED, 0xA0, 0x80], [0x61, 0x00, 0x62], [0xF0, 0x9F, 0x98, 0x80],
+        ]
         for bytes in samples {
             let expected = (bytes + [0]).withUnsafeBufferPointer {
                 $0.withMemoryRebound(to: CChar.self) { String(cString: $0.baseAddress!) }

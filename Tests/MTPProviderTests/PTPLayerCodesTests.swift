@@ -15,7 +15,8 @@ final class PTPLayerCodesTests: XCTestCase {
     }
 
     func testReadsEveryCodeOfADrainedStackInOrder() {
-        let message = "get_all_metadata_fast(): could not get proplist; PTP Layer error 2019: Device Busy; "
+        let message =
+            "get_all_metadata_fast(): could not get proplist; PTP Layer error 2019: Device Busy; "
             + "PTP Layer error 02fe: PTP Data Expected"
         XCTAssertEqual(MTPError.ptpLayerCodes(in: message), [0x2019, 0x02FE])
     }
@@ -37,7 +38,8 @@ final class PTPLayerCodesTests: XCTestCase {
     func testUnexplainedIsSilenceOrADroppedResponseWithNoResponseCode() {
         XCTAssertTrue(error(silentFailure).isUnexplained)
         XCTAssertTrue(error("PTP Layer error 02fe: PTP Data Expected").isUnexplained)
-        XCTAssertFalse(error("PTP Layer error 02fe: PTP Data Expected", responseCode: ResponseCode.deviceBusy.rawValue).isUnexplained)
+        XCTAssertFalse(
+            error("PTP Layer error 02fe: PTP Data Expected", responseCode: ResponseCode.deviceBusy.rawValue).isUnexplained)
         XCTAssertFalse(error("PTP Layer error 2009: Invalid Object Handle").isUnexplained)
     }
 }

@@ -58,9 +58,11 @@ final class MTPToolsTests: XCTestCase {
             let r = try sim.run(["sh", "-c", script], timeout: 300)
             XCTAssertEqual(r.status, 0, "\(personality): \(r.combined)")
             // Compare without holding three copies of 100 MiB at once.
-            XCTAssertTrue(FileManager.default.contentsEqual(atPath: file.path,
-                                                            andPath: sim.storage.appendingPathComponent("big.bin").path),
-                          "\(personality): the file on the device's storage")
+            XCTAssertTrue(
+                FileManager.default.contentsEqual(
+                    atPath: file.path,
+                    andPath: sim.storage.appendingPathComponent("big.bin").path),
+                "\(personality): the file on the device's storage")
             XCTAssertTrue(FileManager.default.contentsEqual(atPath: file.path, andPath: out), "\(personality): read back")
         }
     }
@@ -68,7 +70,8 @@ final class MTPToolsTests: XCTestCase {
     func testFoldersFilesAndDelete() throws {
         for personality in Self.personalities {
             let sim = try VirtualPlayerFixture(personality: personality)
-            try "already here\n".write(to: sim.storage.appendingPathComponent("preexisting.txt"), atomically: true, encoding: .utf8)
+            try "already here\n".write(
+                to: sim.storage.appendingPathComponent("preexisting.txt"), atomically: true, encoding: .utf8)
             let file = try sim.makeFile("doomed.bin", size: 4096)
             let script = """
                 set -e
@@ -85,11 +88,15 @@ final class MTPToolsTests: XCTestCase {
             XCTAssertEqual(r.status, 0, "\(personality): \(r.combined)")
             XCTAssertTrue(r.stdout.contains("New folder created with ID"), r.stdout)
             XCTAssertTrue(r.stdout.contains("Music"), r.stdout)
-            XCTAssertTrue(r.stdout.contains("preexisting.txt"), "\(personality): a file put in the directory is listed: \(r.stdout)")
+            XCTAssertTrue(
+                r.stdout.contains("preexisting.txt"), "\(personality): a file put in the directory is listed: \(r.stdout)")
             var isDir: ObjCBool = false
-            XCTAssertTrue(FileManager.default.fileExists(atPath: sim.storage.appendingPathComponent("Music").path, isDirectory: &isDir) && isDir.boolValue)
-            XCTAssertFalse(FileManager.default.fileExists(atPath: sim.storage.appendingPathComponent("Music/doomed.bin").path),
-                           "\(personality): deleted on the device, so gone from the directory")
+            XCTAssertTrue(
+                FileManager.default.fileExists(atPath: sim.storage.appendingPathComponent("Music").path, isDirectory: &isDir)
+                    && isDir.boolValue)
+            XCTAssertFalse(
+                FileManager.default.fileExists(atPath: sim.storage.appendingPathComponent("Music/doomed.bin").path),
+                "\(personality): deleted on the device, so gone from the directory")
         }
     }
 
@@ -105,8 +112,9 @@ final class MTPToolsTests: XCTestCase {
                 """
             let r = try sim.run(["sh", "-c", script])
             XCTAssertEqual(r.status, 0, "\(personality): \(r.combined)")
-            XCTAssertEqual(try? Data(contentsOf: sim.storage.appendingPathComponent("Music/song.mp3")), try Data(contentsOf: song),
-                           "\(personality): the track lands as a real file")
+            XCTAssertEqual(
+                try? Data(contentsOf: sim.storage.appendingPathComponent("Music/song.mp3")), try Data(contentsOf: song),
+                "\(personality): the track lands as a real file")
             for expected in ["Virtual Title", "Virtual Artist", "Virtual Album", "Ambient"] {
                 XCTAssertTrue(r.stdout.contains(expected), "\(personality): mtp-tracks shows \(expected): \(r.stdout)")
             }

@@ -16,8 +16,9 @@ final class MinimalResponderToolsTests: XCTestCase {
         XCTAssertTrue(r.stdout.contains("Model: Minimal Responder (mtpsim)"), r.stdout)
         XCTAssertTrue(r.combined.contains("is UNKNOWN in libmtp"), "not in libmtp's device table, so probed: \(r.combined)")
         XCTAssertTrue(r.stdout.contains("Events supported:\n   None."), r.stdout)
-        let operations = try XCTUnwrap(r.stdout.components(separatedBy: "Supported operations:").dropFirst().first?
-            .components(separatedBy: "Events supported:").first)
+        let operations = try XCTUnwrap(
+            r.stdout.components(separatedBy: "Supported operations:").dropFirst().first?
+                .components(separatedBy: "Events supported:").first)
         XCTAssertTrue(operations.contains("   100b: Delete object"), "the section is read right: \(operations)")
         for code in ["1019", "101a", "9802", "9804", "9805", "9808"] {
             XCTAssertFalse(operations.contains("   \(code):"), "operation \(code) is not offered: \(operations)")
@@ -54,8 +55,9 @@ final class MinimalResponderToolsTests: XCTestCase {
         for (name, id) in firstFolders { XCTAssertNotEqual(secondFolders[name], id, "folder \(name) has a new id") }
         // The id a listing printed, used by the next tool, is stale: it fails or fetches another object.
         XCTAssertTrue(r.stdout.contains("top.txt was "), r.stdout)
-        XCTAssertNotEqual(try? Data(contentsOf: URL(fileURLWithPath: out)), Data("top\n".utf8),
-                          "a stale id must not still name top.txt")
+        XCTAssertNotEqual(
+            try? Data(contentsOf: URL(fileURLWithPath: out)), Data("top\n".utf8),
+            "a stale id must not still name top.txt")
     }
 
     func testFilesRoundTripByteForByteFoundByPathInEachSession() throws {
@@ -76,10 +78,12 @@ final class MinimalResponderToolsTests: XCTestCase {
         let listed = Self.files(r.stdout)
         for size in sizes {
             let sent = try Data(contentsOf: sim.root.appendingPathComponent("f\(size).bin"))
-            XCTAssertEqual(try? Data(contentsOf: sim.storage.appendingPathComponent("Music/f\(size).bin")), sent,
-                           "\(size) bytes on the device's storage")
-            XCTAssertEqual(try? Data(contentsOf: sim.root.appendingPathComponent("back\(size).bin")), sent,
-                           "\(size) bytes read back")
+            XCTAssertEqual(
+                try? Data(contentsOf: sim.storage.appendingPathComponent("Music/f\(size).bin")), sent,
+                "\(size) bytes on the device's storage")
+            XCTAssertEqual(
+                try? Data(contentsOf: sim.root.appendingPathComponent("back\(size).bin")), sent,
+                "\(size) bytes read back")
             XCTAssertNotNil(listed["f\(size).bin"], "listed by name: \(r.stdout)")
         }
     }
@@ -98,8 +102,9 @@ final class MinimalResponderToolsTests: XCTestCase {
         XCTAssertTrue(r.combined.contains("Partial Deletion"), "libmtp reports 0x2012: \(r.combined)")
         XCTAssertTrue(r.combined.contains("Failed to delete file:/F"), r.combined)
         let left = try fm.subpathsOfDirectory(atPath: sim.storage.path).sorted()
-        XCTAssertEqual(left, ["F", "F/E", "F/S", "F/S/T", "F/S/T/c.txt", "F/a.txt"],
-                       "F's own file and subfolders stay, S's file goes, T keeps its file; the file and the empty folder went")
+        XCTAssertEqual(
+            left, ["F", "F/E", "F/S", "F/S/T", "F/S/T/c.txt", "F/a.txt"],
+            "F's own file and subfolders stay, S's file goes, T keeps its file; the file and the empty folder went")
     }
 
     // MARK: Parsing the tools' output

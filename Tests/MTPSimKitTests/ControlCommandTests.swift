@@ -18,8 +18,10 @@ final class ControlCommandTests: XCTestCase {
     }
 
     func testRejectsMalformedRequestsWithUsage() {
-        for bad in ["", "frobnicate", "event", "event 0x10000", "event 1 2 3 4 5", "event 1 x", "busy", "busy -1",
-                    "store-full maybe", "hang", "hang forever", "stall", "stall maybe"] {
+        for bad in [
+            "", "frobnicate", "event", "event 0x10000", "event 1 2 3 4 5", "event 1 x", "busy", "busy -1",
+            "store-full maybe", "hang", "hang forever", "stall", "stall maybe",
+        ] {
             XCTAssertThrowsError(try ControlCommand(parsing: bad), bad) { error in
                 XCTAssertFalse((error as! ControlCommand.ParseError).message.isEmpty)
             }

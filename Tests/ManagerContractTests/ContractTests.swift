@@ -26,13 +26,16 @@ final class ContractTests: XCTestCase {
         for sample in Self.errorSamples {
             let reply = sample.varlinkError
             XCTAssertEqual(reply.name, "org.mtpsessiond.Manager." + sample.name.rawValue)
-            guard let declared = interface.errors[sample.name.rawValue] else { XCTFail("\(sample.name) is not declared"); continue }
+            guard let declared = interface.errors[sample.name.rawValue] else {
+                XCTFail("\(sample.name) is not declared"); continue
+            }
             assertMatches(reply.parameters, declared, "\(sample.name)")
             XCTAssertEqual(Manager.Error(reply), sample, "\(sample.name) does not read back")
         }
         XCTAssertNil(Manager.Error(VarlinkError.invalidParameter("device")), "another interface's error is not the contract's")
-        XCTAssertNil(Manager.Error(VarlinkError(name: "org.mtpsessiond.Manager.NotFound", parameters: ["device": "x"])),
-                     "an error without its declared fields is not read as one")
+        XCTAssertNil(
+            Manager.Error(VarlinkError(name: "org.mtpsessiond.Manager.NotFound", parameters: ["device": "x"])),
+            "an error without its declared fields is not read as one")
     }
 
     /// Every error the daemon can send: each `ServiceError`, mapped at the edge, and the server's LimitReached.
@@ -69,7 +72,8 @@ final class ContractTests: XCTestCase {
         for (method, sample) in Self.methodSamples {
             let declared = try XCTUnwrap(interface.methods[method.rawValue])
             for parameters in sample.parameters {
-                XCTAssertNil(interface.invalidParameter(in: parameters, method: method.rawValue), "\(method) parameters \(parameters)")
+                XCTAssertNil(
+                    interface.invalidParameter(in: parameters, method: method.rawValue), "\(method) parameters \(parameters)")
                 let names = Set(declared.input.map(\.name))
                 XCTAssertTrue(Set(parameters.keys).isSubset(of: names), "\(method) sends \(parameters.keys)")
             }
@@ -87,12 +91,15 @@ final class ContractTests: XCTestCase {
 
     // MARK: Checking values against declarations
 
-    private func assertMatches(_ object: [String: JSONValue], _ fields: [VarlinkField], _ what: String,
-                               file: StaticString = #filePath, line: UInt = #line) {
+    private func assertMatches(
+        _ object: [String: JSONValue], _ fields: [VarlinkField], _ what: String,
+        file: StaticString = #filePath, line: UInt = #line
+    ) {
         XCTAssertEqual(Set(object.keys), Set(fields.map(\.name)), "\(what): fields", file: file, line: line)
         for field in fields {
-            XCTAssertTrue(conforms(object[field.name] ?? .null, field.type), "\(what).\(field.name) = \(object[field.name] ?? .null)",
-                          file: file, line: line)
+            XCTAssertTrue(
+                conforms(object[field.name] ?? .null, field.type), "\(what).\(field.name) = \(object[field.name] ?? .null)",
+                file: file, line: line)
         }
     }
 
@@ -130,7 +137,8 @@ final class ContractTests: XCTestCase {
         .deviceReset(device: "A", message: "timeout"),
         .deviceError(device: "A", function: "LIBMTP_Get_File_To_File_Descriptor", message: "io", responseCode: 0x2002, errno: 5),
         .deviceError(device: "A", function: "f", message: "m", responseCode: nil, errno: nil),
-        .teardownFailed(session: "s1", component: "cache", message: "m"), .limitReached(limit: "stallSeconds", value: 30, fix: "read"),
+        .teardownFailed(session: "s1", component: "cache", message: "m"),
+        .limitReached(limit: "stallSeconds", value: 30, fix: "read"),
     ]
 
     static let coreSamples: [ServiceError] = [
@@ -142,7 +150,8 @@ final class ContractTests: XCTestCase {
         .storeFull(device: "A", needed: .max, free: 0), .badFileDescriptor(fd: 3, reason: "r"), .transferCancelled("t"),
         .noSuchTransfer("t"), .notSupported(device: "A", operation: "o"),
         .partiallyDeleted(device: "A", path: "/", remaining: ["/a"], message: "m"), .deviceGone(device: "A"),
-        .deviceReset(device: "A", message: "m"), .deviceError(device: "A", function: "f", message: "m", responseCode: 0x2019, errno: 16),
+        .deviceReset(device: "A", message: "m"),
+        .deviceError(device: "A", function: "f", message: "m", responseCode: 0x2019, errno: 16),
         .teardownFailed(session: "s", component: "c", message: "m"), .invalidParameter("x"),
     ]
 
@@ -179,39 +188,116 @@ final class ContractTests: XCTestCase {
         }
     }
 
-    static let entry = Manager.Entry(id: 5, storage: 65537, parent: 0, name: "a.mp3", path: "/a.mp3", folder: false, size: 3, modified: nil)
+    static let entry = Manager.Entry(
+        id: 5, storage: 65537, parent: 0, name: "a.mp3", path: "/a.mp3", folder: false, size: 3, modified: nil)
     static let progress = Manager.ProgressUpdate(progress: Manager.Progress(transfer: "t1", phase: .progress, done: 1, total: 3))
     static let place = Manager.Place(device: "A", path: "/a.mp3", storage: 65537, session: "s1")
 
     /// For each method: parameters a client sends, and replies (last and intermediate) the daemon sends.
     static let methodSamples: [(Manager.Method, (parameters: [[String: JSONValue]], replies: [[String: JSONValue]]))] = [
-        (.listDevices, ([Empty().fields], [Manager.ListDevices.Reply(devices: [Manager.Device(
-            serial: "A", vendorId: 1, productId: 2, bus: 1, address: 4, manufacturer: "M", model: "m", friendlyName: nil,
-            battery: 80, storages: [Manager.Storage(id: 65537, description: "Internal", capacity: 10, free: nil)],
-            open: false, session: "*")]).fields])),
-        (.beginSession, ([Manager.BeginSession.Parameters(device: "", types: ["transferToDevice"]).fields,
-                          Manager.BeginSession.Parameters(device: "A", types: ["0x1"], context: .init(expectedBytes: 3, folder: "/", storage: 1),
-                                                          leaseSeconds: 30, waitSeconds: 1.5).fields],
-                         [Manager.BeginSession.Reply(session: "s1", device: "A").fields])),
-        (.endSession, ([Manager.EndSession.Parameters(session: "s1", types: ["delete"]).fields,
-                        Manager.EndSession.Parameters(session: "s1", types: ["delete"], context: .init()).fields], [Empty().fields])),
-        (.list, ([Manager.List.Parameters(place).fields, Manager.List.Parameters(.init(device: "", path: "/")).fields],
-                 [Manager.List.Reply(entries: [entry]).fields])),
+        (
+            .listDevices,
+            (
+                [Empty().fields],
+                [
+                    Manager.ListDevices.Reply(devices: [
+                        Manager.Device(
+                            serial: "A", vendorId: 1, productId: 2, bus: 1, address: 4, manufacturer: "M", model: "m",
+                            friendlyName: nil,
+                            battery: 80, storages: [Manager.Storage(id: 65537, description: "Internal", capacity: 10, free: nil)],
+                            open: false, session: "*")
+                    ]).fields
+                ]
+            )
+        ),
+        (
+            .beginSession,
+            (
+                [
+                    Manager.BeginSession.Parameters(device: "", types: ["transferToDevice"]).fields,
+                    Manager.BeginSession.Parameters(
+                        device: "A", types: ["0x1"], context: .init(expectedBytes: 3, folder: "/", storage: 1),
+                        leaseSeconds: 30, waitSeconds: 1.5
+                    ).fields,
+                ],
+                [Manager.BeginSession.Reply(session: "s1", device: "A").fields]
+            )
+        ),
+        (
+            .endSession,
+            (
+                [
+                    Manager.EndSession.Parameters(session: "s1", types: ["delete"]).fields,
+                    Manager.EndSession.Parameters(session: "s1", types: ["delete"], context: .init()).fields,
+                ], [Empty().fields]
+            )
+        ),
+        (
+            .list,
+            (
+                [Manager.List.Parameters(place).fields, Manager.List.Parameters(.init(device: "", path: "/")).fields],
+                [Manager.List.Reply(entries: [entry]).fields]
+            )
+        ),
         (.stat, ([Manager.Stat.Parameters(place).fields], [Manager.EntryReply(entry: entry).fields])),
-        (.put, ([Manager.Put.Parameters(device: "A", folder: "/", name: "a.mp3", fd: 0, size: 3, overwrite: true,
-                                        track: Manager.Track(title: "T", year: 2000), storage: 1, session: "s1").fields,
-                 Manager.Put.Parameters(device: "A", folder: "/", name: "a.mp3", fd: 0, size: 3).fields],
-                [Manager.EntryReply(entry: entry).fields, progress.fields])),
-        (.get, ([Manager.Get.Parameters(device: "A", path: "/a.mp3", fd: 0, offset: 1, length: 2, storage: 1, session: "s1").fields],
-                [Manager.Get.Reply(size: 3).fields, progress.fields])),
+        (
+            .put,
+            (
+                [
+                    Manager.Put.Parameters(
+                        device: "A", folder: "/", name: "a.mp3", fd: 0, size: 3, overwrite: true,
+                        track: Manager.Track(title: "T", year: 2000), storage: 1, session: "s1"
+                    ).fields,
+                    Manager.Put.Parameters(device: "A", folder: "/", name: "a.mp3", fd: 0, size: 3).fields,
+                ],
+                [Manager.EntryReply(entry: entry).fields, progress.fields]
+            )
+        ),
+        (
+            .get,
+            (
+                [
+                    Manager.Get.Parameters(device: "A", path: "/a.mp3", fd: 0, offset: 1, length: 2, storage: 1, session: "s1")
+                        .fields
+                ],
+                [Manager.Get.Reply(size: 3).fields, progress.fields]
+            )
+        ),
         (.delete, ([Manager.Delete.Parameters(place, recursive: true).fields], [Empty().fields])),
-        (.makeDirectory, ([Manager.MakeDirectory.Parameters(place, parents: true).fields], [Manager.EntryReply(entry: entry).fields])),
-        (.rename, ([Manager.Rename.Parameters(place, name: "b.mp3").fields],
-                   [Manager.ChangeReply(entry: entry, method: .throughHost).fields, progress.fields])),
-        (.move, ([Manager.Move.Parameters(place, folder: "/B").fields, Manager.Move.Parameters(place, folder: "/B", name: "c").fields],
-                 [Manager.ChangeReply(entry: entry, method: .moveObject).fields, progress.fields])),
+        (
+            .makeDirectory,
+            ([Manager.MakeDirectory.Parameters(place, parents: true).fields], [Manager.EntryReply(entry: entry).fields])
+        ),
+        (
+            .rename,
+            (
+                [Manager.Rename.Parameters(place, name: "b.mp3").fields],
+                [Manager.ChangeReply(entry: entry, method: .throughHost).fields, progress.fields]
+            )
+        ),
+        (
+            .move,
+            (
+                [
+                    Manager.Move.Parameters(place, folder: "/B").fields,
+                    Manager.Move.Parameters(place, folder: "/B", name: "c").fields,
+                ],
+                [Manager.ChangeReply(entry: entry, method: .moveObject).fields, progress.fields]
+            )
+        ),
         (.cancel, ([Manager.Cancel.Parameters(transfer: "t1").fields], [Empty().fields])),
-        (.monitor, ([Empty().fields], [Manager.Monitor.Update(event: Manager.Event(kind: .objectAdded, device: "A", storage: 1,
-                                                                                      object: 9)).fields])),
+        (
+            .monitor,
+            (
+                [Empty().fields],
+                [
+                    Manager.Monitor.Update(
+                        event: Manager.Event(
+                            kind: .objectAdded, device: "A", storage: 1,
+                            object: 9)
+                    ).fields
+                ]
+            )
+        ),
     ]
 }

@@ -44,7 +44,8 @@ final class SpellingTests: XCTestCase {
         // No copy inside Swift source either (the fuzzer once carried one).
         for file in try FileManager.default.subpathsOfDirectory(atPath: Self.sources.path) where file.hasSuffix(".swift") {
             let text = try String(contentsOf: Self.sources.appendingPathComponent(file), encoding: .utf8)
-            XCTAssertFalse(text.contains("interface org.mtpsessiond.Manager\n"), "Sources/\(file) carries a copy of the interface")
+            XCTAssertFalse(
+                text.contains("interface org.mtpsessiond.Manager\n"), "Sources/\(file) carries a copy of the interface")
         }
     }
 }

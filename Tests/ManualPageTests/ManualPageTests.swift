@@ -8,15 +8,21 @@ import XCTest
 final class ManualPageTests: XCTestCase {
     private static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent()
-    private static let pages = [("mtpctl", "docs/man/mtpctl.1"), ("mtpsessiond", "docs/man/mtpsessiond.8"), ("mtpsim", "docs/man/mtpsim.1")]
+    private static let pages = [
+        ("mtpctl", "docs/man/mtpctl.1"), ("mtpsessiond", "docs/man/mtpsessiond.8"), ("mtpsim", "docs/man/mtpsim.1"),
+    ]
 
     private func page(_ path: String) throws -> String {
         try String(contentsOf: Self.root.appendingPathComponent(path), encoding: .utf8)
     }
 
     func testEachPageIsWhatItsTemplateAndParserMake() throws {
-        let r = try runCommand("/usr/bin/env", ["python3", Self.root.appendingPathComponent("docs/man/manpage.py").path, "--check",
-                                                Binaries.directory])
+        let r = try runCommand(
+            "/usr/bin/env",
+            [
+                "python3", Self.root.appendingPathComponent("docs/man/manpage.py").path, "--check",
+                Binaries.directory,
+            ])
         XCTAssertEqual(r.status, 0, "run docs/man/manpage.py \(Binaries.directory) and commit the pages: \(r.combined)")
     }
 
@@ -27,27 +33,33 @@ final class ManualPageTests: XCTestCase {
             XCTAssertEqual(r.status, 0, r.combined)
             let info = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [String: Any]
             let wanted = Self.spellings(info["command"] as! [String: Any])
-            XCTAssertGreaterThan(wanted.count, program == "mtpsessiond" ? 12 : 20, "\(program): the walk found the parser's arguments")
+            XCTAssertGreaterThan(
+                wanted.count, program == "mtpsessiond" ? 12 : 20, "\(program): the walk found the parser's arguments")
             XCTAssertEqual(wanted.filter { !Self.page(text, mentions: $0) }, [], "\(path) lacks these of \(program)'s arguments")
         }
         // The check itself can fail: an option no program has is not found.
         XCTAssertFalse(Self.page(try page("docs/man/mtpctl.1"), mentions: #"\-\-no\-such\-option"#))
-        XCTAssertFalse(Self.page(#"\fB\-\-sessions\fR"#, mentions: #"\-\-session"#), "a longer option does not stand for a shorter one")
+        XCTAssertFalse(
+            Self.page(#"\fB\-\-sessions\fR"#, mentions: #"\-\-session"#), "a longer option does not stand for a shorter one")
     }
 
     func testGroffAndManRenderEveryPageWithoutAWarning() throws {
         for (tool, package) in [("/usr/bin/groff", "groff-base"), ("/usr/bin/man", "man-db")] {
-            guard FileManager.default.isExecutableFile(atPath: tool) else { return XCTFail("\(tool) is missing: install \(package)") }
+            guard FileManager.default.isExecutableFile(atPath: tool) else {
+                return XCTFail("\(tool) is missing: install \(package)")
+            }
         }
         for (_, path) in Self.pages {
             let file = Self.root.appendingPathComponent(path).path
             let groff = try runCommand("/usr/bin/groff", ["-ww", "-z", "-man", "-Tutf8", file])
             XCTAssertEqual(groff.status, 0, groff.combined)
             XCTAssertEqual(groff.stderr, "", "groff -ww on \(path)")
-            let man = try runCommand("/usr/bin/man", ["--warnings", "-l", file], environment: ["MANWIDTH": "80", "MAN_DISABLE_SECCOMP": "1"])
+            let man = try runCommand(
+                "/usr/bin/man", ["--warnings", "-l", file], environment: ["MANWIDTH": "80", "MAN_DISABLE_SECCOMP": "1"])
             XCTAssertEqual(man.status, 0, man.combined)
             XCTAssertEqual(man.stderr, "", "man --warnings -l \(path)")
-            XCTAssertTrue(man.stdout.contains("EXIT STATUS") || path.hasSuffix("mtpsim.1"), "\(path) rendered: \(man.stdout.prefix(200))")
+            XCTAssertTrue(
+                man.stdout.contains("EXIT STATUS") || path.hasSuffix("mtpsim.1"), "\(path) rendered: \(man.stdout.prefix(200))")
         }
         // groff does report what the pages must not have.
         let broken = FileManager.default.temporaryDirectory.appendingPathComponent("broken-\(getpid()).1")
@@ -57,8 +69,10 @@ final class ManualPageTests: XCTestCase {
     }
 
     func testTheProgramsAndPagesReportTheOneVersion() throws {
-        let source = try String(contentsOf: Self.root.appendingPathComponent("Sources/ProductVersion/ProductVersion.swift"), encoding: .utf8)
-        let literal = try XCTUnwrap(source.split(separator: "\n").first { $0.contains("static let string") }?.split(separator: "\"").dropFirst().first)
+        let source = try String(
+            contentsOf: Self.root.appendingPathComponent("Sources/ProductVersion/ProductVersion.swift"), encoding: .utf8)
+        let literal = try XCTUnwrap(
+            source.split(separator: "\n").first { $0.contains("static let string") }?.split(separator: "\"").dropFirst().first)
         XCTAssertNotNil(literal.wholeMatch(of: /[0-9]+\.[0-9]+\.[0-9]+/), "a release number: \(literal)")
         for (program, path) in Self.pages {
             let r = try runCommand(Binaries.directory + "/" + program, ["--version"])
@@ -73,7 +87,8 @@ final class ManualPageTests: XCTestCase {
     /// `\fINAME\fR` for positionals; the help command's are left out.
     private static func spellings(_ command: [String: Any]) -> Set<String> {
         var found: Set<String> = []
-        for case let argument as [String: Any] in command["arguments"] as? [Any] ?? [] where argument["shouldDisplay"] as? Bool ?? true {
+        for case let argument as [String: Any] in command["arguments"] as? [Any] ?? []
+        where argument["shouldDisplay"] as? Bool ?? true {
             let names = argument["names"] as? [[String: String]] ?? []
             if names.isEmpty, let value = argument["valueName"] as? String {
                 found.insert(#"\fI"# + value.uppercased() + #"\fR"#)
@@ -83,7 +98,8 @@ final class ManualPageTests: XCTestCase {
                 found.insert((dashes + name["name"]!).replacingOccurrences(of: "-", with: #"\-"#))
             }
         }
-        for case let sub as [String: Any] in command["subcommands"] as? [Any] ?? [] where sub["commandName"] as? String != "help" {
+        for case let sub as [String: Any] in command["subcommands"] as? [Any] ?? [] where sub["commandName"] as? String != "help"
+        {
             found.formUnion(spellings(sub))
         }
         return found

@@ -10,20 +10,20 @@ final class DatasetTests: XCTestCase {
         info.manufacturer = "M"
         info.serialNumber = "S"
         let expected: [UInt8] = [
-            100, 0,                  // StandardVersion
-            6, 0, 0, 0,              // VendorExtensionID
-            100, 0,                  // VendorExtensionVersion
-            2, 0x61, 0, 0, 0,        // "a"
-            0, 0,                    // FunctionalMode
+            100, 0,  // StandardVersion
+            6, 0, 0, 0,  // VendorExtensionID
+            100, 0,  // VendorExtensionVersion
+            2, 0x61, 0, 0, 0,  // "a"
+            0, 0,  // FunctionalMode
             1, 0, 0, 0, 0x01, 0x10,  // operations
-            0, 0, 0, 0,              // events
-            0, 0, 0, 0,              // device properties
-            0, 0, 0, 0,              // capture formats
+            0, 0, 0, 0,  // events
+            0, 0, 0, 0,  // device properties
+            0, 0, 0, 0,  // capture formats
             1, 0, 0, 0, 0x00, 0x30,  // playback formats
-            2, 0x4D, 0, 0, 0,        // "M"
-            0,                       // model
-            0,                       // device version
-            2, 0x53, 0, 0, 0,        // "S"
+            2, 0x4D, 0, 0, 0,  // "M"
+            0,  // model
+            0,  // device version
+            2, 0x53, 0, 0, 0,  // "S"
         ]
         XCTAssertEqual(info.bytes, expected)
         XCTAssertEqual(try DeviceInfo(bytes: expected), info)
@@ -66,9 +66,10 @@ final class DatasetTests: XCTestCase {
     }
 
     func testDevicePropertyDescriptionWithRange() throws {
-        let description = DevicePropertyDescription(code: .batteryLevel, writable: false, factoryDefault: .uint8(100),
-                                                    current: .uint8(42),
-                                                    form: .range(minimum: .uint8(0), maximum: .uint8(100), step: .uint8(1)))
+        let description = DevicePropertyDescription(
+            code: .batteryLevel, writable: false, factoryDefault: .uint8(100),
+            current: .uint8(42),
+            form: .range(minimum: .uint8(0), maximum: .uint8(100), step: .uint8(1)))
         let expected: [UInt8] = [0x01, 0x50, 0x02, 0x00, 0, 100, 42, 1, 0, 100, 1]
         XCTAssertEqual(description.bytes, expected)
         XCTAssertEqual(try DevicePropertyDescription(bytes: expected), description)
@@ -96,8 +97,9 @@ final class DatasetTests: XCTestCase {
         XCTAssertEqual(ObjectPropertyList.bytes(elements), expected)
         XCTAssertEqual(try ObjectPropertyList.parse(expected), elements)
         XCTAssertThrowsError(try ObjectPropertyList.parse([0xFF, 0xFF, 0xFF, 0x7F, 0]))
-        XCTAssertThrowsError(try ObjectPropertyList.parse([1, 0, 0, 0, 5, 0, 0, 0, 0x04, 0xDC, 0x99, 0x00, 0]),
-                             "unknown data type")
+        XCTAssertThrowsError(
+            try ObjectPropertyList.parse([1, 0, 0, 0, 5, 0, 0, 0, 0x04, 0xDC, 0x99, 0x00, 0]),
+            "unknown data type")
     }
 
     func testArrayValuesRoundTrip() throws {

@@ -23,7 +23,8 @@ final class BusyRetryTests: XCTestCase {
             previous = delay
         }
         XCTAssertLessThanOrEqual(retry.waited, 2.0, "a busy device is reported within two seconds")
-        XCTAssertLessThan(BusyRetry.unexplained.delays.reduce(0, +), retry.waited,
-                          "a failure without a reason is retried more briefly than an explicit DeviceBusy")
+        XCTAssertLessThan(
+            BusyRetry.unexplained.delays.reduce(0, +), retry.waited,
+            "a failure without a reason is retried more briefly than an explicit DeviceBusy")
     }
 }

@@ -5,8 +5,9 @@ import XCTest
 
 /// The journal file: what one run notes, the next run reads; emptied when nothing is in flight.
 final class InFlightJournalTests: XCTestCase {
-    private let object = InFlightObject(serial: "SN1", storage: 0x0001_0001, parent: 0xFFFF_FFFF, name: "a.mp3",
-                                        finalName: "a.mp3", size: 1000)
+    private let object = InFlightObject(
+        serial: "SN1", storage: 0x0001_0001, parent: 0xFFFF_FFFF, name: "a.mp3",
+        finalName: "a.mp3", size: 1000)
 
     func testARestartReadsWhatWasInFlightAndAnEmptyJournalIsEmpty() throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("journal-\(UUID())/state").path
@@ -34,7 +35,8 @@ final class InFlightJournalTests: XCTestCase {
         XCTAssertTrue(FileManager.default.changeCurrentDirectoryPath(base.path))
         defer { FileManager.default.changeCurrentDirectoryPath(previous) }
         let journal = try InFlightJournal(directory: "state/mtpsessiond")
-        XCTAssertTrue(FileManager.default.fileExists(atPath: base.appendingPathComponent("state/mtpsessiond/in-flight").path),
-                      "created under the working directory, at \(journal.path)")
+        XCTAssertTrue(
+            FileManager.default.fileExists(atPath: base.appendingPathComponent("state/mtpsessiond/in-flight").path),
+            "created under the working directory, at \(journal.path)")
     }
 }

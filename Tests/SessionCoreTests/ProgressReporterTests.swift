@@ -32,7 +32,9 @@ final class ProgressReporterTests: XCTestCase {
         XCTAssertTrue(reporter.advance(10))
         try registry.cancel(transfer.id)
         XCTAssertFalse(reporter.advance(20))
-        XCTAssertThrowsError(try registry.cancel("t-unknown")) { XCTAssertEqual($0 as? ServiceError, .noSuchTransfer("t-unknown")) }
+        XCTAssertThrowsError(try registry.cancel("t-unknown")) {
+            XCTAssertEqual($0 as? ServiceError, .noSuchTransfer("t-unknown"))
+        }
         registry.finish(transfer)
         XCTAssertThrowsError(try registry.cancel(transfer.id))
     }

@@ -3,8 +3,9 @@ import XCTest
 
 /// The in-flight journal's text: what a restarted daemon reads back must be what the dead one meant.
 final class InFlightLogTests: XCTestCase {
-    private let odd = InFlightObject(serial: "SN 1%", storage: 0x0001_0001, parent: 0, name: "a b\n%c.mp3",
-                                     finalName: "Müsik \u{7F}", size: 1 << 40)
+    private let odd = InFlightObject(
+        serial: "SN 1%", storage: 0x0001_0001, parent: 0, name: "a b\n%c.mp3",
+        finalName: "Müsik \u{7F}", size: 1 << 40)
 
     func testBegunAndAcceptedObjectsReadBackWithTheirHandles() {
         var log = InFlightLog()

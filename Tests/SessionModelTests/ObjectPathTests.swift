@@ -12,9 +12,13 @@ final class ObjectPathTests: XCTestCase {
     }
 
     func testRefusesRelativeDotAndOverlongPaths() {
-        XCTAssertThrowsError(try ObjectPath("Music")) { guard case .invalidPath? = $0 as? NameRejection else { return XCTFail("\($0)") } }
+        XCTAssertThrowsError(try ObjectPath("Music")) {
+            guard case .invalidPath? = $0 as? NameRejection else { return XCTFail("\($0)") }
+        }
         for bad in ["/a/./b", "/a/../b", "/" + String(repeating: "x", count: 256), "/a\u{0}b"] {
-            XCTAssertThrowsError(try ObjectPath(bad), bad) { guard case .invalidName? = $0 as? NameRejection else { return XCTFail("\($0)") } }
+            XCTAssertThrowsError(try ObjectPath(bad), bad) {
+                guard case .invalidName? = $0 as? NameRejection else { return XCTFail("\($0)") }
+            }
         }
     }
 
@@ -30,7 +34,9 @@ final class ObjectPathTests: XCTestCase {
     /// name was accepted with a '/' in it and a path did not split there.
     func testASlashWithACombiningMarkIsStillASlash() throws {
         XCTAssertThrowsError(try ObjectName("a/\u{301}b"))
-        XCTAssertEqual(try ObjectPath("/\u{301}Music").components.map(\.text), ["\u{301}Music"], "absolute, though its first character is not \"/\"")
+        XCTAssertEqual(
+            try ObjectPath("/\u{301}Music").components.map(\.text), ["\u{301}Music"],
+            "absolute, though its first character is not \"/\"")
         XCTAssertEqual(try ObjectPath("/Music/\u{301}x").components.map(\.text), ["Music", "\u{301}x"])
     }
 }
@@ -43,8 +49,9 @@ final class DeviceSelectorTests: XCTestCase {
     }
 
     func testAmbiguousAndMissing() {
-        XCTAssertEqual(DeviceSelector.resolve("MTPSIM", among: ["MTPSIM0002", "MTPSIM0001"]),
-                       .failure(.ambiguous(name: "MTPSIM", candidates: ["MTPSIM0001", "MTPSIM0002"])))
+        XCTAssertEqual(
+            DeviceSelector.resolve("MTPSIM", among: ["MTPSIM0002", "MTPSIM0001"]),
+            .failure(.ambiguous(name: "MTPSIM", candidates: ["MTPSIM0001", "MTPSIM0002"])))
         XCTAssertEqual(DeviceSelector.resolve("", among: []), .failure(.noMatch(name: "", attached: [])))
         XCTAssertEqual(DeviceSelector.resolve("Q", among: ["A"]), .failure(.noMatch(name: "Q", attached: ["A"])))
     }

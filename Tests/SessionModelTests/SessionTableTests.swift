@@ -4,16 +4,19 @@ import XCTest
 final class SessionTableTests: XCTestCase {
     private let alice: UInt32 = 1000, bob: UInt32 = 1001
 
-    private func begun(_ table: inout SessionTable, id: String = "s1", device: String = "SER1",
-                       types: SessionType = .transferToDevice, lease: Double = 30, now: Moment = 0) -> DeviceSession {
+    private func begun(
+        _ table: inout SessionTable, id: String = "s1", device: String = "SER1",
+        types: SessionType = .transferToDevice, lease: Double = 30, now: Moment = 0
+    ) -> DeviceSession {
         try! table.begin(id: id, device: device, owner: alice, types: types, lease: lease, now: now).get()
     }
 
     func testSecondSessionOnADeviceIsBusyUntilTheFirstEnds() {
         var table = SessionTable()
         _ = begun(&table)
-        XCTAssertEqual(table.begin(id: "s2", device: "SER1", owner: bob, types: .delete, lease: 30, now: 1),
-                       .failure(.deviceBusy(device: "SER1", heldBy: "s1")))
+        XCTAssertEqual(
+            table.begin(id: "s2", device: "SER1", owner: bob, types: .delete, lease: 30, now: 1),
+            .failure(.deviceBusy(device: "SER1", heldBy: "s1")))
         XCTAssertEqual(table.holder(of: "SER1")?.id, "s1")
         _ = table.end("s1", by: alice, types: .transferToDevice)
         XCTAssertNil(table.holder(of: "SER1"))
@@ -30,8 +33,9 @@ final class SessionTableTests: XCTestCase {
     func testEndWithOtherTypesIsAMismatchAndKeepsTheSessionOpen() {
         var table = SessionTable()
         _ = begun(&table, types: [.transferToDevice, .delete])
-        XCTAssertEqual(table.end("s1", by: alice, types: .transferToDevice),
-                       .failure(.typeMismatch(session: "s1", began: [.transferToDevice, .delete], given: .transferToDevice)))
+        XCTAssertEqual(
+            table.end("s1", by: alice, types: .transferToDevice),
+            .failure(.typeMismatch(session: "s1", began: [.transferToDevice, .delete], given: .transferToDevice)))
         XCTAssertEqual(table.holder(of: "SER1")?.id, "s1")
         XCTAssertEqual(try table.end("s1", by: alice, types: [.delete, .transferToDevice]).get().id, "s1")
     }

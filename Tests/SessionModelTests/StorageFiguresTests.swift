@@ -38,7 +38,8 @@ final class StorageFiguresTests: XCTestCase {
         let f = StorageFigures(reportedCapacity: StorageFigures.implausibleCapacity, reportedFree: 1 << 57)
         XCTAssertNil(f.capacity)
         XCTAssertNil(f.free, "free above any plausible capacity")
-        XCTAssertEqual(StorageFigures(reportedCapacity: StorageFigures.implausibleCapacity - 1, reportedFree: 1).capacity,
-                       StorageFigures.implausibleCapacity - 1)
+        XCTAssertEqual(
+            StorageFigures(reportedCapacity: StorageFigures.implausibleCapacity - 1, reportedFree: 1).capacity,
+            StorageFigures.implausibleCapacity - 1)
     }
 }

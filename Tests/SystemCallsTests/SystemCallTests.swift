@@ -22,7 +22,11 @@ final class SystemCallTests: XCTestCase {
     }
 
     func testAnInterruptedCallCanBeLeftToTheCaller() {
-        XCTAssertThrowsError(try systemCall("connect", retryOnInterrupt: false) { () -> Int32 in errno = EINTR; return -1 }) {
+        XCTAssertThrowsError(
+            try systemCall("connect", retryOnInterrupt: false) { () -> Int32 in
+                errno = EINTR; return -1
+            }
+        ) {
             XCTAssertEqual($0 as? SystemCallError, SystemCallError("connect", errno: EINTR))
         }
     }
@@ -106,8 +110,9 @@ final class UnixSocketTests: XCTestCase {
         let server = try UnixSocket.accept(listener)
         defer { close(server) }
         let peer = try UnixSocket.peer(of: server)
-        XCTAssertEqual([peer.pid, Int32(bitPattern: peer.uid), Int32(bitPattern: peer.gid)],
-                       [getpid(), Int32(bitPattern: getuid()), Int32(bitPattern: getgid())])
+        XCTAssertEqual(
+            [peer.pid, Int32(bitPattern: peer.uid), Int32(bitPattern: peer.gid)],
+            [getpid(), Int32(bitPattern: getuid()), Int32(bitPattern: getgid())])
         XCTAssertEqual(fcntl(server, F_GETFD) & FD_CLOEXEC, FD_CLOEXEC)
 
         var fds: [Int32] = [0, 0]
@@ -119,7 +124,9 @@ final class UnixSocketTests: XCTestCase {
         var buffer = [UInt8](repeating: 0, count: 8)
         var received: [Int32] = []
         // Room for one descriptor: the second is closed, not leaked.
-        let n = try buffer.withUnsafeMutableBytes { try UnixSocket.receive(server, into: $0, descriptors: &received, maximumDescriptors: 1) }
+        let n = try buffer.withUnsafeMutableBytes {
+            try UnixSocket.receive(server, into: $0, descriptors: &received, maximumDescriptors: 1)
+        }
         XCTAssertEqual(Array(buffer[..<n]), Array("hi".utf8))
         XCTAssertEqual(received.count, 1)
         XCTAssertEqual(fcntl(received[0], F_GETFD) & FD_CLOEXEC, FD_CLOEXEC)
@@ -141,7 +148,9 @@ final class UnixSocketTests: XCTestCase {
         _ = try Array("READY=1".utf8).withUnsafeBytes { try UnixSocket.send(sender, $0, to: address) }
         var buffer = [UInt8](repeating: 0, count: 16)
         var none: [Int32] = []
-        let n = try buffer.withUnsafeMutableBytes { try UnixSocket.receive(receiver, into: $0, descriptors: &none, maximumDescriptors: 0) }
+        let n = try buffer.withUnsafeMutableBytes {
+            try UnixSocket.receive(receiver, into: $0, descriptors: &none, maximumDescriptors: 0)
+        }
         XCTAssertEqual(String(decoding: buffer[..<n], as: UTF8.self), "READY=1")
     }
 }

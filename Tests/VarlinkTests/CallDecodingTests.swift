@@ -31,8 +31,9 @@ final class CallDecodingTests: XCTestCase {
     }
 
     func testRoutingChecksTheInterfaceBeforeAnyService() throws {
-        let dispatcher = try Dispatcher(services: [TestService(probe: Probe())],
-                                        info: VarlinkServer.Info(vendor: "v", product: "p", version: "1", url: "u"))
+        let dispatcher = try Dispatcher(
+            services: [TestService(probe: Probe())],
+            info: VarlinkServer.Info(vendor: "v", product: "p", version: "1", url: "u"))
         func routed(_ text: String) -> String {
             do {
                 switch try dispatcher.route(try decode(text)) {
@@ -42,7 +43,8 @@ final class CallDecodingTests: XCTestCase {
             } catch { return error.name }
         }
         XCTAssertEqual(routed(#"{"method":"org.example.test.Echo","parameters":{"text":"hi"}}"#), "service")
-        XCTAssertEqual(routed(#"{"method":"org.example.test.Echo","parameters":{"text":1}}"#), "org.varlink.service.InvalidParameter")
+        XCTAssertEqual(
+            routed(#"{"method":"org.example.test.Echo","parameters":{"text":1}}"#), "org.varlink.service.InvalidParameter")
         XCTAssertEqual(routed(#"{"method":"org.example.test.Nope"}"#), "org.varlink.service.MethodNotFound")
         XCTAssertEqual(routed(#"{"method":"org.example.other.Echo"}"#), "org.varlink.service.InterfaceNotFound")
         XCTAssertEqual(routed(#"{"method":"org.varlink.service.GetInfo"}"#), "answered")

@@ -34,8 +34,9 @@ final class JSONValueTests: XCTestCase {
             "mid": .object([:]),
         ]
         let bytes = value.serialized()
-        XCTAssertEqual(String(decoding: bytes, as: UTF8.self),
-                       #"{"alpha":{"empty":"","inner":{"deeper":[[],{},[{}]]}},"mid":{},"zeta":[1,-2,3.5,true,false,null,"x"]}"#)
+        XCTAssertEqual(
+            String(decoding: bytes, as: UTF8.self),
+            #"{"alpha":{"empty":"","inner":{"deeper":[[],{},[{}]]}},"mid":{},"zeta":[1,-2,3.5,true,false,null,"x"]}"#)
         XCTAssertEqual(try JSONValue.parse(bytes), value)
     }
 
@@ -56,8 +57,9 @@ final class JSONValueTests: XCTestCase {
 
     func testEscapesAreWrittenAndReadBack() throws {
         let s = "quote\" backslash\\ nl\n cr\r tab\t bs\u{8} ff\u{C} nul\u{0} us\u{1F}"
-        XCTAssertEqual(text(.string(s)),
-                       #""quote\" backslash\\ nl\n cr\r tab\t bs\u0008 ff\u000c nul\u0000 us\u001f""#)
+        XCTAssertEqual(
+            text(.string(s)),
+            #""quote\" backslash\\ nl\n cr\r tab\t bs\u0008 ff\u000c nul\u0000 us\u001f""#)
         XCTAssertEqual(try parse(text(.string(s))), .string(s))
     }
 
@@ -91,7 +93,9 @@ final class JSONValueTests: XCTestCase {
         XCTAssertEqual(try parse("1e+3"), .double(1000))
         XCTAssertEqual(try parse("2.5e-3"), .double(0.0025))
         XCTAssertEqual(try parse("1.0"), .double(1.0), "a fraction makes a double even when integral")
-        for d in [0.1, -1e300, Double.leastNonzeroMagnitude, 1.0, 1e16, 123456.789, Double.pi, -Double.greatestFiniteMagnitude, 1e-7] {
+        for d in [
+            0.1, -1e300, Double.leastNonzeroMagnitude, 1.0, 1e16, 123456.789, Double.pi, -Double.greatestFiniteMagnitude, 1e-7,
+        ] {
             let back = try JSONValue.parse(JSONValue.double(d).serialized())
             guard case .double(let e) = back else { return XCTFail("\(d) came back as \(back)") }
             XCTAssertEqual(e.bitPattern, d.bitPattern, "\(d) -> \(text(.double(d)))")
@@ -121,8 +125,10 @@ final class JSONValueTests: XCTestCase {
     // MARK: Bad input
 
     func testTruncatedInputIsRejected() {
-        for s in ["", " ", "[", "[1", "[1,", "{", "{\"a\"", "{\"a\":", "{\"a\":1", "{\"a\":1,", "\"abc", "\"\\", "\"\\u12",
-                  "\"\\ud83c\\u", "tru", "fals", "nul", "-", "1.", "1e", "1e+"] {
+        for s in [
+            "", " ", "[", "[1", "[1,", "{", "{\"a\"", "{\"a\":", "{\"a\":1", "{\"a\":1,", "\"abc", "\"\\", "\"\\u12",
+            "\"\\ud83c\\u", "tru", "fals", "nul", "-", "1.", "1e", "1e+",
+        ] {
             assertRejects(s)
         }
     }
@@ -145,8 +151,10 @@ final class JSONValueTests: XCTestCase {
         XCTAssertEqual(assertRejects("[1,2,]")?.offset, 5)
         XCTAssertEqual(assertRejects(#"{"a":1,}"#)?.offset, 7)
         XCTAssertEqual(assertRejects("{a:1}")?.offset, 1)
-        for s in ["'x'", "[1 2]", #"{"a" 1}"#, #"{"a":1 "b":2}"#, "+1", ".5", "NaN", "Infinity", "-Infinity", "True",
-                  "nulll", "\"\\x\"", "\"\\u12g4\"", "[,]", "{,}", "\u{FEFF}1"] {
+        for s in [
+            "'x'", "[1 2]", #"{"a" 1}"#, #"{"a":1 "b":2}"#, "+1", ".5", "NaN", "Infinity", "-Infinity", "True",
+            "nulll", "\"\\x\"", "\"\\u12g4\"", "[,]", "{,}", "\u{FEFF}1",
+        ] {
             assertRejects(s)
         }
     }

@@ -19,8 +19,10 @@ final class ServerLimitsTests: XCTestCase {
         return f
     }
 
-    private func assertLimitReached(_ message: [String: JSONValue], _ limit: VarlinkServer.Limit,
-                                    file: StaticString = #filePath, line: UInt = #line) {
+    private func assertLimitReached(
+        _ message: [String: JSONValue], _ limit: VarlinkServer.Limit,
+        file: StaticString = #filePath, line: UInt = #line
+    ) {
         XCTAssertEqual(message["error"], "org.example.test.LimitReached", "\(message)", file: file, line: line)
         let parameters = message["parameters"]?.objectValue ?? [:]
         XCTAssertEqual(parameters["limit"], .string(limit.rawValue), file: file, line: line)
@@ -103,7 +105,10 @@ final class ServerLimitsTests: XCTestCase {
     func testAClientThatNeverReadsIsDroppedWhenItsQueueIsFull() throws {
         let f = try start(ServerFixture.limits(queuedReplyBytes: 64 << 10, pendingCallBytes: 256 << 20))
         let r = try RawConnection(path: f.path)
-        let call = JSONValue.object(["method": "org.example.test.Echo", "parameters": ["text": .string(String(repeating: "x", count: 1024))]])
+        let call =
+            JSONValue.object([
+                "method": "org.example.test.Echo", "parameters": ["text": .string(String(repeating: "x", count: 1024))],
+            ])
             .serialized() + [0]
         // Calls until the server hangs up; the raw socket's five-second send timeout (EAGAIN) would mean it never did.
         var sendErrno: Int32 = 0
@@ -118,7 +123,8 @@ final class ServerLimitsTests: XCTestCase {
     func testOneReplyLargerThanTheQueueLimitStillReachesAReadingClient() throws {
         let f = try start(ServerFixture.limits(queuedReplyBytes: 4 << 10))
         let text = String(repeating: "y", count: 200 << 10)
-        XCTAssertEqual(try callOnce(VarlinkClient(path: f.path), "org.example.test.Echo", ["text": .string(text)]), ["text": .string(text)])
+        XCTAssertEqual(
+            try callOnce(VarlinkClient(path: f.path), "org.example.test.Echo", ["text": .string(text)]), ["text": .string(text)])
         XCTAssertTrue(f.hits.all.isEmpty)
     }
 
@@ -142,7 +148,8 @@ final class ServerLimitsTests: XCTestCase {
         // Wait holds the pipeline, so every Echo behind it stays pending: 100 of ~70 bytes exceed 4 KiB.
         var bytes = JSONValue.object(["method": "org.example.test.Wait"]).serialized() + [0]
         for i in 0..<100 {
-            bytes += JSONValue.object(["method": "org.example.test.Echo", "parameters": ["text": .string("\(i)")]]).serialized() + [0]
+            bytes +=
+                JSONValue.object(["method": "org.example.test.Echo", "parameters": ["text": .string("\(i)")]]).serialized() + [0]
         }
         try r.send(bytes)
         var messages: [[String: JSONValue]] = []
@@ -151,8 +158,9 @@ final class ServerLimitsTests: XCTestCase {
         XCTAssertGreaterThan(messages.count, 2, "\(messages)")
         XCTAssertEqual(messages.first, ["parameters": [:]], "the cancelled Wait still gets its reply")
         let echoes = messages.dropFirst().dropLast()
-        XCTAssertEqual(echoes.map { $0["parameters"]?.objectValue?["text"] }, (0..<echoes.count).map { .string("\($0)") },
-                       "the calls before the limit are answered in order")
+        XCTAssertEqual(
+            echoes.map { $0["parameters"]?.objectValue?["text"] }, (0..<echoes.count).map { .string("\($0)") },
+            "the calls before the limit are answered in order")
         XCTAssertLessThan(echoes.count, 100)
         assertLimitReached(messages.last ?? [:], .pendingCallBytes)
     }

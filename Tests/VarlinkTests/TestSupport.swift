@@ -27,50 +27,50 @@ struct TestService: VarlinkService {
     let probe: Probe
 
     static let description = """
-    # A service for the Varlink tests.
-    interface org.example.test
+        # A service for the Varlink tests.
+        interface org.example.test
 
-    # Returns its text.
-    method Echo(text: string) -> (text: string)
+        # Returns its text.
+        method Echo(text: string) -> (text: string)
 
-    # Returns its text repeated: a reply far larger than its call.
-    method Repeat(text: string, times: int) -> (text: string)
+        # Returns its text repeated: a reply far larger than its call.
+        method Repeat(text: string, times: int) -> (text: string)
 
-    # Replies i = 0 ..< n; with "more", every reply but the last continues.
-    method Count(n: int) -> (i: int)
+        # Replies i = 0 ..< n; with "more", every reply but the last continues.
+        method Count(n: int) -> (i: int)
 
-    # Reads descriptor number fd (an index into those sent with the call) to its end.
-    method ReadFD(fd: int) -> (content: string)
+        # Reads descriptor number fd (an index into those sent with the call) to its end.
+        method ReadFD(fd: int) -> (content: string)
 
-    # Writes text to descriptor number fd.
-    method WriteFD(fd: int, text: string) -> ()
+        # Writes text to descriptor number fd.
+        method WriteFD(fd: int, text: string) -> ()
 
-    # Blocks until its task is cancelled.
-    method Wait() -> ()
+        # Blocks until its task is cancelled.
+        method Wait() -> ()
 
-    # Blocks until the test releases it; released is false when it was cancelled instead.
-    method Hold() -> (released: bool)
+        # Blocks until the test releases it; released is false when it was cancelled instead.
+        method Hold() -> (released: bool)
 
-    # Blocks until the test releases it, whether cancelled or not.
-    method HoldThroughCancellation() -> ()
+        # Blocks until the test releases it, whether cancelled or not.
+        method HoldThroughCancellation() -> ()
 
-    # The caller's credentials and connection.
-    method Whoami() -> (uid: int, gid: int, pid: int, connection: int)
+        # The caller's credentials and connection.
+        method Whoami() -> (uid: int, gid: int, pid: int, connection: int)
 
-    # Sent by the server when a client runs into one of its limits (the tests' errorInterface).
-    error LimitReached (limit: string, value: float, fix: string)
+        # Sent by the server when a client runs into one of its limits (the tests' errorInterface).
+        error LimitReached (limit: string, value: float, fix: string)
 
-    # Fails with Failed.
-    method Fail(reason: string) -> ()
+        # Fails with Failed.
+        method Fail(reason: string) -> ()
 
-    # Throws an error that is not a VarlinkError.
-    method Crash() -> ()
+        # Throws an error that is not a VarlinkError.
+        method Crash() -> ()
 
-    # Declared, not implemented.
-    method Later() -> ()
+        # Declared, not implemented.
+        method Later() -> ()
 
-    error Failed (reason: string)
-    """
+        error Failed (reason: string)
+        """
 
     var interfaceDescription: String { Self.description }
 
@@ -100,7 +100,9 @@ struct TestService: VarlinkService {
         case "WriteFD":
             let fd = try descriptor(call)
             let bytes = Array(call.parameters["text"]!.stringValue!.utf8)
-            guard write(fd, bytes, bytes.count) == bytes.count else { throw VarlinkError(name: "org.example.test.Failed", parameters: ["reason": "write"]) }
+            guard write(fd, bytes, bytes.count) == bytes.count else {
+                throw VarlinkError(name: "org.example.test.Failed", parameters: ["reason": "write"])
+            }
             return [:]
         case "Wait":
             // An empty stream that is never finished: iterating it ends only when the task is cancelled.
@@ -121,8 +123,10 @@ struct TestService: VarlinkService {
             await Task { for await _ in gate {} }.value
             return [:]
         case "Whoami":
-            return ["uid": .int(Int64(call.peer.uid)), "gid": .int(Int64(call.peer.gid)), "pid": .int(Int64(call.peer.pid)),
-                    "connection": .int(Int64(call.connection))]
+            return [
+                "uid": .int(Int64(call.peer.uid)), "gid": .int(Int64(call.peer.gid)), "pid": .int(Int64(call.peer.pid)),
+                "connection": .int(Int64(call.connection)),
+            ]
         case "Fail":
             throw VarlinkError(name: "org.example.test.Failed", parameters: ["reason": call.parameters["reason"]!])
         case "Crash":
@@ -214,21 +218,26 @@ final class ServerFixture {
     private let running: Task<Void, any Error>
     private var stopped = false
 
-    static let info = VarlinkServer.Info(vendor: "Example", product: "varlink-tests", version: "1.2.3", url: "https://example.org")
+    static let info = VarlinkServer.Info(
+        vendor: "Example", product: "varlink-tests", version: "1.2.3", url: "https://example.org")
 
     /// Limits whose refusals name the test interface.
-    static func limits(connectionsPerUID: Int = 128, stallSeconds: Double = 30, queuedReplyBytes: Int = 8 << 20,
-                       pendingCallBytes: Int = 4 << 20) -> VarlinkServer.Limits {
-        VarlinkServer.Limits(connectionsPerUID: connectionsPerUID, stallSeconds: stallSeconds, queuedReplyBytes: queuedReplyBytes,
-                             pendingCallBytes: pendingCallBytes, errorInterface: "org.example.test")
+    static func limits(
+        connectionsPerUID: Int = 128, stallSeconds: Double = 30, queuedReplyBytes: Int = 8 << 20,
+        pendingCallBytes: Int = 4 << 20
+    ) -> VarlinkServer.Limits {
+        VarlinkServer.Limits(
+            connectionsPerUID: connectionsPerUID, stallSeconds: stallSeconds, queuedReplyBytes: queuedReplyBytes,
+            pendingCallBytes: pendingCallBytes, errorInterface: "org.example.test")
     }
 
     init(maxMessageBytes: Int = 1 << 20, socketName: String = "s", limits: VarlinkServer.Limits = ServerFixture.limits()) throws {
         directory = makeTemporaryDirectory()
         path = directory + "/" + socketName
         let hits = hits
-        server = try VarlinkServer(socketPath: path, services: [TestService(probe: probe)], info: Self.info,
-                                   maxMessageBytes: maxMessageBytes, limits: limits, report: { hits.record($0) })
+        server = try VarlinkServer(
+            socketPath: path, services: [TestService(probe: probe)], info: Self.info,
+            maxMessageBytes: maxMessageBytes, limits: limits, report: { hits.record($0) })
         let server = server
         running = Task { try await server.run() }
     }
@@ -320,8 +329,10 @@ final class RawConnection {
 }
 
 /// The one reply of a call through VarlinkClient.
-func callOnce(_ client: VarlinkClient, _ method: String, _ parameters: [String: JSONValue] = [:],
-              fileDescriptors: [Int32] = []) throws -> [String: JSONValue] {
+func callOnce(
+    _ client: VarlinkClient, _ method: String, _ parameters: [String: JSONValue] = [:],
+    fileDescriptors: [Int32] = []
+) throws -> [String: JSONValue] {
     var replies = try client.call(method, parameters, fileDescriptors: fileDescriptors)
     guard let reply = try replies.next() else { throw RawConnection.Failure(description: "no reply") }
     XCTAssertFalse(reply.continues)

@@ -65,7 +65,9 @@ final class VarlinkClientTests: XCTestCase {
         XCTAssertNoThrow(try UnixSocket.bind(fd, to: XCTUnwrap(UnixSocketAddress(path: path))))
         close(fd)
         XCTAssertTrue(fileExists(path))
-        XCTAssertThrowsError(try VarlinkClient(path: path)) { XCTAssertEqual($0 as? VarlinkClientError, .nobodyListening(path: path)) }
+        XCTAssertThrowsError(try VarlinkClient(path: path)) {
+            XCTAssertEqual($0 as? VarlinkClientError, .nobodyListening(path: path))
+        }
     }
 
     func testAPathTooLongIsENAMETOOLONG() {
@@ -89,7 +91,8 @@ final class VarlinkClientTests: XCTestCase {
         _ = try client.call("org.example.x.Method", ["b": [1, "two"], "a": nil])
         let peer = acceptPeer()
         defer { close(peer) }
-        XCTAssertEqual(receiveMessage(peer).text, #"{"method":"org.example.x.Method","parameters":{"a":null,"b":[1,"two"]}}"# + "\0")
+        XCTAssertEqual(
+            receiveMessage(peer).text, #"{"method":"org.example.x.Method","parameters":{"a":null,"b":[1,"two"]}}"# + "\0")
         _ = try client.call("org.example.x.Stream", [:], more: true)
         XCTAssertEqual(receiveMessage(peer).text, #"{"method":"org.example.x.Stream","more":true,"parameters":{}}"# + "\0")
     }
@@ -123,7 +126,10 @@ final class VarlinkClientTests: XCTestCase {
         defer { close(peer) }
         _ = receiveMessage(peer)
         // Two replies in one write, and a third message that belongs to no call: the client must not read past the end.
-        reply(peer, #"{"parameters":{"i":0},"continues":true}"# + "\0" + #"{"parameters":{"i":1}}"# + "\0" + #"{"parameters":{"i":9}}"# + "\0")
+        reply(
+            peer,
+            #"{"parameters":{"i":0},"continues":true}"# + "\0" + #"{"parameters":{"i":1}}"# + "\0" + #"{"parameters":{"i":9}}"#
+                + "\0")
         XCTAssertEqual(try replies.next(), VarlinkReply(parameters: ["i": 0], continues: true))
         XCTAssertEqual(try replies.next(), VarlinkReply(parameters: ["i": 1], continues: false))
         XCTAssertNil(try replies.next())
@@ -139,7 +145,10 @@ final class VarlinkClientTests: XCTestCase {
         var replies = try client.call("org.example.x.M", [:], more: true)
         let peer = acceptPeer()
         defer { close(peer) }
-        reply(peer, #"{"parameters":{"i":0},"continues":true}"# + "\0" + #"{"error":"org.example.x.Bad","parameters":{"why":"no"}}"# + "\0")
+        reply(
+            peer,
+            #"{"parameters":{"i":0},"continues":true}"# + "\0" + #"{"error":"org.example.x.Bad","parameters":{"why":"no"}}"#
+                + "\0")
         XCTAssertEqual(try replies.next()?.parameters, ["i": 0])
         XCTAssertThrowsError(try replies.next()) {
             XCTAssertEqual($0 as? VarlinkError, VarlinkError(name: "org.example.x.Bad", parameters: ["why": "no"]))
@@ -222,7 +231,8 @@ final class VarlinkClientTests: XCTestCase {
         close(peer)  // Before the client sends: its send fails with EPIPE.
         var replies = try client.call("org.example.x.M", [:])
         XCTAssertThrowsError(try replies.next()) {
-            XCTAssertEqual($0 as? VarlinkError, VarlinkError(name: "org.example.x.LimitReached", parameters: ["limit": "connectionsPerUID"]))
+            XCTAssertEqual(
+                $0 as? VarlinkError, VarlinkError(name: "org.example.x.LimitReached", parameters: ["limit": "connectionsPerUID"]))
         }
         XCTAssertNil(try replies.next())
     }
@@ -248,8 +258,9 @@ final class VarlinkClientTests: XCTestCase {
         defer { fixture.tearDown(in: self) }
         let client = try VarlinkClient(path: fixture.path)
         XCTAssertEqual(try callOnce(client, "org.example.test.Echo", ["text": "héllo\n\"\u{0}"]), ["text": "héllo\n\"\u{0}"])
-        XCTAssertEqual(try callError(client, "org.example.test.Fail", ["reason": "r"]),
-                       VarlinkError(name: "org.example.test.Failed", parameters: ["reason": "r"]))
+        XCTAssertEqual(
+            try callError(client, "org.example.test.Fail", ["reason": "r"]),
+            VarlinkError(name: "org.example.test.Failed", parameters: ["reason": "r"]))
         XCTAssertEqual(try callOnce(client, "org.example.test.Echo", ["text": "after an error"]), ["text": "after an error"])
     }
 }

@@ -13,7 +13,9 @@ final class VarlinkInterfaceTests: XCTestCase {
         try VarlinkInterface(parsing: String(contentsOf: Self.managerURL, encoding: .utf8))
     }
 
-    private func field(_ fields: [VarlinkField]?, _ name: String, file: StaticString = #filePath, line: UInt = #line) -> VarlinkType? {
+    private func field(_ fields: [VarlinkField]?, _ name: String, file: StaticString = #filePath, line: UInt = #line)
+        -> VarlinkType?
+    {
         guard let f = fields?.first(where: { $0.name == name }) else {
             XCTFail("no field \(name)", file: file, line: line)
             return nil
@@ -38,10 +40,12 @@ final class VarlinkInterfaceTests: XCTestCase {
         let interface = try VarlinkInterface(parsing: text)
         XCTAssertEqual(interface.name, "org.mtpsessiond.Manager")
         XCTAssertEqual(interface.description, text, "introspection serves the text as written, comments included")
-        XCTAssertEqual(Set(interface.methods.keys), [
-            "ListDevices", "BeginSession", "EndSession", "List", "Stat", "Put", "Get", "Delete", "MakeDirectory",
-            "Rename", "Move", "Cancel", "Monitor",
-        ])
+        XCTAssertEqual(
+            Set(interface.methods.keys),
+            [
+                "ListDevices", "BeginSession", "EndSession", "List", "Stat", "Put", "Get", "Delete", "MakeDirectory",
+                "Rename", "Move", "Cancel", "Monitor",
+            ])
         XCTAssertEqual(Set(interface.types.keys), ["Storage", "Device", "Entry", "Track", "Progress", "Event"])
     }
 
@@ -49,7 +53,8 @@ final class VarlinkInterfaceTests: XCTestCase {
         let interface = try manager()
         let begin = try XCTUnwrap(interface.methods["BeginSession"])
         XCTAssertEqual(begin.input.map(\.name), ["device", "types", "context", "leaseSeconds", "waitSeconds"])
-        XCTAssertEqual(begin.input.map(\.type), [.string, .array(.string), .optional(.object), .optional(.int), .optional(.float)])
+        XCTAssertEqual(
+            begin.input.map(\.type), [.string, .array(.string), .optional(.object), .optional(.int), .optional(.float)])
         XCTAssertEqual(begin.output, [VarlinkField(name: "session", type: .string), VarlinkField(name: "device", type: .string)])
 
         let put = try XCTUnwrap(interface.methods["Put"])
@@ -76,8 +81,9 @@ final class VarlinkInterfaceTests: XCTestCase {
         guard case .structure(let progress)? = interface.types["Progress"] else { return XCTFail("Progress is not a struct") }
         XCTAssertEqual(field(progress, "phase"), .enumeration(["begin", "progress", "end"]))
         guard case .structure(let event)? = interface.types["Event"] else { return XCTFail("Event is not a struct") }
-        XCTAssertEqual(field(event, "kind"),
-                       .enumeration(["deviceAdded", "deviceRemoved", "storageChanged", "objectAdded", "objectRemoved"]))
+        XCTAssertEqual(
+            field(event, "kind"),
+            .enumeration(["deviceAdded", "deviceRemoved", "storageChanged", "objectAdded", "objectRemoved"]))
         XCTAssertEqual(field(event, "object"), .optional(.int), "a keyword-like field name is still a field")
     }
 
@@ -88,8 +94,9 @@ final class VarlinkInterfaceTests: XCTestCase {
         XCTAssertEqual(interface.errors["PartiallyDeleted"]?.map(\.name), ["device", "path", "remaining", "message"])
         XCTAssertEqual(interface.errors["PartiallyDeleted"]?[2].type, .array(.string))
         XCTAssertEqual(interface.errors["LimitReached"]?.map(\.name), ["limit", "value", "fix"])
-        XCTAssertEqual(interface.errors["NoSuchDevice"],
-                       [VarlinkField(name: "device", type: .string), VarlinkField(name: "attached", type: .array(.string))])
+        XCTAssertEqual(
+            interface.errors["NoSuchDevice"],
+            [VarlinkField(name: "device", type: .string), VarlinkField(name: "attached", type: .array(.string))])
         XCTAssertEqual(interface.errors["InvalidSessionType"], [VarlinkField(name: "type", type: .string)])
         XCTAssertEqual(interface.errors["DeviceError"]?.map(\.name), ["device", "function", "message", "responseCode", "errno"])
         XCTAssertEqual(interface.errors["DeviceError"]?.last?.type, .optional(.int))
@@ -108,7 +115,8 @@ final class VarlinkInterfaceTests: XCTestCase {
         withTrack["track"] = ["composer": "X"]
         XCTAssertEqual(interface.invalidParameter(in: withTrack, method: "Put"), "track.composer")
         XCTAssertEqual(interface.invalidParameter(in: ["types": []], method: "BeginSession"), "device")
-        XCTAssertNil(interface.invalidParameter(in: ["device": "x", "types": ["delete"], "waitSeconds": 2], method: "BeginSession"))
+        XCTAssertNil(
+            interface.invalidParameter(in: ["device": "x", "types": ["delete"], "waitSeconds": 2], method: "BeginSession"))
     }
 
     // MARK: org.varlink.service
@@ -121,8 +129,12 @@ final class VarlinkInterfaceTests: XCTestCase {
         XCTAssertEqual(interface.methods["GetInfo"]?.output.map(\.name), ["vendor", "product", "version", "url", "interfaces"])
         XCTAssertEqual(interface.methods["GetInfo"]?.output.last?.type, .array(.string))
         XCTAssertEqual(interface.methods["GetInterfaceDescription"]?.input, [VarlinkField(name: "interface", type: .string)])
-        XCTAssertEqual(Set(interface.errors.keys), ["InterfaceNotFound", "MethodNotFound", "MethodNotImplemented",
-                                                    "InvalidParameter", "PermissionDenied", "ExpectedMore"])
+        XCTAssertEqual(
+            Set(interface.errors.keys),
+            [
+                "InterfaceNotFound", "MethodNotFound", "MethodNotImplemented",
+                "InvalidParameter", "PermissionDenied", "ExpectedMore",
+            ])
         XCTAssertEqual(interface.errors["PermissionDenied"], [])
         XCTAssertEqual(interface.errors["InvalidParameter"], [VarlinkField(name: "parameter", type: .string)])
     }
@@ -130,23 +142,28 @@ final class VarlinkInterfaceTests: XCTestCase {
     // MARK: Syntax
 
     func testTypeSyntax() throws {
-        let interface = try VarlinkInterface(parsing: """
-        interface org.example.syntax # a comment after the name
-        type T (
-          a: ?[]?[string]int,   # optional array of optional maps
-          b: [string](x, y),
-          c: (inner: (deep: float)),
-          d: object
-        )
-        method M ( ) -> ()
-        """)
+        let interface = try VarlinkInterface(
+            parsing: """
+                interface org.example.syntax # a comment after the name
+                type T (
+                  a: ?[]?[string]int,   # optional array of optional maps
+                  b: [string](x, y),
+                  c: (inner: (deep: float)),
+                  d: object
+                )
+                method M ( ) -> ()
+                """)
         guard case .structure(let t)? = interface.types["T"] else { return XCTFail("T is not a struct") }
-        XCTAssertEqual(t, [
-            VarlinkField(name: "a", type: .optional(.array(.optional(.map(.int))))),
-            VarlinkField(name: "b", type: .map(.enumeration(["x", "y"]))),
-            VarlinkField(name: "c", type: .structure([VarlinkField(name: "inner", type: .structure([VarlinkField(name: "deep", type: .float)]))])),
-            VarlinkField(name: "d", type: .object),
-        ])
+        XCTAssertEqual(
+            t,
+            [
+                VarlinkField(name: "a", type: .optional(.array(.optional(.map(.int))))),
+                VarlinkField(name: "b", type: .map(.enumeration(["x", "y"]))),
+                VarlinkField(
+                    name: "c",
+                    type: .structure([VarlinkField(name: "inner", type: .structure([VarlinkField(name: "deep", type: .float)]))])),
+                VarlinkField(name: "d", type: .object),
+            ])
         XCTAssertEqual(interface.methods["M"]?.input, [])
     }
 
@@ -184,7 +201,8 @@ final class VarlinkInterfaceTests: XCTestCase {
     }
 
     func testAForwardReferenceToATypeIsFine() throws {
-        let interface = try VarlinkInterface(parsing: "interface org.example.test\nmethod M(p: Later) -> ()\ntype Later (x: int)\n")
+        let interface = try VarlinkInterface(
+            parsing: "interface org.example.test\nmethod M(p: Later) -> ()\ntype Later (x: int)\n")
         XCTAssertEqual(interface.methods["M"]?.input, [VarlinkField(name: "p", type: .named("Later"))])
     }
 
@@ -195,7 +213,8 @@ final class VarlinkInterfaceTests: XCTestCase {
         XCTAssertEqual(loop?.line, 2)
         XCTAssertEqual(parseError("interface org.example.loop\ntype A A\n")?.reason, "type A is defined only by itself")
         // Recursion through a shape is fine: each level of the type needs a level of the value.
-        let tree = try VarlinkInterface(parsing: "interface org.example.tree\ntype T (kids: []?T, up: ?T)\nmethod M(t: T) -> ()\n")
+        let tree = try VarlinkInterface(
+            parsing: "interface org.example.tree\ntype T (kids: []?T, up: ?T)\nmethod M(t: T) -> ()\n")
         XCTAssertNil(tree.invalidParameter(in: ["t": ["kids": [nil, ["kids": []]]]], method: "M"))
     }
 
@@ -205,36 +224,39 @@ final class VarlinkInterfaceTests: XCTestCase {
         XCTAssertEqual(parseError("method Foo() -> ()")?.reason, "expected 'interface'")
         XCTAssertEqual(parseError("interface example\nmethod Foo() -> ()")?.line, 1)
         XCTAssertEqual(parseError("interface org.example.test\nmethod Foo() -> (\n")?.reason, "unexpected end")
-        XCTAssertEqual(parseError("interface org.example.test\ntype E (a, b: int)\n")?.reason, "a type is either an enum or a struct")
+        XCTAssertEqual(
+            parseError("interface org.example.test\ntype E (a, b: int)\n")?.reason, "a type is either an enum or a struct")
         XCTAssertEqual(parseError("interface org.example.test\ntype M [int]string\n")?.reason, "map keys are strings: [string]T")
-        XCTAssertEqual(parseError("interface org.example.test\nmethod Foo string -> ()\n")?.reason, "expected the method's input fields")
-        XCTAssertEqual(parseError("interface org.example.test\nmethod Foo() -> int\n")?.reason, "expected the method's output fields")
+        XCTAssertEqual(
+            parseError("interface org.example.test\nmethod Foo string -> ()\n")?.reason, "expected the method's input fields")
+        XCTAssertEqual(
+            parseError("interface org.example.test\nmethod Foo() -> int\n")?.reason, "expected the method's output fields")
         XCTAssertEqual(parseError("interface org.example.test\nerror Bad string\n")?.reason, "expected the error's fields")
     }
 
     // MARK: Parameter checks
 
     private static let checked = """
-    interface org.example.check
-    type Point (x: float, y: float)
-    type Shape (
-      kind: (circle, square),
-      centre: Point,
-      tags: []string,
-      attributes: [string]int,
-      note: ?string
-    )
-    method Draw(
-      shape: Shape,
-      scale: ?float,
-      count: int,
-      flag: bool,
-      label: string,
-      extra: object,
-      points: []Point,
-      values: ?[]?int
-    ) -> ()
-    """
+        interface org.example.check
+        type Point (x: float, y: float)
+        type Shape (
+          kind: (circle, square),
+          centre: Point,
+          tags: []string,
+          attributes: [string]int,
+          note: ?string
+        )
+        method Draw(
+          shape: Shape,
+          scale: ?float,
+          count: int,
+          flag: bool,
+          label: string,
+          extra: object,
+          points: []Point,
+          values: ?[]?int
+        ) -> ()
+        """
 
     private let good: [String: JSONValue] = [
         "shape": ["kind": "circle", "centre": ["x": 1.5, "y": 2], "tags": ["a", "b"], "attributes": ["w": 1]],
@@ -257,8 +279,9 @@ final class VarlinkInterfaceTests: XCTestCase {
 
     func testUnknownParameterIsNamed() throws {
         XCTAssertEqual(try check { $0["colour"] = "red" }, "colour")
-        XCTAssertEqual(try check { $0["shape"] = ["kind": "circle", "centre": ["x": 1, "y": 2], "tags": [], "attributes": [:], "z": 1] },
-                       "shape.z")
+        XCTAssertEqual(
+            try check { $0["shape"] = ["kind": "circle", "centre": ["x": 1, "y": 2], "tags": [], "attributes": [:], "z": 1] },
+            "shape.z")
     }
 
     func testMissingNonOptionalIsNamedAndNullDoesNotStandInForIt() throws {
@@ -272,7 +295,10 @@ final class VarlinkInterfaceTests: XCTestCase {
         XCTAssertNil(try check { $0["scale"] = nil })
         XCTAssertNil(try check { $0["scale"] = .null })
         XCTAssertNil(try check { $0["values"] = .null })
-        XCTAssertNil(try check { $0["shape"] = ["kind": "square", "centre": ["x": 1, "y": 2], "tags": [], "attributes": [:], "note": nil] })
+        XCTAssertNil(
+            try check {
+                $0["shape"] = ["kind": "square", "centre": ["x": 1, "y": 2], "tags": [], "attributes": [:], "note": nil]
+            })
         XCTAssertNil(try check { $0["scale"] = 0.5 })
     }
 

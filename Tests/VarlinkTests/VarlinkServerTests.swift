@@ -25,8 +25,10 @@ final class VarlinkServerTests: XCTestCase {
         fixture = try ServerFixture(maxMessageBytes: maxMessageBytes)
     }
 
-    private func assertInvalidParameter(_ reply: [String: JSONValue], prefix: String,
-                                        file: StaticString = #filePath, line: UInt = #line) {
+    private func assertInvalidParameter(
+        _ reply: [String: JSONValue], prefix: String,
+        file: StaticString = #filePath, line: UInt = #line
+    ) {
         XCTAssertEqual(reply["error"], "org.varlink.service.InvalidParameter", "\(reply)", file: file, line: line)
         let parameter = reply["parameters"]?.objectValue?["parameter"]?.stringValue ?? ""
         XCTAssertTrue(parameter.hasPrefix(prefix), "\(parameter) should start with \(prefix)", file: file, line: line)
@@ -36,18 +38,25 @@ final class VarlinkServerTests: XCTestCase {
 
     func testGetInfoListsTheInterfaces() throws {
         let info = try callOnce(client(), "org.varlink.service.GetInfo")
-        XCTAssertEqual(info, ["vendor": "Example", "product": "varlink-tests", "version": "1.2.3", "url": "https://example.org",
-                              "interfaces": ["org.varlink.service", "org.example.test"]])
+        XCTAssertEqual(
+            info,
+            [
+                "vendor": "Example", "product": "varlink-tests", "version": "1.2.3", "url": "https://example.org",
+                "interfaces": ["org.varlink.service", "org.example.test"],
+            ])
     }
 
     func testGetInterfaceDescriptionReturnsTheText() throws {
         let c = try client()
-        XCTAssertEqual(try callOnce(c, "org.varlink.service.GetInterfaceDescription", ["interface": "org.example.test"]),
-                       ["description": .string(TestService.description)])
-        XCTAssertEqual(try callOnce(c, "org.varlink.service.GetInterfaceDescription", ["interface": "org.varlink.service"]),
-                       ["description": .string(Dispatcher.serviceDescription)])
-        XCTAssertEqual(try callError(c, "org.varlink.service.GetInterfaceDescription", ["interface": "org.example.nope"]),
-                       .interfaceNotFound("org.example.nope"))
+        XCTAssertEqual(
+            try callOnce(c, "org.varlink.service.GetInterfaceDescription", ["interface": "org.example.test"]),
+            ["description": .string(TestService.description)])
+        XCTAssertEqual(
+            try callOnce(c, "org.varlink.service.GetInterfaceDescription", ["interface": "org.varlink.service"]),
+            ["description": .string(Dispatcher.serviceDescription)])
+        XCTAssertEqual(
+            try callError(c, "org.varlink.service.GetInterfaceDescription", ["interface": "org.example.nope"]),
+            .interfaceNotFound("org.example.nope"))
         XCTAssertEqual(try callError(c, "org.varlink.service.GetInterfaceDescription", [:]), .invalidParameter("interface"))
     }
 
@@ -55,18 +64,21 @@ final class VarlinkServerTests: XCTestCase {
 
     func testUnknownInterfaceAndMethodAreErrors() throws {
         let c = try client()
-        XCTAssertEqual(try callError(c, "org.example.nope.Echo", ["text": "x"]),
-                       VarlinkError(name: "org.varlink.service.InterfaceNotFound", parameters: ["interface": "org.example.nope"]))
-        XCTAssertEqual(try callError(c, "org.example.test.Nope"),
-                       VarlinkError(name: "org.varlink.service.MethodNotFound", parameters: ["method": "org.example.test.Nope"]))
+        XCTAssertEqual(
+            try callError(c, "org.example.nope.Echo", ["text": "x"]),
+            VarlinkError(name: "org.varlink.service.InterfaceNotFound", parameters: ["interface": "org.example.nope"]))
+        XCTAssertEqual(
+            try callError(c, "org.example.test.Nope"),
+            VarlinkError(name: "org.varlink.service.MethodNotFound", parameters: ["method": "org.example.test.Nope"]))
         XCTAssertEqual(try callError(c, "org.varlink.service.Nope"), .methodNotFound("org.varlink.service.Nope"))
         XCTAssertEqual(try callError(c, "org.example.test.Later"), .methodNotImplemented("org.example.test.Later"))
     }
 
     func testParametersThatDoNotFitTheInterfaceAreInvalidParameter() throws {
         let c = try client()
-        XCTAssertEqual(try callError(c, "org.example.test.Echo", ["text": 5]),
-                       VarlinkError(name: "org.varlink.service.InvalidParameter", parameters: ["parameter": "text"]))
+        XCTAssertEqual(
+            try callError(c, "org.example.test.Echo", ["text": 5]),
+            VarlinkError(name: "org.varlink.service.InvalidParameter", parameters: ["parameter": "text"]))
         XCTAssertEqual(try callError(c, "org.example.test.Echo", [:]), .invalidParameter("text"))
         XCTAssertEqual(try callError(c, "org.example.test.Echo", ["text": "a", "extra": 1]), .invalidParameter("extra"))
         XCTAssertEqual(try callError(c, "org.example.test.Count", ["n": 1.5]), .invalidParameter("n"))
@@ -75,10 +87,12 @@ final class VarlinkServerTests: XCTestCase {
 
     func testServiceErrorsBecomeErrorReplies() throws {
         let c = try client()
-        XCTAssertEqual(try callError(c, "org.example.test.Fail", ["reason": "because"]),
-                       VarlinkError(name: "org.example.test.Failed", parameters: ["reason": "because"]))
-        XCTAssertEqual(try callError(c, "org.example.test.Crash"),
-                       VarlinkError(name: "org.varlink.service.InternalError", parameters: ["message": "boom"]))
+        XCTAssertEqual(
+            try callError(c, "org.example.test.Fail", ["reason": "because"]),
+            VarlinkError(name: "org.example.test.Failed", parameters: ["reason": "because"]))
+        XCTAssertEqual(
+            try callError(c, "org.example.test.Crash"),
+            VarlinkError(name: "org.varlink.service.InternalError", parameters: ["message": "boom"]))
     }
 
     func testMalformedMessagesGetAnErrorAndTheSameConnectionAnswersTheNextCall() throws {
@@ -129,7 +143,9 @@ final class VarlinkServerTests: XCTestCase {
         XCTAssertEqual(try callOnce(client(), "org.example.test.Echo", ["text": .string(fits)]), ["text": .string(fits)])
 
         let r = try raw()
-        try r.send(message: ["method": "org.example.test.Echo", "parameters": ["text": .string(String(repeating: "b", count: 6000))]])
+        try r.send(message: [
+            "method": "org.example.test.Echo", "parameters": ["text": .string(String(repeating: "b", count: 6000))],
+        ])
         assertInvalidParameter(try r.readMessage(), prefix: "message: longer than 4096 bytes")
         XCTAssertTrue(r.readsEndOfStream())
     }
@@ -139,7 +155,8 @@ final class VarlinkServerTests: XCTestCase {
         let bare = JSONValue.object(["method": "org.example.test.Echo", "parameters": ["text": ""]]).serialized().count
         func echo(length: Int) -> [UInt8] {
             let text = String(repeating: "c", count: length - bare)
-            let message = JSONValue.object(["method": "org.example.test.Echo", "parameters": ["text": .string(text)]]).serialized()
+            let message = JSONValue.object(["method": "org.example.test.Echo", "parameters": ["text": .string(text)]])
+                .serialized()
             XCTAssertEqual(message.count, length)
             return message + [0]
         }
@@ -178,7 +195,8 @@ final class VarlinkServerTests: XCTestCase {
         XCTAssertEqual(try r.readMessage(), ["parameters": ["i": 1], "continues": true])
         XCTAssertEqual(try r.readMessage(), ["parameters": ["i": 2]])
         XCTAssertEqual(try r.readMessage(), ["parameters": ["text": "x"]])
-        XCTAssertEqual(try r.readMessage(), ["error": "org.varlink.service.InvalidParameter", "parameters": ["parameter": "text"]])
+        XCTAssertEqual(
+            try r.readMessage(), ["error": "org.varlink.service.InvalidParameter", "parameters": ["parameter": "text"]])
         for n in 0..<50 { XCTAssertEqual(try r.readMessage(), ["parameters": ["text": .string("#\(n)")]]) }
         XCTAssertEqual(try r.readMessage()["parameters"]?.objectValue?["vendor"], "Example")
     }
@@ -190,11 +208,14 @@ final class VarlinkServerTests: XCTestCase {
         let text = String(repeating: "z", count: 320 << 10)
         var batch: [UInt8] = []
         for n in 0..<12 {
-            batch += JSONValue.object(["method": "org.example.test.Echo", "parameters": ["text": .string("\(n) \(text)")]]).serialized() + [0]
+            batch +=
+                JSONValue.object(["method": "org.example.test.Echo", "parameters": ["text": .string("\(n) \(text)")]])
+                .serialized() + [0]
         }
         try r.send(batch)
         for n in 0..<12 {
-            XCTAssertEqual(try r.readMessage()["parameters"]?.objectValue?["text"]?.stringValue?.prefix(while: { $0 != " " }), "\(n)")
+            XCTAssertEqual(
+                try r.readMessage()["parameters"]?.objectValue?["text"]?.stringValue?.prefix(while: { $0 != " " }), "\(n)")
         }
     }
 
@@ -205,10 +226,12 @@ final class VarlinkServerTests: XCTestCase {
         var replies = try c.call("org.example.test.Count", ["n": 4], more: true)
         var received: [VarlinkReply] = []
         while let reply = try replies.next() { received.append(reply) }
-        XCTAssertEqual(received, [
-            VarlinkReply(parameters: ["i": 0], continues: true), VarlinkReply(parameters: ["i": 1], continues: true),
-            VarlinkReply(parameters: ["i": 2], continues: true), VarlinkReply(parameters: ["i": 3], continues: false),
-        ])
+        XCTAssertEqual(
+            received,
+            [
+                VarlinkReply(parameters: ["i": 0], continues: true), VarlinkReply(parameters: ["i": 1], continues: true),
+                VarlinkReply(parameters: ["i": 2], continues: true), VarlinkReply(parameters: ["i": 3], continues: false),
+            ])
         XCTAssertEqual(try callOnce(c, "org.example.test.Echo", ["text": "next"]), ["text": "next"], "nothing left over")
     }
 
@@ -242,18 +265,23 @@ final class VarlinkServerTests: XCTestCase {
             close(pipe.write)
         }
         let c = try client()
-        XCTAssertEqual(try callOnce(c, "org.example.test.ReadFD", ["fd": 1], fileDescriptors: [first.read, second.read]),
-                       ["content": "second pipe"])
-        XCTAssertEqual(try callOnce(c, "org.example.test.ReadFD", ["fd": 0], fileDescriptors: [first.read]),
-                       ["content": "first pipe"])
-        XCTAssertEqual(try callError(c, "org.example.test.ReadFD", ["fd": 0]), .invalidParameter("fd"), "none were sent this time")
+        XCTAssertEqual(
+            try callOnce(c, "org.example.test.ReadFD", ["fd": 1], fileDescriptors: [first.read, second.read]),
+            ["content": "second pipe"])
+        XCTAssertEqual(
+            try callOnce(c, "org.example.test.ReadFD", ["fd": 0], fileDescriptors: [first.read]),
+            ["content": "first pipe"])
+        XCTAssertEqual(
+            try callError(c, "org.example.test.ReadFD", ["fd": 0]), .invalidParameter("fd"), "none were sent this time")
     }
 
     func testTheServerClosesDescriptorsAfterTheCall() throws {
         let p = makePipe()
         defer { close(p.read) }
-        XCTAssertEqual(try callOnce(client(), "org.example.test.WriteFD", ["fd": 0, "text": "written by the server"],
-                                    fileDescriptors: [p.write]), [:])
+        XCTAssertEqual(
+            try callOnce(
+                client(), "org.example.test.WriteFD", ["fd": 0, "text": "written by the server"],
+                fileDescriptors: [p.write]), [:])
         close(p.write)
         // End of file comes only once every copy of the write end is closed, the server's included.
         XCTAssertEqual(readToEnd(p.read).map { String(decoding: $0, as: UTF8.self) }, "written by the server")
@@ -262,7 +290,8 @@ final class VarlinkServerTests: XCTestCase {
     func testDescriptorsWithARefusedMessageAreClosed() throws {
         let p = makePipe()
         defer { close(p.read) }
-        XCTAssertEqual(try callError(client(), "org.example.nope.WriteFD", ["fd": 0, "text": "x"]), .interfaceNotFound("org.example.nope"))
+        XCTAssertEqual(
+            try callError(client(), "org.example.nope.WriteFD", ["fd": 0, "text": "x"]), .interfaceNotFound("org.example.nope"))
         let r = try raw()
         XCTAssertNoThrow(try SocketIO.send(r.fd, Array("{not json\0".utf8), descriptors: [p.write]))
         assertInvalidParameter(try r.readMessage(), prefix: "message: malformed JSON")
@@ -356,13 +385,16 @@ final class VarlinkServerTests: XCTestCase {
         XCTAssertNoThrow(try UnixSocket.bind(fd, to: XCTUnwrap(UnixSocketAddress(path: path))))
         XCTAssertEqual(listen(fd, 8), 0)
         let probe = Probe()
-        let server = try VarlinkServer(listeningFileDescriptor: fd, services: [TestService(probe: probe)], info: ServerFixture.info)
+        let server = try VarlinkServer(
+            listeningFileDescriptor: fd, services: [TestService(probe: probe)], info: ServerFixture.info)
         let running = Task { try await server.run() }
         let held = try RawConnection(path: path)
         try held.send(message: ["method": "org.example.test.Hold"])
         wait(for: [probe.holdStarted], timeout: 30)
         let done = expectation(description: "stopped")
-        Task { await server.shutdown(gracePeriod: .seconds(60)); _ = try? await running.value; done.fulfill() }
+        Task {
+            await server.shutdown(gracePeriod: .seconds(60)); _ = try? await running.value; done.fulfill()
+        }
         XCTAssertTrue(server.waitForShutdownToBegin(seconds: 30))
         // Refused outright once the listener is closed; before that, taken from the backlog and closed unserved.
         if let late = try? RawConnection(path: path) {
@@ -376,7 +408,9 @@ final class VarlinkServerTests: XCTestCase {
     }
 
     func testASecondServerOnALivePathThrows() throws {
-        XCTAssertThrowsError(try VarlinkServer(socketPath: fixture.path, services: [TestService(probe: Probe())], info: ServerFixture.info)) {
+        XCTAssertThrowsError(
+            try VarlinkServer(socketPath: fixture.path, services: [TestService(probe: Probe())], info: ServerFixture.info)
+        ) {
             XCTAssertTrue(String(describing: $0).contains("in use"), "\($0)")
         }
         XCTAssertTrue(fileExists(fixture.path), "the live server's socket is left alone")
@@ -389,20 +423,26 @@ final class VarlinkServerTests: XCTestCase {
         XCTAssertNoThrow(try UnixSocket.bind(fd, to: XCTUnwrap(UnixSocketAddress(path: path))))
         close(fd)
         XCTAssertTrue(fileExists(path), "closing a bound socket leaves its file behind")
-        XCTAssertThrowsError(try VarlinkClient(path: path)) { XCTAssertEqual($0 as? VarlinkClientError, .nobodyListening(path: path)) }
+        XCTAssertThrowsError(try VarlinkClient(path: path)) {
+            XCTAssertEqual($0 as? VarlinkClientError, .nobodyListening(path: path))
+        }
 
         let server = try VarlinkServer(socketPath: path, services: [TestService(probe: Probe())], info: ServerFixture.info)
         let running = Task { try await server.run() }
-        XCTAssertEqual(try callOnce(VarlinkClient(path: path), "org.example.test.Echo", ["text": "replaced"]), ["text": "replaced"])
+        XCTAssertEqual(
+            try callOnce(VarlinkClient(path: path), "org.example.test.Echo", ["text": "replaced"]), ["text": "replaced"])
         let done = expectation(description: "stopped")
-        Task { await server.shutdown(); _ = try? await running.value; done.fulfill() }
+        Task {
+            await server.shutdown(); _ = try? await running.value; done.fulfill()
+        }
         wait(for: [done], timeout: 30)
         XCTAssertFalse(fileExists(path))
     }
 
     func testMissingFoldersAreCreatedAndTheModeIsApplied() throws {
         let path = fixture.directory + "/a/b/s"
-        let server = try VarlinkServer(socketPath: path, mode: 0o600, services: [TestService(probe: Probe())], info: ServerFixture.info)
+        let server = try VarlinkServer(
+            socketPath: path, mode: 0o600, services: [TestService(probe: Probe())], info: ServerFixture.info)
         let running = Task { try await server.run() }
         var st = stat()
         XCTAssertEqual(stat(path, &st), 0)
@@ -413,7 +453,9 @@ final class VarlinkServerTests: XCTestCase {
         XCTAssertEqual(st2.st_mode & 0o777, 0o666, "the default mode lets any local user connect")
         XCTAssertEqual(try callOnce(VarlinkClient(path: path), "org.example.test.Echo", ["text": "deep"]), ["text": "deep"])
         let done = expectation(description: "stopped")
-        Task { await server.shutdown(); _ = try? await running.value; done.fulfill() }
+        Task {
+            await server.shutdown(); _ = try? await running.value; done.fulfill()
+        }
         wait(for: [done], timeout: 30)
     }
 
@@ -445,7 +487,9 @@ final class VarlinkServerTests: XCTestCase {
             var interfaceDescription: String { "interface org.example.broken\nmethod M(a: Nope) -> ()\n" }
             func handle(_ call: VarlinkCall, replies: VarlinkReplyStream) async throws -> [String: JSONValue] { [:] }
         }
-        XCTAssertThrowsError(try VarlinkServer(socketPath: fixture.directory + "/broken", services: [Broken()], info: ServerFixture.info)) {
+        XCTAssertThrowsError(
+            try VarlinkServer(socketPath: fixture.directory + "/broken", services: [Broken()], info: ServerFixture.info)
+        ) {
             XCTAssertEqual(($0 as? VarlinkInterface.ParseError)?.line, 2)
         }
         XCTAssertFalse(fileExists(fixture.directory + "/broken"))
@@ -456,11 +500,15 @@ final class VarlinkServerTests: XCTestCase {
         let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
         XCTAssertNoThrow(try UnixSocket.bind(fd, to: XCTUnwrap(UnixSocketAddress(path: path))))
         XCTAssertEqual(listen(fd, 8), 0)
-        let server = try VarlinkServer(listeningFileDescriptor: fd, services: [TestService(probe: Probe())], info: ServerFixture.info)
+        let server = try VarlinkServer(
+            listeningFileDescriptor: fd, services: [TestService(probe: Probe())], info: ServerFixture.info)
         let running = Task { try await server.run() }
-        XCTAssertEqual(try callOnce(VarlinkClient(path: path), "org.example.test.Echo", ["text": "activated"]), ["text": "activated"])
+        XCTAssertEqual(
+            try callOnce(VarlinkClient(path: path), "org.example.test.Echo", ["text": "activated"]), ["text": "activated"])
         let done = expectation(description: "stopped")
-        Task { await server.shutdown(); _ = try? await running.value; done.fulfill() }
+        Task {
+            await server.shutdown(); _ = try? await running.value; done.fulfill()
+        }
         wait(for: [done], timeout: 30)
         XCTAssertTrue(fileExists(path), "a socket the server did not create is not its to remove")
     }

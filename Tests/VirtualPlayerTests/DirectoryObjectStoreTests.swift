@@ -31,10 +31,13 @@ final class DirectoryObjectStoreTests: XCTestCase {
 
     func testSentFileLandsWithItsBytesAndNoTemporaryFile() throws {
         let (host, _) = try makeHost()
-        let folder = host.transact(.sendObjectInfo, [storage1, 0xFFFF_FFFF], data: objectInfo(name: "Music", size: 0, format: .association))
-            .response.parameters[2]
+        let folder = host.transact(
+            .sendObjectInfo, [storage1, 0xFFFF_FFFF], data: objectInfo(name: "Music", size: 0, format: .association)
+        )
+        .response.parameters[2]
         let contents = pattern(33_333)
-        XCTAssertEqual(host.transact(.sendObjectInfo, [storage1, folder], data: objectInfo(name: "a.bin", size: 33_333)).code, .ok)
+        XCTAssertEqual(
+            host.transact(.sendObjectInfo, [storage1, folder], data: objectInfo(name: "a.bin", size: 33_333)).code, .ok)
         XCTAssertEqual(try entries("Music"), [], "nothing visible before the data")
         XCTAssertEqual(host.transact(.sendObject, data: contents, cuts: [100, 10_000]).code, .ok)
         XCTAssertEqual(try Data(contentsOf: root.appendingPathComponent("Music/a.bin")), Data(contents))
@@ -47,8 +50,12 @@ final class DirectoryObjectStoreTests: XCTestCase {
         let transactionID = host.nextTransactionID
         host.nextTransactionID += 1
         host.bulkOut(Container.command(.sendObject, transactionID: transactionID).bytes)
-        host.bulkOut(Array(Container(dataFor: OperationCode.sendObject.rawValue, transactionID: transactionID,
-                                     payload: pattern(50_000)).bytes.prefix(20_000)))
+        host.bulkOut(
+            Array(
+                Container(
+                    dataFor: OperationCode.sendObject.rawValue, transactionID: transactionID,
+                    payload: pattern(50_000)
+                ).bytes.prefix(20_000)))
         XCTAssertEqual(try entries().count, 1, "the partial file exists while receiving")
         XCTAssertTrue(try entries()[0].hasPrefix(DirectoryObjectStore.partialPrefix))
         responder.cancelTransaction(transactionID)
@@ -95,12 +102,15 @@ final class DirectoryObjectStoreTests: XCTestCase {
         let (host, responder) = try makeHost()
         let folder = host.transact(.sendObjectInfo, [storage1, 0], data: objectInfo(name: "Dir", size: 0, format: .association))
             .response.parameters[2]
-        let file = host.transact(.sendObjectInfo, [storage1, 0], data: objectInfo(name: "old.txt", size: 2)).response.parameters[2]
+        let file = host.transact(.sendObjectInfo, [storage1, 0], data: objectInfo(name: "old.txt", size: 2)).response.parameters[
+            2]
         XCTAssertEqual(host.transact(.sendObject, data: [7, 8]).code, .ok)
 
         var name = WireWriter()
         name.writePTPString("new.txt")
-        XCTAssertEqual(host.transact(.setObjectPropValue, [file, UInt32(ObjectPropertyCode.objectFileName.rawValue)], data: name.bytes).code, .ok)
+        XCTAssertEqual(
+            host.transact(.setObjectPropValue, [file, UInt32(ObjectPropertyCode.objectFileName.rawValue)], data: name.bytes).code,
+            .ok)
         XCTAssertEqual(try entries(), ["Dir", "new.txt"])
 
         XCTAssertEqual(host.transact(.moveObject, [file, storage1, folder]).code, .ok)
@@ -160,14 +170,16 @@ final class DirectoryObjectStoreTests: XCTestCase {
         try Data([5]).write(to: root.appendingPathComponent("new/deeper/inner"))
         try Data([6]).write(to: root.appendingPathComponent(DirectoryObjectStore.partialPrefix + "9"))
 
-        let paths = ["goes", "stays", "new", "new/deeper/inner", "elsewhere/x", DirectoryObjectStore.partialPrefix + "9"]
+        let paths =
+            ["goes", "stays", "new", "new/deeper/inner", "elsewhere/x", DirectoryObjectStore.partialPrefix + "9"]
             .map { root.appendingPathComponent($0).path } + ["/outside/the/storage"]
         let changes = try XCTUnwrap(responder.refreshStorages(paths: paths)[storage1])
         XCTAssertEqual(changes.removed, [goes])
         XCTAssertEqual(changes.changed, [stays])
         XCTAssertEqual(store.object(stays)?.size, 3)
-        XCTAssertEqual(changes.added.compactMap { store.object($0)?.name }.sorted(), ["deeper", "inner", "new"],
-                       "a new folder comes in whole; its inner file is not counted twice")
+        XCTAssertEqual(
+            changes.added.compactMap { store.object($0)?.name }.sorted(), ["deeper", "inner", "new"],
+            "a new folder comes in whole; its inner file is not counted twice")
         XCTAssertNotNil(handle("unnamed"), "a path nobody named is not looked at")
         XCTAssertTrue(responder.refreshStorages(paths: paths).isEmpty, "a second look finds nothing new")
         XCTAssertEqual(responder.refreshStorages()[storage1]?.removed.count, 1, "a full look still finds the rest")

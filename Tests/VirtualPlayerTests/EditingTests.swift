@@ -13,11 +13,13 @@ final class EditingTests: XCTestCase {
             configuration.storages = [StorageConfiguration(backing: backing)]
             let host = TestHost(try MTPResponder(configuration: configuration))
             host.openSession()
-            let handle = host.transact(.sendObjectInfo, [storage1, 0], data: objectInfo(name: "e.bin", size: 10)).response.parameters[2]
+            let handle = host.transact(.sendObjectInfo, [storage1, 0], data: objectInfo(name: "e.bin", size: 10)).response
+                .parameters[2]
             XCTAssertEqual(host.transact(.sendObject, data: pattern(10)).code, .ok)
 
-            XCTAssertEqual(host.transact(.sendPartialObject, [handle, 0, 0, 2], data: [1, 2]).code, .generalError,
-                           "\(backing): not open for editing")
+            XCTAssertEqual(
+                host.transact(.sendPartialObject, [handle, 0, 0, 2], data: [1, 2]).code, .generalError,
+                "\(backing): not open for editing")
             XCTAssertEqual(host.transact(.beginEditObject, [handle]).code, .ok)
             let written = host.transact(.sendPartialObject, [handle, 8, 0, 4], data: [0xA, 0xB, 0xC, 0xD], cuts: [13])
             XCTAssertEqual(written.code, .ok)
@@ -37,8 +39,9 @@ final class EditingTests: XCTestCase {
         let host = TestHost(try makeResponder(.classic))
         host.openSession()
         XCTAssertEqual(host.transact(.beginEditObject, [1]).code, .operationNotSupported)
-        XCTAssertEqual(host.transact(.sendPartialObject, [1, 0, 0, 1], data: [0]).code, .operationNotSupported,
-                       "its data is still taken")
+        XCTAssertEqual(
+            host.transact(.sendPartialObject, [1, 0, 0, 1], data: [0]).code, .operationNotSupported,
+            "its data is still taken")
         XCTAssertEqual(host.transact(.getStorageIDs).code, .ok)
     }
 }

@@ -12,7 +12,9 @@ final class LifecycleTests: XCTestCase {
         let transactionID = host.nextTransactionID
         host.nextTransactionID += 1
         host.bulkOut(Container.command(.sendObject, transactionID: transactionID).bytes)
-        let container = Container(dataFor: OperationCode.sendObject.rawValue, transactionID: transactionID, payload: pattern(5000)).bytes
+        let container = Container(
+            dataFor: OperationCode.sendObject.rawValue, transactionID: transactionID, payload: pattern(5000)
+        ).bytes
         host.bulkOut(Array(container[0..<2048]))
         XCTAssertEqual(responder.deviceStatus(), [4, 0, 0x19, 0x20], "busy while the data phase runs")
         responder.cancelTransaction(transactionID)
@@ -57,7 +59,10 @@ final class LifecycleTests: XCTestCase {
         host.openSession()
         XCTAssertEqual(host.transact(.sendObjectInfo, [storage1, 0], data: objectInfo(name: "gone", size: 4000)).code, .ok)
         host.bulkOut(Container.command(.sendObject, transactionID: 99).bytes)
-        host.bulkOut(Array(Container(dataFor: OperationCode.sendObject.rawValue, transactionID: 99, payload: pattern(4000)).bytes.prefix(1000)))
+        host.bulkOut(
+            Array(
+                Container(dataFor: OperationCode.sendObject.rawValue, transactionID: 99, payload: pattern(4000)).bytes.prefix(
+                    1000)))
         responder.clientVanished()
         XCTAssertEqual(responder.stores[0].objectCount, 0)
         XCTAssertEqual(responder.stores[0].freeBytes, 1 << 30, "the reservation is released")
@@ -77,7 +82,10 @@ final class LifecycleTests: XCTestCase {
         let info = host.transact(.sendObjectInfo, [storage1, 0], data: objectInfo(name: "half", size: 4000))
         XCTAssertEqual(info.code, .ok)
         host.bulkOut(Container.command(.sendObject, transactionID: 99).bytes)
-        host.bulkOut(Array(Container(dataFor: OperationCode.sendObject.rawValue, transactionID: 99, payload: pattern(4000)).bytes.prefix(1012)))
+        host.bulkOut(
+            Array(
+                Container(dataFor: OperationCode.sendObject.rawValue, transactionID: 99, payload: pattern(4000)).bytes.prefix(
+                    1012)))
         responder.clientVanished()
         XCTAssertNil(host.bulkIn(size: 512), "nothing in flight survives the host")
         let next = TestHost(responder)
@@ -99,7 +107,10 @@ final class LifecycleTests: XCTestCase {
         host.openSession()
         XCTAssertEqual(host.transact(.sendObjectInfo, [storage1, 0], data: objectInfo(name: "c", size: 5000)).code, .ok)
         host.bulkOut(Container.command(.sendObject, transactionID: 50).bytes)
-        host.bulkOut(Array(Container(dataFor: OperationCode.sendObject.rawValue, transactionID: 50, payload: pattern(5000)).bytes.prefix(2060)))
+        host.bulkOut(
+            Array(
+                Container(dataFor: OperationCode.sendObject.rawValue, transactionID: 50, payload: pattern(5000)).bytes.prefix(
+                    2060)))
         responder.cancelTransaction(50)
         host.nextTransactionID = 51
         XCTAssertEqual(host.transact(.getNumObjects, [storage1, 0, 0]).response.parameters, [1])

@@ -14,12 +14,16 @@ final class MinimalPersonalityTests: XCTestCase {
         XCTAssertEqual(info.eventsSupported, [], "no events listed")
         XCTAssertEqual(info.manufacturer, "mtpsessiond")
         XCTAssertEqual(info.model, "Minimal Responder (mtpsim)")
-        for absent in Self.lacking + [.getObjectPropList, .setObjectPropList, .sendObjectPropList, .getPartialObject64,
-                                      .beginEditObject] {
+        for absent in Self.lacking + [
+            .getObjectPropList, .setObjectPropList, .sendObjectPropList, .getPartialObject64,
+            .beginEditObject,
+        ] {
             XCTAssertFalse(info.operationsSupported.contains(absent.rawValue), "\(absent) not listed")
         }
-        for present: OperationCode in [.sendObjectInfo, .sendObject, .getObject, .getPartialObject, .deleteObject,
-                                       .getObjectPropsSupported, .getObjectPropValue] {
+        for present: OperationCode in [
+            .sendObjectInfo, .sendObject, .getObject, .getPartialObject, .deleteObject,
+            .getObjectPropsSupported, .getObjectPropValue,
+        ] {
             XCTAssertTrue(info.operationsSupported.contains(present.rawValue), "\(present) listed")
         }
 
@@ -29,20 +33,32 @@ final class MinimalPersonalityTests: XCTestCase {
         let file = host.transact(.sendObjectInfo, [storage1, 0], data: objectInfo(name: "a.bin", size: 3))
         XCTAssertEqual(host.transact(.sendObject, data: [1, 2, 3]).code, .ok)
         let handle = file.response.parameters[2]
-        XCTAssertEqual(host.transact(.moveObject, [handle, storage1, folder.response.parameters[2]]).code, .operationNotSupported)
-        XCTAssertEqual(host.transact(.copyObject, [handle, storage1, folder.response.parameters[2]]).code, .operationNotSupported)
-        XCTAssertEqual(host.transact(.getObjectPropDesc, [UInt32(ObjectPropertyCode.objectFileName.rawValue),
-                                                          UInt32(ObjectFormatCode.undefined.rawValue)]).code,
-                       .operationNotSupported)
+        XCTAssertEqual(
+            host.transact(.moveObject, [handle, storage1, folder.response.parameters[2]]).code, .operationNotSupported)
+        XCTAssertEqual(
+            host.transact(.copyObject, [handle, storage1, folder.response.parameters[2]]).code, .operationNotSupported)
+        XCTAssertEqual(
+            host.transact(
+                .getObjectPropDesc,
+                [
+                    UInt32(ObjectPropertyCode.objectFileName.rawValue),
+                    UInt32(ObjectFormatCode.undefined.rawValue),
+                ]
+            ).code,
+            .operationNotSupported)
         var name = WireWriter()
         name.writePTPString("b.bin")
-        XCTAssertEqual(host.transact(.setObjectPropValue, [handle, UInt32(ObjectPropertyCode.objectFileName.rawValue)],
-                                     data: name.bytes).code, .operationNotSupported, "its data is still taken")
+        XCTAssertEqual(
+            host.transact(
+                .setObjectPropValue, [handle, UInt32(ObjectPropertyCode.objectFileName.rawValue)],
+                data: name.bytes
+            ).code, .operationNotSupported, "its data is still taken")
         let after = try ObjectInfo(bytes: try XCTUnwrap(host.transact(.getObjectInfo, [handle]).data))
         XCTAssertEqual(after.filename, "a.bin", "neither moved nor renamed")
         XCTAssertEqual(after.parentObject, 0)
-        XCTAssertEqual(host.transact(.getObjectHandles, [storage1, 0, folder.response.parameters[2]]).data, [0, 0, 0, 0],
-                       "nothing copied into the folder")
+        XCTAssertEqual(
+            host.transact(.getObjectHandles, [storage1, 0, folder.response.parameters[2]]).data, [0, 0, 0, 0],
+            "nothing copied into the folder")
     }
 
     func testEveryOpenSessionGivesEveryObjectANewHandle() throws {
@@ -64,7 +80,8 @@ final class MinimalPersonalityTests: XCTestCase {
             var previous = try listing(host)
             XCTAssertEqual(previous.byPath["sent.bin"], made.response.parameters[2])
             var contents: [String: [UInt8]] = [:]
-            for (path, handle) in previous.byPath where !path.hasSuffix("Made") && !path.hasSuffix("Music") && !path.hasSuffix("Album") {
+            for (path, handle) in previous.byPath
+            where !path.hasSuffix("Made") && !path.hasSuffix("Music") && !path.hasSuffix("Album") {
                 contents[path] = try XCTUnwrap(host.transact(.getObject, [handle]).data, path)
             }
             XCTAssertEqual(contents["sent.bin"], pattern(1000, seed: 3))
@@ -110,8 +127,9 @@ final class MinimalPersonalityTests: XCTestCase {
             XCTAssertFalse(previous.pathByHandle.keys.contains(fresh.response.parameters[2]))
             XCTAssertEqual(try listing(host).byPath["late.bin"], fresh.response.parameters[2])
         }
-        XCTAssertEqual(try Data(contentsOf: root.appendingPathComponent("Music/Album/one.mp3")), Data(pattern(700)),
-                       "the directory's files are untouched")
+        XCTAssertEqual(
+            try Data(contentsOf: root.appendingPathComponent("Music/Album/one.mp3")), Data(pattern(700)),
+            "the directory's files are untouched")
     }
 
     func testAFileCutOffByAnUnplugIsRenumberedWithTheRestWhenKeptAndGoneWhenNot() throws {
@@ -128,8 +146,10 @@ final class MinimalPersonalityTests: XCTestCase {
             // SendObject's command and the first 1,012 bytes of its data, then the host is gone.
             host.bulkOut(Container.command(.sendObject, transactionID: host.nextTransactionID, []).bytes)
             host.nextTransactionID += 1
-            let container = Container(dataFor: OperationCode.sendObject.rawValue, transactionID: host.nextTransactionID - 1,
-                                      payload: pattern(4096)).bytes
+            let container = Container(
+                dataFor: OperationCode.sendObject.rawValue, transactionID: host.nextTransactionID - 1,
+                payload: pattern(4096)
+            ).bytes
             host.bulkOut(Array(container[0..<1024]))
             host.responder.reset()
             XCTAssertEqual(host.transact(.openSession, [2]).code, .ok)
@@ -167,8 +187,9 @@ final class MinimalPersonalityTests: XCTestCase {
         XCTAssertEqual(host.transact(.deleteObject, [f]).code, .partialDeletion)
         // S's children went by the rule (b.txt, and U, being empty; T kept c.txt so it stays); F's own file, its
         // subfolders and F itself stay.
-        XCTAssertEqual(Set(try listing(host).byPath.keys),
-                       ["F", "F/a.txt", "F/S", "F/S/T", "F/S/T/c.txt", "F/E", "lone.txt", "Empty"])
+        XCTAssertEqual(
+            Set(try listing(host).byPath.keys),
+            ["F", "F/a.txt", "F/S", "F/S/T", "F/S/T/c.txt", "F/E", "lone.txt", "Empty"])
 
         XCTAssertEqual(host.transact(.deleteObject, [lone]).code, .ok, "a file deletes normally")
         XCTAssertEqual(host.transact(.deleteObject, [empty]).code, .ok, "an empty folder deletes normally")
@@ -265,11 +286,13 @@ final class MinimalPersonalityTests: XCTestCase {
     }
 
     private func listing(_ host: TestHost, file: StaticString = #filePath, line: UInt = #line) throws -> Listing {
-        var reader = WireReader(try XCTUnwrap(host.transact(.getObjectHandles, [0xFFFF_FFFF, 0, 0]).data, file: file, line: line))
+        var reader = WireReader(
+            try XCTUnwrap(host.transact(.getObjectHandles, [0xFFFF_FFFF, 0, 0]).data, file: file, line: line))
         let handles = try reader.readUInt32Array()
         var infos: [UInt32: ObjectInfo] = [:]
         for handle in handles {
-            infos[handle] = try ObjectInfo(bytes: try XCTUnwrap(host.transact(.getObjectInfo, [handle]).data, file: file, line: line))
+            infos[handle] = try ObjectInfo(
+                bytes: try XCTUnwrap(host.transact(.getObjectInfo, [handle]).data, file: file, line: line))
         }
         func path(_ handle: UInt32) -> String {
             guard let info = infos[handle] else { return "?" }
@@ -287,8 +310,9 @@ final class MinimalPersonalityTests: XCTestCase {
 
     /// Creates a file of three bytes or a folder under `parent`; returns its handle.
     private func make(_ host: TestHost, _ name: String, parent: UInt32, folder: Bool = false) throws -> UInt32 {
-        let outcome = host.transact(.sendObjectInfo, [storage1, parent],
-                                    data: objectInfo(name: name, size: folder ? 0 : 3, format: folder ? .association : .undefined))
+        let outcome = host.transact(
+            .sendObjectInfo, [storage1, parent],
+            data: objectInfo(name: name, size: folder ? 0 : 3, format: folder ? .association : .undefined))
         XCTAssertEqual(outcome.code, .ok, name)
         if !folder { XCTAssertEqual(host.transact(.sendObject, data: [1, 2, 3]).code, .ok, name) }
         return try XCTUnwrap(outcome.response.parameters.last)

@@ -7,8 +7,9 @@ final class PropertyTests: XCTestCase {
     func testBatteryAndFriendlyName() throws {
         let host = TestHost(try makeResponder())
         host.openSession()
-        let battery = try DevicePropertyDescription(bytes: try XCTUnwrap(
-            host.transact(.getDevicePropDesc, [UInt32(DevicePropertyCode.batteryLevel.rawValue)]).data))
+        let battery = try DevicePropertyDescription(
+            bytes: try XCTUnwrap(
+                host.transact(.getDevicePropDesc, [UInt32(DevicePropertyCode.batteryLevel.rawValue)]).data))
         XCTAssertEqual(battery.form, .range(minimum: .uint8(0), maximum: .uint8(100), step: .uint8(1)))
         XCTAssertEqual(battery.current, .uint8(100))
 
@@ -17,8 +18,9 @@ final class PropertyTests: XCTestCase {
         name.writePTPString("Renamed")
         XCTAssertEqual(host.transact(.setDevicePropValue, [nameCode], data: name.bytes).code, .ok)
         XCTAssertEqual(host.transact(.getDevicePropValue, [nameCode]).data, name.bytes)
-        XCTAssertEqual(host.transact(.setDevicePropValue, [UInt32(DevicePropertyCode.batteryLevel.rawValue)], data: [5]).code,
-                       .accessDenied)
+        XCTAssertEqual(
+            host.transact(.setDevicePropValue, [UInt32(DevicePropertyCode.batteryLevel.rawValue)], data: [5]).code,
+            .accessDenied)
         XCTAssertEqual(host.transact(.setDevicePropValue, [nameCode], data: [9]).code, .invalidDevicePropFormat)
         XCTAssertEqual(host.transact(.getDevicePropDesc, [0x5003]).code, .devicePropNotSupported)
     }
@@ -49,18 +51,26 @@ final class PropertyTests: XCTestCase {
         XCTAssertEqual(host.transact(.sendObject, data: [0]).code, .ok)
         var artist = WireWriter()
         artist.writePTPString("Someone")
-        XCTAssertEqual(host.transact(.setObjectPropValue, [song, UInt32(ObjectPropertyCode.artist.rawValue)], data: artist.bytes).code, .ok)
-        XCTAssertEqual(host.transact(.setObjectPropValue, [song, UInt32(ObjectPropertyCode.track.rawValue)], data: [3, 0]).code, .ok)
+        XCTAssertEqual(
+            host.transact(.setObjectPropValue, [song, UInt32(ObjectPropertyCode.artist.rawValue)], data: artist.bytes).code, .ok)
+        XCTAssertEqual(
+            host.transact(.setObjectPropValue, [song, UInt32(ObjectPropertyCode.track.rawValue)], data: [3, 0]).code, .ok)
         XCTAssertEqual(host.transact(.getObjectPropValue, [song, UInt32(ObjectPropertyCode.artist.rawValue)]).data, artist.bytes)
         XCTAssertEqual(host.transact(.getObjectPropValue, [song, UInt32(ObjectPropertyCode.track.rawValue)]).data, [3, 0])
-        XCTAssertEqual(host.transact(.getObjectPropValue, [song, UInt32(ObjectPropertyCode.name.rawValue)]).data?.count, 13,
-                       "Name defaults to the file name")
-        XCTAssertEqual(host.transact(.getObjectPropValue, [song, UInt32(ObjectPropertyCode.objectSize.rawValue)]).data,
-                       [1, 0, 0, 0, 0, 0, 0, 0])
-        XCTAssertEqual(host.transact(.setObjectPropValue, [song, UInt32(ObjectPropertyCode.track.rawValue)], data: [3]).code,
-                       .invalidObjectPropFormat)
-        XCTAssertEqual(host.transact(.setObjectPropValue, [song, UInt32(ObjectPropertyCode.objectSize.rawValue)],
-                                     data: [0, 0, 0, 0, 0, 0, 0, 0]).code, .accessDenied)
+        XCTAssertEqual(
+            host.transact(.getObjectPropValue, [song, UInt32(ObjectPropertyCode.name.rawValue)]).data?.count, 13,
+            "Name defaults to the file name")
+        XCTAssertEqual(
+            host.transact(.getObjectPropValue, [song, UInt32(ObjectPropertyCode.objectSize.rawValue)]).data,
+            [1, 0, 0, 0, 0, 0, 0, 0])
+        XCTAssertEqual(
+            host.transact(.setObjectPropValue, [song, UInt32(ObjectPropertyCode.track.rawValue)], data: [3]).code,
+            .invalidObjectPropFormat)
+        XCTAssertEqual(
+            host.transact(
+                .setObjectPropValue, [song, UInt32(ObjectPropertyCode.objectSize.rawValue)],
+                data: [0, 0, 0, 0, 0, 0, 0, 0]
+            ).code, .accessDenied)
         XCTAssertEqual(host.transact(.getObjectPropValue, [song, 0xDFFF]).code, .invalidObjectPropCode)
     }
 
@@ -74,14 +84,16 @@ final class PropertyTests: XCTestCase {
             ObjectPropertyListElement(handle: 0, code: .albumName, value: .string("Album")),
             ObjectPropertyListElement(handle: 0, code: .protectionStatus, value: .uint16(0)),
         ])
-        let announced = host.transact(.sendObjectPropList, [storage1, 0xFFFF_FFFF, UInt32(ObjectFormatCode.mp3.rawValue), 0, 4],
-                                      data: list)
+        let announced = host.transact(
+            .sendObjectPropList, [storage1, 0xFFFF_FFFF, UInt32(ObjectFormatCode.mp3.rawValue), 0, 4],
+            data: list)
         XCTAssertEqual(announced.code, .ok)
         let handle = announced.response.parameters[2]
         XCTAssertEqual(host.transact(.sendObject, data: [1, 2, 3, 4]).code, .ok)
 
-        let all = try ObjectPropertyList.parse(try XCTUnwrap(
-            host.transact(.getObjectPropList, [0xFFFF_FFFF, 0, 0xFFFF_FFFF, 0, 0xFFFF_FFFF]).data))
+        let all = try ObjectPropertyList.parse(
+            try XCTUnwrap(
+                host.transact(.getObjectPropList, [0xFFFF_FFFF, 0, 0xFFFF_FFFF, 0, 0xFFFF_FFFF]).data))
         let mine = Dictionary(uniqueKeysWithValues: all.filter { $0.handle == handle }.map { ($0.code, $0.value) })
         XCTAssertEqual(mine[.objectFileName], .string("t.mp3"))
         XCTAssertEqual(mine[.name], .string("Title"))
@@ -90,13 +102,16 @@ final class PropertyTests: XCTestCase {
         XCTAssertEqual(mine[.parentObject], .uint32(0))
         XCTAssertEqual(mine[.storageID], .uint32(storage1))
 
-        let one = try ObjectPropertyList.parse(try XCTUnwrap(
-            host.transact(.getObjectPropList, [handle, 0, UInt32(ObjectPropertyCode.objectSize.rawValue), 0, 0]).data))
+        let one = try ObjectPropertyList.parse(
+            try XCTUnwrap(
+                host.transact(.getObjectPropList, [handle, 0, UInt32(ObjectPropertyCode.objectSize.rawValue), 0, 0]).data))
         XCTAssertEqual(one, [ObjectPropertyListElement(handle: handle, code: .objectSize, value: .uint64(4))])
         XCTAssertEqual(host.transact(.getObjectPropList, [handle, 0, 0, 1, 0]).code, .specificationByGroupUnsupported)
 
-        let rename = ObjectPropertyList.bytes([ObjectPropertyListElement(handle: handle, code: .genre, value: .string("Jazz")),
-                                               ObjectPropertyListElement(handle: 0xBAD, code: .genre, value: .string("x"))])
+        let rename = ObjectPropertyList.bytes([
+            ObjectPropertyListElement(handle: handle, code: .genre, value: .string("Jazz")),
+            ObjectPropertyListElement(handle: 0xBAD, code: .genre, value: .string("x")),
+        ])
         let set = host.transact(.setObjectPropList, data: rename)
         XCTAssertEqual(set.code, .invalidObjectHandle)
         XCTAssertEqual(set.response.parameters, [1], "the failing element's index")
@@ -124,8 +139,9 @@ final class PropertyTests: XCTestCase {
         let object = try XCTUnwrap(responder.stores[0].childHandles(of: 0).first)
         let info = try ObjectInfo(bytes: try XCTUnwrap(host.transact(.getObjectInfo, [object]).data))
         XCTAssertEqual(info.objectCompressedSize, 0xFFFF_FFFF)
-        XCTAssertEqual(host.transact(.getObjectPropValue, [object, UInt32(ObjectPropertyCode.objectSize.rawValue)]).data,
-                       [0, 0, 0, 0x40, 1, 0, 0, 0])
+        XCTAssertEqual(
+            host.transact(.getObjectPropValue, [object, UInt32(ObjectPropertyCode.objectSize.rawValue)]).data,
+            [0, 0, 0, 0x40, 1, 0, 0, 0])
         let offset: UInt64 = (5 << 30) - 6
         let tail = host.transact(.getPartialObject64, [object, UInt32(truncatingIfNeeded: offset), UInt32(offset >> 32), 100])
         XCTAssertEqual(tail.data, [0, 0, 0xDE, 0xAD, 0xBE, 0xEF])
@@ -140,8 +156,8 @@ final class PropertyTests: XCTestCase {
     }
 }
 
-private extension WireReader {
-    func readingUInt16Array() throws -> [UInt16] {
+extension WireReader {
+    fileprivate func readingUInt16Array() throws -> [UInt16] {
         var copy = self
         return try copy.readUInt16Array()
     }

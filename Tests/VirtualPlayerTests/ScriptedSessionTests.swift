@@ -26,8 +26,9 @@ final class ScriptedSessionTests: XCTestCase {
             XCTAssertFalse(info.operationsSupported.contains(absent.rawValue), "\(absent)")
         }
         host.openSession()
-        XCTAssertEqual(host.transact(.getObjectPropList, [0xFFFF_FFFF, 0, 0xFFFF_FFFF, 0, 0xFFFF_FFFF]).code,
-                       .operationNotSupported)
+        XCTAssertEqual(
+            host.transact(.getObjectPropList, [0xFFFF_FFFF, 0, 0xFFFF_FFFF, 0, 0xFFFF_FFFF]).code,
+            .operationNotSupported)
     }
 
     func testSendObjectSplitAtOddBoundariesThenReadBack() throws {
@@ -42,14 +43,16 @@ final class ScriptedSessionTests: XCTestCase {
         XCTAssertEqual(storage.freeSpaceInBytes, 1 << 30)
 
         let contents = pattern(70_001)
-        let announced = host.transact(.sendObjectInfo, [storage1, 0xFFFF_FFFF], data: objectInfo(name: "odd.bin", size: 70_001), cuts: [5])
+        let announced = host.transact(
+            .sendObjectInfo, [storage1, 0xFFFF_FFFF], data: objectInfo(name: "odd.bin", size: 70_001), cuts: [5])
         XCTAssertEqual(announced.code, .ok)
         XCTAssertEqual(announced.response.parameters.count, 3)
         let handle = announced.response.parameters[2]
         XCTAssertEqual(announced.response.parameters[0], storage1)
         XCTAssertEqual(announced.response.parameters[1], 0, "the root is parent 0")
-        XCTAssertEqual(host.transact(.getObjectHandles, [storage1, 0, 0xFFFF_FFFF]).data, [0, 0, 0, 0],
-                       "nothing is visible before SendObject")
+        XCTAssertEqual(
+            host.transact(.getObjectHandles, [storage1, 0, 0xFFFF_FFFF]).data, [0, 0, 0, 0],
+            "nothing is visible before SendObject")
 
         let sent = host.transact(.sendObject, data: contents, cuts: [7, 512, 513, 16_397, 40_000, 69_999])
         XCTAssertEqual(sent.code, .ok)
@@ -101,11 +104,14 @@ final class ScriptedSessionTests: XCTestCase {
     func testFolderTreeDeletesRecursively() throws {
         let host = TestHost(try makeResponder())
         host.openSession()
-        let music = host.transact(.sendObjectInfo, [storage1, 0xFFFF_FFFF], data: objectInfo(name: "Music", size: 0, format: .association))
+        let music = host.transact(
+            .sendObjectInfo, [storage1, 0xFFFF_FFFF], data: objectInfo(name: "Music", size: 0, format: .association))
         XCTAssertEqual(music.code, .ok)
         let folder = music.response.parameters[2]
-        let album = host.transact(.sendObjectInfo, [storage1, folder], data: objectInfo(name: "Album", size: 0, format: .association))
-            .response.parameters[2]
+        let album = host.transact(
+            .sendObjectInfo, [storage1, folder], data: objectInfo(name: "Album", size: 0, format: .association)
+        )
+        .response.parameters[2]
         let song = host.transact(.sendObjectInfo, [storage1, album], data: objectInfo(name: "a.mp3", size: 3, format: .mp3))
         XCTAssertEqual(song.response.parameters[1], album)
         XCTAssertEqual(host.transact(.sendObject, data: [1, 2, 3]).code, .ok)

@@ -45,8 +45,9 @@ final class TestHost {
         if bytes.count % packetSize == 0 && !endedByZeroLengthPacket {
             // A short transfer (URB larger than what was left) ended the read; the ZLP is still owed.
 
-            XCTAssertEqual(bulkIn(size: urbSize), [], "zero-length packet after a \(bytes.count)-byte container",
-                           file: file, line: line)
+            XCTAssertEqual(
+                bulkIn(size: urbSize), [], "zero-length packet after a \(bytes.count)-byte container",
+                file: file, line: line)
         }
         if bytes.count >= 4, littleEndian32(bytes, 0) != UInt32.max {
             XCTAssertEqual(Int(littleEndian32(bytes, 0)), bytes.count, "container length field", file: file, line: line)
@@ -64,8 +65,10 @@ final class TestHost {
     /// Runs one transaction: the command, an optional data phase cut at `cuts` (byte offsets into the data
     /// container), then reads a data container (if one comes) and the response.
     @discardableResult
-    func transact(_ operation: OperationCode, _ parameters: [UInt32] = [], data: [UInt8]? = nil, cuts: [Int] = [],
-                  urbSize: Int = 512, file: StaticString = #filePath, line: UInt = #line) -> Outcome {
+    func transact(
+        _ operation: OperationCode, _ parameters: [UInt32] = [], data: [UInt8]? = nil, cuts: [Int] = [],
+        urbSize: Int = 512, file: StaticString = #filePath, line: UInt = #line
+    ) -> Outcome {
         let transactionID = nextTransactionID
         nextTransactionID += 1
         bulkOut(Container.command(operation, transactionID: transactionID, parameters).bytes)

@@ -49,7 +49,9 @@ final class ClientMemoryTests: XCTestCase {
 
         // The peer connects, then waits until we hang up.
         var pid: pid_t = 0
-        let words = ["python3", "-c", "import socket,sys; s=socket.socket(socket.AF_UNIX); s.connect(sys.argv[1]); s.recv(1)", path]
+        let words = [
+            "python3", "-c", "import socket,sys; s=socket.socket(socket.AF_UNIX); s.connect(sys.argv[1]); s.recv(1)", path,
+        ]
         let argv: [UnsafeMutablePointer<CChar>?] = words.map { strdup($0) } + [nil]
         defer { for p in argv { free(p) } }
         XCTAssertEqual(posix_spawnp(&pid, "python3", nil, nil, argv, environ), 0)

@@ -16,8 +16,10 @@ final class ControlResponderTests: XCTestCase {
         var objectBytesTransferred: UInt64 { 0 }
     }
 
-    let responder = ControlResponder(descriptors: USBDescriptors(identity: USBIdentity(
-        vendorID: 1, productID: 2, manufacturer: "M", product: "P", serial: "S")))
+    let responder = ControlResponder(
+        descriptors: USBDescriptors(
+            identity: USBIdentity(
+                vendorID: 1, productID: 2, manufacturer: "M", product: "P", serial: "S")))
 
     func reply(_ r: ControlRequest, payload: [UInt8] = [], _ f: RecordingFunction = RecordingFunction()) -> ControlReply {
         payload.withUnsafeBytes { responder.reply(to: r, payload: $0, function: f) }
@@ -31,15 +33,18 @@ final class ControlResponderTests: XCTestCase {
     }
 
     func testDescriptorRepliesAreClippedToWLength() {
-        XCTAssertEqual(reply(.init(requestType: 0x80, request: 6, value: 0x0100, index: 0, length: 8)),
-                       .data(Array(responder.descriptors.deviceDescriptor.prefix(8))))
+        XCTAssertEqual(
+            reply(.init(requestType: 0x80, request: 6, value: 0x0100, index: 0, length: 8)),
+            .data(Array(responder.descriptors.deviceDescriptor.prefix(8))))
         XCTAssertEqual(reply(.init(requestType: 0x80, request: 6, value: 0x0309, index: 0x409, length: 255)), .stall)
     }
 
     func testPTPClassRequestsReachTheFunction() {
         let f = RecordingFunction()
-        XCTAssertEqual(reply(.init(requestType: 0x21, request: 0x64, value: 0, index: 0, length: 6),
-                             payload: [0x01, 0x40, 0x2A, 0, 0, 0], f), .data([]))
+        XCTAssertEqual(
+            reply(
+                .init(requestType: 0x21, request: 0x64, value: 0, index: 0, length: 6),
+                payload: [0x01, 0x40, 0x2A, 0, 0, 0], f), .data([]))
         XCTAssertEqual(f.cancelled, [42])
         XCTAssertEqual(reply(.init(requestType: 0x21, request: 0x64, value: 0, index: 0, length: 6), payload: [1], f), .stall)
         XCTAssertEqual(reply(.init(requestType: 0x21, request: 0x66, value: 0, index: 0, length: 0), f), .data([]))

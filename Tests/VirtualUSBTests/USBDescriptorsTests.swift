@@ -2,8 +2,10 @@ import XCTest
 @testable import VirtualUSB
 
 final class USBDescriptorsTests: XCTestCase {
-    let descriptors = USBDescriptors(identity: USBIdentity(vendorID: 0x18D1, productID: 0x4EE1, manufacturer: "Google",
-                                                           product: "Pixel", serial: "ABC"))
+    let descriptors = USBDescriptors(
+        identity: USBIdentity(
+            vendorID: 0x18D1, productID: 0x4EE1, manufacturer: "Google",
+            product: "Pixel", serial: "ABC"))
 
     func testDeviceDescriptorCarriesIdsAndStringIndexes() {
         let d = descriptors.deviceDescriptor
