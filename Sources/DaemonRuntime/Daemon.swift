@@ -32,7 +32,7 @@ public struct Daemon: Sendable {
             [
                 SessionManagerService(manager: manager),
                 DeviceWatcherService(watcher: DeviceWatcher(manager: manager, logger: logger)),
-                VarlinkServerService(server: server, gracePeriod: options.shutdownGracePeriod),
+                VarlinkServerService(server: server, gracePeriod: options.shutdownGracePeriod, logger: logger),
             ], logger: logger)
         do {
             try await services.start()
@@ -53,6 +53,9 @@ public struct Daemon: Sendable {
         }
         logger.info("shutting down", metadata: ["reason": "\(reason)"])
         notifier.notify("STOPPING=1")
+        // Monitors end now, each with its final reply: a stream that never ends by itself would otherwise hold the
+        // server's drain for its whole grace period.
+        manager.hub.finishAll()
         // The server first: its connections' calls end (running transfers cancelled, their partial objects
         // removed) before the watcher stops and the manager ends the sessions and releases the devices.
         await services.stop()

@@ -1,3 +1,4 @@
+import Logging
 import SessionCore
 import Varlink
 
@@ -7,10 +8,23 @@ struct VarlinkServerService: Service {
     let server: VarlinkServer
     /// How long calls already received may run on before they are cancelled.
     let gracePeriod: Duration
+    /// Where a shutdown that had to cut calls short is reported.
+    let logger: Logger
     var name: String { "varlink server" }
 
     func start() async throws { try server.start() }
-    func stop() async { await server.shutdown(gracePeriod: gracePeriod) }
+    func stop() async {
+        switch await server.shutdown(gracePeriod: gracePeriod) {
+        case .drained:
+            break
+        case .cancelled(let n):
+            logger.notice(
+                "calls still running at the end of the shutdown grace period were cancelled", metadata: ["connections": "\(n)"])
+        case .abandoned(let n):
+            logger.warning(
+                "connections whose calls ignored cancellation were closed at shutdown", metadata: ["connections": "\(n)"])
+        }
+    }
 }
 
 /// The USB watcher as a service: once stopped, no arrival reaches the manager any more.

@@ -64,7 +64,9 @@ public enum InspectCommands {
         ctx.say("id:      \(entry.id) (storage \(entry.storage), parent \(entry.parent))")
     }
 
-    /// Prints device arrivals, removals and changes as they happen; stops after `count` when given.
+    /// Prints device arrivals, removals and changes as they happen; stops after `count` when given. The daemon
+    /// ends the stream only when it stops, which is reported as the daemon being unavailable (exit 69), so a
+    /// script that watches can tell that from having seen `count` events.
     public static func monitor(_ ctx: Context, count: Int?) throws(MTPCtlError) {
         var seen = 0
         do throws(MTPCtlError) {
@@ -81,6 +83,9 @@ public enum InspectCommands {
                 seen += 1
                 if let count, seen >= count { throw .finished }
             }
+            throw .daemonUnreachable(
+                "mtpsessiond stopped, ending the event stream; run mtpctl monitor again once it is back (systemd starts it on demand)"
+            )
         } catch .finished {
             return
         }

@@ -118,7 +118,8 @@ extension ManagerService {
         return Empty()
     }
 
-    /// Monitor: the devices attached now, then every change, until the client goes.
+    /// Monitor: the devices attached now, then every change, until the client goes or the daemon stops (the
+    /// final reply then says the stream is over).
     func monitor(_ r: Request) async throws -> Empty {
         guard r.call.more else { throw VarlinkError.expectedMore() }
         let events = manager.hub.subscribe()

@@ -171,7 +171,11 @@ public final class VarlinkServer: Sendable {
     /// and their replies be written, and returns only once every connection has closed. Calls still running
     /// after `gracePeriod` are cancelled (their replies still go out); a connection whose call has not ended
     /// `cancellationGracePeriod` after that is closed regardless. A second call waits for the first one's end.
-    public func shutdown(gracePeriod: Duration = .seconds(10), cancellationGracePeriod: Duration = .seconds(5)) async {
+    /// Says how the connections ended, so the embedding program can log a shutdown that had to cut calls short.
+    @discardableResult
+    public func shutdown(gracePeriod: Duration = .seconds(10), cancellationGracePeriod: Duration = .seconds(5)) async
+        -> DrainOutcome
+    {
         let (shutdown, wake, open) = state.withLock { s in
             (s.lifecycle.beginShutdown(), s.wakePipe.1, Array(s.connections.values))
         }
@@ -179,12 +183,12 @@ public final class VarlinkServer: Sendable {
         switch shutdown {
         case .awaitStopped:
             await stopped()
-            return
+            return .drained
         case .closeUnstarted:
             close(listener)
             if let ownedPath { unlink(ownedPath) }
             resumeStopWaiters()
-            return
+            return .drained
         case .drain:
             break
         }
@@ -193,11 +197,15 @@ public final class VarlinkServer: Sendable {
         _ = write(wake, &byte, 1)  // The accept loop wakes, ends and closes the listener.
         // A connection admitted before the shutdown began is in `open`, started or not.
         for connection in open { connection.drain() }
+        var outcome = DrainOutcome.drained
         if await !drained(within: gracePeriod) {
             let late = state.withLock { s in s.lifecycle.gracePeriodEnded() ? Array(s.connections.values) : [] }
             for connection in late { connection.cancelCalls() }
+            outcome = .cancelled(connections: late.count)
             if await !drained(within: cancellationGracePeriod) {
-                for connection in state.withLock({ Array($0.connections.values) }) { connection.abandon() }
+                let stuck = state.withLock({ Array($0.connections.values) })
+                for connection in stuck { connection.abandon() }
+                outcome = .abandoned(connections: stuck.count)
                 _ = await drained(within: nil)  // Abandoned connections close without waiting for anything.
             }
         }
@@ -209,6 +217,17 @@ public final class VarlinkServer: Sendable {
         close(pipe.0); close(pipe.1)  // The accept loop has ended: nobody reads or writes it any more.
         state.broadcast()
         resumeStopWaiters()
+        return outcome
+    }
+
+    /// How a shutdown's connections ended.
+    public enum DrainOutcome: Sendable, Equatable {
+        /// Every call ended by itself within the grace period.
+        case drained
+        /// The calls of these connections were still running when the grace period ended, and were cancelled.
+        case cancelled(connections: Int)
+        /// These connections were closed with calls that ignored their cancellation.
+        case abandoned(connections: Int)
     }
 
     /// Returns once the server has stopped.

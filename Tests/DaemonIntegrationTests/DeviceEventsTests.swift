@@ -65,6 +65,22 @@ final class DeviceEventsTests: XCTestCase {
             try FileManager.default.contentsOfDirectory(atPath: d.sim.storage.path), [], "no partial object or temporary")
     }
 
+    /// A Monitor never ends by itself, so at shutdown the daemon ends it with its final reply rather than letting
+    /// it hold the drain until the grace period runs out and the server cancels it (which the log would say).
+    func testSIGTERMEndsAMonitorAtOnceAndItsClientSaysTheDaemonStopped() throws {
+        let d = try DaemonFixture()
+        let monitor = try RunningProcess(Binaries.mtpctl, ["--socket", d.socket, "monitor"])
+        try monitor.waitForLine { $0.contains("deviceAdded \(d.serial)") }
+        d.daemon.terminate()
+        XCTAssertEqual(monitor.waitForExit(timeout: 60), 69, "the daemon went away: EX_UNAVAILABLE, as for a lost connection")
+        XCTAssertTrue(monitor.stderrText.contains("mtpsessiond stopped"), monitor.stderrText)
+        _ = d.daemon.waitForExit(timeout: 60)
+        XCTAssertTrue(d.daemon.stderrText.contains("shutting down"), d.daemon.stderrText)
+        XCTAssertFalse(
+            d.daemon.stderrText.contains("grace period were cancelled"),
+            "the Monitor ended before the grace period: \(d.daemon.stderrText)")
+    }
+
     func testUnplugDuringAPutFailsItAndTheDaemonServesOn() throws {
         let d = try DaemonFixture(simOptions: ["--unplug-after-bytes", String(8 << 20)])
         let big = try d.sim.makeFile("big.bin", size: 32 << 20)
