@@ -43,6 +43,7 @@ private func driveResponder(_ bytes: UnsafeBufferPointer<UInt8>) {
 }
 
 #if FUZZING
+/// libFuzzer calls this, by its C name, once per input; 0 keeps the input eligible for the corpus.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
     parseAnything(fuzzInput(data, size))

@@ -131,7 +131,10 @@ public final class InFlightJournal: Sendable {
 
 /// The journal could not be read or written.
 public struct JournalError: Error, CustomStringConvertible, Sendable {
+    /// The file the failed call was on (the temporary file while rewriting).
     public let path: String
+    /// The errno the call left.
     public let errno: Int32
+    /// The path and the errno's text, as a log line wants them.
     public var description: String { "\(path): \(String(cString: strerror(errno)))" }
 }

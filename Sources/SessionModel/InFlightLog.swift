@@ -3,6 +3,7 @@
 public struct InFlightObject: Equatable, Sendable {
     /// The device's serial number as the device reports it.
     public var serial: String
+    /// The id of the storage the object goes to.
     public var storage: UInt32
     /// The folder's object id (0 or 0xFFFFFFFF for a storage's root).
     public var parent: UInt32
@@ -19,6 +20,7 @@ public struct InFlightObject: Equatable, Sendable {
     /// nil in a record written before paths were kept.
     public var folder: String?
 
+    /// Describes an object about to be sent; `handle` stays nil until the device accepts the object's info.
     public init(
         serial: String, storage: UInt32, parent: UInt32, name: String, finalName: String, size: UInt64,
         handle: UInt32? = nil, folder: String? = nil
@@ -48,6 +50,7 @@ public struct InFlightLog: Equatable, Sendable {
     /// The next id `begin` hands out: above every id read.
     public private(set) var nextID: UInt64 = 1
 
+    /// An empty journal: nothing in flight.
     public init() {}
 
     /// Reads a journal's whole text.

@@ -1,5 +1,6 @@
 /// What a session is for, as the seed's WMDM_SESSION_TYPE: a bitwise OR of these, which EndSession must repeat.
 public struct SessionType: OptionSet, Sendable, Hashable, CustomStringConvertible {
+    /// The WMDM_SESSION_TYPE bits, as the client sends them.
     public let rawValue: UInt32
     /// Creates a set from its WMDM_SESSION_TYPE mask.
     public init(rawValue: UInt32) { self.rawValue = rawValue }

@@ -39,13 +39,20 @@ public enum JSONValue: Sendable, Hashable {
 extension JSONValue: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, ExpressibleByBooleanLiteral,
     ExpressibleByFloatLiteral, ExpressibleByArrayLiteral, ExpressibleByDictionaryLiteral, ExpressibleByNilLiteral
 {
+    /// Lets a string literal stand for `.string`.
     public init(stringLiteral value: String) { self = .string(value) }
+    /// Lets an integer literal stand for `.int`.
     public init(integerLiteral value: Int64) { self = .int(value) }
+    /// Lets `true` or `false` stand for `.bool`.
     public init(booleanLiteral value: Bool) { self = .bool(value) }
+    /// Lets a floating-point literal stand for `.double`.
     public init(floatLiteral value: Double) { self = .double(value) }
+    /// Lets an array literal stand for `.array`.
     public init(arrayLiteral elements: JSONValue...) { self = .array(elements) }
+    /// Lets a dictionary literal stand for `.object`; of repeated keys the last wins.
     public init(dictionaryLiteral elements: (String, JSONValue)...) {
         self = .object(Dictionary(elements, uniquingKeysWith: { _, last in last }))
     }
+    /// Lets `nil` stand for `.null`.
     public init(nilLiteral: ()) { self = .null }
 }

@@ -2,6 +2,7 @@
 // given as arguments, as the PTPContainer fuzzer does.
 import FuzzDriver
 #if FUZZING
+/// libFuzzer calls this, by its C name, once per input; 0 keeps the input eligible for the corpus.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
     fuzzVarlink(fuzzInput(data, size))

@@ -5,6 +5,7 @@ import XCTest
 
 /// Where the package's built executables are: MTPSIM_BIN_DIR (set by the Makefile) or this checkout's .build/debug.
 public enum Binaries {
+    /// The directory the executables are in, resolved once.
     public static let directory: String = {
         if let dir = ProcessInfo.processInfo.environment["MTPSIM_BIN_DIR"] { return dir }
         // This file is Tests/IntegrationSupport/ProcessRunner.swift: three levels up is the package's root.
@@ -13,9 +14,13 @@ public enum Binaries {
         return root.appendingPathComponent(".build/debug").path
     }()
 
+    /// The virtual player, which runs a command with a simulated MTP device plugged in.
     public static var mtpsim: String { directory + "/mtpsim" }
+    /// The test probe that reports what libusb and libmtp see of the virtual player, a line at a time.
     public static var probe: String { directory + "/mtpsim-probe" }
+    /// The daemon under test.
     public static var daemon: String { directory + "/mtpsessiond" }
+    /// The command-line client of the daemon.
     public static var mtpctl: String { directory + "/mtpctl" }
 }
 
@@ -165,13 +170,18 @@ public final class RunningProcess: @unchecked Sendable {
     public func kill() { process.interrupt(); Foundation.kill(process.processIdentifier, SIGKILL) }
 }
 
+/// A wait on a child process's output that ended without the line it wanted.
 public enum ProcessError: Error { case noMatchingLine(String) }
 
 /// The result of a command run to completion.
 public struct CommandResult {
+    /// The exit status, or -1 when the command outlived its timeout and was stopped.
     public var status: Int32
+    /// Everything written to stdout, its lines joined by newlines.
     public var stdout: String
+    /// Everything written to stderr.
     public var stderr: String
+    /// stdout then stderr, for a failure message that shows both.
     public var combined: String { stdout + "\n" + stderr }
 }
 

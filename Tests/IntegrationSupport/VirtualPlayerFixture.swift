@@ -4,13 +4,20 @@ import XCTest
 /// A virtual player for one test: a temporary storage directory, a control socket and a stats file, and
 /// helpers to run commands under `mtpsim` with them.
 public final class VirtualPlayerFixture {
+    /// The mtpsim personality the player imitates: android, classic or minimal.
     public let personality: String
+    /// The test's temporary directory, holding everything below; removed when the fixture goes.
     public let root: URL
+    /// The host directory the player serves as its storage.
     public let storage: URL
+    /// Where mtpsim writes its PTP counters as JSON when the command exits; `stats()` reads it.
     public let statsFile: URL
+    /// The path of mtpsim's control socket, through which `control(_:)` reaches the running player.
     public let controlSocket: String
+    /// More mtpsim options for a test that needs them (faults, several devices, hotplug timing).
     public var extraOptions: [String] = []
 
+    /// Creates the directories; the player runs only when a command is run or started.
     public init(personality: String = "android") throws {
         self.personality = personality
         root = FileManager.default.temporaryDirectory.appendingPathComponent("mtpsim-test-\(UUID().uuidString.prefix(8))")
