@@ -6,28 +6,8 @@ import Varlink
 
 /// put and get: file data crosses as descriptors passed to the daemon, never as paths it opens.
 public enum TransferCommands {
-    /// Metadata for a single-file put sent as a track.
-    public struct Track {
-        public var title, artist, album, albumArtist, genre: String?
-        public var trackNumber, year, durationMs: Int?
-        /// Creates track options.
-        public init(
-            title: String? = nil, artist: String? = nil, album: String? = nil, albumArtist: String? = nil,
-            genre: String? = nil, trackNumber: Int? = nil, year: Int? = nil, durationMs: Int? = nil
-        ) {
-            self.title = title; self.artist = artist; self.album = album; self.albumArtist = albumArtist
-            self.genre = genre; self.trackNumber = trackNumber; self.year = year; self.durationMs = durationMs
-        }
-        var isEmpty: Bool {
-            [title, artist, album, albumArtist, genre].allSatisfy { $0 == nil } && trackNumber == nil && year == nil
-                && durationMs == nil
-        }
-        var contract: Manager.Track {
-            Manager.Track(
-                title: title, artist: artist, album: album, albumArtist: albumArtist, genre: genre,
-                trackNumber: trackNumber, year: year, durationMs: durationMs)
-        }
-    }
+    /// Metadata for a single-file put sent as a track: the contract's own value.
+    public typealias Track = Manager.Track
 
     /// Sends files and folders into a device folder, all in one session (the caller's, or one begun here
     /// with the bundle's total size so free space is checked once).
@@ -77,7 +57,7 @@ public enum TransferCommands {
                     .init(
                         device: destination.device, folder: folder, name: remoteName, fd: 0, size: Int(file.size),
                         overwrite: overwrite,
-                        track: track.isEmpty ? nil : track.contract, storage: storage, session: sessionID,
+                        track: track.isEmpty ? nil : track, storage: storage, session: sessionID,
                     ), fileDescriptors: [fd]
                 ) { update throws(MTPCtlError) in
                     if ctx.json { ctx.emit(.object(update.fields)) }
@@ -168,5 +148,13 @@ public enum TransferCommands {
             }
             throw error
         }
+    }
+}
+
+extension Manager.Track {
+    /// No metadata given: the file is sent as a plain object.
+    var isEmpty: Bool {
+        [title, artist, album, albumArtist, genre].allSatisfy { $0 == nil } && trackNumber == nil && year == nil
+            && durationMs == nil
     }
 }
