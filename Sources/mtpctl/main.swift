@@ -65,7 +65,7 @@ func complete(_ argument: Completion.Argument) -> CompletionKind {
 
 /// Options every command takes.
 struct Global: ParsableArguments {
-    @Option(help: "The daemon's socket (default: $MTPSESSIOND_SOCKET or /run/mtpsessiond/socket).", completion: .file())
+    @Option(help: "The daemon's socket; $MTPSESSIOND_SOCKET sets it for every command.", completion: .file())
     var socket: String = Context.defaultSocket
 
     @Flag(help: "Print JSON for scripts: one object per line (progress steps included).")
@@ -274,7 +274,12 @@ struct Session: ParsableCommand {
 }
 
 struct Monitor: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Print device arrivals, removals and changes as they happen.")
+    static let configuration = CommandConfiguration(
+        abstract: "Print device arrivals, removals and changes as they happen.",
+        discussion: """
+            Starts with the devices attached now, then runs until interrupted or until --count events. When the daemon \
+            stops, monitor exits with status 69, so a script that watches can start it again.
+            """)
     @OptionGroup var global: Global
     @Option(help: "Stop after this many events.") var count: Int?
     func run() throws {
