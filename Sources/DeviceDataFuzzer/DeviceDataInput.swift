@@ -53,8 +53,10 @@ func fuzzDeviceData(_ bytes: UnsafeBufferPointer<UInt8>) {
         serial: description, vendorID: UInt16(truncatingIfNeeded: number.u32(0)),
         productID: UInt16(truncatingIfNeeded: number.u32(2)), bus: number.u32(4), address: number.u32(8),
         manufacturer: name, model: description, friendlyName: name.isEmpty ? nil : name,
-        battery: battery, storages: [storage], isOpen: true, session: rawName)
-    precondition(roundTrip(device.json).objectValue?["session"]?.stringValue == rawName, "a session name did not survive JSON")
+        battery: battery, storages: [storage], isOpen: true, sessions: [rawName], queued: Int(number.byte(2)))
+    precondition(
+        roundTrip(device.json).objectValue?["sessions"]?.arrayValue?.first?.stringValue == rawName,
+        "a session name did not survive JSON")
 }
 
 /// The folders a listed name is joined to: the root, and one below it. Parsed once, not per input.

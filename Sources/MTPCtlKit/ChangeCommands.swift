@@ -3,8 +3,8 @@ import Varlink
 
 /// Commands that change a device's folders: rm, mkdir, mv; and cancel, which stops a transfer.
 public enum ChangeCommands {
-    private static func base(_ target: RemotePath, storage: Int?, session: String?) -> Manager.Place {
-        Manager.Place(device: target.device, path: target.path, storage: storage, session: session)
+    private static func base(_ target: RemotePath, storage: Int?, session: String?, _ ctx: Context) -> Manager.Place {
+        Manager.Place(device: target.device, path: target.path, storage: storage, session: session, timeoutSeconds: ctx.timeout)
     }
 
     /// Deletes files, or folders with `recursive`.
@@ -13,7 +13,7 @@ public enum ChangeCommands {
     {
         let client = try ctx.connect()
         for target in targets {
-            try client.call(Manager.Delete.self, .init(base(target, storage: storage, session: session), recursive: recursive))
+            try client.call(Manager.Delete.self, .init(base(target, storage: storage, session: session, ctx), recursive: recursive))
             if !ctx.json { ctx.say("deleted \(target)") }
         }
     }
@@ -22,7 +22,7 @@ public enum ChangeCommands {
     public static func mkdir(_ ctx: Context, _ target: RemotePath, parents: Bool, storage: Int?, session: String?)
         throws(MTPCtlError)
     {
-        let place = base(target, storage: storage, session: session)
+        let place = base(target, storage: storage, session: session, ctx)
         let entry = try ctx.connect().call(Manager.MakeDirectory.self, .init(place, parents: parents)).entry
         if ctx.json { ctx.emit(.object(entry.fields)) } else { ctx.say("created \(target.device):\(entry.path)") }
     }
@@ -35,7 +35,7 @@ public enum ChangeCommands {
         let client = try ctx.connect()
         var destinationIsFolder = false
         do throws(MTPCtlError) {
-            let entry = try client.call(Manager.Stat.self, .init(base(destination, storage: storage, session: session))).entry
+            let entry = try client.call(Manager.Stat.self, .init(base(destination, storage: storage, session: session, ctx))).entry
             destinationIsFolder = entry.folder
             if !destinationIsFolder { throw MTPCtlError.failed("\(destination) already exists; delete it first") }
         } catch .daemon(.notFound) {
@@ -64,7 +64,7 @@ public enum ChangeCommands {
             entry = reply.entry
             if reply.method != .none { methods.append(reply.method) }
         }
-        let from = base(source, storage: storage, session: session)
+        let from = base(source, storage: storage, session: session, ctx)
         if destinationIsFolder {
             try step(Manager.Move.self, .init(from, folder: destination.path))
         } else if destination.parent != source.parent {
@@ -95,14 +95,14 @@ public enum ChangeCommands {
 public enum SessionCommands {
     /// Begins a session and prints its id.
     public static func begin(
-        _ ctx: Context, device: String, types: String, lease: Int?, wait: Double?,
+        _ ctx: Context, device: String, types: String, lease: Int?, exclusive: Bool,
         expectedBytes: Int?, folder: String?
     ) throws(MTPCtlError) {
         let r = try ctx.connect().call(
             Manager.BeginSession.self,
             .init(
                 device: device, types: [types], context: Manager.SessionContext(expectedBytes: expectedBytes, folder: folder),
-                leaseSeconds: lease, waitSeconds: wait))
+                leaseSeconds: lease, exclusive: exclusive ? true : nil, timeoutSeconds: ctx.timeout))
         if ctx.json { ctx.emit(.object(r.fields)) } else { ctx.say(r.session) }
     }
 

@@ -223,7 +223,7 @@ struct DaemonSource: Completion.Source {
                 .init(
                     .init(
                         device: device, path: path, storage: storage,
-                        session: session))
+                        session: session, timeoutSeconds: Completion.timeoutSeconds))
             ).entries
         else { return [] }
         return entries.map { e in

@@ -11,6 +11,8 @@ public struct Context {
     public var json: Bool
     /// Stdout carries a file's data (`get … -`), so a JSON error goes to stderr instead.
     public var dataOnStdout = false
+    /// How long each call waits for the device's turn; nil for the daemon's default.
+    public var timeout: Double?
 
     /// The socket mtpctl uses when --socket is not given: $MTPSESSIOND_SOCKET, else systemd's.
     public static var defaultSocket: String {
@@ -18,7 +20,9 @@ public struct Context {
     }
 
     /// Creates a context.
-    public init(socketPath: String, json: Bool) { self.socketPath = socketPath; self.json = json }
+    public init(socketPath: String, json: Bool, timeout: Double? = nil) {
+        self.socketPath = socketPath; self.json = json; self.timeout = timeout
+    }
 
     func connect() throws(MTPCtlError) -> DaemonClient { try DaemonClient(socketPath: socketPath) }
 

@@ -4,9 +4,9 @@ import Varlink
 /// The daemon's errors in words a user can act on, with the exit status for their kind: the one table from the
 /// contract's errors to what mtpctl says and how it exits.
 public enum ErrorMessages {
-    /// "by session ID", or, for the "*" the daemon shows in place of another user's session id, whose.
+    /// Whose exclusive session holds the device: "*" (the daemon's stand-in for another user's session id) or the id.
     static func heldBy(session: String) -> String {
-        session == "*" ? "by another user's session" : "by session \(session)"
+        session == "*" ? "another user's exclusive session" : "your exclusive session \(session)"
     }
 
     /// The exit status for each of the interface's errors.
@@ -44,8 +44,14 @@ public enum ErrorMessages {
             "session \(session) began with types \(began.joined(separator: ",")), not \(given.joined(separator: ",")); end it with `mtpctl session end --types \(began.joined(separator: ",")) \(session)`"
         case .invalidSessionType(let type):
             "unknown session type '\(type)'; use transferToDevice, transferFromDevice, delete, custom or a mask like 0x101"
-        case .deviceBusy(let device, let session):
-            "device \(device) is held\(session.map { " " + heldBy(session: $0) } ?? ""); wait for it to end (`--wait SECONDS`), or pass `--session ID` if it is yours"
+        case .deviceBusy(let device, let session, let ahead, let message):
+            if let message {
+                "device \(device) is busy: \(message)"
+            } else if let session {
+                "device \(device) is held by \(heldBy(session: session)); try again when it ends, or wait longer with `--timeout SECONDS`"
+            } else {
+                "device \(device) is busy: \(ahead ?? 0) operation\(ahead == 1 ? "" : "s") still ahead when the time ran out; wait longer with `--timeout SECONDS`"
+            }
         case .notFound(let device, let path):
             "no such file or folder: \(device):\(path)"
         case .alreadyExists(let device, let path):

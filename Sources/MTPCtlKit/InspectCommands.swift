@@ -12,11 +12,13 @@ public enum InspectCommands {
             var line = "\(d.serial)  \(d.manufacturer) \(d.model)"
             if let name = d.friendlyName, !name.isEmpty { line += "  \"\(name)\"" }
             if let battery = d.battery { line += "  battery \(battery)%" }
-            if let session = d.session {
-                line += "  held " + ErrorMessages.heldBy(session: session)
-            } else if d.open {
-                line += "  open"
+            if d.open { line += "  open" }
+            if !d.sessions.isEmpty {
+                line += d.sessions.count == 1 ? "  1 session" : "  \(d.sessions.count) sessions"
+                let own = d.sessions.filter { $0 != "*" }
+                if !own.isEmpty { line += " (yours: \(own.joined(separator: ", ")))" }
             }
+            if d.queued > 0 { line += d.queued == 1 ? "  1 operation queued or running" : "  \(d.queued) operations queued or running" }
             ctx.say(line)
             for s in d.storages {
                 // nil: the device reported a figure that cannot be true.
@@ -34,7 +36,7 @@ public enum InspectCommands {
             .init(
                 .init(
                     device: target.device, path: target.path, storage: storage,
-                    session: session))
+                    session: session, timeoutSeconds: ctx.timeout))
         ).entries
         if ctx.json { return ctx.emit(.array(entries.map { .object($0.fields) })) }
         for e in entries {
@@ -55,7 +57,7 @@ public enum InspectCommands {
             .init(
                 .init(
                     device: target.device, path: target.path, storage: storage,
-                    session: session))
+                    session: session, timeoutSeconds: ctx.timeout))
         ).entry
         if ctx.json { return ctx.emit(.object(entry.fields)) }
         ctx.say("path:    \(entry.path)")

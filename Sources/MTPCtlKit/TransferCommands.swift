@@ -29,7 +29,8 @@ public enum TransferCommands {
                 Manager.BeginSession.self,
                 .init(
                     device: destination.device, types: ["transferToDevice"],
-                    context: Manager.SessionContext(expectedBytes: Int(total), folder: destination.path, storage: storage)))
+                    context: Manager.SessionContext(expectedBytes: Int(total), folder: destination.path, storage: storage),
+                    timeoutSeconds: ctx.timeout))
             sessionID = r.session
             deviceName = r.device
         }
@@ -44,7 +45,7 @@ public enum TransferCommands {
                     .init(
                         .init(
                             device: destination.device, path: base + "/" + folder,
-                            storage: storage, session: sessionID), parents: true))
+                            storage: storage, session: sessionID, timeoutSeconds: ctx.timeout), parents: true))
             }
             for file in files {
                 let folder = file.relativeFolder.isEmpty ? destination.path : base + "/" + file.relativeFolder
@@ -58,6 +59,7 @@ public enum TransferCommands {
                         device: destination.device, folder: folder, name: remoteName, fd: 0, size: Int(file.size),
                         overwrite: overwrite,
                         track: track.isEmpty ? nil : track, storage: storage, session: sessionID,
+                        timeoutSeconds: ctx.timeout,
                     ), fileDescriptors: [fd]
                 ) { update throws(MTPCtlError) in
                     if ctx.json { ctx.emit(.object(update.fields)) }
@@ -117,7 +119,7 @@ public enum TransferCommands {
                 Manager.Get.self,
                 .init(
                     device: source.device, path: source.path, fd: 0, offset: offset, length: length, storage: storage,
-                    session: session,
+                    session: session, timeoutSeconds: ctx.timeout
                 ), fileDescriptors: [fd]
             ) { update throws(MTPCtlError) in
                 if ctx.json && target != "-" { ctx.emit(.object(update.fields)) }

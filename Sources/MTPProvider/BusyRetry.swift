@@ -64,7 +64,7 @@ public struct BusyRetry: Sendable, Equatable {
 
 extension MTPError {
     /// Whether the device said it is busy (the operation was not carried out).
-    var isDeviceBusy: Bool { responseCode == ResponseCode.deviceBusy.rawValue }
+    public var isDeviceBusy: Bool { responseCode == ResponseCode.deviceBusy.rawValue }
 
     /// Whether libmtp gave no reason: no response code, or the one it drops a data phase's response for.
     var isUnexplained: Bool {

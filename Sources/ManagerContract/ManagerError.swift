@@ -9,8 +9,10 @@ extension Manager {
         case notSessionOwner(session: String)
         case sessionTypeMismatch(session: String, began: [String], given: [String])
         case invalidSessionType(type: String)
-        /// session: the holder's id to its owner, "*" to anyone else, nil for a single operation.
-        case deviceBusy(device: String, session: String?)
+        /// The device's turn did not come in time: session, the exclusive holder waited for (its id to its
+        /// owner, "*" to anyone else); ahead, the operations that were to run first; message, the device's own
+        /// words when it kept answering DeviceBusy itself.
+        case deviceBusy(device: String, session: String?, ahead: Int?, message: String?)
         case notFound(device: String, path: String)
         case alreadyExists(device: String, path: String)
         case notAFolder(device: String, path: String)
@@ -90,7 +92,11 @@ extension Manager {
             case .sessionTypeMismatch(let session, let began, let given):
                 ["session": .string(session), "began": .strings(began), "given": .strings(given)]
             case .invalidSessionType(let type): ["type": .string(type)]
-            case .deviceBusy(let device, let session): ["device": .string(device), "session": .optional(session)]
+            case .deviceBusy(let device, let session, let ahead, let message):
+                [
+                    "device": .string(device), "session": .optional(session), "ahead": .optional(ahead),
+                    "message": .optional(message),
+                ]
             case .notFound(let device, let path), .alreadyExists(let device, let path), .notAFolder(let device, let path),
                 .folderNotEmpty(let device, let path):
                 ["device": .string(device), "path": .string(path)]
@@ -142,7 +148,10 @@ extension Manager {
                 .sessionTypeMismatch(
                     session: try r.string("session"), began: try r.strings("began"), given: try r.strings("given"))
             case .invalidSessionType: .invalidSessionType(type: try r.string("type"))
-            case .deviceBusy: .deviceBusy(device: try r.string("device"), session: try r.optionalString("session"))
+            case .deviceBusy:
+                .deviceBusy(
+                    device: try r.string("device"), session: try r.optionalString("session"), ahead: try r.optionalInt("ahead"),
+                    message: try r.optionalString("message"))
             case .notFound: .notFound(device: try r.string("device"), path: try r.string("path"))
             case .alreadyExists: .alreadyExists(device: try r.string("device"), path: try r.string("path"))
             case .notAFolder: .notAFolder(device: try r.string("device"), path: try r.string("path"))

@@ -53,7 +53,7 @@ extension Manager {
         }
     }
 
-    /// `BeginSession(device, types, context, leaseSeconds, waitSeconds) -> (session, device)`.
+    /// `BeginSession(device, types, context, leaseSeconds, exclusive, timeoutSeconds) -> (session, device)`.
     public enum BeginSession: ManagerMethod {
         /// Which method this is.
         public static let method = Method.beginSession
@@ -67,15 +67,17 @@ extension Manager {
             public var context: SessionContext?
             /// 1 to 86,400 seconds.
             public var leaseSeconds: Int?
-            /// How long to wait while another session holds the device; nil for not at all.
-            public var waitSeconds: Double?
+            /// Hold the device for this session alone: other sessions and operations wait until it ends.
+            public var exclusive: Bool?
+            /// How long to wait for the device's turn; nil for the daemon's default (60 s).
+            public var timeoutSeconds: Double?
             /// Creates it from its fields.
             public init(
                 device: String, types: [String], context: SessionContext? = nil, leaseSeconds: Int? = nil,
-                waitSeconds: Double? = nil
+                exclusive: Bool? = nil, timeoutSeconds: Double? = nil
             ) {
                 self.device = device; self.types = types; self.context = context; self.leaseSeconds = leaseSeconds
-                self.waitSeconds = waitSeconds
+                self.exclusive = exclusive; self.timeoutSeconds = timeoutSeconds
             }
             /// Reads it from an object on the wire.
             public init(fields: [String: JSONValue]) throws(VarlinkError) {
@@ -83,13 +85,14 @@ extension Manager {
                 self.init(
                     device: try r.string("device"), types: try r.strings("types"), context: try r.optionalValue("context"),
                     leaseSeconds: try r.optionalInt("leaseSeconds", in: 1...86_400),
-                    waitSeconds: try r.optionalSeconds("waitSeconds"))
+                    exclusive: try r.optionalBool("exclusive"), timeoutSeconds: try r.optionalSeconds("timeoutSeconds"))
             }
             /// As the interface writes it.
             public var fields: [String: JSONValue] {
                 [
                     "device": .string(device), "types": .strings(types), "context": .optional(context),
-                    "leaseSeconds": .optional(leaseSeconds), "waitSeconds": waitSeconds.map(JSONValue.double) ?? .null,
+                    "leaseSeconds": .optional(leaseSeconds), "exclusive": .optional(exclusive),
+                    "timeoutSeconds": timeoutSeconds.map(JSONValue.double) ?? .null,
                 ]
             }
         }
@@ -154,18 +157,24 @@ extension Manager {
         public var storage: Int?
         /// The session to run in; nil for an implicit one-operation session.
         public var session: String?
+        /// How long to wait for the device's turn; nil for the daemon's default (60 s).
+        public var timeoutSeconds: Double?
         /// Creates it from its fields.
-        public init(device: String, path: String, storage: Int? = nil, session: String? = nil) {
+        public init(device: String, path: String, storage: Int? = nil, session: String? = nil, timeoutSeconds: Double? = nil) {
             self.device = device; self.path = path; self.storage = storage; self.session = session
+            self.timeoutSeconds = timeoutSeconds
         }
         init(_ r: FieldReader) throws(VarlinkError) {
             self.init(
                 device: try r.string("device"), path: try r.string("path"),
                 storage: try r.optionalInt("storage", in: storageRange),
-                session: try r.optionalString("session"))
+                session: try r.optionalString("session"), timeoutSeconds: try r.optionalSeconds("timeoutSeconds"))
         }
         var fields: [String: JSONValue] {
-            ["device": .string(device), "path": .string(path), "storage": .optional(storage), "session": .optional(session)]
+            [
+                "device": .string(device), "path": .string(path), "storage": .optional(storage), "session": .optional(session),
+                "timeoutSeconds": timeoutSeconds.map(JSONValue.double) ?? .null,
+            ]
         }
     }
 
@@ -252,13 +261,16 @@ extension Manager {
             public var storage: Int?
             /// The session to run in; nil for an implicit one-operation session.
             public var session: String?
+            /// How long to wait for the device's turn; nil for the daemon's default (60 s).
+            public var timeoutSeconds: Double?
             /// Creates it from its fields.
             public init(
                 device: String, folder: String, name: String, fd: Int, size: Int, overwrite: Bool? = nil,
-                track: Track? = nil, storage: Int? = nil, session: String? = nil
+                track: Track? = nil, storage: Int? = nil, session: String? = nil, timeoutSeconds: Double? = nil
             ) {
                 self.device = device; self.folder = folder; self.name = name; self.fd = fd; self.size = size
                 self.overwrite = overwrite; self.track = track; self.storage = storage; self.session = session
+                self.timeoutSeconds = timeoutSeconds
             }
             /// Reads it from an object on the wire.
             public init(fields: [String: JSONValue]) throws(VarlinkError) {
@@ -267,11 +279,13 @@ extension Manager {
                     device: try r.string("device"), folder: try r.string("folder"), name: try r.string("name"),
                     fd: try r.int("fd", in: smallRange), size: try r.int("size", in: byteRange),
                     overwrite: try r.optionalBool("overwrite"), track: try r.optionalValue("track"),
-                    storage: try r.optionalInt("storage", in: storageRange), session: try r.optionalString("session"))
+                    storage: try r.optionalInt("storage", in: storageRange), session: try r.optionalString("session"),
+                    timeoutSeconds: try r.optionalSeconds("timeoutSeconds"))
             }
             /// As the interface writes it.
             public var fields: [String: JSONValue] {
                 [
+                    "timeoutSeconds": timeoutSeconds.map(JSONValue.double) ?? .null,
                     "device": .string(device), "folder": .string(folder), "name": .string(name), "fd": .integer(fd),
                     "size": .integer(size), "overwrite": .optional(overwrite), "track": .optional(track),
                     "storage": .optional(storage), "session": .optional(session),
@@ -304,13 +318,15 @@ extension Manager {
             public var storage: Int?
             /// The session to run in; nil for an implicit one-operation session.
             public var session: String?
+            /// How long to wait for the device's turn; nil for the daemon's default (60 s).
+            public var timeoutSeconds: Double?
             /// Creates it from its fields.
             public init(
                 device: String, path: String, fd: Int, offset: Int? = nil, length: Int? = nil, storage: Int? = nil,
-                session: String? = nil
+                session: String? = nil, timeoutSeconds: Double? = nil
             ) {
                 self.device = device; self.path = path; self.fd = fd; self.offset = offset; self.length = length
-                self.storage = storage; self.session = session
+                self.storage = storage; self.session = session; self.timeoutSeconds = timeoutSeconds
             }
             /// Reads it from an object on the wire.
             public init(fields: [String: JSONValue]) throws(VarlinkError) {
@@ -318,11 +334,13 @@ extension Manager {
                 self.init(
                     device: try r.string("device"), path: try r.string("path"), fd: try r.int("fd", in: smallRange),
                     offset: try r.optionalInt("offset", in: byteRange), length: try r.optionalInt("length", in: byteRange),
-                    storage: try r.optionalInt("storage", in: storageRange), session: try r.optionalString("session"))
+                    storage: try r.optionalInt("storage", in: storageRange), session: try r.optionalString("session"),
+                    timeoutSeconds: try r.optionalSeconds("timeoutSeconds"))
             }
             /// As the interface writes it.
             public var fields: [String: JSONValue] {
                 [
+                    "timeoutSeconds": timeoutSeconds.map(JSONValue.double) ?? .null,
                     "device": .string(device), "path": .string(path), "fd": .integer(fd), "offset": .optional(offset),
                     "length": .optional(length), "storage": .optional(storage), "session": .optional(session),
                 ]
@@ -441,7 +459,8 @@ extension Manager {
                 self.init(
                     Place(
                         device: device, path: path, storage: try r.optionalInt("storage", in: storageRange),
-                        session: try r.optionalString("session")), name: name)
+                        session: try r.optionalString("session"), timeoutSeconds: try r.optionalSeconds("timeoutSeconds")),
+                    name: name)
             }
             /// As the interface writes it.
             public var fields: [String: JSONValue] { place.fields.merging(["name": .string(name)]) { $1 } }
@@ -475,7 +494,8 @@ extension Manager {
                 self.init(
                     Place(
                         device: device, path: path, storage: try r.optionalInt("storage", in: storageRange),
-                        session: try r.optionalString("session")), folder: folder, name: try r.optionalString("name"))
+                        session: try r.optionalString("session"), timeoutSeconds: try r.optionalSeconds("timeoutSeconds")),
+                    folder: folder, name: try r.optionalString("name"))
             }
             /// As the interface writes it.
             public var fields: [String: JSONValue] {

@@ -53,16 +53,18 @@ extension Manager {
         public var storages: [Storage]
         /// Whether the daemon holds the device's USB interface right now.
         public var open: Bool
-        /// The session holding the device: its id to the user who began it, "*" to anyone else.
-        public var session: String?
+        /// The sessions open on the device: each one's id to the user who began it, "*" to anyone else.
+        public var sessions: [String]
+        /// Operations waiting for the device or running on it.
+        public var queued: Int
         /// Creates a device.
         public init(
             serial: String, vendorId: Int, productId: Int, bus: Int, address: Int, manufacturer: String, model: String,
-            friendlyName: String?, battery: Int?, storages: [Storage], open: Bool, session: String?
+            friendlyName: String?, battery: Int?, storages: [Storage], open: Bool, sessions: [String], queued: Int
         ) {
             self.serial = serial; self.vendorId = vendorId; self.productId = productId; self.bus = bus; self.address = address
             self.manufacturer = manufacturer; self.model = model; self.friendlyName = friendlyName; self.battery = battery
-            self.storages = storages; self.open = open; self.session = session
+            self.storages = storages; self.open = open; self.sessions = sessions; self.queued = queued
         }
         /// Reads one from the wire.
         public init(fields: [String: JSONValue]) throws(VarlinkError) {
@@ -72,7 +74,7 @@ extension Manager {
                 bus: try r.int("bus"), address: try r.int("address"), manufacturer: try r.string("manufacturer"),
                 model: try r.string("model"), friendlyName: try r.optionalString("friendlyName"),
                 battery: try r.optionalInt("battery"), storages: try r.values("storages"), open: try r.bool("open"),
-                session: try r.optionalString("session"))
+                sessions: try r.strings("sessions"), queued: try r.int("queued"))
         }
         /// As the interface writes it.
         public var fields: [String: JSONValue] {
@@ -80,7 +82,7 @@ extension Manager {
                 "serial": .string(serial), "vendorId": .integer(vendorId), "productId": .integer(productId), "bus": .integer(bus),
                 "address": .integer(address), "manufacturer": .string(manufacturer), "model": .string(model),
                 "friendlyName": .optional(friendlyName), "battery": .optional(battery), "storages": .objects(storages),
-                "open": .bool(open), "session": .optional(session),
+                "open": .bool(open), "sessions": .strings(sessions), "queued": .integer(queued),
             ]
         }
     }

@@ -14,7 +14,8 @@ extension Manager.Error {
         case .sessionTypeMismatch(let id, let began, let given):
             self = .sessionTypeMismatch(session: id, began: began, given: given)
         case .invalidSessionType(let text): self = .invalidSessionType(type: text)
-        case .deviceBusy(let device, let session): self = .deviceBusy(device: device, session: session)
+        case .deviceBusy(let device, let session, let ahead, let message):
+            self = .deviceBusy(device: device, session: session, ahead: ahead, message: message)
         case .notFound(let device, let path): self = .notFound(device: device, path: path)
         case .alreadyExists(let device, let path): self = .alreadyExists(device: device, path: path)
         case .notAFolder(let device, let path): self = .notAFolder(device: device, path: path)

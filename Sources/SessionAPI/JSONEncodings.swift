@@ -8,7 +8,7 @@ extension DeviceSummary {
         Manager.Device(
             serial: serial, vendorId: Int(vendorID), productId: Int(productID), bus: Int(bus), address: Int(address),
             manufacturer: manufacturer, model: model, friendlyName: friendlyName, battery: battery,
-            storages: storages.map(\.contract), open: isOpen, session: session)
+            storages: storages.map(\.contract), open: isOpen, sessions: sessions, queued: queued)
     }
     /// As the interface's JSON shows it to clients.
     package var json: JSONValue { .object(contract.fields) }

@@ -18,7 +18,7 @@ extension ManagerService {
             context: ProviderContext(
                 expectedBytes: context.expectedBytes.map(UInt64.init), folder: context.folder,
                 storage: context.storage.map(UInt32.init)),
-            lease: p.leaseSeconds.map(Double.init), wait: p.waitSeconds ?? 0)
+            lease: p.leaseSeconds.map(Double.init), exclusive: p.exclusive ?? false, timeout: p.timeoutSeconds)
         return Manager.BeginSession.Reply(session: session, device: device)
     }
 
@@ -33,7 +33,7 @@ extension ManagerService {
         let at = p.place
         let entries = try await manager.list(
             r.caller, device: at.device, path: at.path, storage: at.storage.map(UInt32.init),
-            session: at.session)
+            session: at.session, timeout: at.timeoutSeconds)
         return Manager.List.Reply(entries: entries.map(\.contract))
     }
 
@@ -42,7 +42,7 @@ extension ManagerService {
         let at = p.place
         let entry = try await manager.stat(
             r.caller, device: at.device, path: at.path, storage: at.storage.map(UInt32.init),
-            session: at.session)
+            session: at.session, timeout: at.timeoutSeconds)
         return Manager.EntryReply(entry: entry.contract)
     }
 
@@ -54,7 +54,7 @@ extension ManagerService {
         let entry = try await streamingProgress(r) { progress throws(ServiceError) in
             try await manager.put(
                 r.caller, device: p.device, request: request, storage: p.storage.map(UInt32.init),
-                session: p.session, progress: progress)
+                session: p.session, timeout: p.timeoutSeconds, progress: progress)
         }
         return Manager.EntryReply(entry: entry.contract)
     }
@@ -67,7 +67,7 @@ extension ManagerService {
         let size = try await streamingProgress(r) { progress throws(ServiceError) in
             try await manager.get(
                 r.caller, device: p.device, request: request, storage: p.storage.map(UInt32.init),
-                session: p.session, progress: progress)
+                session: p.session, timeout: p.timeoutSeconds, progress: progress)
         }
         return Manager.Get.Reply(size: Int(clamping: size))
     }
@@ -77,7 +77,7 @@ extension ManagerService {
         let at = p.place
         try await manager.delete(
             r.caller, device: at.device, path: at.path, recursive: p.recursive ?? false,
-            storage: at.storage.map(UInt32.init), session: at.session)
+            storage: at.storage.map(UInt32.init), session: at.session, timeout: at.timeoutSeconds)
         return Empty()
     }
 
@@ -86,7 +86,7 @@ extension ManagerService {
         let at = p.place
         let entry = try await manager.makeDirectory(
             r.caller, device: at.device, path: at.path, parents: p.parents ?? false,
-            storage: at.storage.map(UInt32.init), session: at.session)
+            storage: at.storage.map(UInt32.init), session: at.session, timeout: at.timeoutSeconds)
         return Manager.EntryReply(entry: entry.contract)
     }
 
@@ -96,7 +96,7 @@ extension ManagerService {
         let done = try await streamingProgress(r) { progress throws(ServiceError) in
             try await manager.rename(
                 r.caller, device: at.device, path: at.path, name: p.name, storage: at.storage.map(UInt32.init),
-                session: at.session, progress: progress)
+                session: at.session, timeout: at.timeoutSeconds, progress: progress)
         }
         return Manager.ChangeReply(entry: done.entry.contract, method: done.method.contract)
     }
@@ -107,7 +107,7 @@ extension ManagerService {
         let done = try await streamingProgress(r) { progress throws(ServiceError) in
             try await manager.move(
                 r.caller, device: at.device, path: at.path, folder: p.folder, name: p.name,
-                storage: at.storage.map(UInt32.init), session: at.session, progress: progress)
+                storage: at.storage.map(UInt32.init), session: at.session, timeout: at.timeoutSeconds, progress: progress)
         }
         return Manager.ChangeReply(entry: done.entry.contract, method: done.method.contract)
     }

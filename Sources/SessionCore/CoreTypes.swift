@@ -52,16 +52,18 @@ public struct DeviceSummary: Sendable, Equatable {
     public var storages: [StorageSummary]
     /// Whether the daemon holds the USB interface now.
     public var isOpen: Bool
-    /// The session holding the device.
-    public var session: String?
+    /// The sessions open on the device: their ids to their owner (and root), "*" to anyone else.
+    public var sessions: [String]
+    /// Operations waiting for the device or running on it.
+    public var queued: Int
     /// Creates a summary (the daemon's device actors, and the fuzzer over device data).
     package init(
         serial: String, vendorID: UInt16, productID: UInt16, bus: UInt32, address: UInt32, manufacturer: String,
-        model: String, friendlyName: String?, battery: Int?, storages: [StorageSummary], isOpen: Bool, session: String?
+        model: String, friendlyName: String?, battery: Int?, storages: [StorageSummary], isOpen: Bool, sessions: [String], queued: Int
     ) {
         self.serial = serial; self.vendorID = vendorID; self.productID = productID; self.bus = bus; self.address = address
         self.manufacturer = manufacturer; self.model = model; self.friendlyName = friendlyName; self.battery = battery
-        self.storages = storages; self.isOpen = isOpen; self.session = session
+        self.storages = storages; self.isOpen = isOpen; self.sessions = sessions; self.queued = queued
     }
 }
 

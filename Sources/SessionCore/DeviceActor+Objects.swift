@@ -17,10 +17,10 @@ extension DeviceActor {
 
     /// The contents of `folder`, from the cache or one listing.
     func listing(_ folder: UInt32, storage: UInt32) throws(ServiceError) -> [ObjectEntry] {
-        if let cached = cache.listing(folder, storage: storage) { return cached }
+        if let cached = cache.listing(folder, storage: storage, spell: spell) { return cached }
         do throws(MTPError) {
             let entries = try handle!.children(of: folder, storage: storage)
-            cache.store(entries, folder: folder, storage: storage)
+            cache.store(entries, folder: folder, storage: storage, spell: spell)
             return entries
         } catch { throw map(error) }
     }
@@ -68,8 +68,8 @@ extension DeviceActor {
     // MARK: Operations
 
     /// Lists a folder (a file lists as itself, like ls).
-    func list(_ path: ObjectPath, storage: UInt32?, inSession: Bool) throws(ServiceError) -> [EntrySummary] {
-        try perform(inSession: inSession, modifies: false) { _ throws(ServiceError) in
+    func list(_ path: ObjectPath, storage: UInt32?, session: String?) throws(ServiceError) -> [EntrySummary] {
+        try perform(session: session) { _ throws(ServiceError) in
             let found = try resolve(path, storage: try storageID(storage))
             guard found.isFolder else { return [summary(of: found)] }
             // Device-supplied names are shown as they are, even ones a client could not create; their paths use
@@ -81,20 +81,20 @@ extension DeviceActor {
     }
 
     /// Describes one object.
-    func stat(_ path: ObjectPath, storage: UInt32?, inSession: Bool) throws(ServiceError) -> EntrySummary {
-        try perform(inSession: inSession, modifies: false) { _ throws(ServiceError) in
+    func stat(_ path: ObjectPath, storage: UInt32?, session: String?) throws(ServiceError) -> EntrySummary {
+        try perform(session: session) { _ throws(ServiceError) in
             summary(of: try resolve(path, storage: try storageID(storage)))
         }
     }
 
     /// Creates a folder; with `parents`, the missing ones above it too, and an existing folder is fine.
-    func makeDirectory(_ path: ObjectPath, parents: Bool, storage: UInt32?, inSession: Bool) throws(ServiceError) -> EntrySummary
+    func makeDirectory(_ path: ObjectPath, parents: Bool, storage: UInt32?, session: String?) throws(ServiceError) -> EntrySummary
     {
         guard !path.isRoot else {
-            if parents { return try stat(path, storage: storage, inSession: inSession) }
+            if parents { return try stat(path, storage: storage, session: session) }
             throw .alreadyExists(device: name, path: "/")
         }
-        return try perform(inSession: inSession, modifies: true) { device throws(ServiceError) in
+        return try perform(session: session) { device throws(ServiceError) in
             let storage = try storageID(storage)
             var current = Resolved(path: .root, storage: storage, entry: nil)
             for (i, component) in path.components.enumerated() {
@@ -113,7 +113,7 @@ extension DeviceActor {
                 } catch { throw map(error) }
                 madeChange(.objectAdded, object: created.id, storage: storage)
                 cache.added(created, folder: current.folderID)
-                cache.store([], folder: created.id, storage: storage)
+                cache.store([], folder: created.id, storage: storage, spell: spell)
                 current = Resolved(path: next, storage: storage, entry: created)
             }
             return summary(of: current)
@@ -123,9 +123,9 @@ extension DeviceActor {
     /// Deletes a file, or a folder and everything in it when `recursive`. A device that will not delete a
     /// folder with contents in one operation (QEMU answers Partial Deletion, others a general error) has the
     /// folder emptied bottom-up; what still will not go is named in the error.
-    func delete(_ path: ObjectPath, recursive: Bool, storage: UInt32?, inSession: Bool) throws(ServiceError) {
+    func delete(_ path: ObjectPath, recursive: Bool, storage: UInt32?, session: String?) throws(ServiceError) {
         guard !path.isRoot else { throw .invalidPath(path: "/", reason: "the storage root cannot be deleted") }
-        try perform(inSession: inSession, modifies: true) { device throws(ServiceError) in
+        try perform(session: session) { device throws(ServiceError) in
             let found = try resolve(path, storage: try storageID(storage))
             let entry = found.entry!
             if entry.isFolder, !recursive, !(try listing(entry.id, storage: found.storage).isEmpty) {
@@ -194,11 +194,11 @@ extension DeviceActor {
 
     /// Renames an object in its folder: by setting its name where the device allows it, else through the host.
     func rename(
-        _ path: ObjectPath, to newName: ObjectName, storage: UInt32?, inSession: Bool,
+        _ path: ObjectPath, to newName: ObjectName, storage: UInt32?, session: String?,
         progress: HostCopyProgress
     ) throws(ServiceError) -> Relocation {
         guard !path.isRoot else { throw .invalidPath(path: "/", reason: "the storage root has no name") }
-        return try perform(inSession: inSession, modifies: true) { device throws(ServiceError) in
+        return try perform(session: session) { device throws(ServiceError) in
             let found = try resolve(path, storage: try storageID(storage))
             return try renameInPlace(found.entry!, at: path, to: newName, on: device, progress: progress)
         }
@@ -234,14 +234,14 @@ extension DeviceActor {
     /// MoveObject, else its CopyObject and then the deletion of the original, else one copy through the host
     /// under the final name (never deleting first, so nothing is lost).
     func move(
-        _ path: ObjectPath, into folder: ObjectPath, as newName: ObjectName?, storage: UInt32?, inSession: Bool,
+        _ path: ObjectPath, into folder: ObjectPath, as newName: ObjectName?, storage: UInt32?, session: String?,
         progress: HostCopyProgress
     ) throws(ServiceError) -> Relocation {
         guard !path.isRoot else { throw .invalidPath(path: "/", reason: "the storage root cannot be moved") }
         if folder.components.starts(with: path.components) {
             throw .invalidPath(path: folder.description, reason: "a folder cannot be moved into itself")
         }
-        return try perform(inSession: inSession, modifies: true) { device throws(ServiceError) in
+        return try perform(session: session) { device throws(ServiceError) in
             let storage = try storageID(storage)
             let source = try resolve(path, storage: storage)
             let target = try resolveFolder(folder, storage: storage)

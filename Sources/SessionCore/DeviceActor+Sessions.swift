@@ -16,29 +16,32 @@ public struct ProviderContext: Sendable, Equatable {
     }
 }
 
+/// What one session keeps on its device beyond what all share: the space it reserved.
+struct SessionContext {
+    /// Bytes of `storage` promised to the session's bundle and not yet sent; no other session may count on them.
+    var reserved: UInt64 = 0
+    var storage: UInt32 = 0
+}
+
 extension DeviceActor {
-    /// Runs `body` with the device open: inside a session the session's opening is reused; otherwise an
-    /// implicit one-operation session opens (or reuses a lingering opening), then tears down after.
-    func perform<T>(inSession: Bool, modifies: Bool, _ body: (MTPDevice) throws(ServiceError) -> T) throws(ServiceError) -> T {
+    /// Runs `body` with the device open: inside `session` the session's opening is reused; otherwise the
+    /// operation holds the device for itself (a lingering opening is reused) and lets it go after.
+    func perform<T>(session: String?, _ body: (MTPDevice) throws(ServiceError) -> T) throws(ServiceError) -> T {
         published.withLock { $0.busy += 1 }
         defer { published.withLock { $0.busy -= 1 } }
-        if inSession {
+        if session != nil {
             try ensureOpen()
-            if modifies { modified = true }
-            let device = handle!
-            return try device.withEventThreadPaused { () throws(ServiceError) -> T in try body(device) }
+        } else {
+            try acquire()
         }
-        try acquire()
-        defer {
-            _ = teardown(refresh: modifies)
-            release()
-        }
+        defer { if session == nil { release() } }
         let device = handle!
         return try device.withEventThreadPaused { () throws(ServiceError) -> T in try body(device) }
     }
 
-    /// BeginSession's setup, once for the whole bundle: open, resolve the working folder, check free space.
-    func beginSession(_ context: ProviderContext) throws(ServiceError) {
+    /// BeginSession's setup, once for the whole bundle: open, resolve the working folder, reserve the space the
+    /// bundle announced against what the device has free and other sessions reserved.
+    func beginSession(_ id: String, _ context: ProviderContext) throws(ServiceError) {
         try acquire()
         do throws(ServiceError) {
             if let folder = context.folder {
@@ -46,44 +49,35 @@ extension DeviceActor {
                 do { path = try ObjectPath(folder) } catch { throw error.serviceError }
                 _ = try resolveFolder(path, storage: try storageID(context.storage))
             }
+            var own = SessionContext()
             if let bytes = context.expectedBytes {
-                let storage = try storageID(context.storage)
-                try currentStorages()
-                let free = storages.first { $0.id == storage }?.freeForDecisions ?? 0
-                guard bytes <= free else { throw ServiceError.storeFull(device: name, needed: bytes, free: free) }
-                budget = bytes
+                own.storage = try storageID(context.storage)
+                try checkSpace(for: bytes, storage: own.storage, session: nil)
+                own.reserved = bytes
             }
+            sessions[id] = own
         } catch {
-            _ = teardown(refresh: false)
             release()
             throw error
         }
     }
 
-    /// EndSession's teardown, once: drop caches, refresh the storages if anything changed, release the device.
-    /// Returns the component that failed, if one did; the others ran regardless.
-    func endSession() -> (component: String, message: String)? {
-        let failure = teardown(refresh: modified)
+    /// EndSession's teardown, once: the session's reservation is given back and its hold on the device ends.
+    /// Folder listings and storage figures belong to the device and stay for the next user. Returns the
+    /// component that failed, if one did; the others ran regardless.
+    func endSession(_ id: String) -> (component: String, message: String)? {
+        guard sessions.removeValue(forKey: id) != nil else { return nil }
         release()
-        return failure
+        return nil
     }
 
-    /// Drops what a session learned; re-reads the storages when the device changed.
-    func teardown(refresh: Bool) -> (component: String, message: String)? {
-        cache.removeAll()
-        ownChanges.removeAll()
-        budget = nil
-        defer { modified = false }
-        guard refresh, handle != nil else { return nil }
-        do {
-            try refreshStorages()
-            return nil
-        } catch {
-            return ("libmtp storage refresh", "\(error)")
-        }
+    /// Bytes of `storage` reserved by sessions other than `session`.
+    func reserved(on storage: UInt32, except session: String?) -> UInt64 {
+        sessions.filter { $0.key != session && $0.value.storage == storage }.values.reduce(0) { $0 + $1.reserved }
     }
 
-    /// Re-reads the storages unless the figures held are current (just opened, or refreshed since).
+    /// Re-reads the storages unless the figures held are current (read at opening, or since, and booked for
+    /// what this daemon sent; a change made on the device itself makes them stale).
     func currentStorages() throws(ServiceError) {
         if !storagesCurrent { try refreshStorages() }
     }

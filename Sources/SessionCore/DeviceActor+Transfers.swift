@@ -44,13 +44,13 @@ extension DeviceActor {
     /// Sends a file into a folder. The new object is complete before an old one of the same name is deleted;
     /// a failed or cancelled send leaves nothing on the device.
     func put(
-        _ request: PutRequest, storage: UInt32?, inSession: Bool, transfer: TransferHandle,
+        _ request: PutRequest, storage: UInt32?, session: String?, transfer: TransferHandle,
         progress: @escaping @Sendable (TransferProgress) -> Void
     ) throws(ServiceError) -> EntrySummary {
         let name: ObjectName, folder: ObjectPath
         do { name = try ObjectName(request.name); folder = try ObjectPath(request.folder) } catch { throw error.serviceError }
         try FileDescriptorChecks.readable(request.fd, index: request.fdIndex, size: request.size)
-        return try perform(inSession: inSession, modifies: true) { device throws(ServiceError) in
+        return try perform(session: session) { device throws(ServiceError) in
             let storage = try storageID(storage)
             let target = try resolveFolder(folder, storage: storage)
             let path = folder.appending(name)
@@ -61,7 +61,7 @@ extension DeviceActor {
                     throw .alreadyExists(device: self.name, path: path.description + " (a folder; delete it first)")
                 }
             }
-            try checkSpace(for: request.size, storage: storage, fresh: !inSession)
+            try checkSpace(for: request.size, storage: storage, session: session)
             let watchdog = startWatchdog()
             defer { watchdog?.stop() }
             var reporter = ProgressReporter(transfer: transfer, total: request.size, watchdog: watchdog, sink: progress)
@@ -95,7 +95,7 @@ extension DeviceActor {
                 throw map(error)
             }
             madeChange(.objectAdded, object: sent.id, storage: storage)
-            spent(request.size, storage: storage)
+            spent(request.size, storage: storage, session: session)
             if let existing {
                 // Only now, with the new object complete, does the old one go; then the new one takes its name.
                 do throws(MTPError) {
@@ -146,13 +146,13 @@ extension DeviceActor {
 
     /// Writes a file, or a byte range of it, to the client's descriptor.
     func get(
-        _ request: GetRequest, storage: UInt32?, inSession: Bool, transfer: TransferHandle,
+        _ request: GetRequest, storage: UInt32?, session: String?, transfer: TransferHandle,
         progress: @escaping @Sendable (TransferProgress) -> Void
     ) throws(ServiceError) -> UInt64 {
         let path: ObjectPath
         do { path = try ObjectPath(request.path) } catch { throw error.serviceError }
         try FileDescriptorChecks.writable(request.fd, index: request.fdIndex)
-        return try perform(inSession: inSession, modifies: false) { device throws(ServiceError) in
+        return try perform(session: session) { device throws(ServiceError) in
             let found = try resolve(path, storage: try storageID(storage))
             guard let entry = found.entry, !entry.isFolder else {
                 throw .invalidPath(path: path.description, reason: "a folder; get takes a file")
@@ -207,26 +207,38 @@ extension DeviceActor {
         }
     }
 
-    /// Fails with StoreFull when `bytes` will not fit: against the session's announced budget, else the storage's
-    /// free space (re-read first, outside a session, unless the figure held is current).
-    func checkSpace(for bytes: UInt64, storage: UInt32, fresh: Bool) throws(ServiceError) {
-        if let budget {
-            guard bytes <= budget else { throw .storeFull(device: name, needed: bytes, free: budget) }
-            return
+    /// Fails with StoreFull when `bytes` will not fit in what `storage` has free less what other sessions
+    /// reserved. The figure held (read at opening, booked for each send since) is trusted to say yes, with the
+    /// device's own StoreFull answer behind it; a no is asked of the device again first, since space can have
+    /// been freed on it behind the daemon's back.
+    func checkSpace(for bytes: UInt64, storage: UInt32, session: String?) throws(ServiceError) {
+        let fresh = !storagesCurrent
+        try currentStorages()
+        func available() -> UInt64 {
+            let free = storages.first { $0.id == storage }?.freeForDecisions ?? 0
+            return free - min(free, reserved(on: storage, except: session))
         }
-        if fresh { try currentStorages() }
-        let free = storages.first { $0.id == storage }?.freeForDecisions ?? 0
-        guard bytes <= free else { throw .storeFull(device: name, needed: bytes, free: free) }
+        if bytes <= available() { return }
+        if !fresh {
+            try refreshStorages()
+            if bytes <= available() { return }
+        }
+        throw .storeFull(device: name, needed: bytes, free: available())
     }
 
-    /// Books `bytes` as sent, so later checks in the session need no device round trip.
-    func spent(_ bytes: UInt64, storage: UInt32) {
-        if let b = budget { budget = b - min(b, bytes) }
+    /// Books `bytes` as sent, from the session's reservation and from the storage's free space, so later checks
+    /// need no device round trip.
+    func spent(_ bytes: UInt64, storage: UInt32, session: String?) {
+        if let session, var own = sessions[session], own.storage == storage {
+            own.reserved -= min(own.reserved, bytes)
+            sessions[session] = own
+        }
         storagesDidChange(
             storages.map { s in
                 var s = s
                 if s.id == storage, let free = s.free { s.free = free - min(free, bytes) }
                 return s
             })
+        storagesBooked = true
     }
 }

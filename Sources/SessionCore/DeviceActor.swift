@@ -22,6 +22,9 @@ actor DeviceActor {
     /// Whether `storages` is what the device holds now: read at opening or since, and adjusted for what this
     /// daemon sent; a change made on the device itself makes it stale.
     private(set) var storagesCurrent = false
+    /// Whether `storages` includes this daemon's own bookings since the device last reported them: close enough
+    /// to decide with, but ListDevices asks the device for its own figures.
+    var storagesBooked = false
     func storagesDidChange(_ fresh: [StorageSummary]) {
         storages = fresh
         storagesCurrent = true
@@ -38,6 +41,7 @@ actor DeviceActor {
                 metadata: ["storage": "\(s.id)", "capacity": "\(s.capacity)", "free": "\(s.free)"])
         }
         storagesDidChange(reported.map(StorageSummary.init))
+        storagesBooked = false
     }
 
     /// What the actor last knew, readable without waiting for it: an operation holds the actor for as long as
@@ -54,13 +58,19 @@ actor DeviceActor {
 
     var handle: MTPDevice? { didSet { published.withLock { $0.isOpen = handle != nil } } }
     private var lifecycle: DeviceLifecycle
+    /// Folder listings, the device's and shared by every session and operation on it.
     var cache = FolderCache()
-    /// Objects this daemon made or removed since the last teardown, whose events are its own echo.
+    /// Sessions and operations holding the device now.
+    private var users = 0
+    /// Counts the spells during which someone held the device without a break. A listing is trusted without
+    /// asking the device only within the spell that read it (and until the device reports a change): a device
+    /// that changes behind the daemon's back and sends no events is listed again, one GetObjectHandles, by the
+    /// next spell.
+    private(set) var spell: UInt64 = 0
+    /// Objects this daemon made or removed in this spell, whose events are its own echo.
     var ownChanges: Set<UInt32> = []
-    /// What a session's bundle may still send, when its total size was announced.
-    var budget: UInt64?
-    /// Whether the device changed under a session, so teardown refreshes the storages.
-    var modified = false
+    /// The open sessions on this device and what each keeps for itself.
+    var sessions: [String: SessionContext] = [:]
     private var releaseTimer: Task<Void, Never>?
     let hub: EventHub
     /// Where sends in flight are noted, so a restart can clean up after a crash; nil when not kept.
@@ -109,10 +119,14 @@ actor DeviceActor {
         case .open: try openHandle()
         default: if handle == nil && lifecycle.isOpen { try openHandle() }
         }
+        if users == 0 { spell += 1 }
+        users += 1
     }
 
     /// Stops needing the device; the last user starts the linger timer.
     func release() {
+        users -= 1
+        if users == 0 { ownChanges.removeAll() }
         carryOut(lifecycle.release(now: MonotonicClock.seconds()))
     }
 
@@ -179,6 +193,7 @@ actor DeviceActor {
     /// The device went away: drop the handle; nothing more will be done with it.
     func unplugged() {
         releaseTimer?.cancel()
+        sessions.removeAll()
         _ = lifecycle.unplugged()
         closeHandle()
         executor.shutdown()
@@ -211,6 +226,9 @@ actor DeviceActor {
                 "the device stopped answering but is still on the bus; its USB port was reset",
                 metadata: ["function": "\(error.function)", "error": "\(error.message)"])
             return .deviceReset(device: name, message: error.message)
+        }
+        if error.isDeviceBusy {
+            return .deviceBusy(device: name, session: nil, ahead: nil, message: error.message)
         }
         return .deviceError(
             device: name, function: error.function, message: error.message,
@@ -253,13 +271,13 @@ actor DeviceActor {
 
     /// This device as ListDevices shows it; storages are re-read when the device is open anyway and the
     /// figures held are stale (a change made on the device itself), as every other reader does.
-    func summary(session: String?) -> DeviceSummary {
-        if handle != nil { try? currentStorages() }
-        return publishedSummary(session: session)
+    func summary(sessions: [String], queued: Int) -> DeviceSummary {
+        if handle != nil { if storagesBooked { try? refreshStorages() } else { try? currentStorages() } }
+        return publishedSummary(sessions: sessions, queued: queued)
     }
 
     /// This device as last known, without waiting for the actor: for ListDevices while an operation runs.
-    nonisolated func publishedSummary(session: String?) -> DeviceSummary {
+    nonisolated func publishedSummary(sessions: [String], queued: Int) -> DeviceSummary {
         let known = published.withLock { $0 }
         let identity = known.identity
         return DeviceSummary(
@@ -267,7 +285,7 @@ actor DeviceActor {
             productID: attached.productID, bus: UInt32(attached.bus), address: UInt32(attached.address),
             manufacturer: identity?.manufacturer ?? "", model: identity?.model ?? "",
             friendlyName: identity?.friendlyName, battery: identity?.battery,
-            storages: known.storages, isOpen: known.isOpen, session: session)
+            storages: known.storages, isOpen: known.isOpen, sessions: sessions, queued: queued)
     }
 
     /// Whether an operation holds the actor now (a hint: it may start or end right after the answer).

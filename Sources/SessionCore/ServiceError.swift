@@ -13,8 +13,9 @@ public enum ServiceError: Error, Sendable, Equatable {
     case sessionTypeMismatch(session: String, began: [String], given: [String])
     /// A session type is neither a known name nor a mask of known bits.
     case invalidSessionType(String)
-    /// Another session holds the device.
-    case deviceBusy(device: String, session: String?)
+    /// The device could not be had in time: an exclusive session holds it (`session`, as the caller may see
+    /// it), or `ahead` operations came first; or the device itself kept answering DeviceBusy (`message`).
+    case deviceBusy(device: String, session: String?, ahead: Int?, message: String?)
     /// Nothing at this path.
     case notFound(device: String, path: String)
     /// Something already has this name.

@@ -40,15 +40,21 @@ public actor SessionManager {
 
     private let configuration: Configuration
     private var attachments: [USBLocation: Attachment] = [:]
-    private var table = SessionTable()
+    var table = SessionTable()
     private var activeUses: [String: Int] = [:]
-    private var waiters: [String: [BusyWaiter]] = [:]
     private var leaseTimer: Task<Void, Never>?
+    /// Each device's line of operations, by serial (`SessionManager+Queue.swift`).
+    var queues: [String: DeviceQueue] = [:]
+    var lastTicket: UInt64 = 0
+    /// Waiting operations, resumed when their turn comes or their wait ends otherwise.
+    var parked: [UInt64: CheckedContinuation<Admission, Never>] = [:]
+    /// Waits that ended before their operation parked.
+    var decided: [UInt64: Admission] = [:]
+    let logger: Logger
     /// Running transfers, for Cancel.
     public nonisolated let transfers = TransferRegistry()
     /// Device events, for Monitor.
     public nonisolated let hub = EventHub()
-    private let logger: Logger
 
     /// Creates a manager with no devices yet; feed it with `attached`/`detached`.
     public init(configuration: Configuration, logger: Logger) {
@@ -109,7 +115,7 @@ public actor SessionManager {
             logger.warning(
                 "session ended: its device was unplugged", metadata: ["session": "\(session.id)", "device": "\(serial)"])
         }
-        wakeWaiters(for: serial)
+        dropQueue(of: serial)
         logger.info("device detached", metadata: ["device": "\(serial)"])
         hub.publish(DeviceEvent(kind: .deviceRemoved, device: serial, storage: nil, object: nil))
     }
@@ -117,8 +123,8 @@ public actor SessionManager {
     private var serials: [String] { attachments.values.compactMap(\.serial) }
 
     /// How `session` is named to `caller`: its id to its owner, root and the daemon itself; to another user
-    /// only "*" (held by someone else's session), so one user never learns another's session id.
-    private func shown(_ session: DeviceSession?, to caller: Caller?) -> String? {
+    /// only "*" (someone else's session), so one user never learns another's session id.
+    func shown(_ session: DeviceSession?, to caller: Caller?) -> String? {
         guard let session else { return nil }
         guard let caller, caller.uid != session.owner, caller.uid != SessionTable.rootUID else { return session.id }
         return "*"
@@ -152,9 +158,13 @@ public actor SessionManager {
         var result: [DeviceSummary] = []
         for (location, a) in attachments where a.serial == nil { await probe(location) }
         for a in attachments.values where a.serial != nil {
-            let session = shown(table.holder(of: a.serial!), to: caller)
+            let sessions = table.sessions(on: a.serial!).compactMap { shown($0, to: caller) }
+            let queued = queues[a.serial!]?.count ?? 0
             // A device in the middle of a transfer answers from what it last knew rather than after the transfer.
-            var summary = a.actor.isBusy ? a.actor.publishedSummary(session: session) : await a.actor.summary(session: session)
+            var summary =
+                a.actor.isBusy
+                ? a.actor.publishedSummary(sessions: sessions, queued: queued)
+                : await a.actor.summary(sessions: sessions, queued: queued)
             summary.serial = a.serial!
             result.append(summary)
         }
@@ -163,54 +173,36 @@ public actor SessionManager {
 
     // MARK: Sessions
 
-    /// BeginSession: claims the device for the caller, waiting up to `wait` seconds while another session
-    /// holds it, and runs the provider's setup once.
+    /// BeginSession: opens a session on the device for the caller, in turn with everything else on it (up to
+    /// `timeout` seconds), and runs the provider's setup once. Any number of sessions may be open on a device;
+    /// an `exclusive` one holds it, so others wait until it ends.
     public func beginSession(
         caller: Caller, device name: String, types: [String], context: ProviderContext,
-        lease: Double?, wait: Double
+        lease: Double?, exclusive: Bool = false, timeout: Double? = nil
     ) async throws(ServiceError) -> (session: String, device: String) {
         let type: SessionType
         do { type = try SessionType(parsing: types) } catch { throw .invalidSessionType(error.text) }
         let (serial, device) = try await resolveDevice(name)
-        let deadline = MonotonicClock.seconds() + max(0, wait)
         let id = Self.newSessionID()
-        while true {
-            switch table.begin(
-                id: id, device: serial, owner: caller.uid, types: type,
-                lease: lease ?? configuration.defaultLease, now: MonotonicClock.seconds())
-            {
-            case .success:
-                do {
-                    try await device.beginSession(context)
-                } catch {
-                    _ = table.end(id, by: SessionTable.rootUID, types: type)
-                    wakeWaiters(for: serial)
-                    throw error
-                }
-                scheduleLeaseTimer()
-                logger.info(
-                    "session begun",
-                    metadata: [
-                        "session": "\(id)", "device": "\(serial)", "uid": "\(caller.uid)",
-                        "types": "\(type)",
-                    ])
-                return (id, serial)
-            case .failure(.deviceBusy(_, let holder)):
-                let remaining = deadline - MonotonicClock.seconds()
-                guard remaining > 0 else {
-                    throw .deviceBusy(device: serial, session: shown(table.holder(of: serial), to: caller))
-                }
-                logger.info(
-                    "waiting for the device", metadata: ["device": "\(serial)", "heldBy": "\(holder)", "uid": "\(caller.uid)"])
-                await waitForRelease(of: serial, upTo: remaining)
-                guard actor(forSerial: serial) != nil else { throw .noSuchDevice(name: name, attached: serials) }
-            case .failure(let refusal):
-                throw refusal.serviceError
-            }
-        }
+        let ticket = try await admit(serial, lane: .session(id), caller: caller, timeout: timeout ?? Self.defaultTimeout)
+        defer { leave(ticket, on: serial) }
+        guard actor(forSerial: serial) === device else { throw .deviceGone(device: serial) }
+        try await device.beginSession(id, context)
+        _ = table.begin(
+            id: id, device: serial, owner: caller.uid, types: type, exclusive: exclusive,
+            lease: lease ?? configuration.defaultLease, now: MonotonicClock.seconds())
+        if exclusive { queues[serial, default: DeviceQueue()].hold(for: id) }
+        scheduleLeaseTimer()
+        logger.info(
+            "session begun",
+            metadata: [
+                "session": "\(id)", "device": "\(serial)", "uid": "\(caller.uid)", "pid": "\(caller.pid)",
+                "types": "\(type)", "exclusive": "\(exclusive)",
+            ])
+        return (id, serial)
     }
 
-    /// EndSession: checks owner and types, then tears down once in every component; a failing component is
+    /// EndSession: checks owner and types, then runs the session's teardown once; a failing component is
     /// named, and the session is over regardless.
     public func endSession(caller: Caller, session id: String, types: [String]) async throws(ServiceError) {
         let type: SessionType
@@ -220,19 +212,27 @@ public actor SessionManager {
         case .success(let s): session = s
         case .failure(let refusal): throw refusal.serviceError
         }
-        let failure = await actor(forSerial: session.device)?.endSession()
-        wakeWaiters(for: session.device)
+        let failure = await ended(session)
         logger.info("session ended", metadata: ["session": "\(id)", "device": "\(session.device)"])
         if let failure {
             throw .teardownFailed(
                 session: id, component: failure.component,
-                message: "\(failure.message); the other components (folder cache, device release) completed")
+                message: "\(failure.message); the other components completed")
         }
     }
 
-    /// The device an operation runs on, and whether it runs inside the caller's session.
+    /// A session left the table: its teardown runs, and a device it held exclusively serves everyone again.
+    private func ended(_ session: DeviceSession) async -> (component: String, message: String)? {
+        if session.exclusive {
+            queues[session.device]?.release(session.id)
+            dispatch(session.device)
+        }
+        return await actor(forSerial: session.device)?.endSession(session.id)
+    }
+
+    /// The device an operation runs on, and the session it runs in, if any.
     private func target(_ caller: Caller, device name: String, session: String?) async throws(ServiceError) -> (
-        DeviceActor, String?
+        String, DeviceActor, String?
     ) {
         if let session {
             let s: DeviceSession
@@ -241,23 +241,22 @@ public actor SessionManager {
             case .failure(let refusal): throw refusal.serviceError
             }
             if !name.isEmpty, !s.device.hasPrefix(name) {
-                throw .invalidParameter("device: session \(session) holds \(s.device), not \(name)")
+                throw .invalidParameter("device: session \(session) is on \(s.device), not \(name)")
             }
             guard let device = actor(forSerial: s.device) else { throw .noSuchDevice(name: s.device, attached: serials) }
-            return (device, session)
+            return (s.device, device, session)
         }
         let (serial, device) = try await resolveDevice(name)
-        if let holder = table.holder(of: serial) { throw .deviceBusy(device: serial, session: shown(holder, to: caller)) }
-        return (device, nil)
+        return (serial, device, nil)
     }
 
-    /// Runs `body` on the device an operation names, inside its session or an implicit one, keeping the session's
-    /// lease alive while it runs.
+    /// Runs `body` on the device an operation names, in its turn in the device's queue, inside its session or
+    /// on its own, keeping the session's lease alive while it waits and runs.
     private func run<T: Sendable>(
-        _ caller: Caller, device: String, session: String?,
-        _ body: (DeviceActor, Bool) async throws(ServiceError) -> T
+        _ caller: Caller, device: String, session: String?, timeout: Double?,
+        _ body: (DeviceActor, String?) async throws(ServiceError) -> T
     ) async throws(ServiceError) -> T {
-        let (actor, session) = try await target(caller, device: device, session: session)
+        let (serial, actor, session) = try await target(caller, device: device, session: session)
         if let session { activeUses[session, default: 0] += 1 }
         defer {
             if let session {
@@ -266,65 +265,71 @@ public actor SessionManager {
                 _ = table.use(session, by: SessionTable.rootUID, now: MonotonicClock.seconds())
             }
         }
-        return try await body(actor, session != nil)
+        let ticket = try await admit(
+            serial, lane: session.map { .session($0) }, caller: caller, timeout: timeout ?? Self.defaultTimeout)
+        defer { leave(ticket, on: serial) }
+        // While it waited, the device may have gone, or the session been ended by its owner elsewhere.
+        guard self.actor(forSerial: serial) === actor else { throw .deviceGone(device: serial) }
+        if let session, table.sessions(on: serial).allSatisfy({ $0.id != session }) { throw .noSuchSession(session) }
+        return try await body(actor, session)
     }
 
     // MARK: Operations
 
     /// Lists a folder.
-    public func list(_ caller: Caller, device: String, path: String, storage: UInt32?, session: String?)
+    public func list(_ caller: Caller, device: String, path: String, storage: UInt32?, session: String?, timeout: Double? = nil)
         async throws(ServiceError) -> [EntrySummary]
     {
         let path = try Self.path(path)
-        return try await run(caller, device: device, session: session) { d, s throws(ServiceError) in
-            try await d.list(path, storage: storage, inSession: s)
+        return try await run(caller, device: device, session: session, timeout: timeout) { d, s throws(ServiceError) in
+            try await d.list(path, storage: storage, session: s)
         }
     }
 
     /// Describes one object.
-    public func stat(_ caller: Caller, device: String, path: String, storage: UInt32?, session: String?)
+    public func stat(_ caller: Caller, device: String, path: String, storage: UInt32?, session: String?, timeout: Double? = nil)
         async throws(ServiceError) -> EntrySummary
     {
         let path = try Self.path(path)
-        return try await run(caller, device: device, session: session) { d, s throws(ServiceError) in
-            try await d.stat(path, storage: storage, inSession: s)
+        return try await run(caller, device: device, session: session, timeout: timeout) { d, s throws(ServiceError) in
+            try await d.stat(path, storage: storage, session: s)
         }
     }
 
     /// Creates a folder.
     public func makeDirectory(
         _ caller: Caller, device: String, path: String, parents: Bool, storage: UInt32?,
-        session: String?
+        session: String?, timeout: Double? = nil
     ) async throws(ServiceError) -> EntrySummary {
         let path = try Self.path(path)
-        return try await run(caller, device: device, session: session) { d, s throws(ServiceError) in
-            try await d.makeDirectory(path, parents: parents, storage: storage, inSession: s)
+        return try await run(caller, device: device, session: session, timeout: timeout) { d, s throws(ServiceError) in
+            try await d.makeDirectory(path, parents: parents, storage: storage, session: s)
         }
     }
 
     /// Deletes a file or folder.
     public func delete(
         _ caller: Caller, device: String, path: String, recursive: Bool, storage: UInt32?,
-        session: String?
+        session: String?, timeout: Double? = nil
     ) async throws(ServiceError) {
         let path = try Self.path(path)
-        try await run(caller, device: device, session: session) { d, s throws(ServiceError) in
-            try await d.delete(path, recursive: recursive, storage: storage, inSession: s)
+        try await run(caller, device: device, session: session, timeout: timeout) { d, s throws(ServiceError) in
+            try await d.delete(path, recursive: recursive, storage: storage, session: s)
         }
     }
 
     /// Renames an object; `progress` hears a copy through the host, which cancelling the task stops.
     public func rename(
-        _ caller: Caller, device: String, path: String, name: String, storage: UInt32?, session: String?,
+        _ caller: Caller, device: String, path: String, name: String, storage: UInt32?, session: String?, timeout: Double? = nil,
         progress: @escaping @Sendable (TransferProgress) -> Void
     ) async throws(ServiceError) -> Relocation {
         let path = try Self.path(path)
         let newName: ObjectName
         do { newName = try ObjectName(name) } catch { throw error.serviceError }
         return try await transfer { handle throws(ServiceError) in
-            try await run(caller, device: device, session: session) { d, s throws(ServiceError) in
+            try await run(caller, device: device, session: session, timeout: timeout) { d, s throws(ServiceError) in
                 try await d.rename(
-                    path, to: newName, storage: storage, inSession: s,
+                    path, to: newName, storage: storage, session: s,
                     progress: HostCopyProgress(transfer: handle, sink: progress))
             }
         }
@@ -334,15 +339,16 @@ public actor SessionManager {
     /// which cancelling the task stops.
     public func move(
         _ caller: Caller, device: String, path: String, folder: String, name: String?, storage: UInt32?,
-        session: String?, progress: @escaping @Sendable (TransferProgress) -> Void
+        session: String?, timeout: Double? = nil,
+        progress: @escaping @Sendable (TransferProgress) -> Void
     ) async throws(ServiceError) -> Relocation {
         let path = try Self.path(path), folder = try Self.path(folder)
         let newName: ObjectName?
         do { newName = try name.map { name throws(NameRejection) in try ObjectName(name) } } catch { throw error.serviceError }
         return try await transfer { handle throws(ServiceError) in
-            try await run(caller, device: device, session: session) { d, s throws(ServiceError) in
+            try await run(caller, device: device, session: session, timeout: timeout) { d, s throws(ServiceError) in
                 try await d.move(
-                    path, into: folder, as: newName, storage: storage, inSession: s,
+                    path, into: folder, as: newName, storage: storage, session: s,
                     progress: HostCopyProgress(transfer: handle, sink: progress))
             }
         }
@@ -350,24 +356,24 @@ public actor SessionManager {
 
     /// Sends a file; `progress` hears each step; cancelling the calling task cancels the transfer.
     public func put(
-        _ caller: Caller, device: String, request: PutRequest, storage: UInt32?, session: String?,
+        _ caller: Caller, device: String, request: PutRequest, storage: UInt32?, session: String?, timeout: Double? = nil,
         progress: @escaping @Sendable (TransferProgress) -> Void
     ) async throws(ServiceError) -> EntrySummary {
         try await transfer { handle throws(ServiceError) in
-            try await run(caller, device: device, session: session) { d, s throws(ServiceError) in
-                try await d.put(request, storage: storage, inSession: s, transfer: handle, progress: progress)
+            try await run(caller, device: device, session: session, timeout: timeout) { d, s throws(ServiceError) in
+                try await d.put(request, storage: storage, session: s, transfer: handle, progress: progress)
             }
         }
     }
 
     /// Reads a file or a range of it into the client's descriptor.
     public func get(
-        _ caller: Caller, device: String, request: GetRequest, storage: UInt32?, session: String?,
+        _ caller: Caller, device: String, request: GetRequest, storage: UInt32?, session: String?, timeout: Double? = nil,
         progress: @escaping @Sendable (TransferProgress) -> Void
     ) async throws(ServiceError) -> UInt64 {
         try await transfer { handle throws(ServiceError) in
-            try await run(caller, device: device, session: session) { d, s throws(ServiceError) in
-                try await d.get(request, storage: storage, inSession: s, transfer: handle, progress: progress)
+            try await run(caller, device: device, session: session, timeout: timeout) { d, s throws(ServiceError) in
+                try await d.get(request, storage: storage, session: s, transfer: handle, progress: progress)
             }
         }
     }
@@ -410,22 +416,10 @@ public actor SessionManager {
             logger.notice(
                 "session expired: unused for its lease; ended by the daemon",
                 metadata: ["session": "\(session.id)", "device": "\(session.device)", "lease": "\(session.lease)s"])
-            _ = await actor(forSerial: session.device)?.endSession()
-            wakeWaiters(for: session.device)
+            _ = await ended(session)
         }
         guard let next = table.nextExpiry else { leaseTimer = nil; return nil }
         return max(0.05, next - MonotonicClock.seconds())
-    }
-
-    private func waitForRelease(of serial: String, upTo seconds: Double) async {
-        let waiter = BusyWaiter()
-        waiters[serial, default: []].append(waiter)
-        await waiter.wait(upTo: seconds)
-        waiters[serial]?.removeAll { $0 === waiter }
-    }
-
-    private func wakeWaiters(for serial: String) {
-        for w in waiters.removeValue(forKey: serial) ?? [] { w.wake() }
     }
 
     /// Ends every session and releases every device (SIGTERM).
@@ -433,10 +427,13 @@ public actor SessionManager {
         leaseTimer?.cancel()
         for session in table.all {
             _ = table.end(session.id, by: SessionTable.rootUID, types: session.types)
-            _ = await actor(forSerial: session.device)?.endSession()
+            _ = await ended(session)
             logger.info("session ended at shutdown", metadata: ["session": "\(session.id)"])
         }
-        for a in attachments.values { await a.actor.unplugged() }
+        for a in attachments.values {
+            await a.actor.unplugged()
+            if let serial = a.serial { dropQueue(of: serial) }
+        }
         attachments.removeAll()
         hub.finishAll()
     }
@@ -465,7 +462,6 @@ struct USBLocation: Hashable, CustomStringConvertible {
 extension SessionRefusal {
     var serviceError: ServiceError {
         switch self {
-        case .deviceBusy(let device, let held): .deviceBusy(device: device, session: held)
         case .noSuchSession(let id): .noSuchSession(id)
         case .notOwner(let id): .notSessionOwner(id)
         case .typeMismatch(let id, let began, let given):

@@ -2,15 +2,20 @@
 public typealias Moment = Double
 
 /// A client's device session (the seed's IWMDMDeviceSession): who began it, for what, and until when it lives.
+///
+/// A session is a context that makes a bundle cheap, not a lock: any number may be open on one device, from
+/// any users, unless one was begun exclusive (then the device's queue serves only that one until it ends).
 public struct DeviceSession: Sendable, Equatable {
     /// The id clients name it by.
     public var id: String
-    /// The serial of the device it holds.
+    /// The serial of the device it is on.
     public var device: String
     /// The uid that began it; only it (and root) may use or end it.
     public var owner: UInt32
     /// The types given at BeginSession, which EndSession must repeat.
     public var types: SessionType
+    /// Whether it holds the device for itself: other sessions and operations wait until it ends.
+    public var exclusive: Bool
     /// How long it outlives its last use.
     public var lease: Double
     /// When it was last begun or used.
@@ -20,10 +25,8 @@ public struct DeviceSession: Sendable, Equatable {
     public var expiry: Moment { lastUsed + lease }
 }
 
-/// Why a session could not be begun, used or ended.
+/// Why a session could not be used or ended.
 public enum SessionRefusal: Error, Sendable, Equatable {
-    /// Another session holds the device.
-    case deviceBusy(device: String, heldBy: String)
     /// No session has that id (never did, ended, or expired).
     case noSuchSession(String)
     /// The caller's uid is not the session's owner.
@@ -32,12 +35,13 @@ public enum SessionRefusal: Error, Sendable, Equatable {
     case typeMismatch(session: String, began: SessionType, given: SessionType)
 }
 
-/// The rules of sessions, without I/O: one session per device, ownership by uid, leases and type matching.
+/// The rules of sessions, without I/O: ownership by uid, leases, type matching, and which session (if any) holds
+/// a device exclusively.
 ///
-/// The daemon core keeps one table and asks it before every step; the table never waits or sleeps.
+/// The daemon core keeps one table and asks it before every step; the table never waits or sleeps. Whether an
+/// operation may run now is the device queue's business (`DeviceQueue`), not the table's.
 public struct SessionTable: Sendable {
     private var sessions: [String: DeviceSession] = [:]
-    private var holders: [String: String] = [:]  // device serial -> session id
 
     /// The uid that may use and end any session.
     public static let rootUID: UInt32 = 0
@@ -48,20 +52,28 @@ public struct SessionTable: Sendable {
     /// All open sessions.
     public var all: [DeviceSession] { Array(sessions.values) }
 
-    /// The session holding `device`, if any.
-    public func holder(of device: String) -> DeviceSession? { holders[device].flatMap { sessions[$0] } }
+    /// The sessions open on `device`, oldest lease first.
+    public func sessions(on device: String) -> [DeviceSession] {
+        sessions.values.filter { $0.device == device }.sorted { ($0.lastUsed, $0.id) < ($1.lastUsed, $1.id) }
+    }
 
-    /// Opens session `id` on `device` for `owner`, unless another session holds the device.
+    /// The session holding `device` exclusively, if one does.
+    public func exclusiveHolder(of device: String) -> DeviceSession? {
+        sessions.values.first { $0.device == device && $0.exclusive }
+    }
+
+    /// Opens session `id` on `device` for `owner`. The device queue decided already that it may begin now: an
+    /// exclusive session begins only when no other holds the device.
     public mutating func begin(
-        id: String, device: String, owner: UInt32, types: SessionType, lease: Double,
+        id: String, device: String, owner: UInt32, types: SessionType, exclusive: Bool = false, lease: Double,
         now: Moment
-    ) -> Result<DeviceSession, SessionRefusal> {
+    ) -> DeviceSession {
         precondition(sessions[id] == nil, "session ids are unique")
-        if let held = holders[device] { return .failure(.deviceBusy(device: device, heldBy: held)) }
-        let session = DeviceSession(id: id, device: device, owner: owner, types: types, lease: lease, lastUsed: now)
+        precondition(!exclusive || exclusiveHolder(of: device) == nil, "one exclusive session per device")
+        let session = DeviceSession(
+            id: id, device: device, owner: owner, types: types, exclusive: exclusive, lease: lease, lastUsed: now)
         sessions[id] = session
-        holders[device] = id
-        return .success(session)
+        return session
     }
 
     /// Checks that `uid` may use session `id` and renews its lease.
@@ -80,25 +92,20 @@ public struct SessionTable: Sendable {
         guard types == session.types else {
             return .failure(.typeMismatch(session: id, began: session.types, given: types))
         }
-        return .success(remove(id))
+        return .success(sessions.removeValue(forKey: id)!)
     }
 
     /// Removes and returns the sessions whose lease ran out at `now`.
     public mutating func expire(now: Moment) -> [DeviceSession] {
-        sessions.values.filter { $0.expiry <= now }.sorted { $0.expiry < $1.expiry }.map { remove($0.id) }
+        sessions.values.filter { $0.expiry <= now }.sorted { $0.expiry < $1.expiry }
+            .map { sessions.removeValue(forKey: $0.id)! }
     }
 
     /// Removes and returns every session on `device` (it was unplugged).
     public mutating func endAll(on device: String) -> [DeviceSession] {
-        sessions.values.filter { $0.device == device }.map { remove($0.id) }
+        sessions.values.filter { $0.device == device }.map { sessions.removeValue(forKey: $0.id)! }
     }
 
     /// The earliest moment a lease runs out, for the daemon's expiry timer.
     public var nextExpiry: Moment? { sessions.values.map(\.expiry).min() }
-
-    private mutating func remove(_ id: String) -> DeviceSession {
-        let session = sessions.removeValue(forKey: id)!
-        if holders[session.device] == id { holders[session.device] = nil }
-        return session
-    }
 }

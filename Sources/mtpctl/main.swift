@@ -71,7 +71,13 @@ struct Global: ParsableArguments {
     @Flag(help: "Print JSON for scripts: one object per line (progress steps included).")
     var json = false
 
-    var context: Context { Context(socketPath: socket, json: json) }
+    @Option(
+        help: ArgumentHelp(
+            "How long to wait for the device's turn while other programs use it (default: 60); then exit 75.",
+            valueName: "SECONDS"))
+    var timeout: Double?
+
+    var context: Context { Context(socketPath: socket, json: json, timeout: timeout) }
 }
 
 /// Options of commands that work on a device.
@@ -246,7 +252,7 @@ struct Session: ParsableCommand {
         @Option(help: "transferToDevice, transferFromDevice, delete, custom (comma-separated) or a mask like 0x111.")
         var types: String = defaultSessionTypes
         @Option(help: "Seconds the session outlives its last use (default: the daemon's, 30).") var lease: Int?
-        @Option(help: "Seconds to wait while another session holds the device.") var wait: Double?
+        @Flag(help: "Have the device alone until the session ends: other programs' operations wait.") var exclusive = false
         @Option(help: "Total bytes the bundle will send: free space is checked once, now.") var expectedBytes: Int?
         @Option(help: "A device folder the bundle works in: resolved once, now.", completion: complete(.remoteFolder)) var folder:
             String?
@@ -254,7 +260,7 @@ struct Session: ParsableCommand {
         func run() throws {
             try perform(global.context) { () throws(MTPCtlError) in
                 try SessionCommands.begin(
-                    global.context, device: device, types: types, lease: lease, wait: wait,
+                    global.context, device: device, types: types, lease: lease, exclusive: exclusive,
                     expectedBytes: expectedBytes, folder: folder)
             }
         }

@@ -27,7 +27,7 @@ final class HostPathTests: XCTestCase {
         let names = Set(interface.methods.values.flatMap { $0.input.map(\.name) })
         // A new parameter is fine; one naming a host file is not. Extend this list only with device-side meanings.
         let deviceSide: Set = [
-            "device", "types", "context", "leaseSeconds", "waitSeconds", "session", "path", "storage", "folder",
+            "device", "types", "context", "leaseSeconds", "exclusive", "timeoutSeconds", "session", "path", "storage", "folder",
             "name", "fd", "size", "overwrite", "track", "offset", "length", "recursive", "parents", "transfer",
         ]
         XCTAssertEqual(names.subtracting(deviceSide), [], "file data must cross as descriptors, never as host paths")

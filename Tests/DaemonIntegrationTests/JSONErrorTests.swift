@@ -29,10 +29,11 @@ final class JSONErrorTests: XCTestCase {
         try expect(
             d, ["session", "begin", "--lease", "0"], "org.varlink.service.InvalidParameter", 64, ["parameter": "leaseSeconds"])
 
-        // A session held: others are busy; ending it with other types is a mismatch.
-        let session = try d.ctlOK(["session", "begin", "--types", "delete"]).stdout.trimmingCharacters(
+        // An exclusive session: others wait, and are busy when their time runs out; ending it with other types
+        // is a mismatch.
+        let session = try d.ctlOK(["session", "begin", "--exclusive", "--types", "delete"]).stdout.trimmingCharacters(
             in: .whitespacesAndNewlines)
-        try expect(d, ["ls", ":/"], manager + "DeviceBusy", 75, ["device": d.serial])
+        try expect(d, ["ls", "--timeout", "0", ":/"], manager + "DeviceBusy", 75, ["device": d.serial, "session": session])
         try expect(
             d, ["session", "end", "--types", "custom", session], manager + "SessionTypeMismatch", 1,
             ["session": session, "began": ["delete"], "given": ["custom"]])

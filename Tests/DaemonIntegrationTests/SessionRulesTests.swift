@@ -2,7 +2,7 @@ import Foundation
 import IntegrationSupport
 import XCTest
 
-/// The session rules, through the real daemon: type match, one session per device, leases, ownership by
+/// The session rules, through the real daemon: type match, sharing and exclusive sessions, leases, ownership by
 /// uid, clients that die, and implicit sessions.
 final class SessionRulesTests: XCTestCase {
     private func begin(_ d: DaemonFixture, _ extra: [String] = []) throws -> String {
@@ -21,23 +21,31 @@ final class SessionRulesTests: XCTestCase {
         XCTAssertEqual(try d.ctl(["ls", "--session", id, ":/"]).status, 1)
     }
 
-    func testASecondSessionIsBusyThenWaitsForTheFirst() throws {
+    func testSessionsShareADeviceAndAnExclusiveOneHoldsItUntilItEnds() throws {
         let d = try DaemonFixture()
+        // Sessions are contexts, not locks: a second one, and an operation outside both, go ahead.
         let first = try begin(d)
-        let busy = try d.ctl(["session", "begin"])
-        XCTAssertEqual(busy.status, 75, busy.combined)
-        XCTAssertTrue(busy.stderr.contains(first), "names the holder: \(busy.stderr)")
-        let implicitOp = try d.ctl(["ls", ":/"])
-        XCTAssertEqual(implicitOp.status, 75, "an operation outside the session is busy too: \(implicitOp.combined)")
-
-        // A waiting BeginSession gets the device as soon as the first session ends.
-        let waiter = try RunningProcess(Binaries.mtpctl, ["--socket", d.socket, "session", "begin", "--wait", "60"])
-        try d.waitForLog("waiting for the device")
+        let second = try begin(d)
+        XCTAssertNotEqual(first, second)
+        try d.ctlOK(["ls", ":/"])
+        try d.ctlOK(["ls", "--session", first, ":/"])
         try d.ctlOK(["session", "end", first])
-        XCTAssertEqual(waiter.waitForExit(timeout: 60), 0, waiter.stderrText)
-        let second = waiter.stdoutLines.joined().trimmingCharacters(in: .whitespaces)
-        XCTAssertTrue(second.hasPrefix("s") && second != first, second)
         try d.ctlOK(["session", "end", second])
+
+        // An exclusive session holds the device: another command waits, and gives up when its time runs out.
+        let held = try begin(d, ["--exclusive"])
+        let busy = try d.ctl(["ls", "--timeout", "1", ":/"])
+        XCTAssertEqual(busy.status, 75, busy.combined)
+        XCTAssertTrue(busy.stderr.contains(held) && busy.stderr.contains("--timeout"), "names the holder: \(busy.stderr)")
+        try d.ctlOK(["ls", "--session", held, ":/"])  // The holder itself goes ahead.
+
+        // A command waiting behind it runs as soon as it ends.
+        let waiter = try RunningProcess(Binaries.mtpctl, ["--socket", d.socket, "mkdir", ":/after"])
+        try d.waitForLog("waiting for the device")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: d.sim.storage.appendingPathComponent("after").path))
+        try d.ctlOK(["session", "end", held])
+        XCTAssertEqual(waiter.waitForExit(timeout: 60), 0, waiter.stderrText)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: d.sim.storage.appendingPathComponent("after").path))
     }
 
     func testAnUnusedSessionExpiresAfterItsLease() throws {
@@ -55,7 +63,7 @@ final class SessionRulesTests: XCTestCase {
         guard getuid() == 0 else { throw XCTSkip("switching to an unprivileged uid needs root") }
         // A socket anyone may connect to: what is private is the session, not the socket.
         let d = try DaemonFixture(daemonOptions: ["--socket-mode", "666"])
-        let id = try begin(d)
+        let id = try begin(d, ["--exclusive"])
         let asNobody = [
             "/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", Binaries.mtpctl, "--socket", d.socket,
         ]
@@ -64,13 +72,13 @@ final class SessionRulesTests: XCTestCase {
         XCTAssertTrue(use.stderr.contains("belongs to another user"), use.stderr)
         let end = try runCommand(asNobody[0], Array(asNobody.dropFirst()) + ["session", "end", id])
         XCTAssertEqual(end.status, 1, end.combined)
-        let busy = try runCommand(asNobody[0], Array(asNobody.dropFirst()) + ["ls", ":/"])
-        XCTAssertEqual(busy.status, 75, "nobody's implicit session meets root's: \(busy.combined)")
+        let busy = try runCommand(asNobody[0], Array(asNobody.dropFirst()) + ["ls", "--timeout", "1", ":/"])
+        XCTAssertEqual(busy.status, 75, "root's exclusive session holds nobody's operation back: \(busy.combined)")
         XCTAssertTrue(
-            busy.stderr.contains("another user's session") && !busy.combined.contains(id),
+            busy.stderr.contains("another user's exclusive session") && !busy.combined.contains(id),
             "another user is not told the session's id: \(busy.combined)")
         let seen = try runCommand(asNobody[0], Array(asNobody.dropFirst()) + ["--json", "devices"])
-        XCTAssertTrue(seen.stdout.contains("\"session\":\"*\"") && !seen.stdout.contains(id), seen.stdout)
+        XCTAssertTrue(seen.stdout.contains("\"sessions\":[\"*\"]") && !seen.stdout.contains(id), seen.stdout)
         XCTAssertTrue(try d.ctlOK(["--json", "devices"]).stdout.contains(id), "its owner sees the id")
         try d.ctlOK(["ls", "--session", id, ":/"])  // The owner still can.
         try d.ctlOK(["session", "end", id])

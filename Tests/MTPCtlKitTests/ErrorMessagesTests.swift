@@ -11,7 +11,9 @@ final class ErrorMessagesTests: XCTestCase {
         .noSuchDevice(device: "X", attached: ["A", "B"]), .noSuchDevice(device: "", attached: []),
         .ambiguousDevice(device: "A", candidates: ["AB", "AC"]), .noSuchSession(session: "s1"), .notSessionOwner(session: "s1"),
         .sessionTypeMismatch(session: "s1", began: ["delete"], given: ["custom"]), .invalidSessionType(type: "bogus"),
-        .deviceBusy(device: "A", session: "*"), .deviceBusy(device: "A", session: nil), .notFound(device: "A", path: "/x"),
+        .deviceBusy(device: "A", session: "*", ahead: 1, message: nil),
+        .deviceBusy(device: "A", session: nil, ahead: 3, message: nil),
+        .deviceBusy(device: "A", session: nil, ahead: nil, message: "the device stayed busy"), .notFound(device: "A", path: "/x"),
         .alreadyExists(device: "A", path: "/x"), .notAFolder(device: "A", path: "/x"), .folderNotEmpty(device: "A", path: "/x"),
         .invalidName(name: "a/b", reason: "slash"), .invalidPath(path: "x", reason: "relative"),
         .noSuchStorage(device: "A", storage: 7),
@@ -39,9 +41,12 @@ final class ErrorMessagesTests: XCTestCase {
         }
         XCTAssertEqual(MTPCtlError.daemon(.notFound(device: "A", path: "/x")).description, "no such file or folder: A:/x")
         XCTAssertEqual(
-            MTPCtlError.daemon(.deviceBusy(device: "A", session: "*")).description,
-            "device A is held by another user's session; wait for it to end (`--wait SECONDS`), or pass `--session ID` if it is yours"
+            MTPCtlError.daemon(.deviceBusy(device: "A", session: "*", ahead: 1, message: nil)).description,
+            "device A is held by another user's exclusive session; try again when it ends, or wait longer with `--timeout SECONDS`"
         )
+        XCTAssertEqual(
+            MTPCtlError.daemon(.deviceBusy(device: "A", session: nil, ahead: 3, message: nil)).description,
+            "device A is busy: 3 operations still ahead when the time ran out; wait longer with `--timeout SECONDS`")
         XCTAssertTrue(
             MTPCtlError.daemon(.storeFull(device: "A", needed: 10, free: 50)).description.contains(
                 "though it reports 50 bytes free"))

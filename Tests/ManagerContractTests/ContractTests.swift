@@ -127,7 +127,8 @@ final class ContractTests: XCTestCase {
         .noSuchDevice(device: "X", attached: ["A", "B"]), .ambiguousDevice(device: "A", candidates: ["AB", "AC"]),
         .noSuchSession(session: "s1"), .notSessionOwner(session: "s1"),
         .sessionTypeMismatch(session: "s1", began: ["delete"], given: ["custom"]), .invalidSessionType(type: "bogus"),
-        .deviceBusy(device: "A", session: "*"), .deviceBusy(device: "A", session: nil), .notFound(device: "A", path: "/x"),
+        .deviceBusy(device: "A", session: "*", ahead: 2, message: nil),
+        .deviceBusy(device: "A", session: nil, ahead: nil, message: "indexing"), .notFound(device: "A", path: "/x"),
         .alreadyExists(device: "A", path: "/x"), .notAFolder(device: "A", path: "/x"), .folderNotEmpty(device: "A", path: "/x"),
         .invalidName(name: "a/b", reason: "slash"), .invalidPath(path: "x", reason: "relative"),
         .noSuchStorage(device: "A", storage: 7), .storeFull(device: "A", needed: 10, free: 5),
@@ -144,7 +145,7 @@ final class ContractTests: XCTestCase {
     static let coreSamples: [ServiceError] = [
         .noSuchDevice(name: "X", attached: []), .ambiguousDevice(name: "A", candidates: ["AB"]), .noSuchSession("s"),
         .notSessionOwner("s"), .sessionTypeMismatch(session: "s", began: [], given: []), .invalidSessionType("t"),
-        .deviceBusy(device: "A", session: nil), .notFound(device: "A", path: "/"), .alreadyExists(device: "A", path: "/"),
+        .deviceBusy(device: "A", session: nil, ahead: 3, message: nil), .notFound(device: "A", path: "/"), .alreadyExists(device: "A", path: "/"),
         .notAFolder(device: "A", path: "/"), .folderNotEmpty(device: "A", path: "/"), .invalidName(name: "n", reason: "r"),
         .invalidPath(path: "p", reason: "r"), .noSuchStorage(device: "A", storage: .max),
         .storeFull(device: "A", needed: .max, free: 0), .badFileDescriptor(fd: 3, reason: "r"), .transferCancelled("t"),
@@ -205,7 +206,7 @@ final class ContractTests: XCTestCase {
                             serial: "A", vendorId: 1, productId: 2, bus: 1, address: 4, manufacturer: "M", model: "m",
                             friendlyName: nil,
                             battery: 80, storages: [Manager.Storage(id: 65537, description: "Internal", capacity: 10, free: nil)],
-                            open: false, session: "*")
+                            open: false, sessions: ["*", "s1"], queued: 2)
                     ]).fields
                 ]
             )
@@ -217,7 +218,7 @@ final class ContractTests: XCTestCase {
                     Manager.BeginSession.Parameters(device: "", types: ["transferToDevice"]).fields,
                     Manager.BeginSession.Parameters(
                         device: "A", types: ["0x1"], context: .init(expectedBytes: 3, folder: "/", storage: 1),
-                        leaseSeconds: 30, waitSeconds: 1.5
+                        leaseSeconds: 30, exclusive: true, timeoutSeconds: 1.5
                     ).fields,
                 ],
                 [Manager.BeginSession.Reply(session: "s1", device: "A").fields]

@@ -10,25 +10,32 @@ final class FolderCacheTests: XCTestCase {
     func testOwnChangesKeepTheListingCurrentWithoutAnotherListing() {
         var cache = FolderCache()
         let root = MTPDevice.rootFolder
-        cache.store([entry(1, "a"), entry(2, "Music", folder: true)], folder: root, storage: 1)
+        cache.store([entry(1, "a"), entry(2, "Music", folder: true)], folder: root, storage: 1, spell: 1)
         cache.added(entry(3, "b"), folder: root)
-        XCTAssertEqual(cache.listing(root, storage: 1)?.map(\.name), ["a", "Music", "b"])
+        XCTAssertEqual(cache.listing(root, storage: 1, spell: 1)?.map(\.name), ["a", "Music", "b"])
         var renamed = entry(1, "z")
         renamed.parent = 0
         cache.replaced(renamed, folder: root)
-        XCTAssertEqual(cache.listing(root, storage: 1)?.map(\.name), ["z", "Music", "b"])
-        cache.store([entry(4, "t", parent: 2)], folder: 2, storage: 1)
+        XCTAssertEqual(cache.listing(root, storage: 1, spell: 1)?.map(\.name), ["z", "Music", "b"])
+        cache.store([entry(4, "t", parent: 2)], folder: 2, storage: 1, spell: 1)
         cache.removed(2, folder: root, storage: 1)
-        XCTAssertNil(cache.listing(2, storage: 1), "a removed folder's own listing goes with it")
-        XCTAssertFalse(cache.listing(root, storage: 1)!.contains { $0.id == 2 })
-        XCTAssertTrue(cache.listing(root, storage: 1)!.contains { $0.id == 3 })
+        XCTAssertNil(cache.listing(2, storage: 1, spell: 1), "a removed folder's own listing goes with it")
+        XCTAssertFalse(cache.listing(root, storage: 1, spell: 1)!.contains { $0.id == 2 })
+        XCTAssertTrue(cache.listing(root, storage: 1, spell: 1)!.contains { $0.id == 3 })
     }
 
     func testListingsAreKeptPerStorage() {
         var cache = FolderCache()
-        cache.store([entry(1, "a")], folder: 7, storage: 1)
-        XCTAssertNil(cache.listing(7, storage: 2))
+        cache.store([entry(1, "a")], folder: 7, storage: 1, spell: 1)
+        XCTAssertNil(cache.listing(7, storage: 2, spell: 1))
         cache.removeAll()
         XCTAssertEqual(cache.count, 0)
+    }
+
+    func testAListingIsTrustedOnlyInTheSpellThatReadIt() {
+        var cache = FolderCache()
+        cache.store([entry(1, "a")], folder: 7, storage: 1, spell: 3)
+        XCTAssertEqual(cache.listing(7, storage: 1, spell: 3)?.map(\.name), ["a"])
+        XCTAssertNil(cache.listing(7, storage: 1, spell: 4), "a later spell lists the folder again")
     }
 }

@@ -8,25 +8,32 @@ final class SessionTableTests: XCTestCase {
         _ table: inout SessionTable, id: String = "s1", device: String = "SER1",
         types: SessionType = .transferToDevice, lease: Double = 30, now: Moment = 0
     ) -> DeviceSession {
-        try! table.begin(id: id, device: device, owner: alice, types: types, lease: lease, now: now).get()
+        table.begin(id: id, device: device, owner: alice, types: types, lease: lease, now: now)
     }
 
-    func testSecondSessionOnADeviceIsBusyUntilTheFirstEnds() {
+    func testAnyNumberOfSessionsFromAnyUsersShareADevice() {
         var table = SessionTable()
         _ = begun(&table)
-        XCTAssertEqual(
-            table.begin(id: "s2", device: "SER1", owner: bob, types: .delete, lease: 30, now: 1),
-            .failure(.deviceBusy(device: "SER1", heldBy: "s1")))
-        XCTAssertEqual(table.holder(of: "SER1")?.id, "s1")
+        _ = table.begin(id: "s2", device: "SER1", owner: bob, types: .delete, lease: 30, now: 1)
+        XCTAssertEqual(table.sessions(on: "SER1").map(\.id), ["s1", "s2"])
+        XCTAssertNil(table.exclusiveHolder(of: "SER1"), "sharing sessions hold nothing")
         _ = table.end("s1", by: alice, types: .transferToDevice)
-        XCTAssertNil(table.holder(of: "SER1"))
-        XCTAssertNoThrow(try table.begin(id: "s2", device: "SER1", owner: bob, types: .delete, lease: 30, now: 2).get())
+        XCTAssertEqual(table.sessions(on: "SER1").map(\.id), ["s2"])
+    }
+
+    func testAnExclusiveSessionIsTheDevicesHolderUntilItEnds() {
+        var table = SessionTable()
+        _ = table.begin(id: "x", device: "SER1", owner: alice, types: .custom, exclusive: true, lease: 30, now: 0)
+        XCTAssertEqual(table.exclusiveHolder(of: "SER1")?.id, "x")
+        XCTAssertNil(table.exclusiveHolder(of: "SER2"))
+        _ = table.expire(now: 30)
+        XCTAssertNil(table.exclusiveHolder(of: "SER1"), "an expired lease lets go")
     }
 
     func testSessionsOnDifferentDevicesAreIndependent() {
         var table = SessionTable()
         _ = begun(&table, id: "a", device: "SER1")
-        XCTAssertNoThrow(try table.begin(id: "b", device: "SER2", owner: bob, types: .custom, lease: 30, now: 0).get())
+        _ = table.begin(id: "b", device: "SER2", owner: bob, types: .custom, lease: 30, now: 0)
         XCTAssertEqual(table.all.count, 2)
     }
 
@@ -36,7 +43,7 @@ final class SessionTableTests: XCTestCase {
         XCTAssertEqual(
             table.end("s1", by: alice, types: .transferToDevice),
             .failure(.typeMismatch(session: "s1", began: [.transferToDevice, .delete], given: .transferToDevice)))
-        XCTAssertEqual(table.holder(of: "SER1")?.id, "s1")
+        XCTAssertEqual(table.sessions(on: "SER1").map(\.id), ["s1"])
         XCTAssertEqual(try table.end("s1", by: alice, types: [.delete, .transferToDevice]).get().id, "s1")
     }
 
@@ -65,7 +72,7 @@ final class SessionTableTests: XCTestCase {
         XCTAssertEqual(table.expire(now: 30), [])
         XCTAssertEqual(table.nextExpiry, 50)
         XCTAssertEqual(table.expire(now: 50).map(\.id), ["s1"])
-        XCTAssertNil(table.holder(of: "SER1"))
+        XCTAssertEqual(table.sessions(on: "SER1"), [])
         XCTAssertNil(table.nextExpiry)
     }
 
