@@ -125,7 +125,11 @@ let package = Package(
         .testTarget(name: "VarlinkTests", dependencies: ["Varlink", "SystemCalls"]),
         .testTarget(name: "SessionModelTests", dependencies: ["SessionModel"]),
         .testTarget(name: "MTPProviderTests", dependencies: ["MTPProvider", "PTPWire"]),
-        .testTarget(name: "SessionCoreTests", dependencies: ["SessionCore", "SessionModel", "MTPProvider", "DedicatedThreads"]),
+        .testTarget(
+            name: "SessionCoreTests",
+            dependencies: [
+                "SessionCore", "SessionModel", "MTPProvider", "DedicatedThreads", .product(name: "Logging", package: "swift-log"),
+            ]),
         // The runtime's rules without a process: service lifecycles and their order, idleness, STATUS= text.
         .testTarget(
             name: "DaemonRuntimeTests", dependencies: ["DaemonRuntime", .product(name: "Logging", package: "swift-log")]),

@@ -76,7 +76,7 @@ public enum ErrorMessages {
         case .transferCancelled(let transfer):
             "transfer \(transfer) cancelled; nothing of it was left on the device"
         case .noSuchTransfer(let transfer):
-            "no running transfer \(transfer)"
+            "no running transfer \(transfer) of yours; it may have ended (only the user who started a transfer, or root, may cancel it)"
         case .notSupported(let device, let operation):
             "device \(device) does not support \(operation)"
         case .partiallyDeleted(let device, let path, let remaining, let message):

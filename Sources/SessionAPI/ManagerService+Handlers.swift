@@ -112,9 +112,9 @@ extension ManagerService {
         return Manager.ChangeReply(entry: done.entry.contract, method: done.method.contract)
     }
 
-    /// Cancel: stops a running transfer.
-    func cancel(_ p: Manager.Cancel.Parameters) throws -> Empty {
-        try manager.cancel(transfer: p.transfer)
+    /// Cancel: stops a running transfer, if the caller started it or is root.
+    func cancel(_ p: Manager.Cancel.Parameters, _ r: Request) throws -> Empty {
+        try manager.cancel(transfer: p.transfer, by: r.caller)
         return Empty()
     }
 

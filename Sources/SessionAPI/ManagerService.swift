@@ -70,7 +70,7 @@ public struct ManagerService: VarlinkService {
         on(Manager.MakeDirectory.self) { s, p, r in try await s.makeDirectory(p, r) },
         on(Manager.Rename.self) { s, p, r in try await s.rename(p, r) },
         on(Manager.Move.self) { s, p, r in try await s.move(p, r) },
-        on(Manager.Cancel.self) { s, p, _ in try s.cancel(p) },
+        on(Manager.Cancel.self) { s, p, r in try s.cancel(p, r) },
         on(Manager.Monitor.self) { s, _, r in try await s.monitor(r) },
     ])
 }

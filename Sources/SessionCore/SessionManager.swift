@@ -326,7 +326,7 @@ public actor SessionManager {
         let path = try Self.path(path)
         let newName: ObjectName
         do { newName = try ObjectName(name) } catch { throw error.serviceError }
-        return try await transfer { handle throws(ServiceError) in
+        return try await transfer(caller) { handle throws(ServiceError) in
             try await run(caller, device: device, session: session, timeout: timeout) { d, s throws(ServiceError) in
                 try await d.rename(
                     path, to: newName, storage: storage, session: s,
@@ -345,7 +345,7 @@ public actor SessionManager {
         let path = try Self.path(path), folder = try Self.path(folder)
         let newName: ObjectName?
         do { newName = try name.map { name throws(NameRejection) in try ObjectName(name) } } catch { throw error.serviceError }
-        return try await transfer { handle throws(ServiceError) in
+        return try await transfer(caller) { handle throws(ServiceError) in
             try await run(caller, device: device, session: session, timeout: timeout) { d, s throws(ServiceError) in
                 try await d.move(
                     path, into: folder, as: newName, storage: storage, session: s,
@@ -359,7 +359,7 @@ public actor SessionManager {
         _ caller: Caller, device: String, request: PutRequest, storage: UInt32?, session: String?, timeout: Double? = nil,
         progress: @escaping @Sendable (TransferProgress) -> Void
     ) async throws(ServiceError) -> EntrySummary {
-        try await transfer { handle throws(ServiceError) in
+        try await transfer(caller) { handle throws(ServiceError) in
             try await run(caller, device: device, session: session, timeout: timeout) { d, s throws(ServiceError) in
                 try await d.put(request, storage: storage, session: s, transfer: handle, progress: progress)
             }
@@ -371,18 +371,35 @@ public actor SessionManager {
         _ caller: Caller, device: String, request: GetRequest, storage: UInt32?, session: String?, timeout: Double? = nil,
         progress: @escaping @Sendable (TransferProgress) -> Void
     ) async throws(ServiceError) -> UInt64 {
-        try await transfer { handle throws(ServiceError) in
+        try await transfer(caller) { handle throws(ServiceError) in
             try await run(caller, device: device, session: session, timeout: timeout) { d, s throws(ServiceError) in
                 try await d.get(request, storage: storage, session: s, transfer: handle, progress: progress)
             }
         }
     }
 
-    /// Cancels a running transfer.
-    public nonisolated func cancel(transfer id: String) throws(ServiceError) { try transfers.cancel(id) }
+    /// Cancels a running transfer that `caller` started, or any when root. Anyone else hears NoSuchTransfer, as for
+    /// an id that is not running, so a refusal tells nothing of another user's transfers; the log names who tried.
+    public nonisolated func cancel(transfer id: String, by caller: Caller) throws(ServiceError) {
+        var who: Logger.Metadata = ["transfer": "\(id)", "uid": "\(caller.uid)", "pid": "\(caller.pid)"]
+        switch transfers.cancel(id, by: caller.uid) {
+        case .cancelled(let owner):
+            who["owner"] = "\(owner)"
+            logger.notice("transfer cancel requested", metadata: who)
+        case .notOwner(let owner):
+            who["owner"] = "\(owner)"
+            logger.notice("cancel refused: the transfer belongs to another user", metadata: who)
+            throw .noSuchTransfer(id)
+        case .unknown:
+            logger.debug("cancel of no running transfer", metadata: who)
+            throw .noSuchTransfer(id)
+        }
+    }
 
-    private func transfer<T: Sendable>(_ body: (TransferHandle) async throws(ServiceError) -> T) async throws(ServiceError) -> T {
-        let handle = transfers.start()
+    private func transfer<T: Sendable>(
+        _ caller: Caller, _ body: (TransferHandle) async throws(ServiceError) -> T
+    ) async throws(ServiceError) -> T {
+        let handle = transfers.start(owner: caller.uid)
         defer { transfers.finish(handle) }
         let result: Result<T, ServiceError> = await withTaskCancellationHandler {
             do throws(ServiceError) { return .success(try await body(handle)) } catch { return .failure(error) }

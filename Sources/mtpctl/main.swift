@@ -294,9 +294,11 @@ struct Monitor: ParsableCommand {
 }
 
 struct Cancel: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Cancel a running transfer (its id is in put/get --json progress).")
+    static let configuration = CommandConfiguration(
+        abstract: "Cancel a running transfer (its id is in put/get --json progress).",
+        discussion: "Only the user who started the transfer, or root, may cancel it; to anyone else its id is unknown.")
     @OptionGroup var global: Global
-    @Argument(help: "The transfer id, e.g. t3.") var transfer: String
+    @Argument(help: "The transfer id, e.g. t5c2f0e9a41b7d368.") var transfer: String
     func run() throws {
         try perform(global.context) { () throws(MTPCtlError) in try ChangeCommands.cancel(global.context, transfer: transfer) }
     }

@@ -11,7 +11,7 @@ final class ProgressReporterTests: XCTestCase {
 
     func testBeginThrottledStepsEnd() {
         let steps = Steps()
-        let transfer = TransferRegistry().start()
+        let transfer = TransferRegistry().start(owner: 1000)
         var reporter = ProgressReporter(transfer: transfer, total: 100 << 20) { steps.append($0) }
         for done in stride(from: UInt64(0), through: 100 << 20, by: 16 << 10) { XCTAssertTrue(reporter.advance(done)) }
         reporter.end()
@@ -27,15 +27,12 @@ final class ProgressReporterTests: XCTestCase {
 
     func testCancelStopsAtTheNextStep() throws {
         let registry = TransferRegistry()
-        let transfer = registry.start()
+        let transfer = registry.start(owner: 1000)
         var reporter = ProgressReporter(transfer: transfer, total: 1000) { _ in }
         XCTAssertTrue(reporter.advance(10))
-        try registry.cancel(transfer.id)
+        XCTAssertEqual(registry.cancel(transfer.id, by: 1000), .cancelled(owner: 1000))
         XCTAssertFalse(reporter.advance(20))
-        XCTAssertThrowsError(try registry.cancel("t-unknown")) {
-            XCTAssertEqual($0 as? ServiceError, .noSuchTransfer("t-unknown"))
-        }
         registry.finish(transfer)
-        XCTAssertThrowsError(try registry.cancel(transfer.id))
+        XCTAssertEqual(registry.cancel(transfer.id, by: 1000), .unknown)
     }
 }
