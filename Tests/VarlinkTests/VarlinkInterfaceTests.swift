@@ -52,9 +52,11 @@ final class VarlinkInterfaceTests: XCTestCase {
     func testManagerMethodSignatures() throws {
         let interface = try manager()
         let begin = try XCTUnwrap(interface.methods["BeginSession"])
-        XCTAssertEqual(begin.input.map(\.name), ["device", "types", "context", "leaseSeconds", "waitSeconds"])
         XCTAssertEqual(
-            begin.input.map(\.type), [.string, .array(.string), .optional(.object), .optional(.int), .optional(.float)])
+            begin.input.map(\.name), ["device", "types", "context", "leaseSeconds", "exclusive", "timeoutSeconds"])
+        XCTAssertEqual(
+            begin.input.map(\.type),
+            [.string, .array(.string), .optional(.object), .optional(.int), .optional(.bool), .optional(.float)])
         XCTAssertEqual(begin.output, [VarlinkField(name: "session", type: .string), VarlinkField(name: "device", type: .string)])
 
         let put = try XCTUnwrap(interface.methods["Put"])
@@ -71,7 +73,8 @@ final class VarlinkInterfaceTests: XCTestCase {
     func testManagerNestedTypesAndEnums() throws {
         let interface = try manager()
         guard case .structure(let device)? = interface.types["Device"] else { return XCTFail("Device is not a struct") }
-        XCTAssertEqual(device.count, 12, "comments between fields are not fields")
+        XCTAssertEqual(device.count, 13, "comments between fields are not fields")
+        XCTAssertEqual(field(device, "sessions"), .array(.string))
         XCTAssertEqual(field(device, "storages"), .array(.named("Storage")))
         XCTAssertEqual(field(device, "battery"), .optional(.int))
         XCTAssertEqual(field(device, "open"), .bool)
@@ -116,7 +119,7 @@ final class VarlinkInterfaceTests: XCTestCase {
         XCTAssertEqual(interface.invalidParameter(in: withTrack, method: "Put"), "track.composer")
         XCTAssertEqual(interface.invalidParameter(in: ["types": []], method: "BeginSession"), "device")
         XCTAssertNil(
-            interface.invalidParameter(in: ["device": "x", "types": ["delete"], "waitSeconds": 2], method: "BeginSession"))
+            interface.invalidParameter(in: ["device": "x", "types": ["delete"], "timeoutSeconds": 2], method: "BeginSession"))
     }
 
     // MARK: org.varlink.service
