@@ -63,11 +63,17 @@ actor DeviceActor {
     /// Sessions and operations holding the device now.
     private var users = 0
     /// Counts the spells during which someone held the device without a break. A listing is trusted without
-    /// asking the device only within the spell that read it (and until the device reports a change): a device
-    /// that changes behind the daemon's back and sends no events is listed again, one GetObjectHandles, by the
-    /// next spell.
-    private(set) var spell: UInt64 = 0
-    /// Objects this daemon made or removed in this spell, whose events are its own echo.
+    /// asking the device within the spell that read it (until the device reports a change), and beyond it once
+    /// the device has shown that it reports changes (it sent an event since it was opened): a device that
+    /// changes behind the daemon's back and sends no events is listed again, one GetObjectHandles, by the next
+    /// spell.
+    private var spells: UInt64 = 0
+    /// Whether the device sent an event since it was opened, so its silence means nothing changed.
+    private var reportsChanges = false
+    /// The spell a listing read now belongs to; 0 while the device reports changes: one spell then lasts as
+    /// long as the opening.
+    var spell: UInt64 { reportsChanges ? 0 : spells }
+    /// Objects this daemon made or removed, whose events are its own echo; bounded, for devices that send none.
     var ownChanges: Set<UInt32> = []
     /// The open sessions on this device and what each keeps for itself.
     var sessions: [String: SessionContext] = [:]
@@ -119,14 +125,13 @@ actor DeviceActor {
         case .open: try openHandle()
         default: if handle == nil && lifecycle.isOpen { try openHandle() }
         }
-        if users == 0 { spell += 1 }
+        if users == 0 { spells += 1 }
         users += 1
     }
 
     /// Stops needing the device; the last user starts the linger timer.
     func release() {
         users -= 1
-        if users == 0 { ownChanges.removeAll() }
         carryOut(lifecycle.release(now: MonotonicClock.seconds()))
     }
 
@@ -185,6 +190,7 @@ actor DeviceActor {
         // the log line says so (tests count descriptors after it).
         handle = nil
         storagesCurrent = false
+        reportsChanges = false
         cache.removeAll()
         ownChanges.removeAll()
         logger.debug("released the device's interface")
@@ -246,6 +252,7 @@ actor DeviceActor {
         let serial = name
         switch event {
         case .objectAdded(let id), .objectRemoved(let id):
+            learnedThatItReportsChanges()
             // The device's echo of a change this daemon made was already announced when it was made.
             guard ownChanges.remove(id) == nil else { return }
             cache.removeAll()
@@ -254,6 +261,7 @@ actor DeviceActor {
             hub.publish(
                 DeviceEvent(kind: event.isAddition ? .objectAdded : .objectRemoved, device: serial, storage: nil, object: id))
         case .storeAdded(let id), .storeRemoved(let id):
+            learnedThatItReportsChanges()
             cache.removeAll()
             if let device = handle, let fresh = try? device.storages() { storagesRead(fresh) }
             hub.publish(DeviceEvent(kind: .storageChanged, device: serial, storage: id, object: nil))
@@ -262,9 +270,19 @@ actor DeviceActor {
         }
     }
 
+    /// The device reported a change to its objects or storages: listings read so far were trusted for their
+    /// spell only; from now on they last the opening.
+    private func learnedThatItReportsChanges() {
+        guard !reportsChanges else { return }
+        reportsChanges = true
+        cache.removeAll()
+        logger.debug("the device reports changes; folder listings are kept while it stays open")
+    }
+
     /// Records and announces a change this daemon made, so Monitor clients hear of it and the device's own
     /// event for it (if it sends one) does not empty the caches.
     func madeChange(_ kind: DeviceEvent.Kind, object id: UInt32, storage: UInt32) {
+        if ownChanges.count >= 4096 { ownChanges.removeAll() }  // A device that echoes nothing.
         ownChanges.insert(id)
         hub.publish(DeviceEvent(kind: kind, device: name, storage: storage, object: id))
     }

@@ -58,7 +58,9 @@ extension SessionManager {
 
     /// The operation holding `ticket` ended: the next in turn runs.
     func leave(_ ticket: DeviceQueue.Ticket, on serial: String) {
-        queues[serial]?.finish(ticket)
+        // A device unplugged meanwhile dropped its queue; one plugged in again under the serial has a new one.
+        guard queues[serial]?.running == ticket else { return }
+        queues[serial]!.finish(ticket)
         dispatch(serial)
         if let q = queues[serial], q.isEmpty, q.holder == nil { queues[serial] = nil }
     }
