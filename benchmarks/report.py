@@ -16,6 +16,7 @@ R = arguments.results
 load = lambda name: json.load(open(os.path.join(R, name))) if os.path.exists(os.path.join(R, name)) else None
 small, daemon, player = load("many-small-files.json"), load("daemon.json"), load("virtual-player.json")
 large, listing, scale = load("large-file.json"), load("listing.json"), load("scale.json")
+sharing = load("sharing.json")
 WAYS = {"a": "mtp-sendfile per file", "b": "mtpctl put per file", "c": "one mtpctl put", "d": "varlink session"}
 ok = lambda c: "met" if c else "**missed**"
 out = ["# Benchmarks", "",
@@ -136,6 +137,33 @@ if scale:
                 "model: while one device is mid-transfer the others' reaps are answered within 100 µs (so that no "
                 "device holds libusb's shared event thread), and each of those round trips is CPU in the daemon's "
                 "process, spent by umockdev's preload. A real bus signals completions instead.", ""]
+
+if sharing:
+    out += [f"## Sharing one device: {sharing['files']} files of 4 KiB", "",
+            f"Commit {sharing['commit']}, {sharing['machine']}. All in one run per link: a varlink client's bundle "
+            "alone; the same bundle while one client, then four (each its own process), list the device's root in a "
+            "loop; four 50-file bundles at once; then one `mtpctl put` per file with the device open.", "",
+            "| link | bundle alone | List during it, p50 / p99 | bundle with 4 listers | 4 bundles of 50 | separate puts, tx/file |",
+            "|---|---|---|---|---|---|"]
+    for r in sharing["rows"]:
+        out.append(f"| {r['link']} | {r['alone_s']:.2f} s ({r['file_ms']:.1f} ms a file) | {r['list_ms_p50']:.1f} / "
+                   f"{r['list_ms_p99']:.1f} ms ({r['list_tries']} tries) | {r['listers_ratio']:.2f}× throughput | "
+                   f"{r['four_ratio']:.2f}× the time | {r['separate_tx_per_file']:.2f} (bundle {r['bundle_tx_per_file']:.2f}) |")
+    out += ["", "Targets, on the USB 2.0 model:", ""]
+    for r in sharing["rows"]:
+        if r["link"] != "usb2":
+            continue
+        bound = r["file_ms"] + 20
+        out += [f"- a List during the bundle: p99 {r['list_ms_p99']:.1f} ms against one file's {r['file_ms']:.1f} ms + 20 ms "
+                f"(target: {ok(r['list_ms_p99'] <= bound)})",
+                f"- the bundle while four clients list: {r['listers_ratio']:.2f}× its throughput alone (target ≥ 0.9×: "
+                f"{ok(r['listers_ratio'] >= 0.9)})",
+                f"- four 50-file bundles at once: {r['four_ratio']:.2f}× one 200-file bundle's time (target ≤ 1.1×: "
+                f"{ok(r['four_ratio'] <= 1.1)})",
+                f"- separate puts: {r['separate_vs_bundle_tx']:.2f}× the bundle's transactions a file (target ≤ 1.2×: "
+                f"{ok(r['separate_vs_bundle_tx'] <= 1.2)}); by operation: "
+                + ", ".join(f"{k} {v / sharing['files']:.2f}" for k, v in sorted(r.get("separate_operations", {}).items()))]
+    out += [""]
 
 if daemon:
     out += ["## Daemon overhead", "", "| measure | value | target |", "|---|---|---|",
