@@ -32,6 +32,7 @@ final class FakeDevice: DeviceSurface, Sendable {
         var gated: Set<String> = []
         /// Calls waiting at the gate now.
         var held: [Call] = []
+        /// Where events go while the core reads them.
         var events: (@Sendable (MTPDeviceEvent) -> Void)?
         fileprivate var waiters: [UInt64: Waiter] = [:]
         fileprivate var lastWaiter: UInt64 = 0
@@ -122,9 +123,6 @@ final class FakeDevice: DeviceSurface, Sendable {
 
     /// Waits until `count` calls are held at the gate.
     func waitUntilHeld(_ count: Int = 1) async -> Bool { await waitUntil { $0.held.count == count } }
-
-    /// Reports an event as the device would on its interrupt endpoint.
-    func post(_ event: MTPDeviceEvent) { state.withLock { $0.events }?(event) }
 
     // MARK: The device surface
 
