@@ -32,7 +32,7 @@ extension DeviceActor {
     }
 
     /// At an opening: settles whatever an earlier run, or a send the device left in the middle, left in flight.
-    func settleInFlight(on device: MTPDevice, serial: String) {
+    func settleInFlight(on device: any DeviceSurface, serial: String) {
         guard let journal else { return }
         for (id, record) in journal.pending(serial: serial) where settle(record, on: device) {
             journalEnd(id)
@@ -48,7 +48,7 @@ extension DeviceActor {
     /// Then (and when the daemon died before the device gave an id) the folder is found again by its path and the
     /// object by its name and a size below the one announced. Returns false when the device could not be asked
     /// (the record stays for the next opening).
-    func settle(_ record: InFlightObject, on device: MTPDevice) -> Bool {
+    func settle(_ record: InFlightObject, on device: any DeviceSurface) -> Bool {
         do throws(MTPError) {
             guard let folder = try folderHandle(of: record, on: device) else {
                 logger.notice(
@@ -118,7 +118,7 @@ extension DeviceActor {
 
     /// The handle of the folder `record` was sent into, as the device numbers it now: found by its path, folder
     /// by folder, where the record has one; nil when that folder is gone.
-    private func folderHandle(of record: InFlightObject, on device: MTPDevice) throws(MTPError) -> UInt32? {
+    private func folderHandle(of record: InFlightObject, on device: any DeviceSurface) throws(MTPError) -> UInt32? {
         guard let text = record.folder else { return MTPDevice.folderHandle(record.parent) }
         guard let path = try? ObjectPath(text) else { return nil }
         var current = MTPDevice.rootFolder

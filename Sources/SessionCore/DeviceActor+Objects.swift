@@ -156,7 +156,7 @@ extension DeviceActor {
     /// refused (a folder only when it refused the folder itself, not because something in it stayed). A device
     /// that goes away ends it at once.
     func deleteBottomUp(
-        _ folder: ObjectEntry, at path: ObjectPath, on device: MTPDevice,
+        _ folder: ObjectEntry, at path: ObjectPath, on device: any DeviceSurface,
         remaining: inout [String]
     ) throws(ServiceError) {
         let before = remaining.count
@@ -206,7 +206,7 @@ extension DeviceActor {
 
     /// `entry`, found at `path`, under `newName` in the same folder.
     private func renameInPlace(
-        _ entry: ObjectEntry, at path: ObjectPath, to newName: ObjectName, on device: MTPDevice,
+        _ entry: ObjectEntry, at path: ObjectPath, to newName: ObjectName, on device: any DeviceSurface,
         progress: HostCopyProgress
     ) throws(ServiceError) -> Relocation {
         var entry = entry

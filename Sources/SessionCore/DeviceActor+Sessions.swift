@@ -26,7 +26,7 @@ struct SessionContext {
 extension DeviceActor {
     /// Runs `body` with the device open: inside `session` the session's opening is reused; otherwise the
     /// operation holds the device for itself (a lingering opening is reused) and lets it go after.
-    func perform<T>(session: String?, _ body: (MTPDevice) throws(ServiceError) -> T) throws(ServiceError) -> T {
+    func perform<T>(session: String?, _ body: (any DeviceSurface) throws(ServiceError) -> T) throws(ServiceError) -> T {
         published.withLock { $0.busy += 1 }
         defer { published.withLock { $0.busy -= 1 } }
         if session != nil {

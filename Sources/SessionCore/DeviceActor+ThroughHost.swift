@@ -20,7 +20,7 @@ extension DeviceActor {
     /// to `progress`.
     func relocateThroughHost(
         _ entry: ObjectEntry, at path: ObjectPath, into parent: UInt32, at folder: ObjectPath, name: String,
-        on device: MTPDevice, progress: HostCopyProgress
+        on device: any DeviceSurface, progress: HostCopyProgress
     ) throws(ServiceError) -> ObjectEntry {
         logger.info(
             "the device cannot move or rename this in place; copying it through the host",
@@ -54,7 +54,7 @@ extension DeviceActor {
     /// is removed.
     private func copyThroughHost(
         _ entry: ObjectEntry, into parent: UInt32, at folder: ObjectPath, name: String,
-        on device: MTPDevice, progress: HostCopyProgress
+        on device: any DeviceSurface, progress: HostCopyProgress
     ) throws(ServiceError) -> ObjectEntry {
         guard entry.isFolder else {
             return try copyFileThroughHost(entry, into: parent, at: folder, name: name, on: device, progress: progress)
@@ -85,7 +85,7 @@ extension DeviceActor {
     /// daemon killed half way leaves no partial copy after its restart.
     private func copyFileThroughHost(
         _ entry: ObjectEntry, into parent: UInt32, at folder: ObjectPath, name: String,
-        on device: MTPDevice, progress: HostCopyProgress
+        on device: any DeviceSurface, progress: HostCopyProgress
     ) throws(ServiceError) -> ObjectEntry {
         let fd = try Self.privateTemporaryFile()
         defer { close(fd) }
@@ -147,7 +147,7 @@ extension DeviceActor {
     }
 
     /// Removes an object this daemon just made (a copy being rolled back); best effort, logged when it fails.
-    private func removeQuietly(_ object: ObjectEntry, on device: MTPDevice) {
+    private func removeQuietly(_ object: ObjectEntry, on device: any DeviceSurface) {
         var remaining: [String] = []
         do throws(MTPError) {
             try device.delete(id: object.id)

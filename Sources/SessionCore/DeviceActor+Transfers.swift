@@ -119,10 +119,10 @@ extension DeviceActor {
     /// A watchdog for one transfer, which resets the device's port when the transfer stops moving.
     func startWatchdog() -> StallWatchdog? {
         guard let stallTimeout else { return nil }
-        let attached = attached, logger = logger
+        let attached = attached, access = access, logger = logger
         return StallWatchdog(timeout: stallTimeout) {
             logger.warning("transfer stalled: no progress for \(stallTimeout) s; resetting the device's USB port")
-            if let failure = attached.resetPort() {
+            if let failure = access.resetPort(attached) {
                 logger.error("the port reset failed; the transfer ends when libmtp gives up", metadata: ["errno": "\(failure)"])
             }
         }
@@ -189,7 +189,7 @@ extension DeviceActor {
 
     private func copyRange(
         of id: UInt32, from offset: UInt64, length: UInt64, to fd: Int32, index: Int,
-        device: MTPDevice, reporter: inout ProgressReporter
+        device: any DeviceSurface, reporter: inout ProgressReporter
     ) throws {
         let chunk: UInt64 = 1 << 20
         var done: UInt64 = 0

@@ -16,6 +16,8 @@ actor DeviceActor {
 
     /// The USB device this actor owns.
     nonisolated let attached: AttachedDevice
+    /// How the device is opened and its port reset: libmtp in the daemon, an in-memory device in unit tests.
+    nonisolated let access: DeviceAccess
     /// Read at the first opening; the device's name for clients.
     private(set) var identity: DeviceIdentity? { didSet { published.withLock { $0.identity = identity } } }
     private(set) var storages: [StorageSummary] = [] { didSet { published.withLock { $0.storages = storages } } }
@@ -56,7 +58,7 @@ actor DeviceActor {
     nonisolated let published = LockedBox(Published())
     private(set) var capabilities = DeviceCapabilitySet()
 
-    var handle: MTPDevice? { didSet { published.withLock { $0.isOpen = handle != nil } } }
+    var handle: (any DeviceSurface)? { didSet { published.withLock { $0.isOpen = handle != nil } } }
     private var lifecycle: DeviceLifecycle
     /// Folder listings, the device's and shared by every session and operation on it.
     var cache = FolderCache()
@@ -89,9 +91,10 @@ actor DeviceActor {
 
     init(
         attached: AttachedDevice, linger: Double, hub: EventHub, journal: InFlightJournal? = nil, stallTimeout: Double? = nil,
-        logger: Logger
+        access: DeviceAccess = .libmtp, logger: Logger
     ) {
         self.attached = attached
+        self.access = access
         self.journal = journal
         self.stallTimeout = stallTimeout
         self.executor = DeviceThreadExecutor(name: "mtp-\(attached.bus)-\(attached.address)")
@@ -142,7 +145,7 @@ actor DeviceActor {
 
     private func openHandle() throws(ServiceError) {
         do throws(MTPError) {
-            let device = try MTPDevice.open(attached)
+            let device = try access.open(attached)
             openings += 1
             handle = device
             let id = DeviceIdentity(
@@ -225,7 +228,7 @@ actor DeviceActor {
     /// waiting out libmtp's timeouts when closing it.
     func map(_ error: MTPError) -> ServiceError {
         if error.kind == .connectionFailed {
-            let resetFailure = attached.resetPort()
+            let resetFailure = access.resetPort(attached)
             handleLost()
             guard resetFailure == nil else { return .deviceGone(device: name) }
             logger.warning(
@@ -241,7 +244,7 @@ actor DeviceActor {
             responseCode: error.responseCode, errno: error.errno)
     }
 
-    private func startEvents(on device: MTPDevice) {
+    private func startEvents(on device: any DeviceSurface) {
         device.startEvents { [weak self] event in
             Task { await self?.deviceEvent(event) }
         }

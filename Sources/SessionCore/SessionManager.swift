@@ -18,14 +18,18 @@ public actor SessionManager {
         public var journal: InFlightJournal?
         /// Seconds a transfer may go without progress before the device's USB port is reset; nil never.
         public var transferStallTimeout: Double?
+        /// How devices are opened and reset: libmtp, unless a unit test puts an in-memory device under the core.
+        public var access: DeviceAccess
         /// Creates a configuration.
         public init(
-            linger: Double = 5, defaultLease: Double = 30, journal: InFlightJournal? = nil, transferStallTimeout: Double? = 30
+            linger: Double = 5, defaultLease: Double = 30, journal: InFlightJournal? = nil, transferStallTimeout: Double? = 30,
+            access: DeviceAccess = .libmtp
         ) {
             self.linger = linger
             self.defaultLease = defaultLease
             self.journal = journal
             self.transferStallTimeout = transferStallTimeout
+            self.access = access
         }
     }
 
@@ -70,7 +74,7 @@ public actor SessionManager {
         guard attachments[location] == nil else { return }  // Hotplug may repeat itself.
         let actor = DeviceActor(
             attached: device, linger: configuration.linger, hub: hub, journal: configuration.journal,
-            stallTimeout: configuration.transferStallTimeout, logger: logger)
+            stallTimeout: configuration.transferStallTimeout, access: configuration.access, logger: logger)
         attachments[location] = Attachment(actor: actor, serial: nil)
         await probe(location)
     }

@@ -1,0 +1,78 @@
+/// What the daemon core does with an open device, in this module's own values: the seam under the core.
+///
+/// `MTPDevice` is the one real conformance (libmtp over USB); a unit test puts an in-memory device here, so the
+/// rules of queueing, sessions, reservations and ownership are tested without USB. Like `MTPDevice`, a conformer
+/// is called from its device's one thread and may block.
+public protocol DeviceSurface: AnyObject {
+    /// The serial number the device reports, if any.
+    var serialNumber: String? { get }
+    /// The manufacturer's name.
+    var manufacturer: String? { get }
+    /// The model name.
+    var model: String? { get }
+    /// The name the user gave the device, if any.
+    var friendlyName: String? { get }
+    /// Battery charge in percent, when the device reports one.
+    var batteryLevel: Int? { get }
+    /// The optional operations the device offers.
+    var capabilities: DeviceCapabilitySet { get }
+
+    /// The device's storages, read afresh.
+    func storages() throws(MTPError) -> [StorageDescription]
+    /// The objects directly in `folder` (`MTPDevice.rootFolder` for the root) of `storage`.
+    func children(of folder: UInt32, storage: UInt32) throws(MTPError) -> [ObjectEntry]
+    /// One object, by handle.
+    func object(_ id: UInt32) throws(MTPError) -> ObjectEntry
+    /// Creates a folder and returns it.
+    func createFolder(name: String, parent: UInt32, storage: UInt32) throws(MTPError) -> ObjectEntry
+    /// Deletes an object (a folder only when the device allows it).
+    func delete(id: UInt32) throws(MTPError)
+    /// Renames an object.
+    func rename(id: UInt32, isFolder: Bool, to name: String) throws(MTPError)
+    /// Moves an object into another folder on the device.
+    func move(id: UInt32, toParent parent: UInt32, storage: UInt32) throws(MTPError)
+    /// Copies an object into another folder on the device; returns the copy's handle.
+    func copy(id: UInt32, toParent parent: UInt32, storage: UInt32) throws(MTPError) -> UInt32
+    /// Sends `size` bytes read from `fd` as a new object; `accepted` hears its handle before the data, and
+    /// `progress` returning false cancels, leaving nothing behind.
+    func sendFile(
+        from fd: Int32, name: String, size: UInt64, parent: UInt32, storage: UInt32, track: TrackMetadata?,
+        accepted: @escaping (UInt32) -> Void, progress: @escaping (UInt64, UInt64) -> Bool
+    ) throws(MTPError) -> ObjectEntry
+    /// Writes a whole object to `fd`; `progress` returning false cancels.
+    func getFile(id: UInt32, to fd: Int32, progress: @escaping (UInt64, UInt64) -> Bool) throws(MTPError)
+    /// Up to `length` bytes of an object from `offset` (GetPartialObject).
+    func readPartial(id: UInt32, offset: UInt64, length: UInt32) throws(MTPError) -> [UInt8]
+
+    /// Starts delivering the device's events to `sink`, from any thread.
+    func startEvents(_ sink: @escaping @Sendable (MTPDeviceEvent) -> Void)
+    /// Stops delivering events.
+    func stopEvents()
+    /// Runs `body`, a stretch of calls on the device, with event reading standing aside.
+    func withEventThreadPaused<T, E: Error>(_ body: () throws(E) -> T) throws(E) -> T
+}
+
+extension MTPDevice: DeviceSurface {}
+
+/// How the core reaches a device on the bus: opening it, and resetting its USB port (from any thread) when it
+/// stops answering. The daemon uses `libmtp`; a unit test opens an in-memory device and resets nothing.
+public struct DeviceAccess: Sendable {
+    /// Opens the device found at `AttachedDevice`.
+    public var open: @Sendable (AttachedDevice) throws(MTPError) -> any DeviceSurface
+    /// Resets the device's port; the errno of a failure, nil on success.
+    public var resetPort: @Sendable (AttachedDevice) -> Int32?
+
+    /// Creates an access from its two operations.
+    public init(
+        open: @escaping @Sendable (AttachedDevice) throws(MTPError) -> any DeviceSurface,
+        resetPort: @escaping @Sendable (AttachedDevice) -> Int32?
+    ) {
+        self.open = open
+        self.resetPort = resetPort
+    }
+
+    /// The real device: libmtp over libusb, reset through usbdevfs.
+    public static let libmtp = DeviceAccess(
+        open: { attached throws(MTPError) in try MTPDevice.open(attached) },
+        resetPort: { $0.resetPort() })
+}
