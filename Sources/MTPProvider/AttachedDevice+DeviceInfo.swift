@@ -27,8 +27,6 @@ enum DeviceInfoRead {
     /// The most bytes one bulk IN read asks for: a multiple of every bulk packet size (64, 512, 1024), so a
     /// read ends only at a short packet, never by overflowing mid-packet.
     static let readSize = 64 << 10
-    /// A DeviceInfo dataset is a few hundred bytes; a container declaring more than this is not one.
-    static let largestContainer: UInt32 = 1 << 20
 }
 
 /// Why the DeviceInfo read stopped (only ever turned into nil; it names the libusb function for debugging).
@@ -120,33 +118,9 @@ struct USBPipes {
     }
 
     private func receiveDeviceInfo(deadline: ContinuousClock.Instant) throws(USBFailure) -> DeviceInfo {
-        let parser = ContainerParser()
-        var pending: [UInt8] = []
-        var dataset: [UInt8]?
+        var reply = DeviceInfoReply(transactionID: 0)
         var buffer = [UInt8](repeating: 0, count: DeviceInfoRead.readSize)
         while true {
-            // Whole containers first: a device may put the data's end and the response in one read, or send
-            // the data's header alone.
-            if pending.count >= ContainerHeader.size {
-                guard case .success(let header) = parser.parseHeader(pending), header.length <= DeviceInfoRead.largestContainer
-                else { throw USBFailure(step: "not a container") }
-                let length = Int(header.length)
-                if pending.count >= length {
-                    guard header.transactionID == 0 else { throw USBFailure(step: "another transaction's container") }
-                    let body = Array(pending[ContainerHeader.size..<length])
-                    pending.removeFirst(length)
-                    switch header.type {
-                    case .data where header.code == OperationCode.getDeviceInfo.rawValue: dataset = body
-                    case .response where header.code == ResponseCode.ok.rawValue:
-                        guard let dataset, let info = try? DeviceInfo(bytes: dataset) else {
-                            throw USBFailure(step: "no DeviceInfo dataset before OK")
-                        }
-                        return info
-                    default: throw USBFailure(step: "answered \(header.type) \(header.code)")
-                    }
-                    continue
-                }
-            }
             let left = deadline - ContinuousClock.now
             guard left > .zero else { throw USBFailure(step: "deadline", code: LIBUSB_ERROR_TIMEOUT.rawValue) }
             var received: Int32 = 0
@@ -154,8 +128,7 @@ struct USBPipes {
                 libusb_bulk_transfer(handle, bulkIn, $0.baseAddress, Int32($0.count), &received, Self.milliseconds(left))
             }
             try Self.check(rc, "libusb_bulk_transfer (data or response)")
-            // A zero-length read is the packet that ends a data phase of whole packets; it adds nothing.
-            pending.append(contentsOf: buffer[0..<Int(received)])
+            if let info = try reply.receive(buffer[0..<Int(received)]) { return info }
         }
     }
 
