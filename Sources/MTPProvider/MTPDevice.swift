@@ -1,4 +1,5 @@
 internal import CLibMTP
+internal import PTPWire
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -15,6 +16,16 @@ public final class MTPDevice {
     var stoppedEvents: [EventRegistration] = []
     /// Where the device was opened: its bus and address tell whether it is still attached.
     public let attached: AttachedDevice
+    /// The event codes the device's DeviceInfo lists, read by this module just before libmtp opened it (libmtp
+    /// keeps its copy private); nil when that read failed, so whether the device reports changes is unknown.
+    public let eventsSupported: [UInt16]?
+
+    /// Whether the device says it reports objects added and removed on it (ObjectAdded and ObjectRemoved among
+    /// its events), so that folder listings kept across commands stay true; false when unknown.
+    public var reportsObjectChanges: Bool {
+        guard let eventsSupported else { return false }
+        return [EventCode.objectAdded, .objectRemoved].allSatisfy { eventsSupported.contains($0.rawValue) }
+    }
 
     /// The handle that means "the storage root" when listing, sending or creating in a folder.
     ///
@@ -23,9 +34,10 @@ public final class MTPDevice {
     /// (Music, Pictures) of its choosing. This module therefore reads a parent of 0 as this root too.
     public static let rootFolder: UInt32 = 0xFFFF_FFFF
 
-    private init(device: UnsafeMutablePointer<LIBMTP_mtpdevice_t>, attached: AttachedDevice) {
+    private init(device: UnsafeMutablePointer<LIBMTP_mtpdevice_t>, attached: AttachedDevice, eventsSupported: [UInt16]?) {
         self.device = device
         self.attached = attached
+        self.eventsSupported = eventsSupported
     }
 
     deinit {
@@ -63,8 +75,9 @@ public final class MTPDevice {
     /// `parent` as libmtp should get it: the root for 0 (see `rootFolder`).
     public static func folderHandle(_ parent: UInt32) -> UInt32 { parent == 0 ? rootFolder : parent }
 
-    /// Opens `attached` (found again by bus and address) without enumerating its objects: USB claim,
-    /// OpenSession, device info, storages.
+    /// Opens `attached` (found again by bus and address) without enumerating its objects: our own
+    /// GetDeviceInfo for its events (see `eventsSupported`), then libmtp's USB claim, OpenSession, device info,
+    /// storages.
     public static func open(_ attached: AttachedDevice) throws(MTPError) -> MTPDevice {
         _ = libmtpInitialised
         var raw: UnsafeMutablePointer<LIBMTP_raw_device_t>? = nil
@@ -83,6 +96,8 @@ public final class MTPDevice {
             throw MTPError(
                 kind: .connectionFailed, function: "LIBMTP_Detect_Raw_Devices", message: "the device is no longer attached")
         }
+        // Once per opening, not per try below: the interface is free only before libmtp claims it.
+        let eventsSupported = attached.readDeviceInfo()?.eventsSupported
         // A failed open leaves no error stack to read (libmtp prints "Could not open session! (Return code
         // 8217)" for DeviceBusy), so any failure of a device still on the bus is tried again a few times.
         return try BusyRetry.standard.run(
@@ -98,7 +113,7 @@ public final class MTPDevice {
             let device = try libmtpCall(
                 "LIBMTP_Open_Raw_Device_Uncached", kind: .connectionFailed,
                 { LIBMTP_Open_Raw_Device_Uncached(raw + index) }, failed: { $0 == nil })
-            return MTPDevice(device: device!, attached: attached)
+            return MTPDevice(device: device!, attached: attached, eventsSupported: eventsSupported)
         }
     }
 

@@ -11,7 +11,7 @@ struct MTPSimProbe: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "mtpsim-probe",
         abstract: "Watch an MTP device through the real libusb and libmtp (a test tool for mtpsim).",
-        subcommands: [Hotplug.self, Events.self, RoundTrip.self, Throughput.self, SendOne.self])
+        subcommands: [Hotplug.self, Events.self, RoundTrip.self, Throughput.self, SendOne.self, OpenOnly.self])
 }
 
 struct Hotplug: ParsableCommand {
@@ -144,6 +144,23 @@ struct SendOne: ParsableCommand {
             storage: storage, track: nil
         ) { _, _ in true }.id
         emit("sent id=\(id)")
+    }
+}
+
+struct OpenOnly: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "open",
+        abstract: "Open the first MTP device as the daemon does, print what its DeviceInfo says of events, release it.",
+        discussion: """
+            Prints 'events-supported 4002 4003 …' ('none' for an empty list, 'unknown' when the read failed) and \
+            'reports-object-changes yes|no'. mtpsim --stats counts what one opening costs.
+            """)
+
+    func run() throws {
+        let connection = try MTPDevice.openFirst()
+        let events = connection.eventsSupported.map { $0.isEmpty ? "none" : $0.map(hex).joined(separator: " ") }
+        emit("events-supported \(events ?? "unknown")")
+        emit("reports-object-changes \(connection.reportsObjectChanges ? "yes" : "no")")
     }
 }
 
