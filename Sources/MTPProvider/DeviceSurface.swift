@@ -16,6 +16,9 @@ public protocol DeviceSurface: AnyObject {
     var batteryLevel: Int? { get }
     /// The optional operations the device offers.
     var capabilities: DeviceCapabilitySet { get }
+    /// Whether the device says it reports objects added and removed on it (ObjectAdded and ObjectRemoved among
+    /// its DeviceInfo's events), so that its silence means nothing changed.
+    var reportsObjectChanges: Bool { get }
 
     /// The device's storages, read afresh.
     func storages() throws(MTPError) -> [StorageDescription]

@@ -65,12 +65,12 @@ actor DeviceActor {
     /// Sessions and operations holding the device now.
     private var users = 0
     /// Counts the spells during which someone held the device without a break. A listing is trusted without
-    /// asking the device within the spell that read it (until the device reports a change), and beyond it once
-    /// the device has shown that it reports changes (it sent an event since it was opened): a device that
-    /// changes behind the daemon's back and sends no events is listed again, one GetObjectHandles, by the next
-    /// spell.
+    /// asking the device within the spell that read it (until the device reports a change), and for as long as
+    /// the device stays open when it reports changes (its DeviceInfo lists ObjectAdded and ObjectRemoved, or it
+    /// sent such an event): a device that changes behind the daemon's back and sends no events is listed again,
+    /// one GetObjectHandles, by the next spell.
     private var spells: UInt64 = 0
-    /// Whether the device sent an event since it was opened, so its silence means nothing changed.
+    /// Whether the device reports changes made on it, so its silence means nothing changed.
     private var reportsChanges = false
     /// The spell a listing read now belongs to; 0 while the device reports changes: one spell then lasts as
     /// long as the opening.
@@ -155,6 +155,7 @@ actor DeviceActor {
             if identity == nil { logger[metadataKey: "device"] = "\(id.serial)" }
             identity = id
             capabilities = device.capabilities
+            reportsChanges = device.reportsObjectChanges
             storagesRead(try device.storages())
             settleInFlight(on: device, serial: id.serial)
             startEvents(on: device)

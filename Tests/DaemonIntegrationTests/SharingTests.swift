@@ -104,4 +104,32 @@ final class SharingTests: XCTestCase {
         try d.ctlOK(["session", "end", small])
         try d.ctlOK(["session", "end", again])
     }
+
+    func testOnADeviceThatReportsChangesTheNextCommandListsNothingAgainYetSeesAChangeMadeThere() throws {
+        let d = try DaemonFixture(linger: 30)
+        try d.ctlOK(["ls", ":/"])
+        let before = try d.transactions()
+        try d.ctlOK(["ls", ":/"])
+        let after = try d.transactions()
+        XCTAssertEqual(after.total, before.total, "the device says it reports changes: its folder is not listed again")
+        // A change made on the device itself comes as an event, which empties the daemon's listings.
+        try Data("x".utf8).write(to: d.sim.storage.appendingPathComponent("behind.txt"))
+        _ = try d.sim.control("refresh")
+        try d.waitForLog("device changed underneath")
+        XCTAssertTrue(try entries(d, ":/").contains { $0["name"] as? String == "behind.txt" })
+    }
+
+    func testOnADeviceThatSendsNoEventsTheNextCommandListsAgainAndSeesAChangeMadeThere() throws {
+        let d = try DaemonFixture(linger: 30, simOptions: ["--no-events"])
+        let first = try entries(d, ":/").count
+        try Data("x".utf8).write(to: d.sim.storage.appendingPathComponent("behind.txt"))
+        _ = try d.sim.control("refresh")  // The player now holds the file, and tells nobody.
+        let before = try d.transactions()
+        let seen = try entries(d, ":/")
+        let after = try d.transactions()
+        XCTAssertEqual(seen.count, first + 1, "a listing from an earlier command was trusted: \(seen)")
+        XCTAssertEqual(
+            after.byName["GetObjectHandles", default: 0] - before.byName["GetObjectHandles", default: 0], 1,
+            "one GetObjectHandles checks the folder")
+    }
 }

@@ -51,6 +51,8 @@ final class FakeDevice: DeviceSurface, Sendable {
     let friendlyName: String? = nil
     let batteryLevel: Int? = 100
     let capabilities = DeviceCapabilitySet(partialRead: true, move: true, copy: true)
+    /// Like a device that sends no events: listings are trusted only within a spell of use.
+    let reportsObjectChanges = false
 
     /// The storage most tests use.
     static let storage: UInt32 = 0x0001_0001
