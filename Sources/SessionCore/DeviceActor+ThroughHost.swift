@@ -3,6 +3,7 @@ import Glibc
 #endif
 import MTPProvider
 import SessionModel
+import SystemCalls
 
 /// Moving and renaming on devices that can do neither (no MoveObject or CopyObject, no settable object name:
 /// QEMU's usb-mtp, uMTP-Responder, many players): the object is copied off the device through a private
@@ -88,7 +89,7 @@ extension DeviceActor {
         on device: any DeviceSurface, progress: HostCopyProgress
     ) throws(ServiceError) -> ObjectEntry {
         let fd = try Self.privateTemporaryFile()
-        defer { close(fd) }
+        defer { FileIO.close(fd) }
         let transfer = progress.transfer
         // Off the device, then back on: the file crosses the link twice, and is watched for stalls both ways.
         var reporter = ProgressReporter(transfer: transfer, total: entry.size * 2, sink: progress.sink)
@@ -106,8 +107,8 @@ extension DeviceActor {
             reading?.stop()
             throw reading?.fired == true ? stalled() : failed(error)
         }
-        let read = lseek(fd, 0, SEEK_END)
-        guard read >= 0, UInt64(read) == entry.size, lseek(fd, 0, SEEK_SET) == 0 else {
+        let read = (try? systemCall("lseek") { lseek(fd, 0, SEEK_END) }) ?? -1
+        guard read >= 0, UInt64(read) == entry.size, (try? systemCall("lseek") { lseek(fd, 0, SEEK_SET) }) == 0 else {
             throw .deviceError(
                 device: self.name, function: "copy through the host",
                 message: "read \(read) bytes of \(entry.size) from the device; the original is untouched",
@@ -167,15 +168,19 @@ extension DeviceActor {
     private static func privateTemporaryFile() throws(ServiceError) -> Int32 {
         let directory = getenv("TMPDIR").map { String(cString: $0) } ?? "/tmp"
         var template = Array((directory + "/mtpsessiond-copy-XXXXXX").utf8CString)
-        let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
-        guard fd >= 0 else {
+        let fd: Int32
+        do throws(SystemCallError) {
+            // Not retried: a failed mkstemp leaves its X's replaced, and a second try would be refused.
+            fd = try systemCall("mkstemp", retryOnInterrupt: false) {
+                template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+            }
+        } catch {
             throw .deviceError(
                 device: "", function: "copy through the host",
-                message: "no temporary file in \(directory): \(String(cString: strerror(errno)))", responseCode: nil, errno: errno
-            )
+                message: "no temporary file in \(directory): \(error.reason)", responseCode: nil, errno: error.errno)
         }
-        template.withUnsafeBufferPointer { _ = unlink($0.baseAddress!) }
-        _ = fcntl(fd, F_SETFD, FD_CLOEXEC)  // Never inherited by a child (mkostemp does not import).
+        _ = try? systemCall("unlink") { template.withUnsafeBufferPointer { unlink($0.baseAddress!) } }
+        _ = try? systemCall("fcntl") { fcntl(fd, F_SETFD, FD_CLOEXEC) }  // Never inherited by a child (mkostemp does not import).
         return fd
     }
 }

@@ -24,21 +24,27 @@ public final class InFlightJournal: Sendable {
     /// Opens (creating if needed, with its directory) the journal at `directory`/in-flight and compacts what
     /// an earlier run left in it.
     public init(directory: String) throws(JournalError) {
-        path = directory + "/in-flight"
+        let path = directory + "/in-flight"
+        self.path = path
         try Self.makeDirectory(directory)
         var log = InFlightLog()
-        let existing = open(path, O_RDONLY | O_CLOEXEC)
-        if existing >= 0 {
-            defer { close(existing) }
+        let existing: Int32?
+        do throws(SystemCallError) {
+            existing = try systemCall("open") { open(path, O_RDONLY | O_CLOEXEC) }
+        } catch where error.errno == ENOENT {
+            existing = nil  // A first start: nothing was in flight.
+        } catch {
+            throw JournalError(path: path, errno: error.errno)
+        }
+        if let existing {
+            defer { FileIO.close(existing) }
             log = InFlightLog(text: try Self.readAll(existing, path: path)[...])
-        } else if errno != ENOENT {
-            throw JournalError(path: path, errno: errno)
         }
         let fd = try Self.rewrite(path, with: log.compacted)
         state = LockedBox(State(log: log, fd: fd))
     }
 
-    deinit { state.withLock { _ = close($0.fd) } }
+    deinit { state.withLock { FileIO.close($0.fd) } }
 
     /// What an earlier run left in flight on the device with `serial`, by journal id.
     public func pending(serial: String) -> [(id: UInt64, object: InFlightObject)] {
@@ -68,7 +74,14 @@ public final class InFlightJournal: Sendable {
     public func end(_ id: UInt64) throws(JournalError) {
         let failure: Int32? = state.withLock { s in
             guard let line = s.log.end(id) else { return nil }
-            if s.log.pending.isEmpty { return ftruncate(s.fd, 0) == 0 ? nil : errno }
+            if s.log.pending.isEmpty {
+                do throws(SystemCallError) {
+                    _ = try systemCall("ftruncate") { ftruncate(s.fd, 0) }
+                    return nil
+                } catch {
+                    return error.errno
+                }
+            }
             return Self.write(s.fd, line)
         }
         if let failure { throw JournalError(path: path, errno: failure) }
@@ -94,7 +107,13 @@ public final class InFlightJournal: Sendable {
         var prefix = directory.hasPrefix("/") ? "" : "."
         for component in directory.split(separator: "/") {
             prefix += "/" + component
-            if mkdir(prefix, 0o700) != 0 && errno != EEXIST { throw JournalError(path: prefix, errno: errno) }
+            do throws(SystemCallError) {
+                _ = try systemCall("mkdir") { mkdir(prefix, 0o700) }
+            } catch where error.errno == EEXIST {
+                continue  // Already there, from an earlier run or another user of the path.
+            } catch {
+                throw JournalError(path: prefix, errno: error.errno)
+            }
         }
     }
 
@@ -117,15 +136,21 @@ public final class InFlightJournal: Sendable {
     /// for appending.
     private static func rewrite(_ path: String, with text: String) throws(JournalError) -> Int32 {
         let temporary = path + ".new"
-        let out = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
-        guard out >= 0 else { throw JournalError(path: temporary, errno: errno) }
+        let out = try call("open", on: temporary) { open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600) }
         let failure = write(out, text)
-        close(out)
+        FileIO.close(out)
         if let failure, !text.isEmpty { throw JournalError(path: temporary, errno: failure) }
-        guard rename(temporary, path) == 0 else { throw JournalError(path: path, errno: errno) }
-        let fd = open(path, O_WRONLY | O_APPEND | O_CLOEXEC)
-        guard fd >= 0 else { throw JournalError(path: path, errno: errno) }
-        return fd
+        _ = try call("rename", on: path) { rename(temporary, path) }
+        return try call("open", on: path) { open(path, O_WRONLY | O_APPEND | O_CLOEXEC) }
+    }
+
+    /// `systemCall`, its failure reported on `path`.
+    private static func call(_ name: String, on path: String, _ body: () -> Int32) throws(JournalError) -> Int32 {
+        do throws(SystemCallError) {
+            return try systemCall(name, body)
+        } catch {
+            throw JournalError(path: path, errno: error.errno)
+        }
     }
 }
 

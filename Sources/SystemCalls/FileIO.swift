@@ -52,6 +52,10 @@ public enum FileIO {
         try systemCall("write") { Glibc.write(fd, bytes.baseAddress, bytes.count) }
     }
 
+    /// close(2), never retried: Linux frees the descriptor even when a signal interrupts the call, so a retry
+    /// could close one another thread has just been given.
+    public static func close(_ fd: Int32) { _ = Glibc.close(fd) }
+
     /// poll(2) on `fds` for up to `timeoutMilliseconds` (-1: no limit): how many have events. An interrupted
     /// poll is asked again with the same timeout (the callers loop on their own deadlines).
     public static func poll(_ fds: inout [pollfd], timeoutMilliseconds: Int32) throws(SystemCallError) -> Int {

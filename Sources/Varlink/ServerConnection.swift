@@ -22,12 +22,7 @@ final class ServerConnection: Sendable {
         var outbox: [UInt8] = []
         /// The writer thread has taken bytes from the outbox and is sending them: nothing may overtake them.
         var writerSending = false
-        var readerDone = false
-        var closing = false
-        /// The server is shutting down: the reader takes no more calls, and its end cancels none.
-        var draining = false
-        /// `fd` is closed (and its number free for reuse): nothing may shut it down any more.
-        var descriptorClosed = false
+        var life = ConnectionLifecycle()
         var processor: Task<Void, Never>?
         /// Bytes of calls handed to the processor and not yet answered.
         var pendingBytes = 0
@@ -76,8 +71,7 @@ final class ServerConnection: Sendable {
     /// the connection closes once they have been.
     func drain() {
         state.withLock { s in
-            s.draining = true
-            if !s.descriptorClosed { UnixSocket.shutdownReading(fd) }
+            if s.life.drain() { UnixSocket.shutdownReading(fd) }
         }
     }
 
@@ -87,9 +81,8 @@ final class ServerConnection: Sendable {
     /// Closes the connection whatever its calls are doing (the shutdown's last resort); nothing more is sent.
     func abandon() {
         state.withLock { s in
-            s.closing = true
             s.outbox.removeAll()
-            if !s.descriptorClosed { UnixSocket.shutdown(fd) }
+            if s.life.stopOutput() { UnixSocket.shutdown(fd) }
         }
         state.broadcast()
     }
@@ -125,7 +118,7 @@ final class ServerConnection: Sendable {
     func enqueue(_ bytes: [UInt8]) {
         enum Outcome { case sent, queued, overflow }
         let outcome = state.withLock { s -> Outcome in
-            guard !s.closing else { return .sent }
+            guard s.life.acceptsReplies else { return .sent }
             var bytes = bytes
             if s.outbox.isEmpty && !s.writerSending {
                 let sent = SocketIO.sendWithoutWaiting(fd, bytes)
@@ -134,9 +127,8 @@ final class ServerConnection: Sendable {
                 bytes.removeFirst(max(sent, 0))
             }
             if !s.outbox.isEmpty && s.outbox.count + bytes.count > limits.queuedReplyBytes {
-                s.closing = true
                 s.outbox.removeAll()
-                UnixSocket.shutdown(fd)
+                if s.life.stopOutput() { UnixSocket.shutdown(fd) }
                 return .overflow
             }
             s.outbox += bytes
@@ -195,16 +187,13 @@ final class ServerConnection: Sendable {
         }
         for d in descriptors { close(d) }
         itemSink.finish()
-        let (processor, draining) = state.withLock { s in
-            s.readerDone = true
-            return (s.processor, s.draining)
-        }
+        let (processor, cancelCalls) = state.withLock { s in (s.processor, s.life.readerEnded()) }
         state.broadcast()
         // The client is gone or misbehaved: running calls are cancelled, queued replies still go out. A server
         // that drains lets them end instead, and cancels them itself when its grace period is over.
         if let processor {
             Task { [self] in
-                if !draining { processor.cancel() }
+                if cancelCalls { processor.cancel() }
                 await processor.value
                 markClosing()
             }
@@ -214,13 +203,13 @@ final class ServerConnection: Sendable {
     }
 
     private func markClosing() {
-        state.withLock { $0.closing = true }
+        state.withLock { $0.life.callsEnded() }
         state.broadcast()
     }
 
     private func writeLoop() {
         while true {
-            let taken = state.withLock(waitingUntil: { !$0.outbox.isEmpty || $0.closing }) { s -> [UInt8]? in
+            let taken = state.withLock(waitingUntil: { !$0.outbox.isEmpty || !$0.life.acceptsReplies }) { s -> [UInt8]? in
                 if s.outbox.isEmpty { return nil }  // Closing, with nothing left to send.
                 defer { s.outbox.removeAll(keepingCapacity: true) }
                 s.writerSending = true
@@ -233,23 +222,23 @@ final class ServerConnection: Sendable {
             if let failure {
                 // EAGAIN is the send timeout: the client left a reply unread for stallSeconds.
                 if failure.errno == EAGAIN { hit(.stallSeconds) }
-                state.withLock { s in
-                    s.closing = true
+                let open = state.withLock { s in
                     s.outbox.removeAll()
+                    return s.life.stopOutput()
                 }
-                UnixSocket.shutdown(fd)
+                if open { UnixSocket.shutdown(fd) }
                 break
             }
         }
         // A reader still blocked in recvmsg is woken by the shutdown; the descriptor closes once it is done.
-        if !state.withLock({ $0.readerDone }) { UnixSocket.shutdown(fd) }
-        state.withLock(waitingUntil: { $0.readerDone }) { _ in }  // readLoop broadcasts when it ends.
+        if !state.withLock({ $0.life.readerIsDone }) { UnixSocket.shutdown(fd) }
+        state.withLock(waitingUntil: { $0.life.readerIsDone }) { _ in }  // readLoop broadcasts when it ends.
         finish()
     }
 
     private func finish() {
         state.withLock { s in
-            s.descriptorClosed = true
+            s.life.descriptorClosed()
             close(fd)
         }
         onClose(id)
