@@ -13,7 +13,9 @@ public enum ChangeCommands {
     {
         let client = try ctx.connect()
         for target in targets {
-            try client.call(Manager.Delete.self, .init(base(target, storage: storage, session: session, ctx), recursive: recursive))
+            try client.call(
+                Manager.Delete.self, .init(base(target, storage: storage, session: session, ctx), recursive: recursive),
+                onUpdate: ctx.waitingUpdates(target.device))
             if !ctx.json { ctx.say("deleted \(target)") }
         }
     }
@@ -23,7 +25,9 @@ public enum ChangeCommands {
         throws(MTPCtlError)
     {
         let place = base(target, storage: storage, session: session, ctx)
-        let entry = try ctx.connect().call(Manager.MakeDirectory.self, .init(place, parents: parents)).entry
+        let entry = try ctx.connect().call(
+            Manager.MakeDirectory.self, .init(place, parents: parents), onUpdate: ctx.waitingUpdates(target.device)
+        ).entry
         if ctx.json { ctx.emit(.object(entry.fields)) } else { ctx.say("created \(target.device):\(entry.path)") }
     }
 
@@ -35,7 +39,10 @@ public enum ChangeCommands {
         let client = try ctx.connect()
         var destinationIsFolder = false
         do throws(MTPCtlError) {
-            let entry = try client.call(Manager.Stat.self, .init(base(destination, storage: storage, session: session, ctx))).entry
+            let entry = try client.call(
+                Manager.Stat.self, .init(base(destination, storage: storage, session: session, ctx)),
+                onUpdate: ctx.waitingUpdates(destination.device)
+            ).entry
             destinationIsFolder = entry.folder
             if !destinationIsFolder { throw MTPCtlError.failed("\(destination) already exists; delete it first") }
         } catch .daemon(.notFound) {
@@ -52,8 +59,9 @@ public enum ChangeCommands {
             var shown = false
             defer { if shown { display.end() } }
             let reply = try client.call(method, p) { update throws(MTPCtlError) in
+                if let wait = update.waiting { return ctx.sayWaiting(wait, device: source.device) }
+                guard let progress = update.progress else { return }
                 if ctx.json { ctx.emit(.object(update.fields)) }
-                let progress = update.progress
                 if progress.phase == .begin {
                     if shown { display.end() }
                     display.begin("copying \(source.name) through this computer", total: Int64(progress.total))
@@ -102,7 +110,7 @@ public enum SessionCommands {
             Manager.BeginSession.self,
             .init(
                 device: device, types: [types], context: Manager.SessionContext(expectedBytes: expectedBytes, folder: folder),
-                leaseSeconds: lease, exclusive: exclusive ? true : nil, timeoutSeconds: ctx.timeout))
+                leaseSeconds: lease, exclusive: exclusive ? true : nil, timeoutSeconds: ctx.timeout), onUpdate: ctx.waitingUpdates(device))
         if ctx.json { ctx.emit(.object(r.fields)) } else { ctx.say(r.session) }
     }
 

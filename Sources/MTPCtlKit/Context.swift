@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import ManagerContract
 import Varlink
 
 /// What every mtpctl command shares: where the daemon is, how to print, and the connection once made.
@@ -46,6 +47,25 @@ public struct Context {
         } else {
             writeStderr("mtpctl: \(error.description)\n")
         }
+    }
+}
+
+extension Context {
+    /// Says why a call waits for its device: with --json one object on stdout like every other line (stderr when
+    /// stdout carries a file's data), else a line on stderr.
+    func sayWaiting(_ wait: Manager.Waiting, device: String) {
+        if json && !dataOnStdout { return emit(.object(["waiting": .object(wait.fields)])) }
+        if json { return writeStderr(JSONValue.object(["waiting": .object(wait.fields)]).serializedText + "\n") }
+        let why =
+            wait.heldBy.map { $0 == "*" ? "held by another user's exclusive session" : "held by your exclusive session \($0)" }
+            ?? "\(wait.ahead) operation\(wait.ahead == 1 ? "" : "s") ahead"
+        let limit = timeout.map { "\($0)" } ?? "60"
+        writeStderr("mtpctl: waiting for \(device.isEmpty ? "the device" : device): \(why) (up to \(limit) s; --timeout changes it)\n")
+    }
+
+    /// The updates of a call that moves no data: each says why it still waits.
+    func waitingUpdates(_ device: String) -> (Manager.WaitingUpdate) throws(MTPCtlError) -> Void {
+        { update in sayWaiting(update.waiting, device: device) }
     }
 }
 

@@ -36,7 +36,8 @@ public enum InspectCommands {
             .init(
                 .init(
                     device: target.device, path: target.path, storage: storage,
-                    session: session, timeoutSeconds: ctx.timeout))
+                    session: session, timeoutSeconds: ctx.timeout)),
+            onUpdate: ctx.waitingUpdates(target.device)
         ).entries
         if ctx.json { return ctx.emit(.array(entries.map { .object($0.fields) })) }
         for e in entries {
@@ -57,7 +58,8 @@ public enum InspectCommands {
             .init(
                 .init(
                     device: target.device, path: target.path, storage: storage,
-                    session: session, timeoutSeconds: ctx.timeout))
+                    session: session, timeoutSeconds: ctx.timeout)),
+            onUpdate: ctx.waitingUpdates(target.device)
         ).entry
         if ctx.json { return ctx.emit(.object(entry.fields)) }
         ctx.say("path:    \(entry.path)")

@@ -30,7 +30,7 @@ public enum TransferCommands {
                 .init(
                     device: destination.device, types: ["transferToDevice"],
                     context: Manager.SessionContext(expectedBytes: Int(total), folder: destination.path, storage: storage),
-                    timeoutSeconds: ctx.timeout))
+                    timeoutSeconds: ctx.timeout), onUpdate: ctx.waitingUpdates(destination.device))
             sessionID = r.session
             deviceName = r.device
         }
@@ -45,7 +45,8 @@ public enum TransferCommands {
                     .init(
                         .init(
                             device: destination.device, path: base + "/" + folder,
-                            storage: storage, session: sessionID, timeoutSeconds: ctx.timeout), parents: true))
+                            storage: storage, session: sessionID, timeoutSeconds: ctx.timeout), parents: true),
+                    onUpdate: ctx.waitingUpdates(destination.device))
             }
             for file in files {
                 let folder = file.relativeFolder.isEmpty ? destination.path : base + "/" + file.relativeFolder
@@ -62,8 +63,10 @@ public enum TransferCommands {
                         timeoutSeconds: ctx.timeout,
                     ), fileDescriptors: [fd]
                 ) { update throws(MTPCtlError) in
+                    if let wait = update.waiting { return ctx.sayWaiting(wait, device: deviceName) }
+                    guard let progress = update.progress else { return }
                     if ctx.json { ctx.emit(.object(update.fields)) }
-                    display.update(done: Int64(update.progress.done), total: Int64(update.progress.total))
+                    display.update(done: Int64(progress.done), total: Int64(progress.total))
                 }
                 display.end()
                 sent += 1
@@ -122,8 +125,10 @@ public enum TransferCommands {
                     session: session, timeoutSeconds: ctx.timeout
                 ), fileDescriptors: [fd]
             ) { update throws(MTPCtlError) in
+                if let wait = update.waiting { return ctx.sayWaiting(wait, device: source.device) }
+                guard let progress = update.progress else { return }
                 if ctx.json && target != "-" { ctx.emit(.object(update.fields)) }
-                display.update(done: Int64(update.progress.done), total: Int64(update.progress.total))
+                display.update(done: Int64(progress.done), total: Int64(progress.total))
             }
             display.end()
             if let temporary {

@@ -183,11 +183,17 @@ extension MTPDevice {
             try withProgress(progress) { data throws(MTPError) in
                 do throws(MTPError) {
                     // Asked again while busy only until a byte was written: the descriptor cannot be rewound for it.
+                    // libmtp drops a DeviceBusy answered to GetObject ("PTP Data Expected"), so a failure without a
+                    // reason before any byte is asked again too, briefly, as any read is.
                     try BusyRetry.standard.run(while: { $0.isDeviceBusy && sink.written == 0 }) { () throws(MTPError) in
-                        _ = try call(
-                            "LIBMTP_Get_File_To_Handler", unexplained: .notFound, retryingBusy: false,
-                            { LIBMTP_Get_File_To_Handler(device, id, descriptorWriter, priv, progressTrampoline, data) },
-                            failed: { $0 != 0 })
+                        try BusyRetry.unexplained.run(
+                            while: { $0.isUnexplained && $0.kind != .connectionFailed && sink.written == 0 }
+                        ) { () throws(MTPError) in
+                            _ = try call(
+                                "LIBMTP_Get_File_To_Handler", unexplained: .notFound, retryingBusy: false,
+                                { LIBMTP_Get_File_To_Handler(device, id, descriptorWriter, priv, progressTrampoline, data) },
+                                failed: { $0 != 0 })
+                        }
                     }
                 } catch {
                     if let code = sink.failure {

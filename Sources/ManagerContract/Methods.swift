@@ -112,6 +112,8 @@ extension Manager {
             /// As the interface writes it.
             public var fields: [String: JSONValue] { ["session": .string(session), "device": .string(device)] }
         }
+        /// With "more", why the call still waits for the device's turn.
+        public typealias Update = WaitingUpdate
     }
 
     /// `EndSession(session, types, context) -> ()`.
@@ -204,6 +206,8 @@ extension Manager {
             /// As the interface writes it.
             public var fields: [String: JSONValue] { ["entries": .objects(entries)] }
         }
+        /// With "more", why the call still waits for the device's turn.
+        public typealias Update = WaitingUpdate
     }
 
     /// A reply holding one entry: Stat's and MakeDirectory's.
@@ -235,6 +239,8 @@ extension Manager {
         }
         /// It answers with the object as it now is.
         public typealias Reply = EntryReply
+        /// With "more", why the call still waits for the device's turn.
+        public typealias Update = WaitingUpdate
     }
 
     /// `Put(device, folder, name, fd, size, overwrite, track, storage, session) -> (entry, progress)`.
@@ -383,6 +389,8 @@ extension Manager {
         }
         /// It answers with no fields.
         public typealias Reply = Empty
+        /// With "more", why the call still waits for the device's turn.
+        public typealias Update = WaitingUpdate
     }
 
     /// `MakeDirectory(device, path, parents, storage, session) -> (entry: Entry)`.
@@ -407,6 +415,8 @@ extension Manager {
         }
         /// It answers with the object as it now is.
         public typealias Reply = EntryReply
+        /// With "more", why the call still waits for the device's turn.
+        public typealias Update = WaitingUpdate
     }
 
     /// How a Rename or Move was carried out (the interface's `method` string).

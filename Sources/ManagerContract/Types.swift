@@ -225,13 +225,56 @@ extension Manager {
 
     /// The intermediate reply of a transfer (Put, Get, Rename, Move): one progress step.
     public struct ProgressUpdate: VarlinkObject, Equatable {
-        /// One step of the transfer.
-        public var progress: Progress
+        /// One step of the transfer; nil in a reply that says why the call still waits for the device.
+        public var progress: Progress?
+        /// Why the call still waits for its turn on the device, before the transfer begins.
+        public var waiting: Waiting?
         /// Wraps a step.
         public init(progress: Progress) { self.progress = progress }
+        /// Wraps a wait.
+        public init(waiting: Waiting) { self.waiting = waiting }
         /// Reads one from the wire.
-        public init(fields: [String: JSONValue]) throws(VarlinkError) { progress = try FieldReader(fields).value("progress") }
+        public init(fields: [String: JSONValue]) throws(VarlinkError) {
+            let r = FieldReader(fields)
+            progress = try r.optionalValue("progress")
+            waiting = try r.optionalValue("waiting")
+            guard progress != nil || waiting != nil else { throw .invalidParameter("progress") }
+        }
         /// As the interface writes it.
-        public var fields: [String: JSONValue] { ["progress": .object(progress.fields)] }
+        public var fields: [String: JSONValue] {
+            var o: [String: JSONValue] = [:]
+            if let progress { o["progress"] = .object(progress.fields) }
+            if let waiting { o["waiting"] = .object(waiting.fields) }
+            return o
+        }
+    }
+
+    /// `type Waiting`: why a call still waits for its turn on the device.
+    public struct Waiting: VarlinkObject, Equatable {
+        /// Operations that run before it.
+        public var ahead: Int
+        /// The exclusive session it waits for: its id to its owner, "*" to anyone else.
+        public var heldBy: String?
+        /// Creates one.
+        public init(ahead: Int, heldBy: String?) { self.ahead = ahead; self.heldBy = heldBy }
+        /// Reads one from the wire.
+        public init(fields: [String: JSONValue]) throws(VarlinkError) {
+            let r = FieldReader(fields)
+            self.init(ahead: try r.int("ahead"), heldBy: try r.optionalString("heldBy"))
+        }
+        /// As the interface writes it.
+        public var fields: [String: JSONValue] { ["ahead": .integer(ahead), "heldBy": .optional(heldBy)] }
+    }
+
+    /// The intermediate reply of a call that moves no data, with "more": why it still waits for the device.
+    public struct WaitingUpdate: VarlinkObject, Equatable {
+        /// Why it waits.
+        public var waiting: Waiting
+        /// Wraps a wait.
+        public init(waiting: Waiting) { self.waiting = waiting }
+        /// Reads one from the wire.
+        public init(fields: [String: JSONValue]) throws(VarlinkError) { waiting = try FieldReader(fields).value("waiting") }
+        /// As the interface writes it.
+        public var fields: [String: JSONValue] { ["waiting": .object(waiting.fields)] }
     }
 }

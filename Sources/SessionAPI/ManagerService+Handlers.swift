@@ -13,12 +13,16 @@ extension ManagerService {
     /// BeginSession: the device opened and held for the caller, with the provider's context.
     func beginSession(_ p: Manager.BeginSession.Parameters, _ r: Request) async throws -> Manager.BeginSession.Reply {
         let context = p.context ?? Manager.SessionContext()
-        let (session, device) = try await manager.beginSession(
-            caller: r.caller, device: p.device, types: p.types,
-            context: ProviderContext(
-                expectedBytes: context.expectedBytes.map(UInt64.init), folder: context.folder,
-                storage: context.storage.map(UInt32.init)),
-            lease: p.leaseSeconds.map(Double.init), exclusive: p.exclusive ?? false, timeout: p.timeoutSeconds)
+        let (session, device) = try await streaming(r) {
+            (send: @escaping @Sendable (Manager.WaitingUpdate) -> Void) throws(ServiceError) in
+            try await manager.beginSession(
+                caller: r.caller, device: p.device, types: p.types,
+                context: ProviderContext(
+                    expectedBytes: context.expectedBytes.map(UInt64.init), folder: context.folder,
+                    storage: context.storage.map(UInt32.init)),
+                lease: p.leaseSeconds.map(Double.init), exclusive: p.exclusive ?? false, timeout: p.timeoutSeconds,
+                waiting: Self.waiting(send))
+        }
         return Manager.BeginSession.Reply(session: session, device: device)
     }
 
@@ -31,18 +35,22 @@ extension ManagerService {
     /// List: a folder's objects.
     func list(_ p: Manager.List.Parameters, _ r: Request) async throws -> Manager.List.Reply {
         let at = p.place
-        let entries = try await manager.list(
-            r.caller, device: at.device, path: at.path, storage: at.storage.map(UInt32.init),
-            session: at.session, timeout: at.timeoutSeconds)
+        let entries = try await streaming(r) { (send: @escaping @Sendable (Manager.WaitingUpdate) -> Void) throws(ServiceError) in
+            try await manager.list(
+                r.caller, device: at.device, path: at.path, storage: at.storage.map(UInt32.init),
+                session: at.session, timeout: at.timeoutSeconds, waiting: Self.waiting(send))
+        }
         return Manager.List.Reply(entries: entries.map(\.contract))
     }
 
     /// Stat: one object.
     func stat(_ p: Manager.Stat.Parameters, _ r: Request) async throws -> Manager.EntryReply {
         let at = p.place
-        let entry = try await manager.stat(
-            r.caller, device: at.device, path: at.path, storage: at.storage.map(UInt32.init),
-            session: at.session, timeout: at.timeoutSeconds)
+        let entry = try await streaming(r) { (send: @escaping @Sendable (Manager.WaitingUpdate) -> Void) throws(ServiceError) in
+            try await manager.stat(
+                r.caller, device: at.device, path: at.path, storage: at.storage.map(UInt32.init),
+                session: at.session, timeout: at.timeoutSeconds, waiting: Self.waiting(send))
+        }
         return Manager.EntryReply(entry: entry.contract)
     }
 
@@ -51,10 +59,10 @@ extension ManagerService {
         let request = PutRequest(
             folder: p.folder, name: p.name, fd: try Self.descriptor(p.fd, r.call), fdIndex: p.fd,
             size: UInt64(p.size), overwrite: p.overwrite ?? false, track: p.track.map(Self.track))
-        let entry = try await streamingProgress(r) { progress throws(ServiceError) in
+        let entry = try await streaming(r) { (send: @escaping @Sendable (Manager.ProgressUpdate) -> Void) throws(ServiceError) in
             try await manager.put(
                 r.caller, device: p.device, request: request, storage: p.storage.map(UInt32.init),
-                session: p.session, timeout: p.timeoutSeconds, progress: progress)
+                session: p.session, timeout: p.timeoutSeconds, waiting: Self.waiting(send), progress: Self.progress(send))
         }
         return Manager.EntryReply(entry: entry.contract)
     }
@@ -64,10 +72,10 @@ extension ManagerService {
         let request = GetRequest(
             path: p.path, fd: try Self.descriptor(p.fd, r.call), fdIndex: p.fd,
             offset: UInt64(p.offset ?? 0), length: p.length.map(UInt64.init))
-        let size = try await streamingProgress(r) { progress throws(ServiceError) in
+        let size = try await streaming(r) { (send: @escaping @Sendable (Manager.ProgressUpdate) -> Void) throws(ServiceError) in
             try await manager.get(
                 r.caller, device: p.device, request: request, storage: p.storage.map(UInt32.init),
-                session: p.session, timeout: p.timeoutSeconds, progress: progress)
+                session: p.session, timeout: p.timeoutSeconds, waiting: Self.waiting(send), progress: Self.progress(send))
         }
         return Manager.Get.Reply(size: Int(clamping: size))
     }
@@ -75,28 +83,34 @@ extension ManagerService {
     /// Delete: a file, or a folder with recursive.
     func delete(_ p: Manager.Delete.Parameters, _ r: Request) async throws -> Empty {
         let at = p.place
-        try await manager.delete(
-            r.caller, device: at.device, path: at.path, recursive: p.recursive ?? false,
-            storage: at.storage.map(UInt32.init), session: at.session, timeout: at.timeoutSeconds)
+        try await streaming(r) { (send: @escaping @Sendable (Manager.WaitingUpdate) -> Void) throws(ServiceError) in
+            try await manager.delete(
+                r.caller, device: at.device, path: at.path, recursive: p.recursive ?? false,
+                storage: at.storage.map(UInt32.init), session: at.session, timeout: at.timeoutSeconds,
+                waiting: Self.waiting(send))
+        }
         return Empty()
     }
 
     /// MakeDirectory: a folder, and with parents the missing ones above it.
     func makeDirectory(_ p: Manager.MakeDirectory.Parameters, _ r: Request) async throws -> Manager.EntryReply {
         let at = p.place
-        let entry = try await manager.makeDirectory(
-            r.caller, device: at.device, path: at.path, parents: p.parents ?? false,
-            storage: at.storage.map(UInt32.init), session: at.session, timeout: at.timeoutSeconds)
+        let entry = try await streaming(r) { (send: @escaping @Sendable (Manager.WaitingUpdate) -> Void) throws(ServiceError) in
+            try await manager.makeDirectory(
+                r.caller, device: at.device, path: at.path, parents: p.parents ?? false,
+                storage: at.storage.map(UInt32.init), session: at.session, timeout: at.timeoutSeconds,
+                waiting: Self.waiting(send))
+        }
         return Manager.EntryReply(entry: entry.contract)
     }
 
     /// Rename: in place where the device can, else through the host with progress.
     func rename(_ p: Manager.Rename.Parameters, _ r: Request) async throws -> Manager.ChangeReply {
         let at = p.place
-        let done = try await streamingProgress(r) { progress throws(ServiceError) in
+        let done = try await streaming(r) { (send: @escaping @Sendable (Manager.ProgressUpdate) -> Void) throws(ServiceError) in
             try await manager.rename(
                 r.caller, device: at.device, path: at.path, name: p.name, storage: at.storage.map(UInt32.init),
-                session: at.session, timeout: at.timeoutSeconds, progress: progress)
+                session: at.session, timeout: at.timeoutSeconds, waiting: Self.waiting(send), progress: Self.progress(send))
         }
         return Manager.ChangeReply(entry: done.entry.contract, method: done.method.contract)
     }
@@ -104,10 +118,11 @@ extension ManagerService {
     /// Move: by the device's own operation where it has one, else through the host with progress.
     func move(_ p: Manager.Move.Parameters, _ r: Request) async throws -> Manager.ChangeReply {
         let at = p.place
-        let done = try await streamingProgress(r) { progress throws(ServiceError) in
+        let done = try await streaming(r) { (send: @escaping @Sendable (Manager.ProgressUpdate) -> Void) throws(ServiceError) in
             try await manager.move(
                 r.caller, device: at.device, path: at.path, folder: p.folder, name: p.name,
-                storage: at.storage.map(UInt32.init), session: at.session, timeout: at.timeoutSeconds, progress: progress)
+                storage: at.storage.map(UInt32.init), session: at.session, timeout: at.timeoutSeconds,
+                waiting: Self.waiting(send), progress: Self.progress(send))
         }
         return Manager.ChangeReply(entry: done.entry.contract, method: done.method.contract)
     }
@@ -144,13 +159,13 @@ extension ManagerService {
 
     /// Runs a transfer, forwarding its progress as "continues" replies when the client asked for more; every
     /// progress reply is written before the final one.
-    private func streamingProgress<T: Sendable>(
-        _ r: Request, _ body: (@escaping @Sendable (TransferProgress) -> Void) async throws(ServiceError) -> T
+    private func streaming<T: Sendable, U: VarlinkObject & Sendable>(
+        _ r: Request, _ body: (@escaping @Sendable (U) -> Void) async throws(ServiceError) -> T
     ) async throws -> T {
         guard r.call.more else { return try await body { _ in } }
-        let (steps, sink) = AsyncStream<TransferProgress>.makeStream(bufferingPolicy: .bufferingNewest(64))
+        let (steps, sink) = AsyncStream<U>.makeStream(bufferingPolicy: .bufferingNewest(64))
         let forwarder = Task {
-            for await step in steps { try? await r.send(Manager.ProgressUpdate(progress: step.contract)) }
+            for await step in steps { try? await r.send(step) }
         }
         defer { sink.finish() }
         let result: T
@@ -164,6 +179,23 @@ extension ManagerService {
         sink.finish()
         await forwarder.value
         return result
+    }
+
+    /// A wait for the device's turn, as a "continues" reply of a call that moves no data.
+    private static func waiting(_ send: @escaping @Sendable (Manager.WaitingUpdate) -> Void) -> WaitingSink {
+        { send(Manager.WaitingUpdate(waiting: Manager.Waiting(ahead: $0.ahead, heldBy: $0.heldBy))) }
+    }
+
+    /// A wait for the device's turn, as a "continues" reply of a transfer, before its progress.
+    private static func waiting(_ send: @escaping @Sendable (Manager.ProgressUpdate) -> Void) -> WaitingSink {
+        { send(Manager.ProgressUpdate(waiting: Manager.Waiting(ahead: $0.ahead, heldBy: $0.heldBy))) }
+    }
+
+    /// A transfer's step, as a "continues" reply.
+    private static func progress(
+        _ send: @escaping @Sendable (Manager.ProgressUpdate) -> Void
+    ) -> @Sendable (TransferProgress) -> Void {
+        { send(Manager.ProgressUpdate(progress: $0.contract)) }
     }
 
     /// The descriptor at `index` among those sent with the call.

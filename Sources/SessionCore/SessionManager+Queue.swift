@@ -1,5 +1,17 @@
 import SessionModel
 
+/// Why an operation waits for its device, as its caller may be told: how many operations run first, and the
+/// exclusive session it waits for (its id to its owner, "*" to anyone else).
+public struct QueueWait: Sendable, Equatable {
+    /// Operations that run before it.
+    public var ahead: Int
+    /// The exclusive session holding the device, as the caller may see it.
+    public var heldBy: String?
+}
+
+/// Hears why an operation waits, when it must.
+public typealias WaitingSink = @Sendable (QueueWait) -> Void
+
 /// What a waiting operation is told when its wait ends.
 enum Admission: Sendable {
     /// Its turn: run now, then `leave`.
@@ -18,7 +30,7 @@ extension SessionManager {
     /// `timeout` seconds; then DeviceBusy says why it is still waiting. The caller runs its operation and then
     /// calls `leave` with the ticket. A cancelled task (its client went away) leaves the line at once.
     func admit(
-        _ serial: String, lane: DeviceQueue.Lane?, caller: Caller, timeout: Double
+        _ serial: String, lane: DeviceQueue.Lane?, caller: Caller, timeout: Double, waiting: WaitingSink? = nil
     ) async throws(ServiceError) -> DeviceQueue.Ticket {
         lastTicket += 1
         let ticket = DeviceQueue.Ticket(id: lastTicket, lane: lane ?? .single(lastTicket), owner: caller.uid)
@@ -29,6 +41,8 @@ extension SessionManager {
             return ticket
         }
         if let wait = queues[serial]?.wait(of: ticket.id) {
+            let holder = wait.heldBy.flatMap { id in table.sessions(on: serial).first { $0.id == id } }
+            waiting?(QueueWait(ahead: wait.ahead, heldBy: shown(holder, to: caller)))
             logger.info(
                 "waiting for the device",
                 metadata: [

@@ -182,13 +182,14 @@ public actor SessionManager {
     /// an `exclusive` one holds it, so others wait until it ends.
     public func beginSession(
         caller: Caller, device name: String, types: [String], context: ProviderContext,
-        lease: Double?, exclusive: Bool = false, timeout: Double? = nil
+        lease: Double?, exclusive: Bool = false, timeout: Double? = nil, waiting: WaitingSink? = nil
     ) async throws(ServiceError) -> (session: String, device: String) {
         let type: SessionType
         do { type = try SessionType(parsing: types) } catch { throw .invalidSessionType(error.text) }
         let (serial, device) = try await resolveDevice(name)
         let id = Self.newSessionID()
-        let ticket = try await admit(serial, lane: .session(id), caller: caller, timeout: timeout ?? Self.defaultTimeout)
+        let ticket = try await admit(
+            serial, lane: .session(id), caller: caller, timeout: timeout ?? Self.defaultTimeout, waiting: waiting)
         defer { leave(ticket, on: serial) }
         guard actor(forSerial: serial) === device else { throw .deviceGone(device: serial) }
         try await device.beginSession(id, context)
@@ -257,7 +258,7 @@ public actor SessionManager {
     /// Runs `body` on the device an operation names, in its turn in the device's queue, inside its session or
     /// on its own, keeping the session's lease alive while it waits and runs.
     private func run<T: Sendable>(
-        _ caller: Caller, device: String, session: String?, timeout: Double?,
+        _ caller: Caller, device: String, session: String?, timeout: Double?, waiting: WaitingSink?,
         _ body: (DeviceActor, String?) async throws(ServiceError) -> T
     ) async throws(ServiceError) -> T {
         let (serial, actor, session) = try await target(caller, device: device, session: session)
@@ -270,7 +271,8 @@ public actor SessionManager {
             }
         }
         let ticket = try await admit(
-            serial, lane: session.map { .session($0) }, caller: caller, timeout: timeout ?? Self.defaultTimeout)
+            serial, lane: session.map { .session($0) }, caller: caller, timeout: timeout ?? Self.defaultTimeout,
+            waiting: waiting)
         defer { leave(ticket, on: serial) }
         // While it waited, the device may have gone, or the session been ended by its owner elsewhere.
         guard self.actor(forSerial: serial) === actor else { throw .deviceGone(device: serial) }
@@ -281,21 +283,21 @@ public actor SessionManager {
     // MARK: Operations
 
     /// Lists a folder.
-    public func list(_ caller: Caller, device: String, path: String, storage: UInt32?, session: String?, timeout: Double? = nil)
+    public func list(_ caller: Caller, device: String, path: String, storage: UInt32?, session: String?, timeout: Double? = nil, waiting: WaitingSink? = nil)
         async throws(ServiceError) -> [EntrySummary]
     {
         let path = try Self.path(path)
-        return try await run(caller, device: device, session: session, timeout: timeout) { d, s throws(ServiceError) in
+        return try await run(caller, device: device, session: session, timeout: timeout, waiting: waiting) { d, s throws(ServiceError) in
             try await d.list(path, storage: storage, session: s)
         }
     }
 
     /// Describes one object.
-    public func stat(_ caller: Caller, device: String, path: String, storage: UInt32?, session: String?, timeout: Double? = nil)
+    public func stat(_ caller: Caller, device: String, path: String, storage: UInt32?, session: String?, timeout: Double? = nil, waiting: WaitingSink? = nil)
         async throws(ServiceError) -> EntrySummary
     {
         let path = try Self.path(path)
-        return try await run(caller, device: device, session: session, timeout: timeout) { d, s throws(ServiceError) in
+        return try await run(caller, device: device, session: session, timeout: timeout, waiting: waiting) { d, s throws(ServiceError) in
             try await d.stat(path, storage: storage, session: s)
         }
     }
@@ -303,10 +305,10 @@ public actor SessionManager {
     /// Creates a folder.
     public func makeDirectory(
         _ caller: Caller, device: String, path: String, parents: Bool, storage: UInt32?,
-        session: String?, timeout: Double? = nil
+        session: String?, timeout: Double? = nil, waiting: WaitingSink? = nil
     ) async throws(ServiceError) -> EntrySummary {
         let path = try Self.path(path)
-        return try await run(caller, device: device, session: session, timeout: timeout) { d, s throws(ServiceError) in
+        return try await run(caller, device: device, session: session, timeout: timeout, waiting: waiting) { d, s throws(ServiceError) in
             try await d.makeDirectory(path, parents: parents, storage: storage, session: s)
         }
     }
@@ -314,24 +316,24 @@ public actor SessionManager {
     /// Deletes a file or folder.
     public func delete(
         _ caller: Caller, device: String, path: String, recursive: Bool, storage: UInt32?,
-        session: String?, timeout: Double? = nil
+        session: String?, timeout: Double? = nil, waiting: WaitingSink? = nil
     ) async throws(ServiceError) {
         let path = try Self.path(path)
-        try await run(caller, device: device, session: session, timeout: timeout) { d, s throws(ServiceError) in
+        try await run(caller, device: device, session: session, timeout: timeout, waiting: waiting) { d, s throws(ServiceError) in
             try await d.delete(path, recursive: recursive, storage: storage, session: s)
         }
     }
 
     /// Renames an object; `progress` hears a copy through the host, which cancelling the task stops.
     public func rename(
-        _ caller: Caller, device: String, path: String, name: String, storage: UInt32?, session: String?, timeout: Double? = nil,
+        _ caller: Caller, device: String, path: String, name: String, storage: UInt32?, session: String?, timeout: Double? = nil, waiting: WaitingSink? = nil,
         progress: @escaping @Sendable (TransferProgress) -> Void
     ) async throws(ServiceError) -> Relocation {
         let path = try Self.path(path)
         let newName: ObjectName
         do { newName = try ObjectName(name) } catch { throw error.serviceError }
         return try await transfer(caller) { handle throws(ServiceError) in
-            try await run(caller, device: device, session: session, timeout: timeout) { d, s throws(ServiceError) in
+            try await run(caller, device: device, session: session, timeout: timeout, waiting: waiting) { d, s throws(ServiceError) in
                 try await d.rename(
                     path, to: newName, storage: storage, session: s,
                     progress: HostCopyProgress(transfer: handle, sink: progress))
@@ -343,14 +345,14 @@ public actor SessionManager {
     /// which cancelling the task stops.
     public func move(
         _ caller: Caller, device: String, path: String, folder: String, name: String?, storage: UInt32?,
-        session: String?, timeout: Double? = nil,
+        session: String?, timeout: Double? = nil, waiting: WaitingSink? = nil,
         progress: @escaping @Sendable (TransferProgress) -> Void
     ) async throws(ServiceError) -> Relocation {
         let path = try Self.path(path), folder = try Self.path(folder)
         let newName: ObjectName?
         do { newName = try name.map { name throws(NameRejection) in try ObjectName(name) } } catch { throw error.serviceError }
         return try await transfer(caller) { handle throws(ServiceError) in
-            try await run(caller, device: device, session: session, timeout: timeout) { d, s throws(ServiceError) in
+            try await run(caller, device: device, session: session, timeout: timeout, waiting: waiting) { d, s throws(ServiceError) in
                 try await d.move(
                     path, into: folder, as: newName, storage: storage, session: s,
                     progress: HostCopyProgress(transfer: handle, sink: progress))
@@ -360,11 +362,11 @@ public actor SessionManager {
 
     /// Sends a file; `progress` hears each step; cancelling the calling task cancels the transfer.
     public func put(
-        _ caller: Caller, device: String, request: PutRequest, storage: UInt32?, session: String?, timeout: Double? = nil,
+        _ caller: Caller, device: String, request: PutRequest, storage: UInt32?, session: String?, timeout: Double? = nil, waiting: WaitingSink? = nil,
         progress: @escaping @Sendable (TransferProgress) -> Void
     ) async throws(ServiceError) -> EntrySummary {
         try await transfer(caller) { handle throws(ServiceError) in
-            try await run(caller, device: device, session: session, timeout: timeout) { d, s throws(ServiceError) in
+            try await run(caller, device: device, session: session, timeout: timeout, waiting: waiting) { d, s throws(ServiceError) in
                 try await d.put(request, storage: storage, session: s, transfer: handle, progress: progress)
             }
         }
@@ -372,11 +374,11 @@ public actor SessionManager {
 
     /// Reads a file or a range of it into the client's descriptor.
     public func get(
-        _ caller: Caller, device: String, request: GetRequest, storage: UInt32?, session: String?, timeout: Double? = nil,
+        _ caller: Caller, device: String, request: GetRequest, storage: UInt32?, session: String?, timeout: Double? = nil, waiting: WaitingSink? = nil,
         progress: @escaping @Sendable (TransferProgress) -> Void
     ) async throws(ServiceError) -> UInt64 {
         try await transfer(caller) { handle throws(ServiceError) in
-            try await run(caller, device: device, session: session, timeout: timeout) { d, s throws(ServiceError) in
+            try await run(caller, device: device, session: session, timeout: timeout, waiting: waiting) { d, s throws(ServiceError) in
                 try await d.get(request, storage: storage, session: s, transfer: handle, progress: progress)
             }
         }

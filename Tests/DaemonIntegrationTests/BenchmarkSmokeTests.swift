@@ -42,7 +42,9 @@ final class BenchmarkSmokeTests: XCTestCase {
         func tx(_ way: String) -> Double { (row[way] as! [String: Any])["transactions_per_file"] as! Double }
         XCTAssertLessThan(tx("c"), tx("a"), "a session costs fewer transactions per file than libmtp's tool")
         XCTAssertEqual(tx("c"), tx("d"), accuracy: 1.0, "mtpctl's bundle and a raw varlink session cost about the same")
-        XCTAssertLessThan(tx("c"), tx("b"), "one session beats implicit ones")
+        // The device's listings outlive a command on a device that reports changes: separate puts cost what a
+        // bundle does, give or take each command's own session.
+        XCTAssertLessThanOrEqual(tx("b"), tx("c") * 1.2, "separate puts repeat what the device already told the daemon")
     }
 
     func testTheOtherScenariosRunAndTheReportShowsThemAll() throws {

@@ -40,12 +40,19 @@ final class SessionRulesTests: XCTestCase {
         try d.ctlOK(["ls", "--session", held, ":/"])  // The holder itself goes ahead.
 
         // A command waiting behind it runs as soon as it ends.
+        // Both say why they wait while they wait: words on stderr, an object on stdout with --json.
         let waiter = try RunningProcess(Binaries.mtpctl, ["--socket", d.socket, "mkdir", ":/after"])
-        try d.waitForLog("waiting for the device")
+        let said = try waiter.waitForLine(onStderr: true) { $0.contains("waiting for") }
+        XCTAssertTrue(said.contains("held by your exclusive session \(held)"), said)
+        let lister = try RunningProcess(Binaries.mtpctl, ["--socket", d.socket, "--json", "ls", ":/"])
+        let notice = try lister.waitForLine { $0.contains("\"waiting\"") }
+        XCTAssertTrue(notice.contains("\"heldBy\":\"\(held)\"") && notice.contains("\"ahead\""), notice)
         XCTAssertFalse(FileManager.default.fileExists(atPath: d.sim.storage.appendingPathComponent("after").path))
         try d.ctlOK(["session", "end", held])
         XCTAssertEqual(waiter.waitForExit(timeout: 60), 0, waiter.stderrText)
         XCTAssertTrue(FileManager.default.fileExists(atPath: d.sim.storage.appendingPathComponent("after").path))
+        XCTAssertEqual(lister.waitForExit(timeout: 60), 0, lister.stderrText)
+        XCTAssertTrue(lister.stdoutLines.last?.hasPrefix("[") == true, "then the listing: \(lister.stdoutLines)")
     }
 
     func testAnUnusedSessionExpiresAfterItsLease() throws {

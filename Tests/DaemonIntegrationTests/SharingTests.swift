@@ -21,7 +21,9 @@ final class SharingTests: XCTestCase {
 
     private func entries(_ d: DaemonFixture, _ path: String) throws -> [[String: Any]] {
         let r = try d.ctlOK(["--json", "ls", path])
-        return try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [[String: Any]], r.stdout)
+        // The listing is the last line; a line before it may say why the call waited for the device.
+        let last = r.stdout.split(separator: "\n").last.map(String.init) ?? ""
+        return try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(last.utf8)) as? [[String: Any]], r.stdout)
     }
 
     private func queued(_ d: DaemonFixture) throws -> Int {

@@ -46,7 +46,7 @@ final class VarlinkInterfaceTests: XCTestCase {
                 "ListDevices", "BeginSession", "EndSession", "List", "Stat", "Put", "Get", "Delete", "MakeDirectory",
                 "Rename", "Move", "Cancel", "Monitor",
             ])
-        XCTAssertEqual(Set(interface.types.keys), ["Storage", "Device", "Entry", "Track", "Progress", "Event"])
+        XCTAssertEqual(Set(interface.types.keys), ["Storage", "Device", "Entry", "Track", "Waiting", "Progress", "Event"])
     }
 
     func testManagerMethodSignatures() throws {
@@ -57,7 +57,12 @@ final class VarlinkInterfaceTests: XCTestCase {
         XCTAssertEqual(
             begin.input.map(\.type),
             [.string, .array(.string), .optional(.object), .optional(.int), .optional(.bool), .optional(.float)])
-        XCTAssertEqual(begin.output, [VarlinkField(name: "session", type: .string), VarlinkField(name: "device", type: .string)])
+        XCTAssertEqual(
+            begin.output,
+            [
+                VarlinkField(name: "session", type: .optional(.string)), VarlinkField(name: "device", type: .optional(.string)),
+                VarlinkField(name: "waiting", type: .optional(.named("Waiting"))),
+            ])
 
         let put = try XCTUnwrap(interface.methods["Put"])
         XCTAssertEqual(field(put.input, "track"), .optional(.named("Track")))
