@@ -110,7 +110,8 @@ public enum SessionCommands {
             Manager.BeginSession.self,
             .init(
                 device: device, types: [types], context: Manager.SessionContext(expectedBytes: expectedBytes, folder: folder),
-                leaseSeconds: lease, exclusive: exclusive ? true : nil, timeoutSeconds: ctx.timeout), onUpdate: ctx.waitingUpdates(device))
+                leaseSeconds: lease, exclusive: exclusive ? true : nil, timeoutSeconds: ctx.timeout),
+            onUpdate: ctx.waitingUpdates(device))
         if ctx.json { ctx.emit(.object(r.fields)) } else { ctx.say(r.session) }
     }
 

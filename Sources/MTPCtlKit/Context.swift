@@ -60,7 +60,8 @@ extension Context {
             wait.heldBy.map { $0 == "*" ? "held by another user's exclusive session" : "held by your exclusive session \($0)" }
             ?? "\(wait.ahead) operation\(wait.ahead == 1 ? "" : "s") ahead"
         let limit = timeout.map { "\($0)" } ?? "60"
-        writeStderr("mtpctl: waiting for \(device.isEmpty ? "the device" : device): \(why) (up to \(limit) s; --timeout changes it)\n")
+        writeStderr(
+            "mtpctl: waiting for \(device.isEmpty ? "the device" : device): \(why) (up to \(limit) s; --timeout changes it)\n")
     }
 
     /// The updates of a call that moves no data: each says why it still waits.

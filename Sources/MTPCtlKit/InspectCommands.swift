@@ -18,7 +18,9 @@ public enum InspectCommands {
                 let own = d.sessions.filter { $0 != "*" }
                 if !own.isEmpty { line += " (yours: \(own.joined(separator: ", ")))" }
             }
-            if d.queued > 0 { line += d.queued == 1 ? "  1 operation queued or running" : "  \(d.queued) operations queued or running" }
+            if d.queued > 0 {
+                line += d.queued == 1 ? "  1 operation queued or running" : "  \(d.queued) operations queued or running"
+            }
             ctx.say(line)
             for s in d.storages {
                 // nil: the device reported a figure that cannot be true.

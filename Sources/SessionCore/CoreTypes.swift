@@ -59,7 +59,8 @@ public struct DeviceSummary: Sendable, Equatable {
     /// Creates a summary (the daemon's device actors, and the fuzzer over device data).
     package init(
         serial: String, vendorID: UInt16, productID: UInt16, bus: UInt32, address: UInt32, manufacturer: String,
-        model: String, friendlyName: String?, battery: Int?, storages: [StorageSummary], isOpen: Bool, sessions: [String], queued: Int
+        model: String, friendlyName: String?, battery: Int?, storages: [StorageSummary], isOpen: Bool, sessions: [String],
+        queued: Int
     ) {
         self.serial = serial; self.vendorID = vendorID; self.productID = productID; self.bus = bus; self.address = address
         self.manufacturer = manufacturer; self.model = model; self.friendlyName = friendlyName; self.battery = battery

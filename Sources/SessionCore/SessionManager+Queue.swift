@@ -59,7 +59,11 @@ extension SessionManager {
         defer { timer.cancel() }
         let admission = await withTaskCancellationHandler {
             await withCheckedContinuation { (c: CheckedContinuation<Admission, Never>) in
-                if let early = decided.removeValue(forKey: ticket.id) { c.resume(returning: early) } else { parked[ticket.id] = c }
+                if let early = decided.removeValue(forKey: ticket.id) {
+                    c.resume(returning: early)
+                } else {
+                    parked[ticket.id] = c
+                }
             }
         } onCancel: {
             Task { await self.abandoned(ticket, on: serial) }

@@ -283,21 +283,29 @@ public actor SessionManager {
     // MARK: Operations
 
     /// Lists a folder.
-    public func list(_ caller: Caller, device: String, path: String, storage: UInt32?, session: String?, timeout: Double? = nil, waiting: WaitingSink? = nil)
+    public func list(
+        _ caller: Caller, device: String, path: String, storage: UInt32?, session: String?, timeout: Double? = nil,
+        waiting: WaitingSink? = nil
+    )
         async throws(ServiceError) -> [EntrySummary]
     {
         let path = try Self.path(path)
-        return try await run(caller, device: device, session: session, timeout: timeout, waiting: waiting) { d, s throws(ServiceError) in
+        return try await run(caller, device: device, session: session, timeout: timeout, waiting: waiting) {
+            d, s throws(ServiceError) in
             try await d.list(path, storage: storage, session: s)
         }
     }
 
     /// Describes one object.
-    public func stat(_ caller: Caller, device: String, path: String, storage: UInt32?, session: String?, timeout: Double? = nil, waiting: WaitingSink? = nil)
+    public func stat(
+        _ caller: Caller, device: String, path: String, storage: UInt32?, session: String?, timeout: Double? = nil,
+        waiting: WaitingSink? = nil
+    )
         async throws(ServiceError) -> EntrySummary
     {
         let path = try Self.path(path)
-        return try await run(caller, device: device, session: session, timeout: timeout, waiting: waiting) { d, s throws(ServiceError) in
+        return try await run(caller, device: device, session: session, timeout: timeout, waiting: waiting) {
+            d, s throws(ServiceError) in
             try await d.stat(path, storage: storage, session: s)
         }
     }
@@ -308,7 +316,8 @@ public actor SessionManager {
         session: String?, timeout: Double? = nil, waiting: WaitingSink? = nil
     ) async throws(ServiceError) -> EntrySummary {
         let path = try Self.path(path)
-        return try await run(caller, device: device, session: session, timeout: timeout, waiting: waiting) { d, s throws(ServiceError) in
+        return try await run(caller, device: device, session: session, timeout: timeout, waiting: waiting) {
+            d, s throws(ServiceError) in
             try await d.makeDirectory(path, parents: parents, storage: storage, session: s)
         }
     }
@@ -326,14 +335,16 @@ public actor SessionManager {
 
     /// Renames an object; `progress` hears a copy through the host, which cancelling the task stops.
     public func rename(
-        _ caller: Caller, device: String, path: String, name: String, storage: UInt32?, session: String?, timeout: Double? = nil, waiting: WaitingSink? = nil,
+        _ caller: Caller, device: String, path: String, name: String, storage: UInt32?, session: String?, timeout: Double? = nil,
+        waiting: WaitingSink? = nil,
         progress: @escaping @Sendable (TransferProgress) -> Void
     ) async throws(ServiceError) -> Relocation {
         let path = try Self.path(path)
         let newName: ObjectName
         do { newName = try ObjectName(name) } catch { throw error.serviceError }
         return try await transfer(caller) { handle throws(ServiceError) in
-            try await run(caller, device: device, session: session, timeout: timeout, waiting: waiting) { d, s throws(ServiceError) in
+            try await run(caller, device: device, session: session, timeout: timeout, waiting: waiting) {
+                d, s throws(ServiceError) in
                 try await d.rename(
                     path, to: newName, storage: storage, session: s,
                     progress: HostCopyProgress(transfer: handle, sink: progress))
@@ -352,7 +363,8 @@ public actor SessionManager {
         let newName: ObjectName?
         do { newName = try name.map { name throws(NameRejection) in try ObjectName(name) } } catch { throw error.serviceError }
         return try await transfer(caller) { handle throws(ServiceError) in
-            try await run(caller, device: device, session: session, timeout: timeout, waiting: waiting) { d, s throws(ServiceError) in
+            try await run(caller, device: device, session: session, timeout: timeout, waiting: waiting) {
+                d, s throws(ServiceError) in
                 try await d.move(
                     path, into: folder, as: newName, storage: storage, session: s,
                     progress: HostCopyProgress(transfer: handle, sink: progress))
@@ -362,11 +374,13 @@ public actor SessionManager {
 
     /// Sends a file; `progress` hears each step; cancelling the calling task cancels the transfer.
     public func put(
-        _ caller: Caller, device: String, request: PutRequest, storage: UInt32?, session: String?, timeout: Double? = nil, waiting: WaitingSink? = nil,
+        _ caller: Caller, device: String, request: PutRequest, storage: UInt32?, session: String?, timeout: Double? = nil,
+        waiting: WaitingSink? = nil,
         progress: @escaping @Sendable (TransferProgress) -> Void
     ) async throws(ServiceError) -> EntrySummary {
         try await transfer(caller) { handle throws(ServiceError) in
-            try await run(caller, device: device, session: session, timeout: timeout, waiting: waiting) { d, s throws(ServiceError) in
+            try await run(caller, device: device, session: session, timeout: timeout, waiting: waiting) {
+                d, s throws(ServiceError) in
                 try await d.put(request, storage: storage, session: s, transfer: handle, progress: progress)
             }
         }
@@ -374,11 +388,13 @@ public actor SessionManager {
 
     /// Reads a file or a range of it into the client's descriptor.
     public func get(
-        _ caller: Caller, device: String, request: GetRequest, storage: UInt32?, session: String?, timeout: Double? = nil, waiting: WaitingSink? = nil,
+        _ caller: Caller, device: String, request: GetRequest, storage: UInt32?, session: String?, timeout: Double? = nil,
+        waiting: WaitingSink? = nil,
         progress: @escaping @Sendable (TransferProgress) -> Void
     ) async throws(ServiceError) -> UInt64 {
         try await transfer(caller) { handle throws(ServiceError) in
-            try await run(caller, device: device, session: session, timeout: timeout, waiting: waiting) { d, s throws(ServiceError) in
+            try await run(caller, device: device, session: session, timeout: timeout, waiting: waiting) {
+                d, s throws(ServiceError) in
                 try await d.get(request, storage: storage, session: s, transfer: handle, progress: progress)
             }
         }

@@ -38,7 +38,8 @@ final class DeviceFaultsTests: XCTestCase {
         try d.ctlOK(["ls", ":/"])
         try d.sim.control("busy 1000")
         let refused = try d.ctl(["mkdir", ":/Later"])
-        XCTAssertEqual(refused.status, 75, "a device that stays busy is DeviceBusy, like a queue that stays long: \(refused.combined)")
+        XCTAssertEqual(
+            refused.status, 75, "a device that stays busy is DeviceBusy, like a queue that stays long: \(refused.combined)")
         XCTAssertTrue(refused.stderr.contains(d.serial) && refused.stderr.contains("busy"), refused.stderr)
         try d.sim.control("busy 0")
         try d.ctlOK(["mkdir", ":/Later"])

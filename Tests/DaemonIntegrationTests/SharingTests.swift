@@ -70,7 +70,8 @@ final class SharingTests: XCTestCase {
         XCTAssertEqual(root.waitForExit(timeout: 120), 0, root.stderrText)
         XCTAssertEqual(nobody.waitForExit(timeout: 120), 0, nobody.stderrText)
         // The player numbers objects as they arrive: whose file came when is in the handles.
-        let arrivals = (try entries(d, ":/root").map { ($0["id"] as! Int, "root") }
+        let arrivals =
+            (try entries(d, ":/root").map { ($0["id"] as! Int, "root") }
             + entries(d, ":/nobody").map { ($0["id"] as! Int, "nobody") }).sorted { $0.0 < $1.0 }.map(\.1)
         XCTAssertEqual(arrivals.count, 60)
         let turns = zip(arrivals, arrivals.dropFirst()).filter { $0 != $1 }.count

@@ -145,7 +145,8 @@ final class ContractTests: XCTestCase {
     static let coreSamples: [ServiceError] = [
         .noSuchDevice(name: "X", attached: []), .ambiguousDevice(name: "A", candidates: ["AB"]), .noSuchSession("s"),
         .notSessionOwner("s"), .sessionTypeMismatch(session: "s", began: [], given: []), .invalidSessionType("t"),
-        .deviceBusy(device: "A", session: nil, ahead: 3, message: nil), .notFound(device: "A", path: "/"), .alreadyExists(device: "A", path: "/"),
+        .deviceBusy(device: "A", session: nil, ahead: 3, message: nil), .notFound(device: "A", path: "/"),
+        .alreadyExists(device: "A", path: "/"),
         .notAFolder(device: "A", path: "/"), .folderNotEmpty(device: "A", path: "/"), .invalidName(name: "n", reason: "r"),
         .invalidPath(path: "p", reason: "r"), .noSuchStorage(device: "A", storage: .max),
         .storeFull(device: "A", needed: .max, free: 0), .badFileDescriptor(fd: 3, reason: "r"), .transferCancelled("t"),
