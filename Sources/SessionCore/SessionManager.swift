@@ -215,7 +215,7 @@ public actor SessionManager {
         let session: DeviceSession
         switch table.end(id, by: caller.uid, types: type) {
         case .success(let s): session = s
-        case .failure(let refusal): throw refusal.serviceError
+        case .failure(let refusal): throw refused(refusal, to: caller)
         }
         let failure = await ended(session)
         logger.info("session ended", metadata: ["session": "\(id)", "device": "\(session.device)"])
@@ -224,6 +224,16 @@ public actor SessionManager {
                 session: id, component: failure.component,
                 message: "\(failure.message); the other components completed")
         }
+    }
+
+    /// What a caller is told when a session's rules refuse it. Another user's session answers as one that is not
+    /// open, so a uid cannot even learn that an id it came by (from `ps`, say) is alive; the attempt is logged.
+    private func refused(_ refusal: SessionRefusal, to caller: Caller) -> ServiceError {
+        guard case .notOwner(let id) = refusal else { return refusal.serviceError }
+        logger.notice(
+            "refused another user's session; answered as no such session",
+            metadata: ["session": "\(id)", "uid": "\(caller.uid)", "pid": "\(caller.pid)"])
+        return .noSuchSession(id)
     }
 
     /// A session left the table: its teardown runs, and a device it held exclusively serves everyone again.
@@ -243,7 +253,7 @@ public actor SessionManager {
             let s: DeviceSession
             switch table.use(session, by: caller.uid, now: MonotonicClock.seconds()) {
             case .success(let found): s = found
-            case .failure(let refusal): throw refusal.serviceError
+            case .failure(let refusal): throw refused(refusal, to: caller)
             }
             if !name.isEmpty, !s.device.hasPrefix(name) {
                 throw .invalidParameter("device: session \(session) is on \(s.device), not \(name)")

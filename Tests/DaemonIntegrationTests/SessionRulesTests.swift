@@ -76,7 +76,8 @@ final class SessionRulesTests: XCTestCase {
         ]
         let use = try runCommand(asNobody[0], Array(asNobody.dropFirst()) + ["ls", "--session", id, ":/"])
         XCTAssertEqual(use.status, 1, use.combined)
-        XCTAssertTrue(use.stderr.contains("belongs to another user"), use.stderr)
+        XCTAssertTrue(use.stderr.contains("no session \(id)"), "answered as an id not open: \(use.stderr)")
+        XCTAssertTrue(try d.waitForLog("refused another user's session").contains("uid=65534"))
         let end = try runCommand(asNobody[0], Array(asNobody.dropFirst()) + ["session", "end", id])
         XCTAssertEqual(end.status, 1, end.combined)
         let busy = try runCommand(asNobody[0], Array(asNobody.dropFirst()) + ["ls", "--timeout", "1", ":/"])

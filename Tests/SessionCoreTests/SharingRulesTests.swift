@@ -167,18 +167,19 @@ final class SharingRulesTests: XCTestCase {
         await manager.shutdown()
     }
 
+    /// Another user is told the session is not open, as for an id that never was: nothing says it exists.
     func testOnlyTheOwnerAndRootUseOrEndASession() async throws {
         let device = FakeDevice()
         let manager = await start(device)
         let session = try await begin(manager, alice)
 
-        await assertThrows(.notSessionOwner(session)) {
+        await assertThrows(.noSuchSession(session)) {
             _ = try await manager.list(bob, device: serial, path: "/", storage: nil, session: session)
         }
-        await assertThrows(.notSessionOwner(session)) {
+        await assertThrows(.noSuchSession(session)) {
             _ = try await put(manager, bob, "theirs", session: session)
         }
-        await assertThrows(.notSessionOwner(session)) {
+        await assertThrows(.noSuchSession(session)) {
             try await manager.endSession(caller: bob, session: session, types: ["transferToDevice"])
         }
         XCTAssertEqual(device.calls(["sendFile"]), [])
