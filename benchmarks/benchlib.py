@@ -95,6 +95,35 @@ class Daemon:
             self.process.wait()
 
 
+class Client:
+    """One varlink connection of our own, passing file descriptors with SCM_RIGHTS."""
+
+    def __init__(self, path):
+        self.s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self.s.connect(path)
+        self.buffer = b""
+
+    def call(self, method, parameters, fds=()):
+        data = json.dumps({"method": "org.mtpsessiond.Manager." + method, "parameters": parameters}).encode() + b"\0"
+        if fds:
+            socket.send_fds(self.s, [data], list(fds))
+        else:
+            self.s.sendall(data)
+        while b"\0" not in self.buffer:
+            chunk = self.s.recv(65536)
+            if not chunk:
+                raise RuntimeError("the daemon closed the connection")
+            self.buffer += chunk
+        message, self.buffer = self.buffer.split(b"\0", 1)
+        reply = json.loads(message)
+        if "error" in reply:
+            raise RuntimeError(reply)
+        return reply["parameters"]
+
+    def close(self):
+        self.s.close()
+
+
 def rss_mib(pid):
     with open(f"/proc/{pid}/status") as f:
         for line in f:

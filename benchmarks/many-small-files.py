@@ -14,11 +14,10 @@ Usage: many-small-files.py BIN_DIR [--files N] [--objects M,M,...] [--links usb2
 import json
 import os
 import shutil
-import socket
 import sys
 import tempfile
 
-from benchlib import Daemon, LINKS, main, ok, random_file, timed, transactions, under_player, write_result
+from benchlib import Client, Daemon, LINKS, main, ok, random_file, timed, transactions, under_player, write_result
 
 
 def outer(args):
@@ -80,34 +79,16 @@ def inner(spec):
 
 def varlink_bundle(sock, files, folder):
     """Way d: a client of our own on the raw socket, passing each file's descriptor with SCM_RIGHTS."""
-    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    s.connect(sock)
-    buffer = b""
-
-    def call(method, parameters, fds=()):
-        nonlocal buffer
-        data = json.dumps({"method": "org.mtpsessiond.Manager." + method, "parameters": parameters}).encode() + b"\0"
-        if fds:
-            socket.send_fds(s, [data], list(fds))
-        else:
-            s.sendall(data)
-        while b"\0" not in buffer:
-            buffer += s.recv(65536)
-        message, buffer = buffer.split(b"\0", 1)
-        reply = json.loads(message)
-        if "error" in reply:
-            raise RuntimeError(reply)
-        return reply["parameters"]
-
+    c = Client(sock)
     total = sum(os.path.getsize(f) for f in files)
-    session = call("BeginSession", {"device": "", "types": ["transferToDevice"],
-                                    "context": {"expectedBytes": total, "folder": folder}})["session"]
+    session = c.call("BeginSession", {"device": "", "types": ["transferToDevice"],
+                                      "context": {"expectedBytes": total, "folder": folder}})["session"]
     for f in files:
         with open(f, "rb") as fh:
-            call("Put", {"device": "", "folder": folder, "name": os.path.basename(f), "fd": 0,
-                         "size": os.path.getsize(f), "session": session}, [fh.fileno()])
-    call("EndSession", {"session": session, "types": ["transferToDevice"]})
-    s.close()
+            c.call("Put", {"device": "", "folder": folder, "name": os.path.basename(f), "fd": 0,
+                           "size": os.path.getsize(f), "session": session}, [fh.fileno()])
+    c.call("EndSession", {"session": session, "types": ["transferToDevice"]})
+    c.close()
 
 
 if __name__ == "__main__":

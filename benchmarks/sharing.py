@@ -15,14 +15,13 @@ import json
 import multiprocessing
 import os
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
 
-from benchlib import Daemon, LINKS, main, random_file, timed, transactions, under_player, write_result
+from benchlib import Client, Daemon, LINKS, main, random_file, timed, transactions, under_player, write_result
 
 
 def outer(args):
@@ -39,35 +38,6 @@ def outer(args):
               f"{row['separate_tx_per_file']:.2f} tx/file vs {row['bundle_tx_per_file']:.2f}", flush=True)
         shutil.rmtree(work, ignore_errors=True)
     write_result(args.out, {"files": args.files, "file_size": 4096, "rows": rows})
-
-
-class Client:
-    """One varlink connection of our own, passing file descriptors with SCM_RIGHTS."""
-
-    def __init__(self, path):
-        self.s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        self.s.connect(path)
-        self.buffer = b""
-
-    def call(self, method, parameters, fds=()):
-        data = json.dumps({"method": "org.mtpsessiond.Manager." + method, "parameters": parameters}).encode() + b"\0"
-        if fds:
-            socket.send_fds(self.s, [data], list(fds))
-        else:
-            self.s.sendall(data)
-        while b"\0" not in self.buffer:
-            chunk = self.s.recv(65536)
-            if not chunk:
-                raise RuntimeError("the daemon closed the connection")
-            self.buffer += chunk
-        message, self.buffer = self.buffer.split(b"\0", 1)
-        reply = json.loads(message)
-        if "error" in reply:
-            raise RuntimeError(reply)
-        return reply["parameters"]
-
-    def close(self):
-        self.s.close()
 
 
 def operations(bin_dir, control):

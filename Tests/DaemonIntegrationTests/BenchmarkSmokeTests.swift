@@ -59,6 +59,11 @@ final class BenchmarkSmokeTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(cold["transactions"] as? Int ?? 0, 40, "a cold one asks the device about each object")
         let scale = rows(try run("scale.py", ["--size", String(1 << 20), "--devices", "1,2", "--links", "none"]))
         XCTAssertEqual(scale.map { $0["devices"] as? Int }, [1, 2])
+        let sharing = try XCTUnwrap(rows(try run("sharing.py", ["--files", "8", "--links", "none"])).first)
+        XCTAssertGreaterThan(sharing["list_tries"] as? Int ?? 0, 0, "lists were answered while the bundle ran")
+        XCTAssertEqual(
+            sharing["separate_tx_per_file"] as? Double ?? 0, sharing["bundle_tx_per_file"] as? Double ?? -1, accuracy: 0.5,
+            "separate puts cost what the bundle costs a file on a device that reports changes")
 
         let report = results.appendingPathComponent("BENCHMARKS.md")
         let r = try runCommand(
@@ -69,7 +74,7 @@ final class BenchmarkSmokeTests: XCTestCase {
             ])
         XCTAssertEqual(r.status, 0, r.combined)
         let text = try String(contentsOf: report, encoding: .utf8)
-        for section in ["## One large file", "## Listing a folder of 40 objects", "## Scale"] {
+        for section in ["## One large file", "## Listing a folder of 40 objects", "## Scale", "## Sharing one device"] {
             XCTAssertTrue(text.contains(section), "\(section) missing from:\n\(text)")
         }
     }
