@@ -124,6 +124,20 @@ class Client:
         self.s.close()
 
 
+def varlink_bundle(sock, files, folder):
+    """One session of Puts from a client of our own on the raw socket, each file's descriptor passed with SCM_RIGHTS."""
+    c = Client(sock)
+    total = sum(os.path.getsize(f) for f in files)
+    session = c.call("BeginSession", {"device": "", "types": ["transferToDevice"],
+                                      "context": {"expectedBytes": total, "folder": folder}})["session"]
+    for f in files:
+        with open(f, "rb") as fh:
+            c.call("Put", {"device": "", "folder": folder, "name": os.path.basename(f), "fd": 0,
+                           "size": os.path.getsize(f), "session": session}, [fh.fileno()])
+    c.call("EndSession", {"session": session, "types": ["transferToDevice"]})
+    c.close()
+
+
 def rss_mib(pid):
     with open(f"/proc/{pid}/status") as f:
         for line in f:

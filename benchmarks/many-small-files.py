@@ -17,7 +17,7 @@ import shutil
 import sys
 import tempfile
 
-from benchlib import Client, Daemon, LINKS, main, ok, random_file, timed, transactions, under_player, write_result
+from benchlib import Daemon, LINKS, main, ok, random_file, timed, transactions, under_player, varlink_bundle, write_result
 
 
 def outer(args):
@@ -75,20 +75,6 @@ def inner(spec):
     row["d"] = measure(n, lambda: varlink_bundle(daemon.socket, files, "/Bench/d"))
     daemon.stop()
     print(json.dumps(row))
-
-
-def varlink_bundle(sock, files, folder):
-    """Way d: a client of our own on the raw socket, passing each file's descriptor with SCM_RIGHTS."""
-    c = Client(sock)
-    total = sum(os.path.getsize(f) for f in files)
-    session = c.call("BeginSession", {"device": "", "types": ["transferToDevice"],
-                                      "context": {"expectedBytes": total, "folder": folder}})["session"]
-    for f in files:
-        with open(f, "rb") as fh:
-            c.call("Put", {"device": "", "folder": folder, "name": os.path.basename(f), "fd": 0,
-                           "size": os.path.getsize(f), "session": session}, [fh.fileno()])
-    c.call("EndSession", {"session": session, "types": ["transferToDevice"]})
-    c.close()
 
 
 if __name__ == "__main__":

@@ -21,7 +21,8 @@ import sys
 import tempfile
 import time
 
-from benchlib import Client, Daemon, LINKS, main, random_file, timed, transactions, under_player, write_result
+from benchlib import (Client, Daemon, LINKS, main, random_file, timed, transactions, under_player, varlink_bundle,
+                      write_result)
 
 
 def outer(args):
@@ -46,19 +47,6 @@ def operations(bin_dir, control):
                          capture_output=True, text=True, check=True).stdout
     counters = json.loads(out)["devices"][0]["counters"]["operations"]
     return {op["name"]: op["count"] for op in counters.values()}
-
-
-def bundle(sock, files, folder):
-    c = Client(sock)
-    total = sum(os.path.getsize(f) for f in files)
-    session = c.call("BeginSession", {"device": "", "types": ["transferToDevice"],
-                                      "context": {"expectedBytes": total, "folder": folder}})["session"]
-    for f in files:
-        with open(f, "rb") as fh:
-            c.call("Put", {"device": "", "folder": folder, "name": os.path.basename(f), "fd": 0,
-                           "size": os.path.getsize(f), "session": session}, [fh.fileno()])
-    c.call("EndSession", {"session": session, "types": ["transferToDevice"]})
-    c.close()
 
 
 def while_listing(sock, listers, work):
@@ -108,23 +96,23 @@ def inner(spec):
 
     # Alone twice, the faster the baseline: a shared machine's hiccup in it would flatter every ratio below.
     tx0 = transactions(b, control)
-    first = timed(lambda: bundle(daemon.socket, files, "/Share/alone"))
+    first = timed(lambda: varlink_bundle(daemon.socket, files, "/Share/alone"))
     row["bundle_tx_per_file"] = (transactions(b, control) - tx0) / n
-    row["alone_s"] = min(first, timed(lambda: bundle(daemon.socket, files, "/Share/again")))
+    row["alone_s"] = min(first, timed(lambda: varlink_bundle(daemon.socket, files, "/Share/again")))
     row["file_ms"] = row["alone_s"] * 1000 / n
 
-    _, lists = while_listing(daemon.socket, 1, lambda: bundle(daemon.socket, files, "/Share/latency"))
+    _, lists = while_listing(daemon.socket, 1, lambda: varlink_bundle(daemon.socket, files, "/Share/latency"))
     lists.sort()
     row["list_tries"] = len(lists)
     row["list_ms_p50"] = statistics.median(lists) * 1000
     row["list_ms_p99"] = lists[min(len(lists) - 1, int(len(lists) * 0.99))] * 1000
 
-    seconds, _ = while_listing(daemon.socket, 4, lambda: bundle(daemon.socket, files, "/Share/listers"))
+    seconds, _ = while_listing(daemon.socket, 4, lambda: varlink_bundle(daemon.socket, files, "/Share/listers"))
     row["listers_ratio"] = row["alone_s"] / seconds
 
     quarters = [files[i::4] for i in range(4)]
     # Each bundle's client its own process, as four programs would be.
-    clients = [multiprocessing.Process(target=bundle, args=(daemon.socket, quarters[i], f"/Share/four{i}"))
+    clients = [multiprocessing.Process(target=varlink_bundle, args=(daemon.socket, quarters[i], f"/Share/four{i}"))
                for i in range(4)]
 
     def four():

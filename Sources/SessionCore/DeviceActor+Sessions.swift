@@ -63,12 +63,11 @@ extension DeviceActor {
     }
 
     /// EndSession's teardown, once: the session's reservation is given back and its hold on the device ends.
-    /// Folder listings and storage figures belong to the device and stay for the next user. Returns the
-    /// component that failed, if one did; the others ran regardless.
-    func endSession(_ id: String) -> (component: String, message: String)? {
-        guard sessions.removeValue(forKey: id) != nil else { return nil }
+    /// Folder listings and storage figures belong to the device and stay for the next user; nothing here
+    /// talks to the device, so nothing can fail.
+    func endSession(_ id: String) {
+        guard sessions.removeValue(forKey: id) != nil else { return }
         release()
-        return nil
     }
 
     /// Bytes of `storage` reserved by sessions other than `session`.

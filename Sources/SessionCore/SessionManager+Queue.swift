@@ -41,8 +41,7 @@ extension SessionManager {
             return ticket
         }
         if let wait = queues[serial]?.wait(of: ticket.id) {
-            let holder = wait.heldBy.flatMap { id in table.sessions(on: serial).first { $0.id == id } }
-            waiting?(QueueWait(ahead: wait.ahead, heldBy: shown(holder, to: caller)))
+            waiting?(QueueWait(ahead: wait.ahead, heldBy: holder(of: wait, on: serial, shownTo: caller)))
             logger.info(
                 "waiting for the device",
                 metadata: [
@@ -97,13 +96,20 @@ extension SessionManager {
     private func timedOut(_ ticket: DeviceQueue.Ticket, on serial: String, caller: Caller) {
         guard let wait = queues[serial]?.wait(of: ticket.id) else { return }  // Granted or gone meanwhile.
         queues[serial]!.withdraw(ticket.id)
-        let holder = wait.heldBy.flatMap { id in table.sessions(on: serial).first { $0.id == id } }
         logger.info(
             "gave up waiting for the device: the caller's time ran out",
             metadata: ["device": "\(serial)", "ahead": "\(wait.ahead)", "uid": "\(caller.uid)", "pid": "\(caller.pid)"])
         settle(
             ticket.id,
-            .refused(.deviceBusy(device: serial, session: shown(holder, to: caller), ahead: wait.ahead, message: nil)))
+            .refused(
+                .deviceBusy(
+                    device: serial, session: holder(of: wait, on: serial, shownTo: caller), ahead: wait.ahead,
+                    message: nil)))
+    }
+
+    /// The exclusive session `wait` waits for, named as `caller` may see it.
+    private func holder(of wait: DeviceQueue.Wait, on serial: String, shownTo caller: Caller) -> String? {
+        shown(wait.heldBy.flatMap { id in table.sessions(on: serial).first { $0.id == id } }, to: caller)
     }
 
     /// The client went away while waiting: its ticket leaves the line at once.

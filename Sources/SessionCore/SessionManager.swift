@@ -207,8 +207,7 @@ public actor SessionManager {
         return (id, serial)
     }
 
-    /// EndSession: checks owner and types, then runs the session's teardown once; a failing component is
-    /// named, and the session is over regardless.
+    /// EndSession: checks owner and types, then runs the session's teardown once.
     public func endSession(caller: Caller, session id: String, types: [String]) async throws(ServiceError) {
         let type: SessionType
         do { type = try SessionType(parsing: types) } catch { throw .invalidSessionType(error.text) }
@@ -217,13 +216,8 @@ public actor SessionManager {
         case .success(let s): session = s
         case .failure(let refusal): throw refused(refusal, to: caller)
         }
-        let failure = await ended(session)
+        await ended(session)
         logger.info("session ended", metadata: ["session": "\(id)", "device": "\(session.device)"])
-        if let failure {
-            throw .teardownFailed(
-                session: id, component: failure.component,
-                message: "\(failure.message); the other components completed")
-        }
     }
 
     /// What a caller is told when a session's rules refuse it. Another user's session answers as one that is not
@@ -237,12 +231,12 @@ public actor SessionManager {
     }
 
     /// A session left the table: its teardown runs, and a device it held exclusively serves everyone again.
-    private func ended(_ session: DeviceSession) async -> (component: String, message: String)? {
+    private func ended(_ session: DeviceSession) async {
         if session.exclusive {
             queues[session.device]?.release(session.id)
             dispatch(session.device)
         }
-        return await actor(forSerial: session.device)?.endSession(session.id)
+        await actor(forSerial: session.device)?.endSession(session.id)
     }
 
     /// The device an operation runs on, and the session it runs in, if any.
@@ -465,7 +459,7 @@ public actor SessionManager {
             logger.notice(
                 "session expired: unused for its lease; ended by the daemon",
                 metadata: ["session": "\(session.id)", "device": "\(session.device)", "lease": "\(session.lease)s"])
-            _ = await ended(session)
+            await ended(session)
         }
         guard let next = table.nextExpiry else { leaseTimer = nil; return nil }
         return max(0.05, next - MonotonicClock.seconds())
@@ -476,7 +470,7 @@ public actor SessionManager {
         leaseTimer?.cancel()
         for session in table.all {
             _ = table.end(session.id, by: SessionTable.rootUID, types: session.types)
-            _ = await ended(session)
+            await ended(session)
             logger.info("session ended at shutdown", metadata: ["session": "\(session.id)"])
         }
         for a in attachments.values {
