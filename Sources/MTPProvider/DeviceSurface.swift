@@ -32,6 +32,8 @@ public protocol DeviceSurface: AnyObject {
     func delete(id: UInt32) throws(MTPError)
     /// Renames an object.
     func rename(id: UInt32, isFolder: Bool, to name: String) throws(MTPError)
+    /// Sets an object's modification time (seconds since the epoch), where the device lets it be set.
+    func setModified(id: UInt32, to seconds: Int64) throws(MTPError)
     /// Moves an object into another folder on the device.
     func move(id: UInt32, toParent parent: UInt32, storage: UInt32) throws(MTPError)
     /// Copies an object into another folder on the device; returns the copy's handle.

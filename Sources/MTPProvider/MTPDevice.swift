@@ -253,6 +253,16 @@ public final class MTPDevice {
         }
     }
 
+    /// Sets an object's DateModified property: libmtp stamps every object it sends with the time of sending, and a
+    /// sync needs the file's own time to tell later whether it changed. Devices that cannot set it (no
+    /// SetObjectPropValue, or, like Android, a read-only date) fail here and keep the time of sending.
+    public func setModified(id: UInt32, to seconds: Int64) throws(MTPError) {
+        let date = DeviceValues.dateString(secondsSince1970: seconds)
+        _ = try call(
+            "LIBMTP_Set_Object_String", { LIBMTP_Set_Object_String(device, id, LIBMTP_PROPERTY_DateModified, date) },
+            failed: { $0 != 0 })
+    }
+
     /// Moves an object into `parent` (`rootFolder` or 0 for the root) of `storage` with the device's MoveObject.
     public func move(id: UInt32, toParent parent: UInt32, storage: UInt32) throws(MTPError) {
         let parent = Self.moveTarget(parent)

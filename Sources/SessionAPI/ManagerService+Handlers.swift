@@ -58,7 +58,8 @@ extension ManagerService {
     func put(_ p: Manager.Put.Parameters, _ r: Request) async throws -> Manager.EntryReply {
         let request = PutRequest(
             folder: p.folder, name: p.name, fd: try Self.descriptor(p.fd, r.call), fdIndex: p.fd,
-            size: UInt64(p.size), overwrite: p.overwrite ?? false, track: p.track.map(Self.track))
+            size: UInt64(p.size), overwrite: p.overwrite ?? false, track: p.track.map(Self.track),
+            modified: p.modified.map(Int64.init))
         let entry = try await streaming(r) { (send: @escaping @Sendable (Manager.ProgressUpdate) -> Void) throws(ServiceError) in
             try await manager.put(
                 r.caller, device: p.device, request: request, storage: p.storage.map(UInt32.init),

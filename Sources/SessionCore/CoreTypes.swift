@@ -171,10 +171,15 @@ public struct PutRequest: Sendable {
     public var overwrite: Bool
     /// Send as a track with this metadata.
     public var track: TrackInfo?
+    /// The modification time to give the object (seconds since the epoch), where the device lets it be set.
+    public var modified: Int64?
     /// Creates a request.
-    public init(folder: String, name: String, fd: Int32, fdIndex: Int, size: UInt64, overwrite: Bool, track: TrackInfo?) {
+    public init(
+        folder: String, name: String, fd: Int32, fdIndex: Int, size: UInt64, overwrite: Bool, track: TrackInfo?,
+        modified: Int64? = nil
+    ) {
         self.folder = folder; self.name = name; self.fd = fd; self.fdIndex = fdIndex; self.size = size
-        self.overwrite = overwrite; self.track = track
+        self.overwrite = overwrite; self.track = track; self.modified = modified
     }
 }
 

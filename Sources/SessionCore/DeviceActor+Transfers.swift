@@ -109,10 +109,28 @@ extension DeviceActor {
                     throw map(error)
                 }
             }
+            if let modified = request.modified { keepModifiedTime(modified, of: &sent, on: device) }
             journalEnd(journalID)
             cache.added(sent, folder: target.folderID)
             reporter.end()
             return summary(of: sent, at: path)
+        }
+    }
+
+    /// Gives a file just sent its own modification time, so a later sync can tell whether the file changed.
+    /// Not a failure when the device refuses: the object keeps the time it was received, which the entry shows.
+    private func keepModifiedTime(_ seconds: Int64, of sent: inout ObjectEntry, on device: any DeviceSurface) {
+        guard !refusesModifiedTimes else { return }
+        do throws(MTPError) {
+            try device.setModified(id: sent.id, to: seconds)
+            sent.modified = seconds
+        } catch {
+            // A lost connection says nothing about the device's dates; the next operation finds it gone.
+            guard error.kind != .connectionFailed else { return }
+            refusesModifiedTimes = true
+            logger.info(
+                "the device keeps the time a file was received, not the file's own time",
+                metadata: ["function": "\(error.function)", "error": "\(error.message)"])
         }
     }
 

@@ -77,6 +77,9 @@ actor DeviceActor {
     var spell: UInt64 { reportsChanges ? 0 : spells }
     /// Objects this daemon made or removed, whose events are its own echo; bounded, for devices that send none.
     var ownChanges: Set<UInt32> = []
+    /// Whether the device refused to take a file's modification time once: then it is not asked again (one
+    /// failed transaction per file sent, for nothing).
+    var refusesModifiedTimes = false
     /// The open sessions on this device and what each keeps for itself.
     var sessions: [String: SessionContext] = [:]
     private var releaseTimer: Task<Void, Never>?

@@ -176,6 +176,14 @@ final class FakeDevice: DeviceSurface, Sendable {
         }
     }
 
+    func setModified(id: UInt32, to seconds: Int64) throws(MTPError) {
+        try enter("setModified", name(of: id))
+        try state.withLock { (s: inout State) throws(MTPError) in
+            guard s.objects[id] != nil else { throw Self.notFound("LIBMTP_Set_Object_String") }
+            s.objects[id]!.modified = seconds
+        }
+    }
+
     func move(id: UInt32, toParent parent: UInt32, storage: UInt32) throws(MTPError) {
         try enter("move", name(of: id))
         try state.withLock { (s: inout State) throws(MTPError) in
