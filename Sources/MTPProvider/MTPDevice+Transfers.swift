@@ -113,7 +113,8 @@ extension MTPDevice {
         return ObjectEntry(
             id: file.pointee.item_id, parent: file.pointee.parent_id, storage: file.pointee.storage_id,
             name: file.pointee.filename.map { DeviceValues.text($0) } ?? name, size: size, isFolder: false,
-            modified: DeviceValues.modificationTime(file.pointee.modificationdate))
+            modified: DeviceValues.modificationTime(file.pointee.modificationdate), format: Self.formatName(file.pointee.filetype)
+        )
     }
 
     /// Writes the track properties of a file just sent (LIBMTP_Update_Track_Metadata: the properties the

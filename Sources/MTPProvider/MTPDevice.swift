@@ -157,7 +157,9 @@ public final class MTPDevice {
         DeviceCapabilitySet(
             partialRead: LIBMTP_Check_Capability(device, LIBMTP_DEVICECAP_GetPartialObject) != 0,
             move: LIBMTP_Check_Capability(device, LIBMTP_DEVICECAP_MoveObject) != 0,
-            copy: LIBMTP_Check_Capability(device, LIBMTP_DEVICECAP_CopyObject) != 0)
+            copy: LIBMTP_Check_Capability(device, LIBMTP_DEVICECAP_CopyObject) != 0,
+            playlists: supportedFiletypes.contains(LIBMTP_FILETYPE_PLAYLIST),
+            albums: supportedFiletypes.contains(LIBMTP_FILETYPE_ALBUM))
     }
 
     // MARK: Storages and objects
@@ -216,7 +218,7 @@ public final class MTPDevice {
             id: f.pointee.item_id, parent: f.pointee.parent_id, storage: f.pointee.storage_id,
             name: f.pointee.filename.map { DeviceValues.text($0) } ?? "",
             size: f.pointee.filesize, isFolder: f.pointee.filetype == LIBMTP_FILETYPE_FOLDER,
-            modified: DeviceValues.modificationTime(f.pointee.modificationdate))
+            modified: DeviceValues.modificationTime(f.pointee.modificationdate), format: formatName(f.pointee.filetype))
     }
 
     /// Creates folder `name` in `parent` (`rootFolder` or 0 for the root); returns the new folder with the name
