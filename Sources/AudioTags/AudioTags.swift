@@ -29,7 +29,8 @@ public enum AudioTags {
     }
 
     /// Makes the file's tags say `tags`: each field replaces the file's, a nil one removes it, the picture included;
-    /// `durationMs` is ignored and tags this type does not know (comments, say) are kept.
+    /// `durationMs` is ignored and tags this type does not know (comments, say) are kept. A picture of no bytes counts as
+    /// none. Throws `cannotWrite` when the format holds no picture and one was given, or TagLib could not save.
     public static func write(path: String, tags: TrackTags) throws(AudioTagsError) {
         let file = try TagLibFile(path: path, writable: true)
         let properties: [(String, String?)] = [
