@@ -18,8 +18,11 @@ struct DeviceTree {
         }
     }
 
-    /// Every object below the folder, each folder before what it holds, names in order.
+    /// Every object below the folder, each folder before what it holds, names in order; playlists and albums
+    /// (abstract objects, with no data of their own) are not among them.
     var items: [Item] = []
+    /// The names of the playlist and album objects in each folder, by path below the walked folder ("" at the top).
+    var trackLists: [String: Set<String>] = [:]
 
     /// Walks `root` on `device`; `visit` sees each folder's listing as it is read (for `ls -R`). Excluded objects
     /// are left out, an excluded folder with all it holds.
@@ -47,6 +50,10 @@ struct DeviceTree {
         for entry in entries {
             let below = relative.isEmpty ? entry.name : relative + "/" + entry.name
             if exclude.excludes(below, isFolder: entry.folder) { continue }
+            if entry.isTrackList {
+                trackLists[relative, default: []].insert(entry.name)
+                continue
+            }
             items.append(Item(relativePath: below, entry: entry))
             if entry.folder {
                 try walk(

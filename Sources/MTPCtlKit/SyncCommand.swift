@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import AudioTags
 import ManagerContract
 import SystemCalls
 import Varlink
@@ -24,6 +25,8 @@ public enum SyncCommand {
         public var dereference = true
         /// Print each file as it is done.
         public var verbose = false
+        /// Send audio files' tags as track metadata, and make albums and playlists on devices that keep them.
+        public var tags = true
         /// The storage; nil for the device's first.
         public var storage: Int?
         /// The caller's session; nil to run in one begun for the sync.
@@ -41,6 +44,11 @@ public enum SyncCommand {
         var deleted = 0
         var failed: [(path: String, error: MTPCtlError)] = []
         var notSent = 0
+        /// Paths sent or deleted in this run.
+        var changed: Set<String> = []
+        /// Albums and playlists made or made again.
+        var albums = 0
+        var playlists = 0
     }
 
     /// Which way a sync goes, from which argument is the device's.
@@ -106,7 +114,9 @@ public enum SyncCommand {
             }
             let there = try listing(at, device.path, exclude: exclude, mayBeAbsent: options.dryRun)
             let plan = SyncPlan(
-                source: tree.syncItems, destination: there, sizeOnly: options.sizeOnly, delete: options.delete)
+                source: tree.syncItems, destination: there.items.map(\.syncItem), sizeOnly: options.sizeOnly,
+                delete: options.delete)
+            var tags: [String: TrackTags] = [:]  // Read once, for the track and again for its album.
             if options.dryRun {
                 describe(ctx, plan, &outcome)
                 return scope
@@ -127,17 +137,34 @@ public enum SyncCommand {
                     let fd = try LocalTree.openForReading(file.path)
                     defer { close(fd) }
                     let folder = file.relativeFolder.isEmpty ? device.path : base + "/" + file.relativeFolder
+                    var track: Manager.Track?
+                    if options.tags, TrackMetadata.isAudio(file.name) {
+                        switch TrackMetadata.tags(of: file.path) {
+                        case .success(let read):
+                            tags[file.relativePath] = read
+                            track = TrackMetadata.track(read)
+                        case .failure(let error):
+                            note(ctx, "\(file.path): no tags read (\(error)); sent without track metadata")
+                        }
+                    }
                     try client.call(
                         Manager.Put.self,
                         .init(
                             device: device.device, folder: folder, name: file.name, fd: 0, size: Int(file.size),
-                            overwrite: transfer.replaces, modified: Int(file.modified), storage: options.storage,
-                            session: scope.id, timeoutSeconds: ctx.timeout),
+                            overwrite: transfer.replaces, track: track, modified: Int(file.modified),
+                            storage: options.storage, session: scope.id, timeoutSeconds: ctx.timeout),
                         fileDescriptors: [fd]
                     ) { update throws(MTPCtlError) in
                         if let wait = update.waiting { return ctx.sayWaiting(wait, device: scope.deviceName) }
                         if let p = update.progress { progress(Int64(p.done)) }
                     }
+                }
+            }
+            if options.tags && !outcome.failed.contains(where: { $0.path.isEmpty }) {
+                do throws(MTPCtlError) {
+                    try makeLists(at, tree: tree, base: device.path, onDevice: there.trackLists, tags: &tags, &outcome)
+                } catch {
+                    outcome.failed.append(("", error))
                 }
             }
             return scope
@@ -211,15 +238,19 @@ public enum SyncCommand {
 
     /// The device folder's objects below it, as sync items; none when it does not exist yet and `mayBeAbsent`.
     private static func listing(_ at: Located, _ path: String, exclude: ExcludeRules, mayBeAbsent: Bool) throws(MTPCtlError)
-        -> [SyncItem]
+        -> DeviceTree
     {
         do {
             return try DeviceTree.walk(
-                at.ctx, at.client, device: at.device, root: path, storage: at.storage, session: at.session, exclude: exclude
-            ).items.map(\.syncItem)
+                at.ctx, at.client, device: at.device, root: path, storage: at.storage, session: at.session, exclude: exclude)
         } catch .daemon(let error) where mayBeAbsent && error.name == .notFound {
-            return []
+            return DeviceTree()
         }
+    }
+
+    /// Says something worth knowing that is not a failure: on stderr, or as a JSON line.
+    static func note(_ ctx: Context, _ text: String) {
+        if ctx.json { ctx.emit(.object(["note": .string(text)])) } else { writeStderr("mtpctl: note: \(text)\n") }
     }
 
     /// One step of a plan, for the side that carries it out.
@@ -270,6 +301,7 @@ public enum SyncCommand {
                 do throws(MTPCtlError) {
                     try perform(.delete(item))
                     outcome.deleted += 1
+                    outcome.changed.insert(item.path)
                     if ctx.json {
                         ctx.emit(.object(["deleted": .string(item.path)]))
                     } else if verbose {
@@ -288,6 +320,7 @@ public enum SyncCommand {
                     progress.finished(arrived: true, size: item.size)
                     outcome.sent += 1
                     outcome.bytes += item.size
+                    outcome.changed.insert(item.path)
                     if ctx.json {
                         ctx.emit(
                             .object([
@@ -363,7 +396,8 @@ public enum SyncCommand {
                     "summary": .object([
                         "sent": .int(Int64(o.sent)), "bytes": .int(o.bytes), "skipped": .int(Int64(o.upToDate)),
                         "deleted": .int(Int64(o.deleted)), "failed": .int(Int64(failedFiles)),
-                        "notSent": .int(Int64(o.notSent)), "seconds": .double(seconds), "dryRun": .bool(options.dryRun),
+                        "notSent": .int(Int64(o.notSent)), "albums": .int(Int64(o.albums)),
+                        "playlists": .int(Int64(o.playlists)), "seconds": .double(seconds), "dryRun": .bool(options.dryRun),
                     ])
                 ]))
         } else {
@@ -372,6 +406,7 @@ public enum SyncCommand {
                 "\(verb) \(o.sent) file\(o.sent == 1 ? "" : "s") (\(ProgressDisplay.bytes(o.bytes))), \(o.upToDate) up to date, "
                 + "\(o.deleted) \(options.dryRun ? "to delete" : "deleted"), \(failedFiles) failed"
             if o.notSent > 0 { line += ", \(o.notSent) not files (named above)" }
+            if o.albums + o.playlists > 0 { line += ", \(o.albums) albums and \(o.playlists) playlists made" }
             if !options.dryRun {
                 let tenths = Int((seconds * 10).rounded())
                 line += " in \(tenths / 10).\(tenths % 10) s"
@@ -420,5 +455,141 @@ public enum SyncCommand {
         } else if unlink(path) != 0 {
             throw .localFile("cannot remove \(path): \(String(cString: strerror(errno)))")
         }
+    }
+}
+
+extension SyncCommand {
+    /// Makes the albums and playlists a synced library needs (`LibraryLists`), where the device keeps them; a
+    /// device that does not gets a note, its files having arrived with their track metadata all the same.
+    fileprivate static func makeLists(
+        _ at: Located, tree: LocalTree, base: String, onDevice: [String: Set<String>], tags: inout [String: TrackTags],
+        _ outcome: inout Outcome
+    ) throws(MTPCtlError) {
+        let work = LibraryLists.pending(files: tree.files.map(\.relativePath), changed: outcome.changed, onDevice: onDevice)
+        guard !work.albumFolders.isEmpty || !work.playlists.isEmpty else { return }
+        let devices = try at.client.call(Manager.ListDevices.self, Empty()).devices
+        guard let device = devices.first(where: { $0.serial == at.device }) ?? (devices.count == 1 ? devices.first : nil) else {
+            return
+        }
+        let ctx = at.ctx
+        let prefix = base == "/" ? "" : base
+        func devicePath(_ relative: String) -> String { prefix + "/" + relative }
+        func deviceFolder(_ relative: String) -> String { relative.isEmpty ? base : devicePath(relative) }
+        let byPath = Dictionary(tree.files.map { ($0.relativePath, $0) }, uniquingKeysWith: { a, _ in a })
+
+        if !work.albumFolders.isEmpty && device.albums != true {
+            note(ctx, "\(device.serial) keeps no albums: the tracks arrived with their own metadata, without albums")
+        } else {
+            for folder in work.albumFolders {
+                let files = tree.files.filter { $0.relativeFolder == folder }
+                var groups: [(name: String, tracks: [LocalItem])] = []
+                for file in files where TrackMetadata.isAudio(file.name) {
+                    if tags[file.relativePath] == nil, case .success(let read) = TrackMetadata.tags(of: file.path) {
+                        tags[file.relativePath] = read
+                    }
+                    guard let album = tags[file.relativePath]?.album, !album.isEmpty else { continue }
+                    if let i = groups.firstIndex(where: { $0.name == album }) {
+                        groups[i].tracks.append(file)
+                    } else {
+                        groups.append((album, [file]))
+                    }
+                }
+                for group in groups {
+                    let first = group.tracks.compactMap { tags[$0.relativePath] }
+                    var art: (fd: Int32, size: Int)?
+                    if device.albumArt == true { art = try coverArt(in: files, tracks: first) }
+                    defer { if let art { close(art.fd) } }
+                    do throws(MTPCtlError) {
+                        try at.client.call(
+                            Manager.SetAlbum.self,
+                            .init(
+                                device: at.device, name: group.name, tracks: group.tracks.map { devicePath($0.relativePath) },
+                                artist: first.lazy.compactMap { $0.albumArtist ?? $0.artist }.first,
+                                genre: first.lazy.compactMap(\.genre).first, art: art == nil ? nil : 0, artSize: art?.size,
+                                folder: deviceFolder(folder), storage: at.storage, session: at.session,
+                                timeoutSeconds: ctx.timeout),
+                            fileDescriptors: art.map { [$0.fd] } ?? [], onUpdate: ctx.waitingUpdates(at.device))
+                        outcome.albums += 1
+                        if ctx.json {
+                            ctx.emit(.object(["album": .string(group.name), "tracks": .int(Int64(group.tracks.count))]))
+                        }
+                    } catch {
+                        guard isPerFile(error) || error.name.hasSuffix("NotSupported") else { throw error }
+                        outcome.failed.append(("\(folder) (album \(group.name))", error))
+                        writeStderr("mtpctl: album \(group.name): \(error.description)\n")
+                    }
+                }
+            }
+        }
+
+        guard !work.playlists.isEmpty else { return }
+        guard device.playlists == true else {
+            return note(ctx, "\(device.serial) keeps no playlists: the playlist files arrived as files only")
+        }
+        let library = Set(byPath.keys)
+        for path in work.playlists {
+            let item = SyncItem(path: path, isFolder: false)
+            guard let text = readSmallFile(byPath[path]!.path) else {
+                outcome.failed.append((path, .localFile("\(path): cannot read the playlist")))
+                continue
+            }
+            let (tracks, missing) = LibraryLists.entries(ofPlaylist: text, in: item.folder, library: library)
+            if missing > 0 {
+                note(ctx, "playlist \(path): \(missing) entr\(missing == 1 ? "y" : "ies") not in the synced folder, left out")
+            }
+            do throws(MTPCtlError) {
+                try at.client.call(
+                    Manager.SetPlaylist.self,
+                    .init(
+                        device: at.device, name: LibraryLists.stem(item.name), tracks: tracks.map(devicePath),
+                        folder: deviceFolder(item.folder), storage: at.storage, session: at.session, timeoutSeconds: ctx.timeout),
+                    onUpdate: ctx.waitingUpdates(at.device))
+                outcome.playlists += 1
+                if ctx.json { ctx.emit(.object(["playlist": .string(path), "tracks": .int(Int64(tracks.count))])) }
+            } catch {
+                guard isPerFile(error) else { throw error }
+                outcome.failed.append(("\(path) (playlist)", error))
+                writeStderr("mtpctl: playlist \(path): \(error.description)\n")
+            }
+        }
+    }
+
+    /// An album's cover: a cover image beside its tracks, else the first picture embedded in one of them (held in
+    /// an unnamed temporary file to pass as a descriptor). nil when there is none.
+    private static func coverArt(in files: [LocalItem], tracks: [TrackTags]) throws(MTPCtlError) -> (fd: Int32, size: Int)? {
+        for name in LibraryLists.coverNames {
+            if let cover = files.first(where: { $0.name.lowercased() == name }) {
+                return (try LocalTree.openForReading(cover.path), Int(cover.size))
+            }
+        }
+        guard let picture = tracks.lazy.compactMap(\.picture).first, !picture.bytes.isEmpty else { return nil }
+        let folder = getenv("TMPDIR").map { String(cString: $0) } ?? "/var/tmp"
+        let fd: Int32
+        do throws(SystemCallError) {
+            fd = try FileIO.openUnnamed(in: folder)
+        } catch {
+            throw .localFile("cannot hold an embedded cover in \(folder): \(error); set TMPDIR to a folder with room")
+        }
+        let written = picture.bytes.withUnsafeBytes { b in write(fd, b.baseAddress, b.count) }
+        guard written == picture.bytes.count, lseek(fd, 0, SEEK_SET) == 0 else {
+            close(fd)
+            throw .localFile("cannot hold an embedded cover in \(folder): \(String(cString: strerror(errno)))")
+        }
+        return (fd, picture.bytes.count)
+    }
+
+    /// A playlist file's text (at most 4 MiB: a playlist, not a library).
+    private static func readSmallFile(_ path: String) -> String? {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var bytes: [UInt8] = [], buffer = [UInt8](repeating: 0, count: 65536)
+        while bytes.count < 4 << 20 {
+            let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if n < 0 && errno == EINTR { continue }
+            guard n > 0 else { return n == 0 ? String(decoding: bytes, as: UTF8.self) : nil }
+            bytes += buffer[..<n]
+        }
+        return nil
     }
 }

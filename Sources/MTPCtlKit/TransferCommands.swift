@@ -14,7 +14,7 @@ public enum TransferCommands {
     /// by `name`. What a folder holds that cannot be sent (`LocalTree`) is named on stderr, never dropped silently.
     public static func put(
         _ ctx: Context, sources: [String], destination: RemotePath, overwrite: Bool, name: String?,
-        track: Track, storage: Int?, session: String?, dereference: Bool = true
+        track: Track, storage: Int?, session: String?, dereference: Bool = true, tags: Bool = true
     ) throws(MTPCtlError) {
         var tree: LocalTree
         var input: (fd: Int32, size: Int64)?
@@ -59,12 +59,18 @@ public enum TransferCommands {
                     let remoteName = name ?? file.name
                     let fd = if let input { input.fd } else { try LocalTree.openForReading(file.path) }
                     defer { if input == nil { close(fd) } }
+                    // The file's own tags, under what the command line gave; stdin's data has no name to go by.
+                    let sentTrack =
+                        tags && input == nil
+                        ? TrackMetadata.track(for: file.path, name: file.name, given: track) {
+                            SyncCommand.note(ctx, $0)
+                        } : (track.isEmpty ? nil : track)
                     display.begin(remoteName, total: file.size)
                     let r = try client.call(
                         Manager.Put.self,
                         .init(
                             device: destination.device, folder: folder, name: remoteName, fd: 0, size: Int(file.size),
-                            overwrite: overwrite, track: track.isEmpty ? nil : track,
+                            overwrite: overwrite, track: sentTrack,
                             modified: input == nil ? Int(file.modified) : nil, storage: storage, session: scope.id,
                             timeoutSeconds: ctx.timeout,
                         ), fileDescriptors: [fd]

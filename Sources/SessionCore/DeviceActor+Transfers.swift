@@ -159,7 +159,10 @@ extension DeviceActor {
 
     /// The name a replacement travels under until the old object is gone: hidden, and unlikely to clash.
     static func temporaryName(for name: String) -> String {
-        ".mtpsessiond-new-" + String(UInt64.random(in: 0...UInt64.max), radix: 16)
+        // The extension stays: the device files an object by the format sent with it (audio formats carry track
+        // metadata), and the format is not sent again when the name changes.
+        let ext = name.lastIndex(of: ".").map { name[$0...] }.flatMap { $0.count > 1 && $0.count <= 9 ? String($0) : nil } ?? ""
+        return ".mtpsessiond-new-" + String(UInt64.random(in: 0...UInt64.max), radix: 16) + ext
     }
 
     /// Writes a file, or a byte range of it, to the client's descriptor.

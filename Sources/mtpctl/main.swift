@@ -159,8 +159,9 @@ struct Put: ParsableCommand {
     @Flag(help: "Replace an object of the same name once the new one is complete.") var overwrite = false
     @Flag(help: "Skip symbolic links inside folders (each named on stderr) instead of following them.")
     var noDereference = false
+    @Flag(help: "Do not send audio files' tags as track metadata.") var noTags = false
     @Option(help: "Name on the device (a single file only; required for -, standard input).") var name: String?
-    @Option(help: "Track title (sends a single file as a track).") var title: String?
+    @Option(help: "Track title (a single file; overrides the file's own tag).") var title: String?
     @Option(help: "Track artist.") var artist: String?
     @Option(help: "Track album.") var album: String?
     @Option(help: "Album artist.") var albumArtist: String?
@@ -184,7 +185,8 @@ struct Put: ParsableCommand {
         try perform(global.context) { () throws(MTPCtlError) in
             try TransferCommands.put(
                 global.context, sources: Array(items.dropLast()), destination: destination, overwrite: overwrite,
-                name: name, track: meta, storage: place.storage, session: place.session, dereference: !noDereference)
+                name: name, track: meta, storage: place.storage, session: place.session, dereference: !noDereference,
+                tags: !noTags)
         }
     }
 }
@@ -268,6 +270,7 @@ struct Sync: ParsableCommand {
     @Flag(help: "Compare sizes only, not modification times.") var sizeOnly = false
     @Option(help: ArgumentHelp("Leave out what matches (repeatable).", valueName: "PATTERN")) var exclude: [String] = []
     @Flag(help: "Skip symbolic links in a local SRC instead of following them.") var noDereference = false
+    @Flag(help: "Send no track metadata from audio files' tags, and make no albums or playlists.") var noTags = false
     @Flag(name: .shortAndLong, help: "Name each file sent or deleted.") var verbose = false
     @Argument(help: "A local folder, or [DEV]:FOLDER on a device.", completion: complete(.putItem)) var source: String
     @Argument(help: "[DEV]:FOLDER on a device, or a local folder.", completion: complete(.putItem)) var destination: String
@@ -280,6 +283,7 @@ struct Sync: ParsableCommand {
         options.exclude = exclude
         options.dereference = !noDereference
         options.verbose = verbose
+        options.tags = !noTags
         options.storage = place.storage
         options.session = place.session
         try perform(global.context) { () throws(MTPCtlError) in
