@@ -96,7 +96,7 @@ let package = Package(
             ],
             linkerSettings: [.unsafeFlags(["-Xlinker", "--no-export-dynamic"], .when(platforms: [.linux]))]),
         // mtpctl's commands: device addressing, transfers with progress, output for humans and scripts.
-        .target(name: "MTPCtlKit", dependencies: ["Varlink", "ManagerContract", "SystemCalls"]),
+        .target(name: "MTPCtlKit", dependencies: ["Varlink", "ManagerContract", "SystemCalls", "AudioTags"]),
         .executableTarget(
             name: "mtpctl",
             dependencies: [
