@@ -56,7 +56,7 @@ enum LibraryLists {
     /// in order, and how many point outside it or to nothing it holds.
     static func entries(ofPlaylist text: String, in folder: String, library: Set<String>) -> (tracks: [String], missing: Int) {
         var tracks: [String] = [], missing = 0
-        for raw in text.split(whereSeparator: { $0 == "\n" || $0 == "\r" }) {
+        for raw in text.split(whereSeparator: \.isNewline) {
             var line = raw.trimmingPrefix { $0 == " " || $0 == "\t" || $0 == "\u{FEFF}" }
             while line.last == " " || line.last == "\t" { line = line.dropLast() }
             guard !line.isEmpty, !line.hasPrefix("#") else { continue }

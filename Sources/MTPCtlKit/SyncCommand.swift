@@ -272,6 +272,12 @@ public enum SyncCommand {
         }
     }
 
+    /// The device lacks what was asked (an album's art on a device that takes none, say).
+    static func isNotSupported(_ error: MTPCtlError) -> Bool {
+        if case .daemon(let e) = error { return e.name == .notSupported }
+        return false
+    }
+
     /// Carries out `plan` (deletions first, to make room; then folders, then files), counting what happened. A
     /// failure of one file is recorded and the sync goes on; one that stops the device or the daemon ends it.
     private static func execute(
@@ -514,7 +520,7 @@ extension SyncCommand {
                             ctx.emit(.object(["album": .string(group.name), "tracks": .int(Int64(group.tracks.count))]))
                         }
                     } catch {
-                        guard isPerFile(error) || error.name.hasSuffix("NotSupported") else { throw error }
+                        guard isPerFile(error) || isNotSupported(error) else { throw error }
                         outcome.failed.append(("\(folder) (album \(group.name))", error))
                         writeStderr("mtpctl: album \(group.name): \(error.description)\n")
                     }

@@ -71,7 +71,7 @@ public enum TransferCommands {
                         .init(
                             device: destination.device, folder: folder, name: remoteName, fd: 0, size: Int(file.size),
                             overwrite: overwrite, track: sentTrack,
-                            modified: input == nil ? Int(file.modified) : nil, storage: storage, session: scope.id,
+                            storage: storage, session: scope.id,
                             timeoutSeconds: ctx.timeout,
                         ), fileDescriptors: [fd]
                     ) { update throws(MTPCtlError) in

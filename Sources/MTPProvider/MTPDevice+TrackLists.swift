@@ -2,6 +2,7 @@ internal import CLibMTP
 #if canImport(Glibc)
 import Glibc
 #endif
+internal import PTPWire
 
 // Playlists and albums: abstract objects (no data of their own) whose object references list tracks. libmtp's
 // list readers (LIBMTP_Get_Playlist_List, LIBMTP_Get_Album_List) walk every object on the device; this file never
@@ -30,6 +31,13 @@ extension MTPDevice {
     /// Whether the device takes album art: a representative sample for the album format (one
     /// GetObjectPropsSupported, and the sample properties' descriptions when it has them).
     public func supportsAlbumArt() throws(MTPError) -> Bool {
+        // libmtp reads the sample properties' descriptions without checking that the device answered, and
+        // dereferences what it did not get (seen with a responder that lists the properties but lacks
+        // GetObjectPropDesc): so it is asked only when the device says it has every operation involved.
+        let needed: [OperationCode] = [.getObjectPropsSupported, .getObjectPropDesc, .setObjectPropValue]
+        guard let operations = operationsSupported, needed.allSatisfy({ operations.contains($0.rawValue) }) else {
+            return false
+        }
         guard let sample = try albumArtFormat() else { return false }
         LIBMTP_destroy_filesampledata_t(sample)
         return true

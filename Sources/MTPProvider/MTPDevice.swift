@@ -19,6 +19,8 @@ public final class MTPDevice {
     /// The event codes the device's DeviceInfo lists, read by this module just before libmtp opened it (libmtp
     /// keeps its copy private); nil when that read failed, so whether the device reports changes is unknown.
     public let eventsSupported: [UInt16]?
+    /// The operation codes the same DeviceInfo lists; nil when that read failed.
+    public let operationsSupported: [UInt16]?
 
     /// Whether the device says it reports objects added and removed on it (ObjectAdded and ObjectRemoved among
     /// its events), so that folder listings kept across commands stay true; false when unknown.
@@ -34,10 +36,13 @@ public final class MTPDevice {
     /// (Music, Pictures) of its choosing. This module therefore reads a parent of 0 as this root too.
     public static let rootFolder: UInt32 = 0xFFFF_FFFF
 
-    private init(device: UnsafeMutablePointer<LIBMTP_mtpdevice_t>, attached: AttachedDevice, eventsSupported: [UInt16]?) {
+    private init(
+        device: UnsafeMutablePointer<LIBMTP_mtpdevice_t>, attached: AttachedDevice, info: DeviceInfo?
+    ) {
         self.device = device
         self.attached = attached
-        self.eventsSupported = eventsSupported
+        self.eventsSupported = info?.eventsSupported
+        self.operationsSupported = info?.operationsSupported
     }
 
     deinit {
@@ -97,7 +102,7 @@ public final class MTPDevice {
                 kind: .connectionFailed, function: "LIBMTP_Detect_Raw_Devices", message: "the device is no longer attached")
         }
         // Once per opening, not per try below: the interface is free only before libmtp claims it.
-        let eventsSupported = attached.readDeviceInfo()?.eventsSupported
+        let info = attached.readDeviceInfo()
         // A failed open leaves no error stack to read (libmtp prints "Could not open session! (Return code
         // 8217)" for DeviceBusy), so any failure of a device still on the bus is tried again a few times.
         return try BusyRetry.standard.run(
@@ -113,7 +118,7 @@ public final class MTPDevice {
             let device = try libmtpCall(
                 "LIBMTP_Open_Raw_Device_Uncached", kind: .connectionFailed,
                 { LIBMTP_Open_Raw_Device_Uncached(raw + index) }, failed: { $0 == nil })
-            return MTPDevice(device: device!, attached: attached, eventsSupported: eventsSupported)
+            return MTPDevice(device: device!, attached: attached, info: info)
         }
     }
 

@@ -29,10 +29,13 @@ final class HostPathTests: XCTestCase {
         let deviceSide: Set = [
             "device", "types", "context", "leaseSeconds", "exclusive", "timeoutSeconds", "session", "path", "storage", "folder",
             "name", "fd", "size", "overwrite", "track", "offset", "length", "recursive", "parents", "transfer",
+            // A time, track metadata, device paths of tracks, and an album's art as a descriptor index and its size.
+            "modified", "artist", "genre", "tracks", "art", "artSize",
         ]
         XCTAssertEqual(names.subtracting(deviceSide), [], "file data must cross as descriptors, never as host paths")
         XCTAssertEqual(interface.methods["Put"]?.input.first { $0.name == "fd" }?.type, .int)
         XCTAssertEqual(interface.methods["Get"]?.input.first { $0.name == "fd" }?.type, .int)
+        XCTAssertEqual(interface.methods["SetAlbum"]?.input.first { $0.name == "art" }?.type, .optional(.int))
     }
 
     func testAHostPathWhereADescriptorOrADevicePathGoesIsRefusedAndNeverOpened() throws {

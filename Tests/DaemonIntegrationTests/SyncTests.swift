@@ -18,6 +18,10 @@ final class SyncTests: XCTestCase {
             "albums": music.albums.count, "tracks": music.tracks.count, "playlistTracks": music.playlistTracks.count,
             "changeTrack": changed, "titles": music.tracks.compactMap(\.tags.title),
             "albumNames": Array(Set(music.tracks.compactMap(\.tags.album))).sorted(),
+            "covers": Dictionary(
+                music.tracks.compactMap { t in
+                    t.tags.album.map { ($0, (t.relativePath as NSString).deletingLastPathComponent + "/cover.jpg") }
+                }, uniquingKeysWith: { a, _ in a }),
             "sampleTracks": music.tracks.prefix(3).map { [$0.tags.title ?? "", $0.tags.artist ?? "", $0.tags.album ?? ""] },
         ]
         let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("python/sync_library.py")
@@ -31,7 +35,7 @@ final class SyncTests: XCTestCase {
         XCTAssertEqual(r.status, 0, "\(personality): \(r.combined)")
         for check in [
             "ok first sync", "ok second sync: 0 sent", "ok after a change", "ok --delete removed exactly",
-            "ok get -r matched", "ok mtp-tracks", "ok mtp-albums", "ok mtp-playlists", "ok sync of a library",
+            "ok get -r matched", "ok mtp-tracks", "ok mtp-albums", "ok album art", "ok mtp-playlists", "ok sync of a library",
         ] {
             XCTAssertTrue(r.stdout.contains(check), "\(personality): \(check) missing")
         }

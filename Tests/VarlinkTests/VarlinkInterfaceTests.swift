@@ -44,9 +44,10 @@ final class VarlinkInterfaceTests: XCTestCase {
             Set(interface.methods.keys),
             [
                 "ListDevices", "BeginSession", "EndSession", "List", "Stat", "Put", "Get", "Delete", "MakeDirectory",
-                "Rename", "Move", "Cancel", "Monitor",
+                "Rename", "Move", "Cancel", "Monitor", "SetPlaylist", "GetPlaylist", "SetAlbum", "GetAlbum",
             ])
-        XCTAssertEqual(Set(interface.types.keys), ["Storage", "Device", "Entry", "Track", "Waiting", "Progress", "Event"])
+        XCTAssertEqual(
+            Set(interface.types.keys), ["Storage", "Device", "Entry", "Track", "TrackList", "Waiting", "Progress", "Event"])
     }
 
     func testManagerMethodSignatures() throws {
@@ -78,7 +79,7 @@ final class VarlinkInterfaceTests: XCTestCase {
     func testManagerNestedTypesAndEnums() throws {
         let interface = try manager()
         guard case .structure(let device)? = interface.types["Device"] else { return XCTFail("Device is not a struct") }
-        XCTAssertEqual(device.count, 13, "comments between fields are not fields")
+        XCTAssertEqual(device.count, 16, "comments between fields are not fields")
         XCTAssertEqual(field(device, "sessions"), .array(.string))
         XCTAssertEqual(field(device, "storages"), .array(.named("Storage")))
         XCTAssertEqual(field(device, "battery"), .optional(.int))
