@@ -150,6 +150,10 @@ struct Put: ParsableCommand {
             --no-dereference skips them. Pipes, sockets and devices are not files: named here they are refused, \
             met inside a folder they are skipped. Whatever is not sent is named on stderr.
 
+            Audio files go with their own tags (title, artist, album, genre, track number, year, duration) as \
+            the track metadata players file them by; --title and the like override them for a single file, \
+            --no-tags sends none. The device keeps the time a file arrives; mtpctl sync gives files their own.
+
             - reads the file from standard input: a device must know a file's size first, so mtpctl holds the \
             input in a private unnamed temporary file in $TMPDIR (default /var/tmp) until it is complete, then \
             sends it; give its name with --name:  tar c photos | mtpctl put - --name photos.tar :/Backup
