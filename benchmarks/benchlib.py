@@ -175,6 +175,14 @@ def transactions(bin_dir, control, device=0):
     return json.loads(out)["devices"][device]["counters"]["transactions"]
 
 
+def operations(bin_dir, control, device=0):
+    """The player's count of each PTP operation for one device, by name."""
+    out = subprocess.run([f"{bin_dir}/mtpsim", "control", "--socket", control, "stats"],
+                         capture_output=True, text=True, check=True).stdout
+    counters = json.loads(out)["devices"][device]["counters"]["operations"]
+    return {op["name"]: op["count"] for op in counters.values()}
+
+
 def ok(cmd, **kwargs):
     """Runs a command that must succeed (libmtp's tools, mostly); its output is not wanted."""
     r = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, **kwargs)
@@ -198,9 +206,9 @@ def random_file(path, size):
             left -= n
 
 
-def main(name, outer, inner, options):
+def main(name, outer, inner, options, links="usb2,none"):
     """A scenario script's entry: its inner half when mtpsim runs it with `--inner SPEC`, else its outer half
-    with BIN_DIR, `options` ((flag, keyword arguments) pairs for argparse), `--links` and `--out`."""
+    with BIN_DIR, `options` ((flag, keyword arguments) pairs for argparse), `--links` (default `links`) and `--out`."""
     if len(sys.argv) > 2 and sys.argv[1] == "--inner":
         return inner(json.loads(sys.argv[2]))
     import argparse
@@ -208,6 +216,6 @@ def main(name, outer, inner, options):
     p.add_argument("bin")
     for flag, settings in options:
         p.add_argument(flag, **settings)
-    p.add_argument("--links", default="usb2,none")
+    p.add_argument("--links", default=links)
     p.add_argument("--out", default=f"benchmarks/results/{name}.json")
     outer(p.parse_args())
