@@ -168,19 +168,23 @@ class PeakRSS:
         self._thread.join()
 
 
-def transactions(bin_dir, control, device=0):
-    """The player's PTP transaction count for one device, from its control socket."""
+def counters(bin_dir, control, device=0):
+    """The player's counters for one device from its control socket, at one moment: `transactions`, and
+    `operations` (each PTP operation's count by name)."""
     out = subprocess.run([f"{bin_dir}/mtpsim", "control", "--socket", control, "stats"],
                          capture_output=True, text=True, check=True).stdout
-    return json.loads(out)["devices"][device]["counters"]["transactions"]
+    c = json.loads(out)["devices"][device]["counters"]
+    return {"transactions": c["transactions"], "operations": {op["name"]: op["count"] for op in c["operations"].values()}}
+
+
+def transactions(bin_dir, control, device=0):
+    """The player's PTP transaction count for one device."""
+    return counters(bin_dir, control, device)["transactions"]
 
 
 def operations(bin_dir, control, device=0):
     """The player's count of each PTP operation for one device, by name."""
-    out = subprocess.run([f"{bin_dir}/mtpsim", "control", "--socket", control, "stats"],
-                         capture_output=True, text=True, check=True).stdout
-    counters = json.loads(out)["devices"][device]["counters"]["operations"]
-    return {op["name"]: op["count"] for op in counters.values()}
+    return counters(bin_dir, control, device)["operations"]
 
 
 def ok(cmd, **kwargs):
