@@ -6,8 +6,13 @@ SUDO         := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # independent client the virtual player is checked against.
 # libgphoto2-6: its udev rule gives still-image devices to plugdev, as on any desktop; the udev test runs against it.
 # groff-base, man-db: the manual-page tests render the pages as man does.
+# libtag1-dev: TagLib, which AudioTags reads and writes audio files' tags with (its C++ API; see docs/Modules.md).
 DEB_PACKAGES := pkg-config libmtp-dev libmtp-runtime libusb-1.0-0-dev umockdev libumockdev-dev libglib2.0-dev mtp-tools \
-                python3 python3-pip systemd udev libgphoto2-6 groff-base man-db
+                python3 python3-pip systemd udev libgphoto2-6 groff-base man-db libtag1-dev
+# For the tests only: ffmpeg encodes the tiny silent MP3, FLAC, Ogg Vorbis, Opus, M4A and WMA files (and the JPEG
+# cover) that the AudioTags tests and the test music library are made of. Debian has no lighter AAC encoder, and
+# ffmpeg covers the other formats too, so it is the one encoder.
+TEST_DEB_PACKAGES := ffmpeg
 # Python's reference varlink client (PyPI), which the integration tests drive the daemon with.
 PYLIB        := $(CURDIR)/.build/pylib
 PY_VARLINK   := varlink==31.0.0
@@ -26,7 +31,7 @@ FUZZ_ENV     := SWIFT_BACKTRACE=enable=no LSAN_OPTIONS=suppressions=$(CURDIR)/Te
 # What makes a sanitizer's report file a failure (reports go to files; see sanitize-address).
 SAN_REPORT   := ERROR: [A-Za-z]+Sanitizer|WARNING: ThreadSanitizer|Sanitizer: CHECK failed
 
-.PHONY: all deps pydeps build test install uninstall fuzz sanitize-address sanitize-thread soak soak-fuzz soak-trials soak-load run bench deb clean help format lint
+.PHONY: all deps testdeps pydeps build test install uninstall fuzz sanitize-address sanitize-thread soak soak-fuzz soak-trials soak-load run bench deb clean help format lint
 
 all: build
 
@@ -50,6 +55,10 @@ deps:
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
 	fi
 
+# What only the tests need, installed by the test rules, so that `make build` stays lean.
+testdeps: deps
+	@$(MAKE) --no-print-directory deps DEB_PACKAGES="$(TEST_DEB_PACKAGES)"
+
 pydeps: deps
 	@PYTHONPATH=$(PYLIB) python3 -c 'import varlink' 2>/dev/null || \
 	  python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore --target $(PYLIB) $(PY_VARLINK)
@@ -66,7 +75,7 @@ build: deps
 # Failures are repeated last, just above the closing line, so that the tail of a CI log names them.
 TEST_LOGS := .build/test.log .build-asan/test.log .build-tsan/test.log
 SAN_REPORT_DIRS := .build-asan/sanitizer-reports .build-tsan/sanitizer-reports
-test: build pydeps
+test: build pydeps testdeps
 	@set -o pipefail; status=0; \
 	MTPSIM_BIN_DIR=$(BIN) MTPSESSIOND_PYTHONPATH=$(PYLIB) $(SWIFT) test --skip-build --disable-swift-testing 2>&1 \
 	  | tee .build/test.log || status=1; \
@@ -115,7 +124,7 @@ sanitize-address: SAN_ENV = ASAN_OPTIONS=log_path=$(CURDIR)/.build-asan/sanitize
 sanitize-thread: SAN := thread
 sanitize-thread: SCRATCH := .build-tsan
 sanitize-thread: SAN_ENV = TSAN_OPTIONS=log_path=$(CURDIR)/.build-tsan/sanitizer-reports/tsan:log_exe_name=1:handle_sigill=1:halt_on_error=1:exitcode=66:suppressions=$(CURDIR)/Tests/Sanitizers/tsan-suppressions.txt:print_suppressions=0
-sanitize-address sanitize-thread: deps pydeps
+sanitize-address sanitize-thread: deps pydeps testdeps
 	@mkdir -p $(SCRATCH) && : > $(SCRATCH)/test.log && rm -rf $(SCRATCH)/sanitizer-reports && mkdir $(SCRATCH)/sanitizer-reports
 	$(SWIFT) build --build-tests --sanitize=$(SAN) --scratch-path $(SCRATCH)
 	@set -o pipefail; status=0; \

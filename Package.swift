@@ -96,12 +96,17 @@ let package = Package(
             ],
             linkerSettings: [.unsafeFlags(["-Xlinker", "--no-export-dynamic"], .when(platforms: [.linux]))]),
         // mtpctl's commands: device addressing, transfers with progress, output for humans and scripts.
-        .target(name: "MTPCtlKit", dependencies: ["Varlink", "ManagerContract", "SystemCalls"]),
+        .target(name: "MTPCtlKit", dependencies: ["Varlink", "ManagerContract", "SystemCalls", "AudioTags"]),
         .executableTarget(
             name: "mtpctl",
             dependencies: [
                 "MTPCtlKit", "ProductVersion", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
+
+        // TagLib's C++ API in one file behind a C header: the tags and pictures TagLib 1.13's own C API cannot reach.
+        .target(name: "CTagLib", linkerSettings: [.linkedLibrary("tag")]),
+        // Audio files' tags (titles, artists, numbers, the cover picture) read and written through TagLib.
+        .target(name: "AudioTags", dependencies: ["CTagLib", "SystemCalls"]),
 
         // The release number the three programs print with --version: one literal, the one debian/changelog names.
         .target(name: "ProductVersion"),
@@ -137,6 +142,8 @@ let package = Package(
         // The runtime's rules without a process: service lifecycles and their order, idleness, STATUS= text.
         .testTarget(
             name: "DaemonRuntimeTests", dependencies: ["DaemonRuntime", .product(name: "Logging", package: "swift-log")]),
+        // Tags written and read back on tiny real files of each format, encoded by the test with ffmpeg.
+        .testTarget(name: "AudioTagsTests", dependencies: ["AudioTags", "IntegrationSupport"]),
         .testTarget(name: "MTPCtlKitTests", dependencies: ["MTPCtlKit", "ManagerContract", "Varlink", "SystemCalls"]),
         // The contract against the interface text, the daemon's handlers and errors against the contract, and no
         // method or error name spelled outside it.
@@ -145,8 +152,9 @@ let package = Package(
         .testTarget(name: "FuzzCorpusTests", dependencies: ["PTPContainerFuzzer", "VarlinkFuzzer", "DeviceDataFuzzer"]),
         // Runs the built mtpsim and mtpsim-probe executables against mtp-tools: no in-process shortcuts.
         // Child processes with line-by-line waits, and a virtual player per test: shared by the integration suites.
-        .target(name: "IntegrationSupport", dependencies: ["SystemCalls"], path: "Tests/IntegrationSupport"),
-        .testTarget(name: "MTPSimIntegrationTests", dependencies: ["IntegrationSupport"]),
+        .target(name: "IntegrationSupport", dependencies: ["SystemCalls", "AudioTags"], path: "Tests/IntegrationSupport"),
+        // Its python/ reaches libmtp calls no mtp-tools program makes (reading album art back) through ctypes.
+        .testTarget(name: "MTPSimIntegrationTests", dependencies: ["IntegrationSupport"], exclude: ["python"]),
         // The man pages against the built programs' parsers (docs/man/manpage.py), and that groff renders them cleanly.
         .testTarget(name: "ManualPageTests", dependencies: ["IntegrationSupport"]),
         // Runs the real mtpsessiond under mtpsim and drives it with mtpctl and Python's varlink client.

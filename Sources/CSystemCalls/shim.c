@@ -2,6 +2,7 @@
 #define _GNU_SOURCE
 #include "CSystemCalls.h"
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -16,6 +17,10 @@ int csc_peer_credentials(int fd, pid_t *pid, uid_t *uid, gid_t *gid) {
     *uid = credentials.uid;
     *gid = credentials.gid;
     return 0;
+}
+
+int csc_open_unnamed(const char *folder) {
+    return open(folder, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
 }
 
 int csc_accept_cloexec(int fd) {

@@ -31,8 +31,11 @@ public enum InspectCommands {
         }
     }
 
-    /// Lists a folder.
-    public static func ls(_ ctx: Context, _ target: RemotePath, long: Bool, storage: Int?, session: String?) throws(MTPCtlError) {
+    /// Lists a folder; with `recursive`, every folder below it too, as `ls -R` does, in one session.
+    public static func ls(
+        _ ctx: Context, _ target: RemotePath, long: Bool, recursive: Bool = false, storage: Int?, session: String?
+    ) throws(MTPCtlError) {
+        if recursive { return try lsRecursive(ctx, target, long: long, storage: storage, session: session) }
         let entries = try ctx.connect().call(
             Manager.List.self,
             .init(
@@ -42,6 +45,10 @@ public enum InspectCommands {
             onUpdate: ctx.waitingUpdates(target.device)
         ).entries
         if ctx.json { return ctx.emit(.array(entries.map { .object($0.fields) })) }
+        printEntries(ctx, entries, long: long)
+    }
+
+    private static func printEntries(_ ctx: Context, _ entries: [Manager.Entry], long: Bool) {
         for e in entries {
             let name = e.name + (e.folder ? "/" : "")
             if long {
@@ -49,6 +56,28 @@ public enum InspectCommands {
                 ctx.say("\(String(repeating: " ", count: max(0, 12 - size.count)))\(size)  \(name)")
             } else {
                 ctx.say(name)
+            }
+        }
+    }
+
+    /// `ls -R`: each folder's path, then its entries, folder by folder; with --json one object per folder.
+    private static func lsRecursive(_ ctx: Context, _ target: RemotePath, long: Bool, storage: Int?, session: String?)
+        throws(MTPCtlError)
+    {
+        let client = try ctx.connect()
+        var first = true
+        try SessionScope.run(ctx, client, device: target.device, types: ["transferFromDevice"], given: session) {
+            scope throws(MTPCtlError) in
+            _ = try DeviceTree.walk(ctx, client, device: target.device, root: target.path, storage: storage, session: scope.id) {
+                folder, entries in
+                let sorted = entries.sorted { $0.name < $1.name }
+                if ctx.json {
+                    return ctx.emit(.object(["folder": .string(folder), "entries": .array(sorted.map { .object($0.fields) })]))
+                }
+                if !first { ctx.say("") }
+                first = false
+                ctx.say("\(folder):")
+                printEntries(ctx, sorted, long: long)
             }
         }
     }

@@ -32,6 +32,8 @@ public protocol DeviceSurface: AnyObject {
     func delete(id: UInt32) throws(MTPError)
     /// Renames an object.
     func rename(id: UInt32, isFolder: Bool, to name: String) throws(MTPError)
+    /// Sets an object's modification time (seconds since the epoch), where the device lets it be set.
+    func setModified(id: UInt32, to seconds: Int64) throws(MTPError)
     /// Moves an object into another folder on the device.
     func move(id: UInt32, toParent parent: UInt32, storage: UInt32) throws(MTPError)
     /// Copies an object into another folder on the device; returns the copy's handle.
@@ -46,6 +48,29 @@ public protocol DeviceSurface: AnyObject {
     func getFile(id: UInt32, to fd: Int32, progress: @escaping (UInt64, UInt64) -> Bool) throws(MTPError)
     /// Up to `length` bytes of an object from `offset` (GetPartialObject).
     func readPartial(id: UInt32, offset: UInt64, length: UInt32) throws(MTPError) -> [UInt8]
+
+    /// The folder a playlist goes in when none is named, as libmtp knows it; nil for the storage root.
+    var defaultPlaylistFolder: UInt32? { get }
+    /// The folder an album goes in when none is named, as libmtp knows it; nil for the storage root.
+    var defaultAlbumFolder: UInt32? { get }
+    /// Whether the device takes album art (a representative sample for albums); may ask the device.
+    func supportsAlbumArt() throws(MTPError) -> Bool
+    /// Creates a playlist listing `tracks` and returns its object.
+    func createPlaylist(name: String, parent: UInt32, storage: UInt32, tracks: [UInt32]) throws(MTPError) -> ObjectEntry
+    /// Sets an existing playlist's name and tracks.
+    func updatePlaylist(id: UInt32, name: String, tracks: [UInt32]) throws(MTPError)
+    /// Reads one playlist by handle, never listing the whole device.
+    func playlist(_ id: UInt32) throws(MTPError) -> TrackListObject
+    /// Creates an album listing `tracks` and returns its object.
+    func createAlbum(_ album: AlbumMetadata, parent: UInt32, storage: UInt32, tracks: [UInt32]) throws(MTPError) -> ObjectEntry
+    /// Sets an existing album's metadata and tracks.
+    func updateAlbum(id: UInt32, _ album: AlbumMetadata, tracks: [UInt32]) throws(MTPError)
+    /// Reads one album by handle, never listing the whole device.
+    func album(_ id: UInt32) throws(MTPError) -> TrackListObject
+    /// Sends an album's art.
+    func sendAlbumArt(id: UInt32, data: [UInt8]) throws(MTPError)
+    /// How many bytes of art an album carries; 0 for none.
+    func albumArtSize(id: UInt32) throws(MTPError) -> Int
 
     /// Starts delivering the device's events to `sink`, from any thread.
     func startEvents(_ sink: @escaping @Sendable (MTPDeviceEvent) -> Void)

@@ -20,6 +20,19 @@ package enum DeviceValues {
     /// could not read) and earlier mean unknown.
     package static func modificationTime(_ seconds: Int) -> Int64? { seconds > 0 ? Int64(seconds) : nil }
 
+    /// An MTP date string ("YYYYMMDDThhmmss") for `seconds` since the epoch, in local time: libmtp reads a
+    /// device's dates back with mktime, so local time is what round-trips.
+    package static func dateString(secondsSince1970 seconds: Int64) -> String {
+        var t = time_t(seconds), parts = tm()
+        guard localtime_r(&t, &parts) != nil else { return "19700101T000000" }
+        func pad(_ n: Int32, _ width: Int) -> String {
+            let digits = String(n)
+            return String(repeating: "0", count: max(0, width - digits.count)) + digits
+        }
+        return pad(parts.tm_year + 1900, 4) + pad(parts.tm_mon + 1, 2) + pad(parts.tm_mday, 2) + "T"
+            + pad(parts.tm_hour, 2) + pad(parts.tm_min, 2) + pad(parts.tm_sec, 2)
+    }
+
     /// Battery charge in percent from the BatteryLevel property's value and its range's maximum; nil when the
     /// device gives no range. A value beyond the maximum counts as full: clients are promised 0...100.
     package static func batteryPercent(current: UInt8, maximum: UInt8) -> Int? {

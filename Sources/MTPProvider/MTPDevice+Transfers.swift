@@ -113,7 +113,8 @@ extension MTPDevice {
         return ObjectEntry(
             id: file.pointee.item_id, parent: file.pointee.parent_id, storage: file.pointee.storage_id,
             name: file.pointee.filename.map { DeviceValues.text($0) } ?? name, size: size, isFolder: false,
-            modified: DeviceValues.modificationTime(file.pointee.modificationdate))
+            modified: DeviceValues.modificationTime(file.pointee.modificationdate), format: Self.formatName(file.pointee.filetype)
+        )
     }
 
     /// Writes the track properties of a file just sent (LIBMTP_Update_Track_Metadata: the properties the
@@ -229,11 +230,12 @@ extension MTPDevice {
         let ext = name.split(separator: ".").count > 1 ? name.split(separator: ".").last!.lowercased() : ""
         switch ext {
         case "mp3": return LIBMTP_FILETYPE_MP3
-        case "ogg", "oga": return LIBMTP_FILETYPE_OGG
+        // MTP has no Opus format: it travels in an Ogg container, and as Ogg players file it with its metadata.
+        case "ogg", "oga", "opus": return LIBMTP_FILETYPE_OGG
         case "flac": return LIBMTP_FILETYPE_FLAC
         case "wav": return LIBMTP_FILETYPE_WAV
         case "wma": return LIBMTP_FILETYPE_WMA
-        case "m4a", "aac": return LIBMTP_FILETYPE_AAC
+        case "m4a", "m4b", "aac": return LIBMTP_FILETYPE_AAC
         case "mp4", "m4v": return LIBMTP_FILETYPE_MP4
         case "jpg", "jpeg": return LIBMTP_FILETYPE_JPEG
         case "png": return LIBMTP_FILETYPE_PNG

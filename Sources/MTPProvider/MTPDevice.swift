@@ -157,7 +157,9 @@ public final class MTPDevice {
         DeviceCapabilitySet(
             partialRead: LIBMTP_Check_Capability(device, LIBMTP_DEVICECAP_GetPartialObject) != 0,
             move: LIBMTP_Check_Capability(device, LIBMTP_DEVICECAP_MoveObject) != 0,
-            copy: LIBMTP_Check_Capability(device, LIBMTP_DEVICECAP_CopyObject) != 0)
+            copy: LIBMTP_Check_Capability(device, LIBMTP_DEVICECAP_CopyObject) != 0,
+            playlists: supportedFiletypes.contains(LIBMTP_FILETYPE_PLAYLIST),
+            albums: supportedFiletypes.contains(LIBMTP_FILETYPE_ALBUM))
     }
 
     // MARK: Storages and objects
@@ -216,7 +218,7 @@ public final class MTPDevice {
             id: f.pointee.item_id, parent: f.pointee.parent_id, storage: f.pointee.storage_id,
             name: f.pointee.filename.map { DeviceValues.text($0) } ?? "",
             size: f.pointee.filesize, isFolder: f.pointee.filetype == LIBMTP_FILETYPE_FOLDER,
-            modified: DeviceValues.modificationTime(f.pointee.modificationdate))
+            modified: DeviceValues.modificationTime(f.pointee.modificationdate), format: formatName(f.pointee.filetype))
     }
 
     /// Creates folder `name` in `parent` (`rootFolder` or 0 for the root); returns the new folder with the name
@@ -251,6 +253,16 @@ public final class MTPDevice {
             file.pointee.filetype = Self.filetype(forName: name)
             _ = try call("LIBMTP_Set_File_Name", { LIBMTP_Set_File_Name(device, file, name) }, failed: { $0 != 0 })
         }
+    }
+
+    /// Sets an object's DateModified property: libmtp stamps every object it sends with the time of sending, and a
+    /// sync needs the file's own time to tell later whether it changed. Devices that cannot set it (no
+    /// SetObjectPropValue, or, like Android, a read-only date) fail here and keep the time of sending.
+    public func setModified(id: UInt32, to seconds: Int64) throws(MTPError) {
+        let date = DeviceValues.dateString(secondsSince1970: seconds)
+        _ = try call(
+            "LIBMTP_Set_Object_String", { LIBMTP_Set_Object_String(device, id, LIBMTP_PROPERTY_DateModified, date) },
+            failed: { $0 != 0 })
     }
 
     /// Moves an object into `parent` (`rootFolder` or 0 for the root) of `storage` with the device's MoveObject.

@@ -42,15 +42,26 @@ public struct ObjectEntry: Sendable, Equatable {
     public var isFolder: Bool
     /// Modification time in seconds since the epoch, when the device reports one.
     public var modified: Int64?
+    /// What kind of object it is as libmtp names the device's format ("mp3", "folder", "playlist", "album"); nil
+    /// when the device gives none it knows.
+    public var format: String?
 
     /// The handle to list or send into for this entry's folder: the root is `MTPDevice.rootFolder`.
     public var parentFolder: UInt32 { parent == 0 ? MTPDevice.rootFolder : parent }
 
     /// Creates an entry.
-    public init(id: UInt32, parent: UInt32, storage: UInt32, name: String, size: UInt64, isFolder: Bool, modified: Int64?) {
+    public init(
+        id: UInt32, parent: UInt32, storage: UInt32, name: String, size: UInt64, isFolder: Bool, modified: Int64?,
+        format: String? = nil
+    ) {
         self.id = id; self.parent = parent; self.storage = storage; self.name = name; self.size = size
-        self.isFolder = isFolder; self.modified = modified
+        self.isFolder = isFolder; self.modified = modified; self.format = format ?? (isFolder ? "folder" : nil)
     }
+
+    /// Whether it is an abstract playlist: no data of its own, a list of tracks.
+    public var isPlaylist: Bool { format == ObjectFormatName.playlist }
+    /// Whether it is an abstract album: no data of its own, a list of tracks with album metadata.
+    public var isAlbum: Bool { format == ObjectFormatName.album }
 }
 
 /// Track metadata libmtp stores with a file sent as a track.
@@ -89,9 +100,64 @@ public struct DeviceCapabilitySet: Sendable, Equatable {
     public var move: Bool
     /// CopyObject.
     public var copy: Bool
+    /// Abstract audio/video playlists among the formats its DeviceInfo lists.
+    public var playlists: Bool
+    /// Abstract audio albums among the formats its DeviceInfo lists.
+    public var albums: Bool
     /// Creates a set; the default is none of the optional operations.
-    public init(partialRead: Bool = false, move: Bool = false, copy: Bool = false) {
-        self.partialRead = partialRead; self.move = move; self.copy = copy
+    public init(partialRead: Bool = false, move: Bool = false, copy: Bool = false, playlists: Bool = false, albums: Bool = false)
+    {
+        self.partialRead = partialRead; self.move = move; self.copy = copy; self.playlists = playlists; self.albums = albums
+    }
+}
+
+/// The names `ObjectEntry.format` gives the kinds of object a client must tell apart from plain files.
+public enum ObjectFormatName {
+    /// A folder (PTP association).
+    public static let folder = "folder"
+    /// An abstract audio/video playlist.
+    public static let playlist = "playlist"
+    /// An abstract audio album.
+    public static let album = "album"
+}
+
+/// A playlist or album as the device keeps it: an object with no data of its own that lists tracks by handle.
+public struct TrackListObject: Sendable, Equatable {
+    /// Its handle.
+    public var id: UInt32
+    /// The folder holding it (0 at the storage root).
+    public var parent: UInt32
+    /// Its storage.
+    public var storage: UInt32
+    /// Its Name property (the object's file name less its suffix when the device keeps no Name).
+    public var name: String
+    /// The album's artist; nil for a playlist or when not set.
+    public var artist: String?
+    /// The album's genre; nil for a playlist or when not set.
+    public var genre: String?
+    /// Its tracks' handles, in the device's order.
+    public var tracks: [UInt32]
+    /// Creates one.
+    public init(
+        id: UInt32, parent: UInt32, storage: UInt32, name: String, artist: String? = nil, genre: String? = nil,
+        tracks: [UInt32]
+    ) {
+        self.id = id; self.parent = parent; self.storage = storage; self.name = name; self.artist = artist
+        self.genre = genre; self.tracks = tracks
+    }
+}
+
+/// What an album is made of when created or updated: its words and its tracks (handles, in order).
+public struct AlbumMetadata: Sendable, Equatable {
+    /// The album's name.
+    public var name: String
+    /// Its artist, when given.
+    public var artist: String?
+    /// Its genre, when given.
+    public var genre: String?
+    /// Creates one.
+    public init(name: String, artist: String?, genre: String?) {
+        self.name = name; self.artist = artist; self.genre = genre
     }
 }
 

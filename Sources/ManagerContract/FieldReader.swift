@@ -100,6 +100,8 @@ struct FieldReader {
 let storageRange: ClosedRange<Int64> = 0...Int64(UInt32.max)
 /// A byte count or offset: not negative.
 let byteRange: ClosedRange<Int64> = 0...Int64.max
+/// A time in seconds since the epoch that an MTP date (four-digit years from 1970) can hold.
+let timeRange: ClosedRange<Int64> = 0...253_402_300_799
 /// A descriptor index or a small track figure.
 let smallRange: ClosedRange<Int64> = 0...Int64(Int32.max)
 

@@ -17,7 +17,8 @@ public enum Manager {
     public enum Method: String, CaseIterable, Sendable {
         case listDevices = "ListDevices", beginSession = "BeginSession", endSession = "EndSession", list = "List",
             stat = "Stat", put = "Put", get = "Get", delete = "Delete", makeDirectory = "MakeDirectory",
-            rename = "Rename", move = "Move", cancel = "Cancel", monitor = "Monitor"
+            rename = "Rename", move = "Move", cancel = "Cancel", monitor = "Monitor", setPlaylist = "SetPlaylist",
+            getPlaylist = "GetPlaylist", setAlbum = "SetAlbum", getAlbum = "GetAlbum"
 
         /// The fully qualified name a call carries, e.g. `org.mtpsessiond.Manager.Put`.
         public var qualifiedName: String { Manager.interfaceName + "." + rawValue }
@@ -38,6 +39,10 @@ public enum Manager {
             case .move: Move.Parameters.self
             case .cancel: Cancel.Parameters.self
             case .monitor: Monitor.Parameters.self
+            case .setPlaylist: SetPlaylist.Parameters.self
+            case .getPlaylist: GetPlaylist.Parameters.self
+            case .setAlbum: SetAlbum.Parameters.self
+            case .getAlbum: GetAlbum.Parameters.self
             }
         }
     }

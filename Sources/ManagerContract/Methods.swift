@@ -263,6 +263,8 @@ extension Manager {
             public var overwrite: Bool?
             /// Track metadata, so players file the object under artist and album.
             public var track: Track?
+            /// The modification time to give the object (seconds since the epoch), where the device lets it be set.
+            public var modified: Int?
             /// The storage id; nil for the device's first.
             public var storage: Int?
             /// The session to run in; nil for an implicit one-operation session.
@@ -272,11 +274,12 @@ extension Manager {
             /// Creates it from its fields.
             public init(
                 device: String, folder: String, name: String, fd: Int, size: Int, overwrite: Bool? = nil,
-                track: Track? = nil, storage: Int? = nil, session: String? = nil, timeoutSeconds: Double? = nil
+                track: Track? = nil, modified: Int? = nil, storage: Int? = nil, session: String? = nil,
+                timeoutSeconds: Double? = nil
             ) {
                 self.device = device; self.folder = folder; self.name = name; self.fd = fd; self.size = size
-                self.overwrite = overwrite; self.track = track; self.storage = storage; self.session = session
-                self.timeoutSeconds = timeoutSeconds
+                self.overwrite = overwrite; self.track = track; self.modified = modified; self.storage = storage
+                self.session = session; self.timeoutSeconds = timeoutSeconds
             }
             /// Reads it from an object on the wire.
             public init(fields: [String: JSONValue]) throws(VarlinkError) {
@@ -285,6 +288,7 @@ extension Manager {
                     device: try r.string("device"), folder: try r.string("folder"), name: try r.string("name"),
                     fd: try r.int("fd", in: smallRange), size: try r.int("size", in: byteRange),
                     overwrite: try r.optionalBool("overwrite"), track: try r.optionalValue("track"),
+                    modified: try r.optionalInt("modified", in: timeRange),
                     storage: try r.optionalInt("storage", in: storageRange), session: try r.optionalString("session"),
                     timeoutSeconds: try r.optionalSeconds("timeoutSeconds"))
             }
@@ -294,7 +298,7 @@ extension Manager {
                     "timeoutSeconds": timeoutSeconds.map(JSONValue.double) ?? .null,
                     "device": .string(device), "folder": .string(folder), "name": .string(name), "fd": .integer(fd),
                     "size": .integer(size), "overwrite": .optional(overwrite), "track": .optional(track),
-                    "storage": .optional(storage), "session": .optional(session),
+                    "modified": .optional(modified), "storage": .optional(storage), "session": .optional(session),
                 ]
             }
         }

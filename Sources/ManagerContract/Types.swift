@@ -57,14 +57,22 @@ extension Manager {
         public var sessions: [String]
         /// Operations waiting for the device or running on it.
         public var queued: Int
+        /// Whether the device keeps playlists; nil until the daemon has opened it.
+        public var playlists: Bool?
+        /// Whether the device keeps albums; nil until the daemon has opened it.
+        public var albums: Bool?
+        /// Whether the device takes album art; nil until the daemon has asked it.
+        public var albumArt: Bool?
         /// Creates a device.
         public init(
             serial: String, vendorId: Int, productId: Int, bus: Int, address: Int, manufacturer: String, model: String,
-            friendlyName: String?, battery: Int?, storages: [Storage], open: Bool, sessions: [String], queued: Int
+            friendlyName: String?, battery: Int?, storages: [Storage], open: Bool, sessions: [String], queued: Int,
+            playlists: Bool? = nil, albums: Bool? = nil, albumArt: Bool? = nil
         ) {
             self.serial = serial; self.vendorId = vendorId; self.productId = productId; self.bus = bus; self.address = address
             self.manufacturer = manufacturer; self.model = model; self.friendlyName = friendlyName; self.battery = battery
             self.storages = storages; self.open = open; self.sessions = sessions; self.queued = queued
+            self.playlists = playlists; self.albums = albums; self.albumArt = albumArt
         }
         /// Reads one from the wire.
         public init(fields: [String: JSONValue]) throws(VarlinkError) {
@@ -74,7 +82,8 @@ extension Manager {
                 bus: try r.int("bus"), address: try r.int("address"), manufacturer: try r.string("manufacturer"),
                 model: try r.string("model"), friendlyName: try r.optionalString("friendlyName"),
                 battery: try r.optionalInt("battery"), storages: try r.values("storages"), open: try r.bool("open"),
-                sessions: try r.strings("sessions"), queued: try r.int("queued"))
+                sessions: try r.strings("sessions"), queued: try r.int("queued"), playlists: try r.optionalBool("playlists"),
+                albums: try r.optionalBool("albums"), albumArt: try r.optionalBool("albumArt"))
         }
         /// As the interface writes it.
         public var fields: [String: JSONValue] {
@@ -83,6 +92,7 @@ extension Manager {
                 "address": .integer(address), "manufacturer": .string(manufacturer), "model": .string(model),
                 "friendlyName": .optional(friendlyName), "battery": .optional(battery), "storages": .objects(storages),
                 "open": .bool(open), "sessions": .strings(sessions), "queued": .integer(queued),
+                "playlists": .optional(playlists), "albums": .optional(albums), "albumArt": .optional(albumArt),
             ]
         }
     }
@@ -105,24 +115,69 @@ extension Manager {
         public var size: Int
         /// Modification time, seconds since the epoch, when the device reports it.
         public var modified: Int?
+        /// What kind of object it is as libmtp names the device's format ("folder", "playlist", "album", "mp3"…).
+        public var format: String?
         /// Creates an entry.
-        public init(id: Int, storage: Int, parent: Int, name: String, path: String, folder: Bool, size: Int, modified: Int?) {
+        public init(
+            id: Int, storage: Int, parent: Int, name: String, path: String, folder: Bool, size: Int, modified: Int?,
+            format: String? = nil
+        ) {
             self.id = id; self.storage = storage; self.parent = parent; self.name = name; self.path = path
-            self.folder = folder; self.size = size; self.modified = modified
+            self.folder = folder; self.size = size; self.modified = modified; self.format = format
         }
+        /// Whether it is a playlist or an album: an object with no data that lists tracks, not a file.
+        public var isTrackList: Bool { format == "playlist" || format == "album" }
         /// Reads one from the wire.
         public init(fields: [String: JSONValue]) throws(VarlinkError) {
             let r = FieldReader(fields)
             self.init(
                 id: try r.int("id"), storage: try r.int("storage"), parent: try r.int("parent"), name: try r.string("name"),
                 path: try r.string("path"), folder: try r.bool("folder"), size: try r.int("size"),
-                modified: try r.optionalInt("modified"))
+                modified: try r.optionalInt("modified"), format: try r.optionalString("format"))
         }
         /// As the interface writes it.
         public var fields: [String: JSONValue] {
             [
                 "id": .integer(id), "storage": .integer(storage), "parent": .integer(parent), "name": .string(name),
                 "path": .string(path), "folder": .bool(folder), "size": .integer(size), "modified": .optional(modified),
+                "format": .optional(format),
+            ]
+        }
+    }
+
+    /// `type TrackList`: a playlist or album read back, so a client can tell whether it lists the right tracks.
+    public struct TrackList: VarlinkObject, Equatable {
+        /// The list's object.
+        public var entry: Entry
+        /// Its name as the device keeps it.
+        public var name: String
+        /// An album's artist, when set.
+        public var artist: String?
+        /// An album's genre, when set.
+        public var genre: String?
+        /// Its tracks' paths in the device's order.
+        public var tracks: [String]
+        /// Bytes of art an album carries (0 for none); nil for a playlist or on a device that takes no album art.
+        public var artBytes: Int?
+        /// Creates one.
+        public init(
+            entry: Entry, name: String, artist: String? = nil, genre: String? = nil, tracks: [String], artBytes: Int? = nil
+        ) {
+            self.entry = entry; self.name = name; self.artist = artist; self.genre = genre; self.tracks = tracks
+            self.artBytes = artBytes
+        }
+        /// Reads one from the wire.
+        public init(fields: [String: JSONValue]) throws(VarlinkError) {
+            let r = FieldReader(fields)
+            self.init(
+                entry: try r.value("entry"), name: try r.string("name"), artist: try r.optionalString("artist"),
+                genre: try r.optionalString("genre"), tracks: try r.strings("tracks"), artBytes: try r.optionalInt("artBytes"))
+        }
+        /// As the interface writes it.
+        public var fields: [String: JSONValue] {
+            [
+                "entry": .object(entry.fields), "name": .string(name), "artist": .optional(artist), "genre": .optional(genre),
+                "tracks": .strings(tracks), "artBytes": .optional(artBytes),
             ]
         }
     }

@@ -43,6 +43,16 @@ public struct ObjectPropertyCode: RawRepresentable, Hashable, Sendable, Codable,
     public static let dateAdded = ObjectPropertyCode(0xDC4E)
     /// UInt8: whether the device can render the object.
     public static let nonConsumable = ObjectPropertyCode(0xDC4F)
+    /// UInt16: the format of the representative sample (an album's cover art), e.g. EXIF/JPEG.
+    public static let representativeSampleFormat = ObjectPropertyCode(0xDC81)
+    /// UInt32: the representative sample's size in bytes.
+    public static let representativeSampleSize = ObjectPropertyCode(0xDC82)
+    /// UInt32: the representative sample's height in pixels.
+    public static let representativeSampleHeight = ObjectPropertyCode(0xDC83)
+    /// UInt32: the representative sample's width in pixels.
+    public static let representativeSampleWidth = ObjectPropertyCode(0xDC84)
+    /// AUINT8: the representative sample itself; libmtp's album art.
+    public static let representativeSampleData = ObjectPropertyCode(0xDC86)
     /// UInt32: duration in milliseconds.
     public static let duration = ObjectPropertyCode(0xDC89)
     /// UInt16: rating 0…100.
@@ -80,7 +90,12 @@ public struct ObjectPropertyCode: RawRepresentable, Hashable, Sendable, Codable,
         .keywords: "Keywords", .parentObject: "ParentObject", .hidden: "Hidden",
         .persistentUniqueObjectIdentifier: "PersistentUniqueObjectIdentifier", .name: "Name", .artist: "Artist",
         .descriptionText: "Description", .dateAdded: "DateAdded", .nonConsumable: "NonConsumable",
-        .duration: "Duration", .rating: "Rating", .track: "Track", .genre: "Genre", .useCount: "UseCount",
+        .representativeSampleFormat: "RepresentativeSampleFormat",
+        .representativeSampleSize: "RepresentativeSampleSize",
+        .representativeSampleHeight: "RepresentativeSampleHeight",
+        .representativeSampleWidth: "RepresentativeSampleWidth",
+        .representativeSampleData: "RepresentativeSampleData", .duration: "Duration", .rating: "Rating", .track: "Track",
+        .genre: "Genre", .useCount: "UseCount",
         .composer: "Composer", .originalReleaseDate: "OriginalReleaseDate", .albumName: "AlbumName",
         .albumArtist: "AlbumArtist", .bitRateType: "BitRateType", .sampleRate: "SampleRate",
         .numberOfChannels: "NumberOfChannels", .audioWAVECodec: "AudioWAVECodec", .audioBitRate: "AudioBitRate",

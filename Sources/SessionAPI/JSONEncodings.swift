@@ -8,7 +8,8 @@ extension DeviceSummary {
         Manager.Device(
             serial: serial, vendorId: Int(vendorID), productId: Int(productID), bus: Int(bus), address: Int(address),
             manufacturer: manufacturer, model: model, friendlyName: friendlyName, battery: battery,
-            storages: storages.map(\.contract), open: isOpen, sessions: sessions, queued: queued)
+            storages: storages.map(\.contract), open: isOpen, sessions: sessions, queued: queued, playlists: playlists,
+            albums: albums, albumArt: albumArt)
     }
     /// As the interface's JSON shows it to clients.
     package var json: JSONValue { .object(contract.fields) }
@@ -30,10 +31,17 @@ extension EntrySummary {
     package var contract: Manager.Entry {
         Manager.Entry(
             id: Int(id), storage: Int(storage), parent: Int(parent), name: name, path: path, folder: isFolder,
-            size: Int(clamping: size), modified: modified.map { Int($0) })
+            size: Int(clamping: size), modified: modified.map { Int($0) }, format: format)
     }
     /// As the interface's JSON shows it to clients.
     package var json: JSONValue { .object(contract.fields) }
+}
+
+extension TrackListSummary {
+    /// As the interface's `TrackList` shows it to clients.
+    package var contract: Manager.TrackList {
+        Manager.TrackList(entry: entry.contract, name: name, artist: artist, genre: genre, tracks: tracks, artBytes: artBytes)
+    }
 }
 
 extension TransferProgress {

@@ -58,7 +58,8 @@ extension ManagerService {
     func put(_ p: Manager.Put.Parameters, _ r: Request) async throws -> Manager.EntryReply {
         let request = PutRequest(
             folder: p.folder, name: p.name, fd: try Self.descriptor(p.fd, r.call), fdIndex: p.fd,
-            size: UInt64(p.size), overwrite: p.overwrite ?? false, track: p.track.map(Self.track))
+            size: UInt64(p.size), overwrite: p.overwrite ?? false, track: p.track.map(Self.track),
+            modified: p.modified.map(Int64.init))
         let entry = try await streaming(r) { (send: @escaping @Sendable (Manager.ProgressUpdate) -> Void) throws(ServiceError) in
             try await manager.put(
                 r.caller, device: p.device, request: request, storage: p.storage.map(UInt32.init),
@@ -159,7 +160,7 @@ extension ManagerService {
 
     /// Runs a transfer, forwarding its progress as "continues" replies when the client asked for more; every
     /// progress reply is written before the final one.
-    private func streaming<T: Sendable, U: VarlinkObject & Sendable>(
+    func streaming<T: Sendable, U: VarlinkObject & Sendable>(
         _ r: Request, _ body: (@escaping @Sendable (U) -> Void) async throws(ServiceError) -> T
     ) async throws -> T {
         guard r.call.more else { return try await body { _ in } }
@@ -182,7 +183,7 @@ extension ManagerService {
     }
 
     /// A wait for the device's turn, as a "continues" reply of a call that moves no data.
-    private static func waiting(_ send: @escaping @Sendable (Manager.WaitingUpdate) -> Void) -> WaitingSink {
+    static func waiting(_ send: @escaping @Sendable (Manager.WaitingUpdate) -> Void) -> WaitingSink {
         { send(Manager.WaitingUpdate(waiting: Manager.Waiting(ahead: $0.ahead, heldBy: $0.heldBy))) }
     }
 
@@ -199,7 +200,7 @@ extension ManagerService {
     }
 
     /// The descriptor at `index` among those sent with the call.
-    private static func descriptor(_ index: Int, _ call: VarlinkCall) throws(ServiceError) -> Int32 {
+    static func descriptor(_ index: Int, _ call: VarlinkCall) throws(ServiceError) -> Int32 {
         guard index < call.fileDescriptors.count else {
             throw .badFileDescriptor(
                 fd: index,

@@ -72,5 +72,9 @@ public struct ManagerService: VarlinkService {
         on(Manager.Move.self) { s, p, r in try await s.move(p, r) },
         on(Manager.Cancel.self) { s, p, r in try s.cancel(p, r) },
         on(Manager.Monitor.self) { s, _, r in try await s.monitor(r) },
+        on(Manager.SetPlaylist.self) { s, p, r in try await s.setPlaylist(p, r) },
+        on(Manager.GetPlaylist.self) { s, p, r in try await s.getPlaylist(p, r) },
+        on(Manager.SetAlbum.self) { s, p, r in try await s.setAlbum(p, r) },
+        on(Manager.GetAlbum.self) { s, p, r in try await s.getAlbum(p, r) },
     ])
 }

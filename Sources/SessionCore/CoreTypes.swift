@@ -56,15 +56,22 @@ public struct DeviceSummary: Sendable, Equatable {
     public var sessions: [String]
     /// Operations waiting for the device or running on it.
     public var queued: Int
+    /// Whether the device keeps playlists; nil until it was first opened.
+    public var playlists: Bool?
+    /// Whether the device keeps albums; nil until it was first opened.
+    public var albums: Bool?
+    /// Whether the device takes album art; nil until the daemon has asked it.
+    public var albumArt: Bool?
     /// Creates a summary (the daemon's device actors, and the fuzzer over device data).
     package init(
         serial: String, vendorID: UInt16, productID: UInt16, bus: UInt32, address: UInt32, manufacturer: String,
         model: String, friendlyName: String?, battery: Int?, storages: [StorageSummary], isOpen: Bool, sessions: [String],
-        queued: Int
+        queued: Int, playlists: Bool? = nil, albums: Bool? = nil, albumArt: Bool? = nil
     ) {
         self.serial = serial; self.vendorID = vendorID; self.productID = productID; self.bus = bus; self.address = address
         self.manufacturer = manufacturer; self.model = model; self.friendlyName = friendlyName; self.battery = battery
         self.storages = storages; self.isOpen = isOpen; self.sessions = sessions; self.queued = queued
+        self.playlists = playlists; self.albums = albums; self.albumArt = albumArt
     }
 }
 
@@ -110,12 +117,15 @@ public struct EntrySummary: Sendable, Equatable {
     public var size: UInt64
     /// Modification time in seconds since the epoch, when known.
     public var modified: Int64?
+    /// The kind of object as libmtp names its format ("mp3", "folder", "playlist", "album"), when known.
+    public var format: String?
     /// Creates a summary (the daemon's device actors, and the fuzzer over device data).
     package init(
-        id: UInt32, storage: UInt32, parent: UInt32, name: String, path: String, isFolder: Bool, size: UInt64, modified: Int64?
+        id: UInt32, storage: UInt32, parent: UInt32, name: String, path: String, isFolder: Bool, size: UInt64, modified: Int64?,
+        format: String? = nil
     ) {
         self.id = id; self.storage = storage; self.parent = parent; self.name = name; self.path = path
-        self.isFolder = isFolder; self.size = size; self.modified = modified
+        self.isFolder = isFolder; self.size = size; self.modified = modified; self.format = format
     }
 }
 
@@ -171,10 +181,15 @@ public struct PutRequest: Sendable {
     public var overwrite: Bool
     /// Send as a track with this metadata.
     public var track: TrackInfo?
+    /// The modification time to give the object (seconds since the epoch), where the device lets it be set.
+    public var modified: Int64?
     /// Creates a request.
-    public init(folder: String, name: String, fd: Int32, fdIndex: Int, size: UInt64, overwrite: Bool, track: TrackInfo?) {
+    public init(
+        folder: String, name: String, fd: Int32, fdIndex: Int, size: UInt64, overwrite: Bool, track: TrackInfo?,
+        modified: Int64? = nil
+    ) {
         self.folder = folder; self.name = name; self.fd = fd; self.fdIndex = fdIndex; self.size = size
-        self.overwrite = overwrite; self.track = track
+        self.overwrite = overwrite; self.track = track; self.modified = modified
     }
 }
 
@@ -193,5 +208,64 @@ public struct GetRequest: Sendable {
     /// Creates a request.
     public init(path: String, fd: Int32, fdIndex: Int, offset: UInt64, length: UInt64?) {
         self.path = path; self.fd = fd; self.fdIndex = fdIndex; self.offset = offset; self.length = length
+    }
+}
+
+/// Which kind of track list an operation is about: an abstract playlist or an abstract album.
+public enum TrackListKind: String, Sendable {
+    /// An abstract audio/video playlist.
+    case playlist
+    /// An abstract audio album.
+    case album
+}
+
+/// What SetPlaylist and SetAlbum ask for: a list named `name` in `folder` (nil: the device's default folder for
+/// the kind, else the storage root) whose tracks are the objects at `tracks`, in order.
+public struct TrackListRequest: Sendable {
+    /// The list's name (the device's object gets libmtp's suffix for the kind).
+    public var name: String
+    /// Device paths of its tracks, in order.
+    public var tracks: [String]
+    /// The folder it goes in; nil for the device's default.
+    public var folder: String?
+    /// An album's artist.
+    public var artist: String?
+    /// An album's genre.
+    public var genre: String?
+    /// An album's art: a readable descriptor, its index in the call, and its size in bytes.
+    public var art: (fd: Int32, fdIndex: Int, size: UInt64)?
+    /// Creates a request.
+    public init(
+        name: String, tracks: [String], folder: String? = nil, artist: String? = nil, genre: String? = nil,
+        art: (fd: Int32, fdIndex: Int, size: UInt64)? = nil
+    ) {
+        self.name = name; self.tracks = tracks; self.folder = folder; self.artist = artist; self.genre = genre
+        self.art = art
+    }
+}
+
+/// A playlist or album as read back: its object, its name, an album's artist and genre, and its tracks' paths.
+public struct TrackListSummary: Sendable, Equatable {
+    /// The list's object.
+    public var entry: EntrySummary
+    /// Its name as the device keeps it.
+    public var name: String
+    /// An album's artist, when set.
+    public var artist: String?
+    /// An album's genre, when set.
+    public var genre: String?
+    /// Its tracks' paths in the device's order; a track the device no longer has is left out.
+    public var tracks: [String]
+    /// Bytes of art an album carries (0 for none); nil for a playlist, or a device that takes no album art.
+    public var artBytes: Int?
+    /// Whether the call that returned it created the list (false: it set an existing one); nil for a read.
+    public var created: Bool?
+    /// Creates one.
+    public init(
+        entry: EntrySummary, name: String, artist: String? = nil, genre: String? = nil, tracks: [String],
+        artBytes: Int? = nil, created: Bool? = nil
+    ) {
+        self.entry = entry; self.name = name; self.artist = artist; self.genre = genre; self.tracks = tracks
+        self.artBytes = artBytes; self.created = created
     }
 }

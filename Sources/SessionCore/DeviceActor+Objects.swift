@@ -55,14 +55,14 @@ extension DeviceActor {
     func summary(of entry: ObjectEntry, atPath path: String) -> EntrySummary {
         EntrySummary(
             id: entry.id, storage: entry.storage, parent: entry.parent, name: entry.name, path: path,
-            isFolder: entry.isFolder, size: entry.size, modified: entry.modified)
+            isFolder: entry.isFolder, size: entry.size, modified: entry.modified, format: entry.format)
     }
 
     func summary(of resolved: Resolved) -> EntrySummary {
         if let entry = resolved.entry { return summary(of: entry, at: resolved.path) }
         return EntrySummary(
             id: MTPDevice.rootFolder, storage: resolved.storage, parent: 0, name: "", path: "/",
-            isFolder: true, size: 0, modified: nil)
+            isFolder: true, size: 0, modified: nil, format: ObjectFormatName.folder)
     }
 
     // MARK: Operations

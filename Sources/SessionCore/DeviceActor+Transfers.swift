@@ -109,10 +109,28 @@ extension DeviceActor {
                     throw map(error)
                 }
             }
+            if let modified = request.modified { keepModifiedTime(modified, of: &sent, on: device) }
             journalEnd(journalID)
             cache.added(sent, folder: target.folderID)
             reporter.end()
             return summary(of: sent, at: path)
+        }
+    }
+
+    /// Gives a file just sent its own modification time, so a later sync can tell whether the file changed.
+    /// Not a failure when the device refuses: the object keeps the time it was received, which the entry shows.
+    private func keepModifiedTime(_ seconds: Int64, of sent: inout ObjectEntry, on device: any DeviceSurface) {
+        guard !refusesModifiedTimes else { return }
+        do throws(MTPError) {
+            try device.setModified(id: sent.id, to: seconds)
+            sent.modified = seconds
+        } catch {
+            // A lost connection says nothing about the device's dates; the next operation finds it gone.
+            guard error.kind != .connectionFailed else { return }
+            refusesModifiedTimes = true
+            logger.info(
+                "the device keeps the time a file was received, not the file's own time",
+                metadata: ["function": "\(error.function)", "error": "\(error.message)"])
         }
     }
 
@@ -141,7 +159,10 @@ extension DeviceActor {
 
     /// The name a replacement travels under until the old object is gone: hidden, and unlikely to clash.
     static func temporaryName(for name: String) -> String {
-        ".mtpsessiond-new-" + String(UInt64.random(in: 0...UInt64.max), radix: 16)
+        // The extension stays: the device files an object by the format sent with it (audio formats carry track
+        // metadata), and the format is not sent again when the name changes.
+        let ext = name.lastIndex(of: ".").map { name[$0...] }.flatMap { $0.count > 1 && $0.count <= 9 ? String($0) : nil } ?? ""
+        return ".mtpsessiond-new-" + String(UInt64.random(in: 0...UInt64.max), radix: 16) + ext
     }
 
     /// Writes a file, or a byte range of it, to the client's descriptor.

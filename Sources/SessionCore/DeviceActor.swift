@@ -54,9 +54,17 @@ actor DeviceActor {
         var isOpen = false
         /// Operations running on the actor now.
         var busy = 0
+        /// What the device offers, once it was opened.
+        var capabilities: DeviceCapabilitySet?
+        /// Whether it takes album art, once asked.
+        var albumArt: Bool?
     }
     nonisolated let published = LockedBox(Published())
-    private(set) var capabilities = DeviceCapabilitySet()
+    private(set) var capabilities = DeviceCapabilitySet() {
+        didSet { published.withLock { $0.capabilities = capabilities } }
+    }
+    /// Whether the device takes album art: asked once, at the first opening that can tell (nil until then).
+    private(set) var albumArt: Bool? { didSet { published.withLock { $0.albumArt = albumArt } } }
 
     var handle: (any DeviceSurface)? { didSet { published.withLock { $0.isOpen = handle != nil } } }
     private var lifecycle: DeviceLifecycle
@@ -77,6 +85,9 @@ actor DeviceActor {
     var spell: UInt64 { reportsChanges ? 0 : spells }
     /// Objects this daemon made or removed, whose events are its own echo; bounded, for devices that send none.
     var ownChanges: Set<UInt32> = []
+    /// Whether the device refused to take a file's modification time once: then it is not asked again (one
+    /// failed transaction per file sent, for nothing).
+    var refusesModifiedTimes = false
     /// The open sessions on this device and what each keeps for itself.
     var sessions: [String: SessionContext] = [:]
     private var releaseTimer: Task<Void, Never>?
@@ -155,6 +166,7 @@ actor DeviceActor {
             if identity == nil { logger[metadataKey: "device"] = "\(id.serial)" }
             identity = id
             capabilities = device.capabilities
+            learnAlbumArt(device)
             reportsChanges = device.reportsObjectChanges
             storagesRead(try device.storages())
             settleInFlight(on: device, serial: id.serial)
@@ -164,6 +176,18 @@ actor DeviceActor {
             handle = nil
             lifecycle.openFailed()
             throw map(error)
+        }
+    }
+
+    /// Asks once per attachment whether the device takes album art (a few transactions on a device with albums,
+    /// none on one without); a failed question is asked again at the next opening.
+    private func learnAlbumArt(_ device: any DeviceSurface) {
+        guard albumArt == nil else { return }
+        guard capabilities.albums else { albumArt = false; return }
+        do throws(MTPError) {
+            albumArt = try device.supportsAlbumArt()
+        } catch {
+            logger.debug("could not learn whether the device takes album art", metadata: ["error": "\(error)"])
         }
     }
 
@@ -307,7 +331,8 @@ actor DeviceActor {
             productID: attached.productID, bus: UInt32(attached.bus), address: UInt32(attached.address),
             manufacturer: identity?.manufacturer ?? "", model: identity?.model ?? "",
             friendlyName: identity?.friendlyName, battery: identity?.battery,
-            storages: known.storages, isOpen: known.isOpen, sessions: sessions, queued: queued)
+            storages: known.storages, isOpen: known.isOpen, sessions: sessions, queued: queued,
+            playlists: known.capabilities?.playlists, albums: known.capabilities?.albums, albumArt: known.albumArt)
     }
 
     /// Whether an operation holds the actor now (a hint: it may start or end right after the answer).

@@ -261,7 +261,7 @@ public actor SessionManager {
 
     /// Runs `body` on the device an operation names, in its turn in the device's queue, inside its session or
     /// on its own, keeping the session's lease alive while it waits and runs.
-    private func run<T: Sendable>(
+    func run<T: Sendable>(
         _ caller: Caller, device: String, session: String?, timeout: Double?, waiting: WaitingSink?,
         _ body: (DeviceActor, String?) async throws(ServiceError) -> T
     ) async throws(ServiceError) -> T {
@@ -483,7 +483,7 @@ public actor SessionManager {
 
     // MARK: Helpers
 
-    private static func path(_ text: String) throws(ServiceError) -> ObjectPath {
+    static func path(_ text: String) throws(ServiceError) -> ObjectPath {
         do { return try ObjectPath(text) } catch { throw error.serviceError }
     }
 

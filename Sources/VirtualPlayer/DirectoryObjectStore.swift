@@ -6,7 +6,8 @@ import PTPWire
 ///
 /// A file being received lives under a hidden temporary name (`.mtpsim-partial-<handle>`) in its target
 /// directory and is renamed only when its data phase completes; aborted writes unlink it, and leftovers of a
-/// crash are removed at start. Track metadata set by the host is kept in memory only.
+/// crash are removed at start. Track metadata, cover art and modification times set by the host are kept in
+/// memory only.
 public final class DirectoryObjectStore: ObjectStore {
     /// The prefix of in-flight files; scans ignore them.
     public static let partialPrefix = ".mtpsim-partial-"
@@ -184,6 +185,13 @@ public final class DirectoryObjectStore: ObjectStore {
             return table.unusedName(name, under: parent) { HostFiles.exists(parentPath + "/" + $0) }
         }
         if object.name != oldName { try HostFiles.rename(from, parentPath + "/" + object.name) }
+        table.update(object)
+    }
+
+    /// Sets an album's cover art; like track metadata it lives in memory only.
+    public func setRepresentativeSample(_ sample: [UInt8], of handle: UInt32) throws(StoreError) {
+        guard var object = table[handle] else { throw .invalidHandle }
+        object.representativeSample = sample
         table.update(object)
     }
 

@@ -134,7 +134,8 @@ struct IncomingData {
             break
         case .memory(var buffer):
             guard buffer.count + bytes.count <= Self.memoryLimit else {
-                failure = .generalError
+                // A property value too large to hold is one the device refuses (cover art, a long string).
+                failure = operation == .setObjectPropValue ? .invalidObjectPropValue : .generalError
                 sink = .discard
                 return
             }

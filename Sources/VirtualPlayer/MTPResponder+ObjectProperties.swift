@@ -20,9 +20,8 @@ extension MTPResponder {
     /// GetObjectPropValue.
     func objectPropValue(_ handle: UInt32, _ code: ObjectPropertyCode) -> Reply {
         guard let (_, object) = locate(handle) else { return .response(.invalidObjectHandle) }
-        guard let value = ObjectPropertyCatalog.value(code, of: object) else { return .response(.invalidObjectPropCode) }
         var writer = WireWriter()
-        value.write(to: &writer)
+        guard ObjectPropertyCatalog.write(code, of: object, to: &writer) else { return .response(.invalidObjectPropCode) }
         return .data(writer.bytes)
     }
 
@@ -35,6 +34,7 @@ extension MTPResponder {
             return .response(.invalidObjectPropCode)
         }
         guard spec.writable else { return .response(.accessDenied) }
+        if code == .representativeSampleData { return setRepresentativeSample(of: object.handle, in: index, data: data) }
         var reader = WireReader(data)
         guard let value = try? PropertyValue.read(spec.dataType, from: &reader), reader.isAtEnd else {
             return .response(.invalidObjectPropFormat)
@@ -44,6 +44,23 @@ extension MTPResponder {
             return .response(.ok)
         } catch {
             return .response(error == .invalidValue ? .invalidObjectPropValue : error.responseCode)
+        }
+    }
+
+    /// SetObjectPropValue of an album's cover art: the AUINT8 array is read straight into bytes, and art past
+    /// `ObjectPropertyCatalog.sampleByteLimit` is refused as an invalid value.
+    private func setRepresentativeSample(of handle: UInt32, in index: Int, data: [UInt8]) -> Reply {
+        var reader = WireReader(data)
+        guard let count = try? reader.readUInt32() else { return .response(.invalidObjectPropFormat) }
+        guard count <= ObjectPropertyCatalog.sampleByteLimit else { return .response(.invalidObjectPropValue) }
+        guard let bytes = try? reader.readBytes(Int(count)), reader.isAtEnd else {
+            return .response(.invalidObjectPropFormat)
+        }
+        do throws(StoreError) {
+            try stores[index].setRepresentativeSample(Array(bytes), of: handle)
+            return .response(.ok)
+        } catch {
+            return .response(error.responseCode)
         }
     }
 
@@ -92,15 +109,30 @@ extension MTPResponder {
             guard let (index, _) = locate(handle) else { return .response(.invalidObjectHandle) }
             objects = descendants(of: [handle], in: stores[index], levels: depth == 0xFFFF_FFFF ? nil : depth)
         }
-        var elements: [ObjectPropertyListElement] = []
+        // The ObjectPropList dataset, written here rather than through `ObjectPropertyList` so that cover art goes
+        // out from its bytes: a count, then handle, code, data type and value per element.
+        var writer = WireWriter()
+        writer.write(UInt32(0))
+        var count: UInt32 = 0
         for object in objects where wantedFormat == nil || object.format == wantedFormat {
-            let codes = wantedProperty.map { [$0] } ?? ObjectPropertyCatalog.specs(for: object.format).map(\.code)
+            let codes =
+                wantedProperty.map { [$0] }
+                ?? ObjectPropertyCatalog.specs(for: object.format).map(\.code).filter {
+                    !ObjectPropertyCatalog.namedOnly.contains($0)
+                }
             for code in codes {
-                guard let value = ObjectPropertyCatalog.value(code, of: object) else { continue }
-                elements.append(ObjectPropertyListElement(handle: object.handle, code: code, value: value))
+                guard let spec = ObjectPropertyCatalog.spec(code), ObjectPropertyCatalog.supports(code, on: object.format)
+                else { continue }
+                writer.write(object.handle)
+                writer.write(code.rawValue)
+                writer.write(spec.dataType.rawValue)
+                _ = ObjectPropertyCatalog.write(code, of: object, to: &writer)
+                count += 1
             }
         }
-        return .data(ObjectPropertyList.bytes(elements))
+        var bytes = writer.bytes
+        withUnsafeBytes(of: count.littleEndian) { bytes.replaceSubrange(0..<4, with: $0) }
+        return .data(bytes)
     }
 
     /// `start` and the objects up to `levels` levels below them (nil: all), parents before children.

@@ -161,6 +161,13 @@ public final class MemoryObjectStore: ObjectStore {
         table.update(object)
     }
 
+    /// Sets an album's cover art.
+    public func setRepresentativeSample(_ sample: [UInt8], of handle: UInt32) throws(StoreError) {
+        guard var object = table[handle] else { throw .invalidHandle }
+        object.representativeSample = sample
+        table.update(object)
+    }
+
     /// Renumbers the objects and their contents.
     public func renumber(_ newHandles: [UInt32: UInt32]) {
         precondition(reservedBytes == 0, "renumbering with a write in flight")
@@ -302,6 +309,11 @@ func applyProperty(
     case .dateModified:
         guard let seconds = value.stringValue.flatMap(PTPDateTime.secondsSince1970) else { throw .invalidValue }
         object.modified = seconds
+    case .representativeSampleData:
+        guard case .array(.uint8, let elements) = value, elements.count <= ObjectPropertyCatalog.sampleByteLimit else {
+            throw .invalidValue
+        }
+        object.representativeSample = elements.map { if case .uint8(let byte) = $0 { byte } else { 0 } }
     default:
         object.metadata[code] = value
     }

@@ -55,12 +55,44 @@ enum ObjectPropertyCatalog {
     /// Carried by albums and playlists in addition: what libmtp's album functions read and write.
     static let abstract: [Spec] = audio.filter { [.artist, .albumArtist, .composer, .genre].contains($0.code) }
 
+    /// The largest cover art the player keeps: a classic player's art is a few kilobytes, and this keeps a host
+    /// from parking a file's worth of data in a property.
+    static let sampleByteLimit = 4 << 20
+
+    /// The largest side of cover art, in pixels, that the player says it shows.
+    static let sampleSideLimit: UInt32 = 1024
+
+    /// Carried by albums in addition: cover art as a representative sample. libmtp's
+    /// `LIBMTP_Get_Representative_Sample_Format` takes data, format, height and width without duration for an
+    /// image, reads the format's first enumerated value and the ranges' maxima; `LIBMTP_Send_Representative_Sample`
+    /// sets the data, then height and width. Format and size are the player's to say.
+    static let albumArt: [Spec] = [
+        Spec(
+            code: .representativeSampleFormat, dataType: .uint16, writable: false,
+            form: .enumeration([.uint16(ObjectFormatCode.exifJPEG.rawValue)])),
+        Spec(
+            code: .representativeSampleSize, dataType: .uint32, writable: false,
+            form: .range(minimum: .uint32(0), maximum: .uint32(UInt32(sampleByteLimit)), step: .uint32(1))),
+        Spec(
+            code: .representativeSampleHeight, dataType: .uint32, writable: true,
+            form: .range(minimum: .uint32(0), maximum: .uint32(sampleSideLimit), step: .uint32(1))),
+        Spec(
+            code: .representativeSampleWidth, dataType: .uint32, writable: true,
+            form: .range(minimum: .uint32(0), maximum: .uint32(sampleSideLimit), step: .uint32(1))),
+        Spec(code: .representativeSampleData, dataType: DataTypeCode.uint8.arrayType, writable: true, form: .none),
+    ]
+
+    /// Left out of a GetObjectPropList that asks for every property: a listing of a folder would otherwise carry
+    /// every album's art. Hosts read it by name (libmtp with GetObjectPropValue).
+    static let namedOnly: Set<ObjectPropertyCode> = [.representativeSampleData]
+
     private static let commonCodes = Set(common.map(\.code))
     private static let audioCodes = Set(audio.map(\.code))
     private static let abstractCodes = Set(abstract.map(\.code))
+    private static let albumArtCodes = Set(albumArt.map(\.code))
 
     private static let byCode: [ObjectPropertyCode: Spec] = Dictionary(
-        uniqueKeysWithValues: (common + audio).map { ($0.code, $0) })
+        uniqueKeysWithValues: (common + audio + albumArt).map { ($0.code, $0) })
 
     /// The spec of `code`, if the player supports it on any format.
     static func spec(_ code: ObjectPropertyCode) -> Spec? { byCode[code] }
@@ -68,6 +100,7 @@ enum ObjectPropertyCatalog {
     /// The properties objects of `format` carry.
     static func specs(for format: ObjectFormatCode) -> [Spec] {
         if format.isAudio { return common + audio }
+        if format == .abstractAudioAlbum { return common + abstract + albumArt }
         if format.isAbstract { return common + abstract }
         return common
     }
@@ -76,6 +109,7 @@ enum ObjectPropertyCatalog {
     static func supports(_ code: ObjectPropertyCode, on format: ObjectFormatCode) -> Bool {
         if commonCodes.contains(code) { return true }
         if format.isAudio { return audioCodes.contains(code) }
+        if format == .abstractAudioAlbum && albumArtCodes.contains(code) { return true }
         return format.isAbstract && abstractCodes.contains(code)
     }
 
@@ -83,6 +117,20 @@ enum ObjectPropertyCatalog {
     static func description(_ code: ObjectPropertyCode, format: ObjectFormatCode) -> ObjectPropertyDescription? {
         guard supports(code, on: format), let spec = byCode[code] else { return nil }
         return ObjectPropertyDescription(code: code, dataType: spec.dataType, writable: spec.writable, form: spec.form)
+    }
+
+    /// Appends the value of `code` on `object` as its data type is laid out; false when the object's format does
+    /// not carry it. Cover art goes out straight from its bytes.
+    static func write(_ code: ObjectPropertyCode, of object: StoredObject, to writer: inout WireWriter) -> Bool {
+        guard code == .representativeSampleData else {
+            guard let value = value(code, of: object) else { return false }
+            value.write(to: &writer)
+            return true
+        }
+        guard supports(code, on: object.format) else { return false }
+        writer.write(UInt32(object.representativeSample.count))
+        writer.write(contentsOf: object.representativeSample)
+        return true
     }
 
     /// The value of `code` on `object`, nil when the object's format does not carry it.
@@ -102,6 +150,9 @@ enum ObjectPropertyCatalog {
             // its handles at OpenSession (then, as QEMU's, it changes with the handle).
             return .uint128(UInt128(object.storageID) << 64 | UInt128(object.handle))
         case .name: return object.metadata[.name] ?? .string(object.name)
+        case .representativeSampleFormat: return .uint16(ObjectFormatCode.exifJPEG.rawValue)
+        case .representativeSampleSize: return .uint32(UInt32(object.representativeSample.count))
+        case .representativeSampleData: return .array(element: .uint8, object.representativeSample.map(PropertyValue.uint8))
         default: return object.metadata[code] ?? PropertyValue.zero(of: spec.dataType)
         }
     }

@@ -34,6 +34,8 @@ public protocol ObjectStore: AnyObject {
     func move(_ handle: UInt32, to parent: UInt32) throws(StoreError)
     /// Sets a settable property (file name, track metadata).
     func setProperty(_ code: ObjectPropertyCode, to value: PropertyValue, of handle: UInt32) throws(StoreError)
+    /// Sets an album's cover art (RepresentativeSampleData), kept with the object's record like its metadata.
+    func setRepresentativeSample(_ sample: [UInt8], of handle: UInt32) throws(StoreError)
     /// Gives every object the handle `newHandles` maps its handle to (a device that renumbers its objects at
     /// OpenSession); the map covers every object of the device, and no writer or editor may be open.
     func renumber(_ newHandles: [UInt32: UInt32])

@@ -20,11 +20,15 @@ public struct StoredObject: Equatable, Sendable {
     public var added: Int64
     /// Track metadata and other settable properties beyond the ones derived from the fields above.
     public var metadata: [ObjectPropertyCode: PropertyValue]
+    /// An album's cover art as the host sent it (RepresentativeSampleData); empty when it has none. Kept as
+    /// bytes, not in `metadata`, because a `PropertyValue` array spends tens of bytes on each element.
+    public var representativeSample: [UInt8]
 
     /// Creates an object record.
     public init(
         handle: UInt32, storageID: UInt32, parent: UInt32, name: String, format: ObjectFormatCode,
-        size: UInt64, modified: Int64, added: Int64, metadata: [ObjectPropertyCode: PropertyValue] = [:]
+        size: UInt64, modified: Int64, added: Int64, metadata: [ObjectPropertyCode: PropertyValue] = [:],
+        representativeSample: [UInt8] = []
     ) {
         self.handle = handle
         self.storageID = storageID
@@ -35,6 +39,7 @@ public struct StoredObject: Equatable, Sendable {
         self.modified = modified
         self.added = added
         self.metadata = metadata
+        self.representativeSample = representativeSample
     }
 
     /// Whether this is a folder.
@@ -44,7 +49,7 @@ public struct StoredObject: Equatable, Sendable {
     func renumbered(handle: UInt32, parent: UInt32) -> StoredObject {
         StoredObject(
             handle: handle, storageID: storageID, parent: parent, name: name, format: format, size: size,
-            modified: modified, added: added, metadata: metadata)
+            modified: modified, added: added, metadata: metadata, representativeSample: representativeSample)
     }
 }
 

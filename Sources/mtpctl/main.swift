@@ -25,7 +25,7 @@ struct MTPCtl: ParsableCommand {
             """ + ErrorMessages.exitStatusHelp,
         version: ProductVersion.string,
         subcommands: [
-            Devices.self, Ls.self, Stat.self, Put.self, Get.self, Rm.self, Mkdir.self, Mv.self,
+            Devices.self, Ls.self, Stat.self, Put.self, Get.self, Sync.self, Rm.self, Mkdir.self, Mv.self,
             Session.self, Monitor.self, Cancel.self,
         ])
 
@@ -112,15 +112,17 @@ struct Devices: ParsableCommand {
 
 struct Ls: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "List a folder on a device.", discussion: "Example: mtpctl ls :/Music")
+        abstract: "List a folder on a device.", discussion: "Examples: mtpctl ls :/Music   mtpctl ls -R :/DCIM")
     @OptionGroup var global: Global
     @OptionGroup var place: Where
     @Flag(name: .short, help: "Show sizes.") var long = false
+    @Flag(name: .customShort("R"), help: "List every folder below too, in one session.") var recursive = false
     @Argument(help: "[DEV]:PATH", completion: complete(.remotePath)) var path: String = ":/"
     func run() throws {
         let target = try remote(path)
         try perform(global.context) { () throws(MTPCtlError) in
-            try InspectCommands.ls(global.context, target, long: long, storage: place.storage, session: place.session)
+            try InspectCommands.ls(
+                global.context, target, long: long, recursive: recursive, storage: place.storage, session: place.session)
         }
     }
 }
@@ -141,12 +143,25 @@ struct Stat: ParsableCommand {
 struct Put: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Send files and folders to a device folder, all in one session.",
-        discussion: "Example: mtpctl put *.mp3 Album/ :/Music   (folders are sent recursively)")
+        discussion: """
+            Example: mtpctl put *.mp3 Album/ :/Music   (folders are sent recursively)
+
+            Symbolic links inside folders are followed (a link back into its own folder is skipped as a loop); \
+            --no-dereference skips them. Pipes, sockets and devices are not files: named here they are refused, \
+            met inside a folder they are skipped. Whatever is not sent is named on stderr.
+
+            - reads the file from standard input: a device must know a file's size first, so mtpctl holds the \
+            input in a private unnamed temporary file in $TMPDIR (default /var/tmp) until it is complete, then \
+            sends it; give its name with --name:  tar c photos | mtpctl put - --name photos.tar :/Backup
+            """)
     @OptionGroup var global: Global
     @OptionGroup var place: Where
     @Flag(help: "Replace an object of the same name once the new one is complete.") var overwrite = false
-    @Option(help: "Name on the device (a single file only).") var name: String?
-    @Option(help: "Track title (sends a single file as a track).") var title: String?
+    @Flag(help: "Skip symbolic links inside folders (each named on stderr) instead of following them.")
+    var noDereference = false
+    @Flag(help: "Do not send audio files' tags as track metadata.") var noTags = false
+    @Option(help: "Name on the device (a single file only; required for -, standard input).") var name: String?
+    @Option(help: "Track title (a single file; overrides the file's own tag).") var title: String?
     @Option(help: "Track artist.") var artist: String?
     @Option(help: "Track album.") var album: String?
     @Option(help: "Album artist.") var albumArtist: String?
@@ -170,29 +185,109 @@ struct Put: ParsableCommand {
         try perform(global.context) { () throws(MTPCtlError) in
             try TransferCommands.put(
                 global.context, sources: Array(items.dropLast()), destination: destination, overwrite: overwrite,
-                name: name, track: meta, storage: place.storage, session: place.session)
+                name: name, track: meta, storage: place.storage, session: place.session, dereference: !noDereference,
+                tags: !noTags)
         }
     }
 }
 
 struct Get: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Copy a file from a device.",
-        discussion: "The local file is replaced only when the copy is complete. LOCAL may be a folder, or - for stdout.")
+        abstract: "Copy a file, or with -r a folder, from a device.",
+        discussion: """
+            The local file is replaced only when the copy is complete. LOCAL may be a folder, or - for stdout.
+
+            -r copies a folder and all it holds, in one session, into LOCAL/NAME (LOCAL is made if missing): \
+              mtpctl get -r :/DCIM/Camera ~/Pictures     makes ~/Pictures/Camera
+            Files already there with the same size and modification time are skipped, so a second run copies \
+            nothing and an interrupted one finishes where it stopped. Each file is written under a temporary name \
+            and renamed when complete. mtpctl sync DEV:FOLDER LOCAL does the same and can --delete.
+            """)
     @OptionGroup var global: Global
     @OptionGroup var place: Where
+    @Flag(name: .shortAndLong, help: "Copy a folder and everything below it.") var recursive = false
     @Option(help: "First byte to copy.") var offset: Int?
     @Option(help: "How many bytes to copy.") var length: Int?
     @Argument(help: "[DEV]:PATH", completion: complete(.remotePath)) var path: String
     @Argument(help: "Where to write: a file, a folder, or - for stdout.", completion: .file()) var local: String
+    func validate() throws {
+        if recursive && (local == "-" || offset != nil || length != nil) {
+            throw ValidationError("-r copies whole folders to a local folder: no -, --offset or --length")
+        }
+    }
     func run() throws {
         let source = try remote(path)
         var context = global.context
         context.dataOnStdout = local == "-"
+        if recursive {
+            var options = SyncCommand.Options()
+            options.storage = place.storage
+            options.session = place.session
+            return try perform(context) { () throws(MTPCtlError) in
+                try SyncCommand.getRecursive(context, source: source, local: local, options: options)
+            }
+        }
         try perform(context) { () throws(MTPCtlError) in
             try TransferCommands.get(
                 context, source: source, local: local, offset: offset, length: length,
                 storage: place.storage, session: place.session)
+        }
+    }
+}
+
+struct Sync: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Make a folder hold what another holds: a local folder onto a device, or a device folder back.",
+        discussion: """
+            The direction is the order of the arguments; the device's side is written with its colon:
+              mtpctl sync ~/Music :/Music          a music library onto the player
+              mtpctl sync :/DCIM/Camera ~/Photos   a phone's photos back
+            DEST ends up holding what SRC holds (SRC's contents, not SRC itself, as rsync SRC/ DEST does). It all \
+            runs in one device session.
+
+            What is compared: MTP has no checksums, so a file counts as up to date when DEST has one of the same \
+            name and size whose modification time is not more than 2 s older than SRC's (2 s: FAT's granularity). \
+            Files sent get their own modification time where the device lets it be set; many devices (phones \
+            among them) keep the time a file arrived instead, which is later, so it still counts as up to date, \
+            and a file changed since is newer and is sent again. --size-only compares sizes alone. Nothing else \
+            is compared: a file changed without changing its size or time is not noticed.
+
+            An interrupted sync is resumed by running it again: the device never keeps a partial file and a \
+            local file appears only once complete, so the rerun sends exactly what is missing.
+
+            Symbolic links in a local SRC are followed (--no-dereference skips them); pipes, sockets and devices \
+            are skipped; each is named on stderr. --exclude takes shell patterns as rsync does: "*.tmp" matches a \
+            name at any depth, "Live/*" a path from SRC, "Podcasts/" folders only; excluded objects are left \
+            alone on both sides, never deleted.
+
+            Exit status: 0 when everything arrived (and was deleted, with --delete); 1 when some files failed \
+            (named above; a rerun retries them); 75 when the device stayed busy; see mtpctl --help.
+            """)
+    @OptionGroup var global: Global
+    @OptionGroup var place: Where
+    @Flag(help: "Delete from DEST what SRC does not hold (never without this flag).") var delete = false
+    @Flag(name: [.customShort("n"), .long], help: "Print what would be done and change nothing.") var dryRun = false
+    @Flag(help: "Compare sizes only, not modification times.") var sizeOnly = false
+    @Option(help: ArgumentHelp("Leave out what matches (repeatable).", valueName: "PATTERN")) var exclude: [String] = []
+    @Flag(help: "Skip symbolic links in a local SRC instead of following them.") var noDereference = false
+    @Flag(help: "Send no track metadata from audio files' tags, and make no albums or playlists.") var noTags = false
+    @Flag(name: .shortAndLong, help: "Name each file sent or deleted.") var verbose = false
+    @Argument(help: "A local folder, or [DEV]:FOLDER on a device.", completion: complete(.putItem)) var source: String
+    @Argument(help: "[DEV]:FOLDER on a device, or a local folder.", completion: complete(.putItem)) var destination: String
+
+    func run() throws {
+        var options = SyncCommand.Options()
+        options.delete = delete
+        options.dryRun = dryRun
+        options.sizeOnly = sizeOnly
+        options.exclude = exclude
+        options.dereference = !noDereference
+        options.verbose = verbose
+        options.tags = !noTags
+        options.storage = place.storage
+        options.session = place.session
+        try perform(global.context) { () throws(MTPCtlError) in
+            try SyncCommand.sync(global.context, source: source, destination: destination, options: options)
         }
     }
 }

@@ -207,7 +207,11 @@ final class ContractTests: XCTestCase {
                             serial: "A", vendorId: 1, productId: 2, bus: 1, address: 4, manufacturer: "M", model: "m",
                             friendlyName: nil,
                             battery: 80, storages: [Manager.Storage(id: 65537, description: "Internal", capacity: 10, free: nil)],
-                            open: false, sessions: ["*", "s1"], queued: 2)
+                            open: false, sessions: ["*", "s1"], queued: 2),
+                        Manager.Device(
+                            serial: "B", vendorId: 1, productId: 2, bus: 1, address: 5, manufacturer: "M", model: "m",
+                            friendlyName: "f", battery: nil, storages: [], open: true, sessions: [], queued: 0, playlists: true,
+                            albums: true, albumArt: false),
                     ]).fields
                 ]
             )
@@ -301,5 +305,68 @@ final class ContractTests: XCTestCase {
                 ]
             )
         ),
+        (
+            .setPlaylist,
+            (
+                [
+                    Manager.SetPlaylist.Parameters(device: "A", name: "Mix", tracks: ["/a.mp3"]).fields,
+                    Manager.SetPlaylist.Parameters(
+                        device: "", name: "Mix", tracks: [], folder: "/Playlists", storage: 65537, session: "s1",
+                        timeoutSeconds: 5
+                    ).fields,
+                ],
+                [
+                    Manager.TrackListReply(key: "playlist", list: trackList, created: true).fields,
+                    Manager.WaitingUpdate(waiting: Manager.Waiting(ahead: 1, heldBy: nil)).fields,
+                ]
+            )
+        ),
+        (
+            .getPlaylist,
+            ([Manager.GetPlaylist.Parameters(place).fields], [Manager.TrackListReply(key: "playlist", list: trackList).fields])
+        ),
+        (
+            .setAlbum,
+            (
+                [
+                    Manager.SetAlbum.Parameters(device: "A", name: "Record", tracks: ["/a.mp3"]).fields,
+                    Manager.SetAlbum.Parameters(
+                        device: "A", name: "Record", tracks: ["/a.mp3"], artist: "X", genre: "Y", art: 0, artSize: 100,
+                        folder: "/Music", storage: 65537, session: "s1", timeoutSeconds: 5
+                    ).fields,
+                ],
+                [Manager.TrackListReply(key: "album", list: albumList, created: false).fields]
+            )
+        ),
+        (
+            .getAlbum,
+            ([Manager.GetAlbum.Parameters(place).fields], [Manager.TrackListReply(key: "album", list: albumList).fields])
+        ),
     ]
+
+    static let trackList = Manager.TrackList(
+        entry: Manager.Entry(
+            id: 7, storage: 65537, parent: 0, name: "Mix.pla", path: "/Mix.pla", folder: false, size: 0, modified: nil,
+            format: "playlist"),
+        name: "Mix", tracks: ["/a.mp3"])
+    static let albumList = Manager.TrackList(
+        entry: Manager.Entry(
+            id: 8, storage: 65537, parent: 3, name: "Record.alb", path: "/Music/Record.alb", folder: false, size: 0,
+            modified: 1, format: "album"),
+        name: "Record", artist: "X", genre: nil, tracks: [], artBytes: 0)
+
+    /// SetAlbum's art comes with its size or not at all; each reply reads back as it was written.
+    func testAlbumArtNeedsItsSizeAndTrackListRepliesReadBack() throws {
+        var fields = Manager.SetAlbum.Parameters(device: "A", name: "R", tracks: [], art: 0, artSize: 3).fields
+        fields["artSize"] = .null
+        XCTAssertThrowsError(try Manager.SetAlbum.Parameters(fields: fields))
+        for reply in [
+            Manager.TrackListReply(key: "album", list: Self.albumList, created: true),
+            Manager.TrackListReply(key: "playlist", list: Self.trackList),
+        ] {
+            XCTAssertEqual(try Manager.TrackListReply(fields: reply.fields), reply)
+        }
+        XCTAssertTrue(Self.albumList.entry.isTrackList)
+        XCTAssertFalse(Self.entry.isTrackList)
+    }
 }

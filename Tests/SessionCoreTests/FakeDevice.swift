@@ -26,6 +26,8 @@ final class FakeDevice: DeviceSurface, Sendable {
         var objects: [UInt32: ObjectEntry] = [:]
         var bytes: [UInt32: [UInt8]] = [:]
         var lastID: UInt32 = 0
+        /// Playlists and albums: their words and track handles, by object handle.
+        var lists: [UInt32: TrackListObject] = [:]
         /// Every call, in order, including those still held at the gate.
         var calls: [Call] = []
         /// Operations whose calls wait at the gate.
@@ -50,7 +52,10 @@ final class FakeDevice: DeviceSurface, Sendable {
     let model: String? = "In-memory player"
     let friendlyName: String? = nil
     let batteryLevel: Int? = 100
-    let capabilities = DeviceCapabilitySet(partialRead: true, move: true, copy: true)
+    let capabilities: DeviceCapabilitySet
+    /// Like libmtp on a device opened uncached: lists go to the root unless told otherwise.
+    let defaultPlaylistFolder: UInt32? = nil
+    let defaultAlbumFolder: UInt32? = nil
     /// Like a device that sends no events: listings are trusted only within a spell of use.
     let reportsObjectChanges = false
 
@@ -58,8 +63,9 @@ final class FakeDevice: DeviceSurface, Sendable {
     static let storage: UInt32 = 0x0001_0001
 
     /// A device with one storage of `capacity` bytes, `free` of them free.
-    init(serial: String = "FAKE-1", capacity: UInt64 = 1 << 30, free: UInt64? = nil) {
+    init(serial: String = "FAKE-1", capacity: UInt64 = 1 << 30, free: UInt64? = nil, trackLists: Bool = true) {
         serialNumber = serial
+        capabilities = DeviceCapabilitySet(partialRead: true, move: true, copy: true, playlists: trackLists, albums: trackLists)
         state = ConditionBox(
             State(storages: [
                 StorageDescription(id: Self.storage, description: "Internal storage", capacity: capacity, free: free ?? capacity)
@@ -176,6 +182,14 @@ final class FakeDevice: DeviceSurface, Sendable {
         }
     }
 
+    func setModified(id: UInt32, to seconds: Int64) throws(MTPError) {
+        try enter("setModified", name(of: id))
+        try state.withLock { (s: inout State) throws(MTPError) in
+            guard s.objects[id] != nil else { throw Self.notFound("LIBMTP_Set_Object_String") }
+            s.objects[id]!.modified = seconds
+        }
+    }
+
     func move(id: UInt32, toParent parent: UInt32, storage: UInt32) throws(MTPError) {
         try enter("move", name(of: id))
         try state.withLock { (s: inout State) throws(MTPError) in
@@ -283,6 +297,72 @@ final class FakeDevice: DeviceSurface, Sendable {
             s.waiters[id] = nil
             waiter.deadline?.cancel()
             waiter.continuation.resume(returning: true)
+        }
+    }
+
+    // MARK: Playlists and albums, kept as libmtp would: an object named with its suffix, and its references
+
+    func supportsAlbumArt() throws(MTPError) -> Bool { false }
+
+    func createPlaylist(name: String, parent: UInt32, storage: UInt32, tracks: [UInt32]) throws(MTPError) -> ObjectEntry {
+        try enter("createPlaylist", name)
+        return createList(name: name, suffix: ".pla", format: "playlist", parent: parent, storage: storage, tracks: tracks)
+    }
+
+    func updatePlaylist(id: UInt32, name: String, tracks: [UInt32]) throws(MTPError) {
+        try enter("updatePlaylist", name)
+        state.withLock {
+            $0.lists[id]?.name = name; $0.lists[id]?.tracks = tracks
+        }
+    }
+
+    func playlist(_ id: UInt32) throws(MTPError) -> TrackListObject {
+        try enter("playlist", name(of: id))
+        guard let list = state.withLock({ $0.lists[id] }) else { throw Self.notFound("LIBMTP_Get_Playlist") }
+        return list
+    }
+
+    func createAlbum(_ album: AlbumMetadata, parent: UInt32, storage: UInt32, tracks: [UInt32]) throws(MTPError) -> ObjectEntry {
+        try enter("createAlbum", album.name)
+        let entry = createList(
+            name: album.name, suffix: ".alb", format: "album", parent: parent, storage: storage, tracks: tracks)
+        state.withLock {
+            $0.lists[entry.id]?.artist = album.artist; $0.lists[entry.id]?.genre = album.genre
+        }
+        return entry
+    }
+
+    func updateAlbum(id: UInt32, _ album: AlbumMetadata, tracks: [UInt32]) throws(MTPError) {
+        try enter("updateAlbum", album.name)
+        state.withLock {
+            $0.lists[id]?.name = album.name; $0.lists[id]?.artist = album.artist; $0.lists[id]?.genre = album.genre
+            $0.lists[id]?.tracks = tracks
+        }
+    }
+
+    func album(_ id: UInt32) throws(MTPError) -> TrackListObject {
+        try enter("album", name(of: id))
+        guard let list = state.withLock({ $0.lists[id] }) else { throw Self.notFound("LIBMTP_Get_Album") }
+        return list
+    }
+
+    func sendAlbumArt(id: UInt32, data: [UInt8]) throws(MTPError) {
+        throw MTPError(kind: .notSupported, function: "LIBMTP_Send_Representative_Sample", message: "no art")
+    }
+
+    func albumArtSize(id: UInt32) throws(MTPError) -> Int { 0 }
+
+    private func createList(
+        name: String, suffix: String, format: String, parent: UInt32, storage: UInt32, tracks: [UInt32]
+    ) -> ObjectEntry {
+        state.withLock { s in
+            var entry = Self.insert(
+                &s, name: name + suffix, parent: Self.parent(parent), storage: storage, isFolder: false, bytes: [])
+            entry.format = format
+            s.objects[entry.id] = entry
+            s.lists[entry.id] = TrackListObject(
+                id: entry.id, parent: entry.parent, storage: storage, name: name, tracks: tracks)
+            return entry
         }
     }
 

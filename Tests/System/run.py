@@ -35,12 +35,12 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parent.parent
 
 # What the guest needs: systemd as PID 1 and udev; what the daemon links (libmtp, libusb; libstdc++ for the
-# Swift runtime linked in statically); libmtp's rules and mtp-probe (libmtp-runtime) and its tools
+# Swift runtime linked in statically; TagLib for mtpctl's tag reading); libmtp's rules and mtp-probe (libmtp-runtime) and its tools
 # (mtp-tools: the independent client QEMU's device is checked with); python3 for the agent; the kernel.
 # libgphoto2-6 brings 60-libgphoto2-6.rules, which a desktop has (gvfs pulls it in) and which hands MTP device
 # nodes to group plugdev: the udev rule under test must win over it at every event.
 GUEST_PACKAGES = ["systemd", "systemd-sysv", "udev", "dbus", "libmtp9", "libmtp-runtime", "libusb-1.0-0",
-                  "libgphoto2-6", "libstdc++6", "mtp-tools", "python3", "procps", "kmod", "initramfs-tools",
+                  "libtag1v5", "libgphoto2-6", "libstdc++6", "mtp-tools", "python3", "procps", "kmod", "initramfs-tools",
                   "linux-image-amd64", "umtp-responder"]
 IMAGE_INPUTS = [HERE / "build-root.sh", HERE / "guest-agent.py", HERE / "guest" / "mtp-test-agent.service",
                 HERE / "guest" / "99-mtp-test-agent.rules"]

@@ -12,6 +12,9 @@ int csc_peer_credentials(int fd, pid_t *pid, uid_t *uid, gid_t *gid);
 // accept4 with SOCK_CLOEXEC: the client's descriptor, or -1 with errno.
 int csc_accept_cloexec(int fd);
 
+// open(2) with O_TMPFILE: an unnamed file in folder, private and gone when closed (O_TMPFILE is _GNU_SOURCE only).
+int csc_open_unnamed(const char *folder);
+
 // process_vm_readv/process_vm_writev; bytes moved, or -1 with errno.
 ssize_t csc_process_vm_readv(pid_t pid, const struct iovec *local, unsigned long local_count,
                              const struct iovec *remote, unsigned long remote_count);

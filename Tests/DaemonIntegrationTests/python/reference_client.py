@@ -134,6 +134,18 @@ assert entry["path"] == "/PyTest/Sub/renamed.txt", entry
 called.add("Move")
 print("ok Move", entry["path"])
 
+playlist = con.SetPlaylist(serial, "Py Mix", ["/PyTest/Sub/renamed.txt"], "/PyTest", None, session)
+assert playlist["created"] and playlist["playlist"]["entry"]["format"] == "playlist", playlist
+assert con.GetPlaylist(serial, "/PyTest/Py Mix", None, session)["playlist"]["tracks"] == ["/PyTest/Sub/renamed.txt"]
+called.update({"SetPlaylist", "GetPlaylist"})
+print("ok SetPlaylist and GetPlaylist", playlist["playlist"]["entry"]["path"])
+
+album = con.SetAlbum(serial, "Py Album", ["/PyTest/Sub/renamed.txt"], "Py", None, None, None, "/PyTest", None, session)
+assert album["created"] and album["album"]["artist"] == "Py", album
+assert con.GetAlbum(serial, "/PyTest/Py Album.alb", None, session)["album"]["name"] == "Py Album"
+called.update({"SetAlbum", "GetAlbum"})
+print("ok SetAlbum and GetAlbum", album["album"]["entry"]["path"])
+
 expect_error("FolderNotEmpty", con.Delete, serial, "/PyTest", False, None, session)
 con.Delete(serial, "/PyTest", True, None, session)
 expect_error("NotFound", con.Stat, serial, "/PyTest", None, session)
