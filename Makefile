@@ -181,7 +181,8 @@ run: build
 # The sync benchmark's comparison, how Linux users sync a player today: rsync into a FUSE mount of the player by
 # jmtpfs (libmtp) or go-mtpfs (its own MTP over libusb). jmtpfs depends on fuse or fuse3, either of which gives
 # the fusermount the benchmark unmounts with; naming fuse here would make apt remove a fuse3 already installed.
-BENCH_DEB_PACKAGES := rsync jmtpfs go-mtpfs
+# ffmpeg: benchmarks/make-library.py encodes the library's tracks with it.
+BENCH_DEB_PACKAGES := rsync jmtpfs go-mtpfs ffmpeg
 bench: deps
 	@$(MAKE) --no-print-directory deps DEB_PACKAGES="$(BENCH_DEB_PACKAGES)"
 	$(SWIFT) build -c release
