@@ -201,7 +201,8 @@ if sync:
         out += ["", "Targets:", ""]
         for name, t in r["tools"].items():
             if t["installed"]:
-                out.append(f"- first sync: rsync into {name} took {t['ratio']:.2f}× {mine}'s time (target ≥ 2×: {ok(t['met'])})")
+                out.append(f"- first sync: rsync into {name} took {t['ratio']:.2f}× {mine}'s time (target ≥ 2×: {ok(t['met'])}), "
+                           f"asking the device {t['transactions'] / first['transactions']:.2f}× the transactions")
         if r.get("resync"):
             rules = sync["rules"]
             limit = rules["resync_tx_per_folder_max"] * folders + rules["resync_opening_allowance"]
