@@ -178,7 +178,13 @@ DEMO := $(CURDIR)/.build/demo
 run: build
 	benchmarks/bundle-demo.sh $(BIN) $(DEMO)
 
+# The sync benchmark's comparison, how Linux users sync a player today: rsync into a FUSE mount of the player by
+# jmtpfs (libmtp) or go-mtpfs (its own MTP over libusb). jmtpfs depends on fuse or fuse3, either of which gives
+# the fusermount the benchmark unmounts with; naming fuse here would make apt remove a fuse3 already installed.
+# ffmpeg: benchmarks/make-library.py encodes the library's tracks with it.
+BENCH_DEB_PACKAGES := rsync jmtpfs go-mtpfs ffmpeg
 bench: deps
+	@$(MAKE) --no-print-directory deps DEB_PACKAGES="$(BENCH_DEB_PACKAGES)"
 	$(SWIFT) build -c release
 	benchmarks/virtual-player.sh
 	$(SWIFT) build -c release --static-swift-stdlib --scratch-path .build-static --product mtpsessiond
@@ -188,6 +194,7 @@ bench: deps
 	DAEMON=.build-static/release/mtpsessiond python3 benchmarks/listing.py .build/release
 	DAEMON=.build-static/release/mtpsessiond python3 benchmarks/scale.py .build/release
 	DAEMON=.build-static/release/mtpsessiond python3 benchmarks/sharing.py .build/release
+	DAEMON=.build-static/release/mtpsessiond python3 benchmarks/sync.py .build/release
 	@PYTHONPATH=$(BENCHLIB) python3 -c 'import matplotlib' 2>/dev/null || \
 	  python3 -m pip install --quiet --disable-pip-version-check --no-warn-conflicts --root-user-action=ignore --target $(BENCHLIB) matplotlib
 	PYTHONPATH=$(BENCHLIB) python3 benchmarks/report.py

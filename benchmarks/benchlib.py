@@ -168,11 +168,23 @@ class PeakRSS:
         self._thread.join()
 
 
-def transactions(bin_dir, control, device=0):
-    """The player's PTP transaction count for one device, from its control socket."""
+def counters(bin_dir, control, device=0):
+    """The player's counters for one device from its control socket, at one moment: `transactions`, and
+    `operations` (each PTP operation's count by name)."""
     out = subprocess.run([f"{bin_dir}/mtpsim", "control", "--socket", control, "stats"],
                          capture_output=True, text=True, check=True).stdout
-    return json.loads(out)["devices"][device]["counters"]["transactions"]
+    c = json.loads(out)["devices"][device]["counters"]
+    return {"transactions": c["transactions"], "operations": {op["name"]: op["count"] for op in c["operations"].values()}}
+
+
+def transactions(bin_dir, control, device=0):
+    """The player's PTP transaction count for one device."""
+    return counters(bin_dir, control, device)["transactions"]
+
+
+def operations(bin_dir, control, device=0):
+    """The player's count of each PTP operation for one device, by name."""
+    return counters(bin_dir, control, device)["operations"]
 
 
 def ok(cmd, **kwargs):
@@ -198,9 +210,9 @@ def random_file(path, size):
             left -= n
 
 
-def main(name, outer, inner, options):
+def main(name, outer, inner, options, links="usb2,none"):
     """A scenario script's entry: its inner half when mtpsim runs it with `--inner SPEC`, else its outer half
-    with BIN_DIR, `options` ((flag, keyword arguments) pairs for argparse), `--links` and `--out`."""
+    with BIN_DIR, `options` ((flag, keyword arguments) pairs for argparse), `--links` (default `links`) and `--out`."""
     if len(sys.argv) > 2 and sys.argv[1] == "--inner":
         return inner(json.loads(sys.argv[2]))
     import argparse
@@ -208,6 +220,6 @@ def main(name, outer, inner, options):
     p.add_argument("bin")
     for flag, settings in options:
         p.add_argument(flag, **settings)
-    p.add_argument("--links", default="usb2,none")
+    p.add_argument("--links", default=links)
     p.add_argument("--out", default=f"benchmarks/results/{name}.json")
     outer(p.parse_args())

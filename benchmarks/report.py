@@ -16,7 +16,7 @@ R = arguments.results
 load = lambda name: json.load(open(os.path.join(R, name))) if os.path.exists(os.path.join(R, name)) else None
 small, daemon, player = load("many-small-files.json"), load("daemon.json"), load("virtual-player.json")
 large, listing, scale = load("large-file.json"), load("listing.json"), load("scale.json")
-sharing = load("sharing.json")
+sharing, sync = load("sharing.json"), load("sync.json")
 WAYS = {"a": "mtp-sendfile per file", "b": "mtpctl put per file", "c": "one mtpctl put", "d": "varlink session"}
 ok = lambda c: "met" if c else "**missed**"
 out = ["# Benchmarks", "",
@@ -164,6 +164,63 @@ if sharing:
                 f"{ok(r['separate_vs_bundle_tx'] <= 1.2)}); by operation: "
                 + ", ".join(f"{k} {v / sharing['files']:.2f}" for k, v in sorted(r.get("separate_operations", {}).items()))]
     out += [""]
+
+if sync:
+    by_op = lambda r, n: ", ".join(f"{k} {v / n:.2f}" for k, v in sorted(r["operations"].items()) if v / n >= 0.05)
+    put = sync["daemon_command"] == "put"
+    mine = "mtpctl put (stand-in)" if put else "mtpctl sync"
+    # A time with every round's beside it when there were several (the fastest is the one reported).
+    took = lambda m: f"{m['s']:.1f} s" + (f" ({', '.join(f'{x:.1f}' for x in m['rounds_s'])})" if len(m.get("rounds_s", [])) > 1 else "")
+    out += [f"## Syncing a library: {sync['tracks']:,} tracks in {sync['folders']} folders", "",
+            f"Commit {sync['commit']}, {sync['machine']}. `benchmarks/make-library.py`: Artist/Album/NN Title.ext, six "
+            f"tracks an album of half a second each ({', '.join(sync['formats'])}), a cover.jpg per album and a playlist: "
+            f"{sync['files']:,} files of {sync['file_bytes_min']:,}–{sync['file_bytes_max']:,} bytes, "
+            f"{sync['bytes'] / 1e6:.1f} MB, so that what is measured is each file's cost, not its bytes. Each way sent it into "
+            "an empty /Music on a fresh android player on the USB 2.0 link model, all in one run; a FUSE tool's time runs "
+            f"from starting the mount to its unmount, with `{sync['rsync']}` (neither mount can set modification times). "
+            "Every path and size that arrived was checked in the player's storage. The load is the machine's one-minute "
+            "average before and after each way (other work shares its two cores). Each way ran in several rounds, "
+            "interleaved; the fastest round is reported, every round's time in brackets.", ""]
+    if put:
+        out += ["`mtpctl sync` was not built yet when these figures were made: the first sync was one `mtpctl put` of "
+                "the library's top folders and files, which sends the same files (without tags, albums or playlists); "
+                "the re-syncs were not measured.", ""]
+    for r in sync["rows"]:
+        first, n, folders = r["first"], sync["tracks"], sync["folders"]
+        out += [f"First sync, {r['link']} link model:", "",
+                "| way | time | against " + mine + " | transactions a track | load | by operation, a track |",
+                "|---|---|---|---|---|---|",
+                f"| {mine} | {took(first)} | 1.00× | {first['tx_per_file']:.2f} | {first['load'][0]:.1f}–"
+                f"{first['load'][1]:.1f} | {by_op(first, n)} |"]
+        for name, t in r["tools"].items():
+            if t["installed"]:
+                out.append(f"| rsync into {name} | {took(t)} | {t['ratio']:.2f}× the time | {t['tx_per_file']:.2f} | "
+                           f"{t['load'][0]:.1f}–{t['load'][1]:.1f} | {by_op(t, n)} |")
+            else:
+                out.append(f"| rsync into {name} | not installed | | | | |")
+        out += ["", "Targets:", ""]
+        for name, t in r["tools"].items():
+            if t["installed"]:
+                out.append(f"- first sync: rsync into {name} took {t['ratio']:.2f}× {mine}'s time (target ≥ 2×: {ok(t['met'])}), "
+                           f"asking the device {t['transactions'] / first['transactions']:.2f}× the transactions")
+        if r.get("resync"):
+            rules = sync["rules"]
+            limit = rules["resync_tx_per_folder_max"] * folders + rules["resync_opening_allowance"]
+            out.append(f"- re-sync of the unchanged library, met when nothing is sent or changed and it costs at most "
+                       f"{rules['resync_tx_per_folder_max']} transactions a folder plus {rules['resync_opening_allowance']} "
+                       f"for opening the device ({limit:,} here), whatever the number of tracks:")
+            for name, what in (("resync", "the device let go of and opened again, as a later re-sync finds it"),
+                               ("warm", "at once again, the device still open")):
+                x = r[name]
+                out.append(f"  - {what}: {took(x)}, {x['transactions']:,} transactions ({x['tx_per_folder']:.2f} a "
+                           f"folder, {x['tx_per_file']:.2f} a track), {x['changing_operations']} changing operations "
+                           f"(target: {ok(x['met'])}); by operation, a folder: "
+                           + (", ".join(f"{k} {v / folders:.2f}" for k, v in sorted(x["operations"].items())) or "none"))
+            x = r["listing"]
+            out.append(f"  - beside it, `mtpctl ls -R :/Music` with the device opened again lists every folder in "
+                       f"{x['transactions']:,} transactions ({x['tx_per_folder']:.2f} a folder); the re-sync asks "
+                       f"{r['beyond_listing_per_file']:.2f} a track beyond that")
+        out += [""]
 
 if daemon:
     out += ["## Daemon overhead", "", "| measure | value | target |", "|---|---|---|",

@@ -16,13 +16,12 @@ import multiprocessing
 import os
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 
-from benchlib import (Client, Daemon, LINKS, main, random_file, timed, transactions, under_player, varlink_bundle,
-                      write_result)
+from benchlib import (Client, Daemon, LINKS, main, operations, random_file, timed, transactions, under_player,
+                      varlink_bundle, write_result)
 
 
 def outer(args):
@@ -39,14 +38,6 @@ def outer(args):
               f"{row['separate_tx_per_file']:.2f} tx/file vs {row['bundle_tx_per_file']:.2f}", flush=True)
         shutil.rmtree(work, ignore_errors=True)
     write_result(args.out, {"files": args.files, "file_size": 4096, "rows": rows})
-
-
-def operations(bin_dir, control):
-    """The player's count of each PTP operation, by name."""
-    out = subprocess.run([f"{bin_dir}/mtpsim", "control", "--socket", control, "stats"],
-                         capture_output=True, text=True, check=True).stdout
-    counters = json.loads(out)["devices"][0]["counters"]["operations"]
-    return {op["name"]: op["count"] for op in counters.values()}
 
 
 def while_listing(sock, listers, work):

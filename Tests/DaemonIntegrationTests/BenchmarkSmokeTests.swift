@@ -47,6 +47,30 @@ final class BenchmarkSmokeTests: XCTestCase {
         XCTAssertLessThanOrEqual(tx("b"), tx("c") * 1.2, "separate puts repeat what the device already told the daemon")
     }
 
+    func testSyncSendsTheLibraryOnceAndItsReSyncNothing() throws {
+        // No FUSE tool here: `make test` does not install them (`make bench` compares with them). The script checks
+        // every path and size that arrived; it fails on any file missing.
+        let json = try run("sync.py", ["--tracks", "12", "--links", "none", "--tools", "", "--rounds", "1"])
+        let row = try XCTUnwrap(rows(json).first)
+        func measure(_ name: String) throws -> [String: Any] { try XCTUnwrap(row[name] as? [String: Any], name) }
+        func summary(_ name: String) throws -> [String: Any] {
+            try XCTUnwrap(try measure(name)["summary"] as? [String: Any], "\(name) has mtpctl's summary")
+        }
+        XCTAssertGreaterThanOrEqual(try summary("first")["sent"] as? Int ?? 0, 12, "the first sync sent every track")
+        XCTAssertEqual(try summary("resync")["sent"] as? Int, 0, "a re-sync of the unchanged library sends nothing")
+        XCTAssertEqual(try measure("resync")["changing_operations"] as? Int, 0, "nor changes anything on the device")
+
+        let report = results.appendingPathComponent("BENCHMARKS.md")
+        let r = try runCommand(
+            "/usr/bin/env",
+            [
+                "python3", benchmarks.appendingPathComponent("report.py").path,
+                "--results", results.path, "--output", report.path,
+            ])
+        XCTAssertEqual(r.status, 0, r.combined)
+        XCTAssertTrue(try String(contentsOf: report, encoding: .utf8).contains("## Syncing a library: 12 tracks"))
+    }
+
     func testTheOtherScenariosRunAndTheReportShowsThemAll() throws {
         // The scripts check the bytes that come back and the entries listed; they fail on any mismatch.
         let large = rows(try run("large-file.py", ["--size", String(3 << 20), "--links", "none"]))
