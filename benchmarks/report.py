@@ -205,10 +205,10 @@ if sync:
                            f"asking the device {t['transactions'] / first['transactions']:.2f}× the transactions")
         if r.get("resync"):
             rules = sync["rules"]
-            limit = rules["resync_tx_per_folder_max"] * folders + rules["resync_opening_allowance"]
-            out.append(f"- re-sync of the unchanged library, met when nothing is sent or changed and it costs at most "
-                       f"{rules['resync_tx_per_folder_max']} transactions a folder plus {rules['resync_opening_allowance']} "
-                       f"for opening the device ({limit:,} here), whatever the number of tracks:")
+            out.append(f"- re-sync of the unchanged library, met when nothing is sent or changed and it asks the device "
+                       f"at most {rules['resync_beyond_listing_max']} transactions beyond listing its folders "
+                       f"(`mtpctl ls -R` from the same state), whatever the number of tracks "
+                       f"(here {r['beyond_listing']:+,}: target {ok(r['resync']['met'])}):")
             for name, what in (("resync", "the device let go of and opened again, as a later re-sync finds it"),
                                ("warm", "at once again, the device still open")):
                 x = r[name]

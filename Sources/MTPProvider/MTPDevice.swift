@@ -12,6 +12,8 @@ public final class MTPDevice {
     let device: UnsafeMutablePointer<LIBMTP_mtpdevice_t>
     /// The event listener while events are wanted.
     var events: EventRegistration?
+    /// Which track properties the device keeps, learnt as files are sent.
+    var trackProperties = TrackPropertyKnowledge()
     /// Listeners stopped before the release, whose last read may still be in flight.
     var stoppedEvents: [EventRegistration] = []
     /// Where the device was opened: its bus and address tell whether it is still attached.

@@ -72,7 +72,7 @@ public struct TrackMetadata: Sendable, Equatable {
     public var artist: String?
     /// Album name.
     public var album: String?
-    /// Album artist: accepted, but libmtp's track has no field for it, so it is not stored.
+    /// Album artist (set as its own property: libmtp's track struct has no field for it).
     public var albumArtist: String?
     /// Genre.
     public var genre: String?
