@@ -14,14 +14,22 @@ final class SyncTests: XCTestCase {
         let sim = try VirtualPlayerFixture(personality: personality)
         let music = try MusicLibrary.generate(under: sim.root.appendingPathComponent("library"), trackCount: 54)
         let changed = music.tracks[7].relativePath
+        // One album whose cover is only embedded in its tracks: its art must come from the tags.
+        let embedded = try XCTUnwrap(music.albums.first { $0.coverIsEmbedded })
+        let embeddedCover = sim.root.appendingPathComponent("embedded-cover.jpg")
+        try FileManager.default.moveItem(
+            at: music.root.appendingPathComponent(embedded.relativePath + "/cover.jpg"), to: embeddedCover)
+        var covers: [String: String] = [:]
+        for track in music.tracks {
+            guard let album = track.tags.album, covers[album] == nil else { continue }
+            let folder = (track.relativePath as NSString).deletingLastPathComponent
+            covers[album] = folder == embedded.relativePath ? embeddedCover.path : folder + "/cover.jpg"
+        }
         let expect: [String: Any] = [
             "albums": music.albums.count, "tracks": music.tracks.count, "playlistTracks": music.playlistTracks.count,
             "changeTrack": changed, "titles": music.tracks.compactMap(\.tags.title),
             "albumNames": Array(Set(music.tracks.compactMap(\.tags.album))).sorted(),
-            "covers": Dictionary(
-                music.tracks.compactMap { t in
-                    t.tags.album.map { ($0, (t.relativePath as NSString).deletingLastPathComponent + "/cover.jpg") }
-                }, uniquingKeysWith: { a, _ in a }),
+            "covers": covers,
             "sampleTracks": music.tracks.prefix(3).map { [$0.tags.title ?? "", $0.tags.artist ?? "", $0.tags.album ?? ""] },
         ]
         let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("python/sync_library.py")

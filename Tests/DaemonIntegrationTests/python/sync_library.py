@@ -149,7 +149,8 @@ for album in EXPECT["albumNames"]:
 counts = re.findall(r"Tracks: (\d+)", tool.stdout)
 assert counts and all(int(c) > 0 for c in counts), counts
 print(f"ok mtp-albums lists {len(EXPECT['albumNames'])} albums, tracks per album {sorted(set(counts))}")
-# Each album's cover, read back through libmtp (LIBMTP_Get_Representative_Sample), is its folder's cover.jpg.
+# Each album's cover, read back through libmtp (LIBMTP_Get_Representative_Sample), is its folder's cover.jpg, or
+# the picture embedded in its tracks where the folder has none (an absolute path in EXPECT).
 calls = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "MTPSimIntegrationTests", "python",
                      "libmtp_calls.py")
 albums = re.findall(r"^Album ID: (\d+)\n\s+Parent ID:.*\n\s+Name:\s+(.*)$", tool.stdout, re.MULTILINE)
@@ -160,7 +161,7 @@ for album_id, name in albums:
     assert got.returncode == 0, got.stdout + got.stderr
     with open(art, "rb") as a, open(os.path.join(LIBRARY, EXPECT["covers"][name.strip()]), "rb") as c:
         assert a.read() == c.read(), f"album {name}: the art read back is not its cover.jpg"
-print(f"ok album art: each of {len(albums)} albums carries its folder's cover.jpg, read back through libmtp")
+print(f"ok album art: each of {len(albums)} albums carries its cover (cover.jpg, or the picture embedded in its tracks), read back through libmtp")
 tool = subprocess.run(["mtp-playlists"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=300)
 assert tool.returncode == 0, tool.stdout[-2000:]
 assert "Playlist" in tool.stdout and "INVALID TRACK REFERENCE" not in tool.stdout, tool.stdout[-2000:]
