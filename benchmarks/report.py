@@ -16,7 +16,7 @@ R = arguments.results
 load = lambda name: json.load(open(os.path.join(R, name))) if os.path.exists(os.path.join(R, name)) else None
 small, daemon, player = load("many-small-files.json"), load("daemon.json"), load("virtual-player.json")
 large, listing, scale = load("large-file.json"), load("listing.json"), load("scale.json")
-sharing = load("sharing.json")
+sharing, startup = load("sharing.json"), load("startup.json")
 WAYS = {"a": "mtp-sendfile per file", "b": "mtpctl put per file", "c": "one mtpctl put", "d": "varlink session"}
 ok = lambda c: "met" if c else "**missed**"
 out = ["# Benchmarks", "",
@@ -163,6 +163,18 @@ if sharing:
                 f"- separate puts: {r['separate_vs_bundle_tx']:.2f}× the bundle's transactions a file (target ≤ 1.2×: "
                 f"{ok(r['separate_vs_bundle_tx'] <= 1.2)}); by operation: "
                 + ", ".join(f"{k} {v / sharing['files']:.2f}" for k, v in sorted(r.get("separate_operations", {}).items()))]
+    out += [""]
+
+if startup:
+    out += [f"## Start to device attached: {startup['starts']} starts", "",
+            f"Commit {startup['commit']}, {startup['machine']}. The daemon started under a virtual player already on "
+            "the bus (socket activation, or a plug-in that starts it), timed from just before exec to the sd_notify "
+            "STATUS= that reports the device attached; a ListDevices then names it every time.", "",
+            "| link | p50 | p95 | max | over 100 ms | READY=1, p50 | target p95 ≤ 100 ms |", "|---|---|---|---|---|---|---|"]
+    for r in startup["rows"]:
+        out.append(f"| {r['link']} | {r['attached_ms_p50']:.1f} ms | {r['attached_ms_p95']:.1f} ms | "
+                   f"{r['attached_ms_max']:.1f} ms | {r['over_100_ms']} of {r['starts']} | {r['ready_ms_p50']:.1f} ms | "
+                   f"{ok(r['attached_ms_p95'] <= startup['target_p95_ms'])} |")
     out += [""]
 
 if daemon:
