@@ -56,12 +56,20 @@ class Daemon:
         notify.settimeout(120)
         # DAEMON names another build of the daemon (`make bench` measures the statically linked one it installs).
         daemon = daemon or os.environ.get("DAEMON") or f"{bin_dir}/mtpsessiond"
+        # How long the start took, from just before exec: to READY=1 and to the STATUS= naming the devices.
+        self.ready_ms = None
+        t0 = time.monotonic()
         self.process = subprocess.Popen([daemon, "--socket", self.socket, "--linger", str(linger)],
                                         env=dict(os.environ, NOTIFY_SOCKET=notify_path), stdout=subprocess.DEVNULL,
                                         stderr=open(os.path.join(work, "daemon.log"), "w"))
-        want = f"{devices} device"
-        while want not in notify.recv(4096).decode():
-            pass
+        want = f"STATUS={devices} device"
+        while True:
+            message = notify.recv(4096).decode()
+            if self.ready_ms is None and "READY=1" in message:
+                self.ready_ms = (time.monotonic() - t0) * 1000
+            if want in message:
+                break
+        self.attached_ms = (time.monotonic() - t0) * 1000
         notify.close()  # Readiness is all this needed; nobody reads the daemon's later STATUS= lines.
         self.pid = self.process.pid
         self.ctl = [f"{bin_dir}/mtpctl", "--socket", self.socket]

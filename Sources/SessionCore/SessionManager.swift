@@ -151,8 +151,12 @@ public actor SessionManager {
         }
     }
 
-    /// How many devices are attached and sessions open, for systemd's STATUS= and the idle check.
-    public func counts() -> (devices: Int, sessions: Int) { (attachments.count, table.all.count) }
+    /// How many devices are attached (`attached`, opened or not: the idle check), how many of them are
+    /// identified and so listed to clients (`identified`, what systemd's STATUS= reports; each change to it is
+    /// published on `hub` as deviceAdded or deviceRemoved), and how many sessions are open.
+    public func counts() -> (attached: Int, identified: Int, sessions: Int) {
+        (attachments.count, attachments.values.count { $0.serial != nil }, table.all.count)
+    }
 
     // MARK: Listing devices
 

@@ -83,6 +83,10 @@ final class BenchmarkSmokeTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(cold["transactions"] as? Int ?? 0, 40, "a cold one asks the device about each object")
         let scale = rows(try run("scale.py", ["--size", String(1 << 20), "--devices", "1,2", "--links", "none"]))
         XCTAssertEqual(scale.map { $0["devices"] as? Int }, [1, 2])
+        // Each start also checks that the device the STATUS= line reports is listed at once; it fails otherwise.
+        let startup = try XCTUnwrap(rows(try run("startup.py", ["--starts", "3", "--links", "none"])).first)
+        XCTAssertEqual(startup["starts"] as? Int, 3)
+        XCTAssertEqual((startup["attached_ms"] as? [Double])?.count, 3, "each start was timed")
         let sharing = try XCTUnwrap(rows(try run("sharing.py", ["--files", "8", "--links", "none"])).first)
         XCTAssertGreaterThan(sharing["list_tries"] as? Int ?? 0, 0, "lists were answered while the bundle ran")
         XCTAssertEqual(
@@ -98,7 +102,10 @@ final class BenchmarkSmokeTests: XCTestCase {
             ])
         XCTAssertEqual(r.status, 0, r.combined)
         let text = try String(contentsOf: report, encoding: .utf8)
-        for section in ["## One large file", "## Listing a folder of 40 objects", "## Scale", "## Sharing one device"] {
+        for section in [
+            "## One large file", "## Listing a folder of 40 objects", "## Scale", "## Sharing one device",
+            "## Start to device attached",
+        ] {
             XCTAssertTrue(text.contains(section), "\(section) missing from:\n\(text)")
         }
     }
