@@ -486,6 +486,7 @@ extension SyncCommand {
         if !work.albumFolders.isEmpty && device.albums != true {
             note(ctx, "\(device.serial) keeps no albums: the tracks arrived with their own metadata, without albums")
         } else {
+            var artRefused = false
             for folder in work.albumFolders {
                 let files = tree.files.filter { $0.relativeFolder == folder }
                 var groups: [(name: String, tracks: [LocalItem])] = []
@@ -503,9 +504,9 @@ extension SyncCommand {
                 for group in groups {
                     let first = group.tracks.compactMap { tags[$0.relativePath] }
                     var art: (fd: Int32, size: Int)?
-                    if device.albumArt == true { art = try coverArt(in: files, tracks: first) }
+                    if device.albumArt != false && !artRefused { art = try coverArt(in: files, tracks: first) }
                     defer { if let art { close(art.fd) } }
-                    do throws(MTPCtlError) {
+                    func setAlbum(_ art: (fd: Int32, size: Int)?) throws(MTPCtlError) {
                         try at.client.call(
                             Manager.SetAlbum.self,
                             .init(
@@ -515,6 +516,16 @@ extension SyncCommand {
                                 folder: deviceFolder(folder), storage: at.storage, session: at.session,
                                 timeoutSeconds: ctx.timeout),
                             fileDescriptors: art.map { [$0.fd] } ?? [], onUpdate: ctx.waitingUpdates(at.device))
+                    }
+                    do throws(MTPCtlError) {
+                        do throws(MTPCtlError) {
+                            try setAlbum(art)
+                        } catch where art != nil && isNotSupported(error) {
+                            // Whether a device takes art is learnt by asking: the albums go without it from here.
+                            artRefused = true
+                            note(ctx, "\(device.serial) takes no album art: albums are made without covers")
+                            try setAlbum(nil)
+                        }
                         outcome.albums += 1
                         if ctx.json {
                             ctx.emit(.object(["album": .string(group.name), "tracks": .int(Int64(group.tracks.count))]))

@@ -61,7 +61,8 @@ extension Manager {
         public var playlists: Bool?
         /// Whether the device keeps albums; nil until the daemon has opened it.
         public var albums: Bool?
-        /// Whether the device takes album art; nil until the daemon has asked it.
+        /// Whether the device takes album art; nil until the daemon has asked it (at the first album set with art or
+        /// read back).
         public var albumArt: Bool?
         /// Creates a device.
         public init(

@@ -49,6 +49,7 @@ extension DeviceActor {
         } catch { throw error.serviceError }
         let art = try request.art.map { art throws(ServiceError) in try Self.readArt(art) }
         return try perform(session: session) { device throws(ServiceError) in
+            if art != nil { learnAlbumArt(device) }
             try requireSupport(kind, art: art != nil)
             let storage = try storageID(storage)
             let target: Resolved
@@ -166,7 +167,10 @@ extension DeviceActor {
                 }
                 paths.append(trackPath.description)
             }
-            if kind == .album, albumArt == true { artBytes = (try? device.albumArtSize(id: entry.id)) ?? 0 }
+            if kind == .album {
+                learnAlbumArt(device)
+                if albumArt == true { artBytes = (try? device.albumArtSize(id: entry.id)) ?? 0 }
+            }
         } catch { throw map(error) }
         return TrackListSummary(
             entry: summary(of: entry, atPath: path), name: list.name, artist: list.artist, genre: list.genre, tracks: paths,

@@ -166,7 +166,7 @@ actor DeviceActor {
             if identity == nil { logger[metadataKey: "device"] = "\(id.serial)" }
             identity = id
             capabilities = device.capabilities
-            learnAlbumArt(device)
+            if !capabilities.albums { albumArt = false }  // No albums, no art: known without asking.
             reportsChanges = device.reportsObjectChanges
             storagesRead(try device.storages())
             settleInFlight(on: device, serial: id.serial)
@@ -179,9 +179,10 @@ actor DeviceActor {
         }
     }
 
-    /// Asks once per attachment whether the device takes album art (a few transactions on a device with albums,
-    /// none on one without); a failed question is asked again at the next opening.
-    private func learnAlbumArt(_ device: any DeviceSurface) {
+    /// Asks once per attachment whether the device takes album art, when an album first needs to know: about 24
+    /// transactions on a device with albums (none on one without), which every plug-in and start paid when asked at
+    /// the opening (the start-up benchmark). A failed question is asked again next time.
+    func learnAlbumArt(_ device: any DeviceSurface) {
         guard albumArt == nil else { return }
         guard capabilities.albums else { albumArt = false; return }
         do throws(MTPError) {
