@@ -15,6 +15,9 @@ public enum SyncCommand {
     public struct Options: Sendable {
         /// Compare sizes only, not times.
         public var sizeOnly = false
+        /// Give each file sent to a device its own modification time (rsync's -t): a transaction more a file, and
+        /// not needed for comparing, since a file's arrival time is later than its own.
+        public var keepTimes = false
         /// Delete what the source lacks.
         public var delete = false
         /// Print the plan and change nothing.
@@ -151,7 +154,7 @@ public enum SyncCommand {
                         Manager.Put.self,
                         .init(
                             device: device.device, folder: folder, name: file.name, fd: 0, size: Int(file.size),
-                            overwrite: transfer.replaces, track: track, modified: Int(file.modified),
+                            overwrite: transfer.replaces, track: track, modified: options.keepTimes ? Int(file.modified) : nil,
                             storage: options.storage, session: scope.id, timeoutSeconds: ctx.timeout),
                         fileDescriptors: [fd]
                     ) { update throws(MTPCtlError) in

@@ -152,7 +152,7 @@ struct Put: ParsableCommand {
 
             Audio files go with their own tags (title, artist, album, genre, track number, year, duration) as \
             the track metadata players file them by; --title and the like override them for a single file, \
-            --no-tags sends none. The device keeps the time a file arrives; mtpctl sync gives files their own.
+            --no-tags sends none. The device keeps the time a file arrives (mtpctl sync --times sets a file's own).
 
             - reads the file from standard input: a device must know a file's size first, so mtpctl holds the \
             input in a private unnamed temporary file in $TMPDIR (default /var/tmp) until it is complete, then \
@@ -251,10 +251,12 @@ struct Sync: ParsableCommand {
 
             What is compared: MTP has no checksums, so a file counts as up to date when DEST has one of the same \
             name and size whose modification time is not more than 2 s older than SRC's (2 s: FAT's granularity). \
-            Files sent get their own modification time where the device lets it be set; many devices (phones \
-            among them) keep the time a file arrived instead, which is later, so it still counts as up to date, \
-            and a file changed since is newer and is sent again. --size-only compares sizes alone. Nothing else \
-            is compared: a file changed without changing its size or time is not noticed.
+            A file sent to a device carries the time it arrived, which is later than the file's own, so it counts \
+            as up to date next time, and a file changed since is newer and is sent again. With --times each file \
+            sent is also given its own time where the device lets it be set (one transaction more a file; phones \
+            keep the arrival time whatever is asked). A file received from a device gets the device's time. \
+            --size-only compares sizes alone. Nothing else is compared: a file changed without changing its size \
+            or time is not noticed.
 
             An interrupted sync is resumed by running it again: the device never keeps a partial file and a \
             local file appears only once complete, so the rerun sends exactly what is missing.
@@ -272,6 +274,10 @@ struct Sync: ParsableCommand {
     @Flag(help: "Delete from DEST what SRC does not hold (never without this flag).") var delete = false
     @Flag(name: [.customShort("n"), .long], help: "Print what would be done and change nothing.") var dryRun = false
     @Flag(help: "Compare sizes only, not modification times.") var sizeOnly = false
+    @Flag(
+        name: [.customShort("t"), .long],
+        help: "Give each file sent to a device its own modification time, where the device allows (a transaction more a file).")
+    var times = false
     @Option(help: ArgumentHelp("Leave out what matches (repeatable).", valueName: "PATTERN")) var exclude: [String] = []
     @Flag(help: "Skip symbolic links in a local SRC instead of following them.") var noDereference = false
     @Flag(help: "Send no track metadata from audio files' tags, and make no albums or playlists.") var noTags = false
@@ -284,6 +290,7 @@ struct Sync: ParsableCommand {
         options.delete = delete
         options.dryRun = dryRun
         options.sizeOnly = sizeOnly
+        options.keepTimes = times
         options.exclude = exclude
         options.dereference = !noDereference
         options.verbose = verbose

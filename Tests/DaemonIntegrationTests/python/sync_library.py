@@ -128,6 +128,20 @@ lines, s, _ = sends_during(["get", "-r", ":/Music", back])
 assert s["sent"] == 0 and counters().get("GetObject", 0) == gets, s
 print(f"ok get -r matched byte for byte and a second run copied nothing ({s['skipped']} up to date)")
 
+# --times gives a file sent its own modification time, as the device then reports it.
+old_folder = os.path.join(LIBRARY, "Old Times")
+os.makedirs(old_folder, exist_ok=True)
+with open(os.path.join(old_folder, "old.txt"), "w") as f:
+    f.write("from 2001\n")
+os.utime(os.path.join(old_folder, "old.txt"), (978307200, 978307200))
+lines, s, sends = sends_during(["sync", "--times", LIBRARY, ":/Music"])
+assert s["sent"] == 1 and sends == 1, s
+listed = subprocess.run([f"{BIN}/mtpctl", "--socket", SOCKET, "--json", "stat", ":/Music/Old Times/old.txt"],
+                        capture_output=True, text=True, timeout=60)
+entry = json.loads(listed.stdout.strip().splitlines()[-1])
+assert entry["modified"] == 978307200, entry
+print("ok --times: the device reports the file's own time", entry["modified"])
+
 daemon.terminate()
 assert daemon.wait(60) == 0, "the daemon did not stop cleanly"
 
