@@ -12,6 +12,7 @@ Usage: sync_library.py BIN_DIR WORKDIR CONTROL_SOCKET STORAGE LIBRARY EXPECT_JSO
 """
 import filecmp
 import json
+import atexit
 import os
 import re
 import shutil
@@ -70,6 +71,7 @@ notify.settimeout(120)
 log = open(os.path.join(WORK, "daemon.log"), "w")
 daemon = subprocess.Popen([f"{BIN}/mtpsessiond", "--socket", SOCKET, "--linger", "1", "--log-level", "debug"],
                           env=dict(os.environ, NOTIFY_SOCKET=notify_path), stdout=subprocess.DEVNULL, stderr=log)
+atexit.register(daemon.kill)  # A failed check must not leave the daemon running.
 while "1 device" not in notify.recv(4096).decode():
     pass
 notify.close()

@@ -8,6 +8,7 @@ art); any mismatch raises, so the exit status is the verdict.
 
 Usage: track_lists.py BIN_DIR WORKDIR
 """
+import atexit
 import os
 import socket
 import subprocess
@@ -65,6 +66,7 @@ notify.settimeout(120)
 log = open(os.path.join(WORK, "daemon.log"), "w")
 daemon = subprocess.Popen([f"{BIN}/mtpsessiond", "--socket", SOCKET, "--linger", "1", "--log-level", "debug"],
                           env=dict(os.environ, NOTIFY_SOCKET=notify_path), stdout=subprocess.DEVNULL, stderr=log)
+atexit.register(daemon.kill)  # A failed check must not leave the daemon running.
 while "1 device" not in notify.recv(4096).decode():
     pass
 notify.close()
