@@ -14,35 +14,10 @@ import sys
 
 import varlink
 
+from daemon_support import FDSocket
+
 SOCKET, WORK = sys.argv[1], sys.argv[2]
 IFACE = "org.mtpsessiond.Manager"
-
-
-class FDSocket:
-    """A socket that sends pending file descriptors with the next message."""
-
-    def __init__(self, path):
-        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        self.sock.connect(path)
-        self.pending = []
-
-    def sendall(self, data):
-        if self.pending:
-            sent = socket.send_fds(self.sock, [data], self.pending)
-            self.pending = []
-            if sent < len(data):
-                self.sock.sendall(data[sent:])
-        else:
-            self.sock.sendall(data)
-
-    def recv(self, n):
-        return self.sock.recv(n)
-
-    def shutdown(self, how):
-        self.sock.shutdown(how)
-
-    def close(self):
-        self.sock.close()
 
 
 def connect(interface):

@@ -12,13 +12,14 @@ Usage: sync_library.py BIN_DIR WORKDIR CONTROL_SOCKET STORAGE LIBRARY EXPECT_JSO
 """
 import filecmp
 import json
-import atexit
 import os
 import re
 import shutil
 import socket
 import subprocess
 import sys
+
+from daemon_support import start_daemon
 
 BIN, WORK, CONTROL, STORAGE, LIBRARY = sys.argv[1:6]
 EXPECT = json.loads(sys.argv[6])
@@ -63,18 +64,7 @@ def same_tree(a, b, what):
     return len(fa)
 
 
-# The daemon, ready once it reports the device attached (sd_notify STATUS=).
-notify_path = os.path.join(WORK, "notify")
-notify = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
-notify.bind(notify_path)
-notify.settimeout(120)
-log = open(os.path.join(WORK, "daemon.log"), "w")
-daemon = subprocess.Popen([f"{BIN}/mtpsessiond", "--socket", SOCKET, "--linger", "1", "--log-level", "debug"],
-                          env=dict(os.environ, NOTIFY_SOCKET=notify_path), stdout=subprocess.DEVNULL, stderr=log)
-atexit.register(daemon.kill)  # A failed check must not leave the daemon running.
-while "1 device" not in notify.recv(4096).decode():
-    pass
-notify.close()
+daemon = start_daemon(BIN, WORK, SOCKET)
 
 music = os.path.join(STORAGE, "Music")
 library_files = files_under(LIBRARY)

@@ -8,7 +8,6 @@ art); any mismatch raises, so the exit status is the verdict.
 
 Usage: track_lists.py BIN_DIR WORKDIR
 """
-import atexit
 import os
 import socket
 import subprocess
@@ -16,36 +15,11 @@ import sys
 
 import varlink
 
+from daemon_support import FDSocket, start_daemon
+
 BIN, WORK = sys.argv[1], sys.argv[2]
 IFACE = "org.mtpsessiond.Manager"
 SOCKET = os.path.join(WORK, "d.sock")
-
-
-class FDSocket:
-    """A socket that sends pending file descriptors with the next message (the reference client has no API)."""
-
-    def __init__(self, path):
-        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        self.sock.connect(path)
-        self.pending = []
-
-    def sendall(self, data):
-        if self.pending:
-            sent = socket.send_fds(self.sock, [data], self.pending)
-            self.pending = []
-            if sent < len(data):
-                self.sock.sendall(data[sent:])
-        else:
-            self.sock.sendall(data)
-
-    def recv(self, n):
-        return self.sock.recv(n)
-
-    def shutdown(self, how):
-        self.sock.shutdown(how)
-
-    def close(self):
-        self.sock.close()
 
 
 def expect_error(name, call, *args):
@@ -58,18 +32,7 @@ def expect_error(name, call, *args):
     raise AssertionError(f"expected {name}, got success")
 
 
-# The daemon, ready once it reports the device attached (sd_notify STATUS=).
-notify_path = os.path.join(WORK, "notify")
-notify = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
-notify.bind(notify_path)
-notify.settimeout(120)
-log = open(os.path.join(WORK, "daemon.log"), "w")
-daemon = subprocess.Popen([f"{BIN}/mtpsessiond", "--socket", SOCKET, "--linger", "1", "--log-level", "debug"],
-                          env=dict(os.environ, NOTIFY_SOCKET=notify_path), stdout=subprocess.DEVNULL, stderr=log)
-atexit.register(daemon.kill)  # A failed check must not leave the daemon running.
-while "1 device" not in notify.recv(4096).decode():
-    pass
-notify.close()
+daemon = start_daemon(BIN, WORK, SOCKET)
 
 with varlink.Client(address=f"unix:{SOCKET}") as client:
     iface = client.get_interface(IFACE)
