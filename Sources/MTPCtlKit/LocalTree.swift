@@ -87,17 +87,11 @@ struct LocalTree: Sendable, Equatable {
     private mutating func walk(
         _ directory: String, relative: String, dereference: Bool, exclude: ExcludeRules, ancestors: Set<[UInt64]>
     ) {
-        guard let dir = opendir(directory) else {
+        guard let names = Self.names(in: directory) else {
             skipped.append("\(directory): cannot read the folder (\(String(cString: strerror(errno))))")
             return
         }
-        var names: [String] = []
-        while let entry = readdir(dir) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
-            if name != "." && name != ".." { names.append(name) }
-        }
-        closedir(dir)
-        for name in names.sorted() {
+        for name in names {
             let path = directory + "/" + name
             let below = relative.isEmpty ? name : relative + "/" + name
             var st = stat()
@@ -135,6 +129,18 @@ struct LocalTree: Sendable, Equatable {
                 skipped.append("\(path): \(Self.kind(st.st_mode)), not a regular file")
             }
         }
+    }
+
+    /// The names a folder holds, in order, without "." and ".."; nil (errno set) when it cannot be read.
+    static func names(in directory: String) -> [String]? {
+        guard let dir = opendir(directory) else { return nil }
+        defer { closedir(dir) }
+        var names: [String] = []
+        while let entry = readdir(dir) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            if name != "." && name != ".." { names.append(name) }
+        }
+        return names.sorted()
     }
 
     /// "a pipe", "a socket"… for messages.

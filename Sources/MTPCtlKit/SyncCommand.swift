@@ -140,16 +140,10 @@ public enum SyncCommand {
                     let fd = try LocalTree.openForReading(file.path)
                     defer { close(fd) }
                     let folder = file.relativeFolder.isEmpty ? device.path : base + "/" + file.relativeFolder
-                    var track: Manager.Track?
-                    if options.tags, TrackMetadata.isAudio(file.name) {
-                        switch TrackMetadata.tags(of: file.path) {
-                        case .success(let read):
-                            tags[file.relativePath] = read
-                            track = TrackMetadata.track(read)
-                        case .failure(let error):
-                            note(ctx, "\(file.path): no tags read (\(error)); sent without track metadata")
-                        }
+                    if options.tags {
+                        tags[file.relativePath] = TrackMetadata.tags(of: file.path, name: file.name) { note(ctx, $0) }
                     }
+                    let track = tags[file.relativePath].flatMap(TrackMetadata.track)
                     try client.call(
                         Manager.Put.self,
                         .init(
@@ -450,15 +444,9 @@ public enum SyncCommand {
         var st = stat()
         guard lstat(path, &st) == 0 else { return }
         if st.st_mode & S_IFMT == S_IFDIR {
-            guard let dir = opendir(path) else {
+            guard let names = LocalTree.names(in: path) else {
                 throw .localFile("cannot read folder \(path): \(String(cString: strerror(errno)))")
             }
-            var names: [String] = []
-            while let entry = readdir(dir) {
-                let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
-                if name != "." && name != ".." { names.append(name) }
-            }
-            closedir(dir)
             for name in names { try removeLocal(path + "/" + name) }
             guard rmdir(path) == 0 else { throw .localFile("cannot remove folder \(path): \(String(cString: strerror(errno)))") }
         } else if unlink(path) != 0 {
@@ -494,8 +482,9 @@ extension SyncCommand {
                 let files = tree.files.filter { $0.relativeFolder == folder }
                 var groups: [(name: String, tracks: [LocalItem])] = []
                 for file in files where TrackMetadata.isAudio(file.name) {
-                    if tags[file.relativePath] == nil, case .success(let read) = TrackMetadata.tags(of: file.path) {
-                        tags[file.relativePath] = read
+                    if tags[file.relativePath] == nil {
+                        // Unsent tracks were read on an earlier run, which said then what could not be read.
+                        tags[file.relativePath] = TrackMetadata.tags(of: file.path, name: file.name) { _ in }
                     }
                     guard let album = tags[file.relativePath]?.album, !album.isEmpty else { continue }
                     if let i = groups.firstIndex(where: { $0.name == album }) {

@@ -13,9 +13,16 @@ enum TrackMetadata {
         return audioExtensions.contains(name[name.index(after: dot)...].lowercased())
     }
 
-    /// The tags of the audio file at `path`, or why there are none (the file is then sent without them).
-    static func tags(of path: String) -> Result<TrackTags, AudioTagsError> {
-        Result { () throws(AudioTagsError) in try AudioTags.read(path: path) }
+    /// The tags of the audio file at `path` (named `name`); nil for a file that is not audio, or whose tags cannot be
+    /// read, which `note` then hears about (the file is sent without them).
+    static func tags(of path: String, name: String, note: (String) -> Void) -> TrackTags? {
+        guard isAudio(name) else { return nil }
+        do throws(AudioTagsError) {
+            return try AudioTags.read(path: path)
+        } catch {
+            note("\(path): no tags read (\(error)); sent without track metadata")
+            return nil
+        }
     }
 
     /// The contract's track for `tags`; nil when they hold nothing worth sending.
@@ -26,17 +33,9 @@ enum TrackMetadata {
         return track.isEmpty ? nil : track
     }
 
-    /// The track to send with the file at `path` when tags are wanted, `given` (the command line's) over the
-    /// file's; a file whose tags cannot be read goes without them, and `note` says so.
-    static func track(for path: String, name: String, given: Manager.Track, note: (String) -> Void) -> Manager.Track? {
-        guard isAudio(name) else { return given.isEmpty ? nil : given }
-        var merged: Manager.Track
-        switch tags(of: path) {
-        case .success(let tags): merged = track(tags) ?? Manager.Track()
-        case .failure(let error):
-            note("\(path): no tags read (\(error)); sent without track metadata")
-            merged = Manager.Track()
-        }
+    /// The track to send with a file whose own tags are `tags`: `given` (the command line's) over the file's.
+    static func track(_ tags: TrackTags?, given: Manager.Track) -> Manager.Track? {
+        var merged = tags.flatMap(track) ?? Manager.Track()
         merged.title = given.title ?? merged.title
         merged.artist = given.artist ?? merged.artist
         merged.album = given.album ?? merged.album

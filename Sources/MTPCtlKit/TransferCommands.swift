@@ -60,11 +60,10 @@ public enum TransferCommands {
                     let fd = if let input { input.fd } else { try LocalTree.openForReading(file.path) }
                     defer { if input == nil { close(fd) } }
                     // The file's own tags, under what the command line gave; stdin's data has no name to go by.
-                    let sentTrack =
+                    let sentTrack = TrackMetadata.track(
                         tags && input == nil
-                        ? TrackMetadata.track(for: file.path, name: file.name, given: track) {
-                            SyncCommand.note(ctx, $0)
-                        } : (track.isEmpty ? nil : track)
+                            ? TrackMetadata.tags(of: file.path, name: file.name) { SyncCommand.note(ctx, $0) } : nil,
+                        given: track)
                     display.begin(remoteName, total: file.size)
                     let r = try client.call(
                         Manager.Put.self,

@@ -120,6 +120,18 @@ lines, s, _ = sends_during(["get", "-r", ":/Music", back])
 assert s["sent"] == 0 and counters().get("GetObject", 0) == gets, s
 print(f"ok get -r matched byte for byte and a second run copied nothing ({s['skipped']} up to date)")
 
+# Back the other way, --delete removes exactly what the device lacks from the local folder, a folder with its contents.
+os.makedirs(os.path.join(back, "Music", "Stray", "Deeper"))
+with open(os.path.join(back, "Music", "Stray", "Deeper", "x.txt"), "w") as f:
+    f.write("stray\n")
+with open(os.path.join(back, "Music", "stray.txt"), "w") as f:
+    f.write("stray\n")
+lines, s, _ = sends_during(["sync", "--delete", ":/Music", os.path.join(back, "Music")])
+deleted = sorted(l["deleted"] for l in lines if "deleted" in l)
+assert deleted == ["Stray", "stray.txt"] and s["sent"] == 0, (deleted, s)
+same_tree(music, os.path.join(back, "Music"), "sync --delete back")
+print(f"ok sync --delete from the device removed exactly {deleted} locally")
+
 # --times gives a file sent its own modification time, as the device then reports it.
 old_folder = os.path.join(LIBRARY, "Old Times")
 os.makedirs(old_folder, exist_ok=True)
