@@ -196,6 +196,7 @@ bench: deps
 	DAEMON=.build-static/release/mtpsessiond python3 benchmarks/sharing.py .build/release
 	DAEMON=.build-static/release/mtpsessiond python3 benchmarks/sync.py .build/release
 	DAEMON=.build-static/release/mtpsessiond python3 benchmarks/startup.py .build/release
+	DAEMON=.build-static/release/mtpsessiond python3 benchmarks/full-folder.py .build/release
 	@PYTHONPATH=$(BENCHLIB) python3 -c 'import matplotlib' 2>/dev/null || \
 	  python3 -m pip install --quiet --disable-pip-version-check --no-warn-conflicts --root-user-action=ignore --target $(BENCHLIB) matplotlib
 	PYTHONPATH=$(BENCHLIB) python3 benchmarks/report.py

@@ -7,6 +7,7 @@ where the preloaded libusb sees the virtual device(s), and the inner half prints
 import atexit
 import json
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -183,6 +184,74 @@ def counters(bin_dir, control, device=0):
                          capture_output=True, text=True, check=True).stdout
     c = json.loads(out)["devices"][device]["counters"]
     return {"transactions": c["transactions"], "operations": {op["name"]: op["count"] for op in c["operations"].values()}}
+
+
+def measure(bin_dir, control, run):
+    """Runs `run`; its wall time, the player's transactions and each operation's count meanwhile, and what `run`
+    returned."""
+    before, load0 = counters(bin_dir, control), os.getloadavg()[0]
+    t0 = time.monotonic()
+    out = run()
+    seconds = time.monotonic() - t0
+    after, ops0 = counters(bin_dir, control), before["operations"]
+    # The machine's load (one-minute average) before and after: on a shared machine, what the ratios stood on.
+    return {"s": round(seconds, 3), "transactions": after["transactions"] - before["transactions"],
+            "load": [round(load0, 2), round(os.getloadavg()[0], 2)],
+            "operations": {k: v - ops0.get(k, 0) for k, v in after["operations"].items() if v > ops0.get(k, 0)}}, out
+
+
+# How each FUSE tool the benchmarks compare with mounts a player in the foreground (the mount point follows).
+FUSE_COMMANDS = {"jmtpfs": ["jmtpfs", "-f"], "go-mtpfs": ["go-mtpfs"]}
+MOUNT_SECONDS = 60
+
+
+def fuse_way(spec, name, use):
+    """How Linux users reach a player today: mounts the player with the FUSE tool `spec["kind"]`, runs
+    `use(storage)` on the mount's first storage folder and unmounts. Measured (`measure`) from starting the mount
+    to the unmount; the mount, `use` (as `NAME_s`) and the unmount are each timed too."""
+    b, work, tool = spec["bin"], spec["work"], spec["kind"]
+    control, mount = os.path.join(work, "control"), os.path.join(work, "mount")
+    os.makedirs(mount)
+    log = open(os.path.join(work, f"{tool}.log"), "w")
+    command = FUSE_COMMANDS[tool] + [mount]
+    marks = {}
+
+    def whole_way():
+        t0 = time.monotonic()
+        process = subprocess.Popen(command, stdout=log, stderr=log)
+        try:
+            # The benchmark waiting for the mount to be usable, not a test synchronising.
+            while not (os.path.ismount(mount) and os.listdir(mount)):
+                if process.poll() is not None or time.monotonic() - t0 > MOUNT_SECONDS:
+                    sys.exit(f"{tool} did not mount (exit {process.poll()}): see {log.name}")
+                time.sleep(0.01)
+            marks["mount_s"] = time.monotonic() - t0
+            t1 = time.monotonic()
+            use(os.path.join(mount, os.listdir(mount)[0]))
+            marks[f"{name}_s"] = time.monotonic() - t1
+        finally:
+            t2 = time.monotonic()
+            # fuse (FUSE 2) installs fusermount, fuse3 fusermount3; either unmounts either tool's mount.
+            fusermount = "fusermount" if shutil.which("fusermount") else "fusermount3"
+            r = subprocess.run([fusermount, "-u", mount], capture_output=True, text=True)
+            if r.returncode != 0:
+                process.terminate()
+                sys.exit(f"{fusermount} -u {mount} failed: {r.stderr}")
+            process.wait(timeout=60)
+            marks["unmount_s"] = time.monotonic() - t2
+        if process.returncode != 0:
+            sys.exit(f"{tool} exited {process.returncode} after unmounting: see {log.name}")
+
+    result, _ = measure(b, control, whole_way)
+    result.update({k: round(v, 3) for k, v in marks.items()})
+    result["command"] = " ".join(command[:-1] + ["MOUNT"])
+    return result
+
+
+def fastest(results):
+    """Of one way's rounds (each a `measure`), the fastest, with every round's time beside it (`rounds_s`): on a
+    shared machine, the nearest to what the way costs undisturbed."""
+    return dict(min(results, key=lambda r: r["s"]), rounds_s=[r["s"] for r in results])
 
 
 def transactions(bin_dir, control, device=0):

@@ -17,6 +17,7 @@ load = lambda name: json.load(open(os.path.join(R, name))) if os.path.exists(os.
 small, daemon, player = load("many-small-files.json"), load("daemon.json"), load("virtual-player.json")
 large, listing, scale = load("large-file.json"), load("listing.json"), load("scale.json")
 sharing, sync, startup = load("sharing.json"), load("sync.json"), load("startup.json")
+full = load("full-folder.json")
 WAYS = {"a": "mtp-sendfile per file", "b": "mtpctl put per file", "c": "one mtpctl put", "d": "varlink session"}
 ok = lambda c: "met" if c else "**missed**"
 out = ["# Benchmarks", "",
@@ -221,6 +222,38 @@ if sync:
                        f"{x['transactions']:,} transactions ({x['tx_per_folder']:.2f} a folder); the re-sync asks "
                        f"{r['beyond_listing_per_file']:.2f} a track beyond that")
         out += [""]
+if full:
+    n = full["files"]
+    took = lambda m: f"{m['s']:.1f} s" + (f" ({', '.join(f'{x:.1f}' for x in m['rounds_s'])})" if len(m.get("rounds_s", [])) > 1 else "")
+    by_op = lambda m: ", ".join(f"{k} {v:,}" for k, v in sorted(m["operations"].items()))
+    out += [f"## Into a full folder: {n} files of {full['file_bytes'] // 1024} KiB into a folder of {full['existing']:,} objects", "",
+            f"Commit {full['commit']}, {full['machine']}. Each way sent the files into /{full['folder']}, which already held "
+            f"{full['existing']:,} files, on a fresh {full['rows'][0]['personality']} player, all in one run: one "
+            f"`{full['daemon_command']}` with the daemon's device let go of first (the folder listed cold), and one `cp` "
+            "into each FUSE tool's mount, timed from starting the mount to its unmount. Every file sent and every object "
+            "already there was checked in the player's storage afterwards. Transactions are everything the player "
+            "answered during the way, opening and listing included; operations are counts for the whole way. The load is "
+            "the machine's one-minute average before and after; each way ran in several rounds, interleaved, the fastest "
+            "reported and every round's time in brackets.", ""]
+    for r in full["rows"]:
+        mine = r["mtpctl"]
+        out += [f"{r['link']} link model:", "",
+                "| way | time | against mtpctl put | transactions a file | load | operations |", "|---|---|---|---|---|---|",
+                f"| mtpctl put | {took(mine)} | 1.00× | {mine['tx_per_file']:.2f} | {mine['load'][0]:.1f}–{mine['load'][1]:.1f} "
+                f"| {by_op(mine)} |"]
+        for name, t in r["tools"].items():
+            if t["installed"]:
+                out.append(f"| cp into {name} | {took(t)} | {t['ratio']:.2f}× the time | {t['tx_per_file']:.2f} | "
+                           f"{t['load'][0]:.1f}–{t['load'][1]:.1f} | {by_op(t)} |")
+            else:
+                out.append(f"| cp into {name} | not installed | | | | |")
+        targets = full["targets"]
+        speed = (f"the faster FUSE tool, {r['faster_tool']}, took {r['speedup']:.2f}× mtpctl put's time (target ≥ "
+                 f"{targets['speedup_min']}×: {ok(r['speedup_met'])})" if r["faster_tool"] else
+                 "no FUSE tool to compare with")
+        out += ["", "Targets:", "", f"- {speed}",
+                f"- mtpctl put: {mine['tx_per_file']:.2f} transactions a file sent (target ≤ {targets['tx_per_file_max']}: "
+                f"{ok(r['tx_per_file_met'])})", ""]
 if startup:
     out += [f"## Start to device attached: {startup['starts']} starts", "",
             f"Commit {startup['commit']}, {startup['machine']}. The daemon started under a virtual player already on "

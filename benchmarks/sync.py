@@ -38,14 +38,12 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import time
 
-from benchlib import Daemon, LINKS, counters, main, under_player, write_result
+from benchlib import Daemon, LINKS, fastest, fuse_way, main, measure, under_player, write_result
 
 RSYNC = ["rsync", "-r", "--size-only", "--inplace"]
 # Transactions a re-sync may spend beyond the listing of its folders: a constant, never a term per file.
 BEYOND_LISTING = 10
-MOUNT_SECONDS = 60
 # Long enough that the warm re-sync, started right after the re-sync, finds the device still open.
 LINGER_SECONDS = 3
 # The operations that change what the device holds: an unchanged library's re-sync uses none.
@@ -126,13 +124,12 @@ def outer(args):
                 shutil.rmtree(run, ignore_errors=True)
         # Each measure's fastest round: on a shared machine, the nearest to what it costs undisturbed.
         for kind, results in runs.items():
-            fastest = {}
+            best = {}
             for name in results[0]:  # the FUSE tools' whole way, or each of mtpctl's syncs
                 if isinstance(results[0][name], dict) and "s" in results[0][name]:
-                    fastest[name] = dict(min((r[name] for r in results), key=lambda m: m["s"]),
-                                         rounds_s=[r[name]["s"] for r in results])
+                    best[name] = fastest([r[name] for r in results])
             whole = dict(min(results, key=lambda r: r.get("s", 0)))
-            whole.update(fastest)
+            whole.update(best)
             if kind == "mtpctl":
                 row.update(whole)
             else:
@@ -180,20 +177,6 @@ def print_row(row, shape):
         print(f"{row['link']:5} re-sync beyond ls -R: {row['beyond_listing_per_file']:.3f} tx a track", flush=True)
 
 
-def measure(bin_dir, control, run):
-    """Runs `run`; its wall time, the player's transactions and each operation's count meanwhile, and what `run`
-    returned."""
-    before, load0 = counters(bin_dir, control), os.getloadavg()[0]
-    t0 = time.monotonic()
-    out = run()
-    seconds = time.monotonic() - t0
-    after, ops0 = counters(bin_dir, control), before["operations"]
-    # The machine's load (one-minute average) before and after: on a shared machine, what the ratios stood on.
-    return {"s": round(seconds, 3), "transactions": after["transactions"] - before["transactions"],
-            "load": [round(load0, 2), round(os.getloadavg()[0], 2)],
-            "operations": {k: v - ops0.get(k, 0) for k, v in after["operations"].items() if v > ops0.get(k, 0)}}, out
-
-
 def summary(output):
     """The counts `mtpctl --json sync` reports on its last line."""
     return json.loads(output.strip().splitlines()[-1])["summary"]
@@ -228,47 +211,12 @@ def daemon_side(spec):
 
 def fuse_side(spec):
     """Mounts the device with a FUSE tool, rsyncs the library into its Music folder and unmounts."""
-    b, work, tool = spec["bin"], spec["work"], spec["kind"]
-    control, mount = os.path.join(work, "control"), os.path.join(work, "mount")
-    os.makedirs(mount)
-    log = open(os.path.join(work, f"{tool}.log"), "w")
-    command = {"jmtpfs": ["jmtpfs", "-f", mount], "go-mtpfs": ["go-mtpfs", mount]}[tool]
-    marks = {}
-
-    def whole_way():
-        t0 = time.monotonic()
-        process = subprocess.Popen(command, stdout=log, stderr=log)
-        try:
-            # The benchmark waiting for the mount to be usable, not a test synchronising.
-            while not (os.path.ismount(mount) and os.listdir(mount)):
-                if process.poll() is not None or time.monotonic() - t0 > MOUNT_SECONDS:
-                    sys.exit(f"{tool} did not mount (exit {process.poll()}): see {log.name}")
-                time.sleep(0.01)
-            marks["mount_s"] = time.monotonic() - t0
-            storages = os.listdir(mount)
-            destination = os.path.join(mount, storages[0], "Music")
-            t1 = time.monotonic()
-            r = subprocess.run(RSYNC + [spec["library"] + "/", destination + "/"], capture_output=True, text=True)
-            if r.returncode != 0:
-                sys.exit(f"{' '.join(RSYNC)} into {tool} failed ({r.returncode}): {r.stderr[-2000:]}")
-            marks["rsync_s"] = time.monotonic() - t1
-        finally:
-            t2 = time.monotonic()
-            # fuse (FUSE 2) installs fusermount, fuse3 fusermount3; either unmounts either tool's mount.
-            fusermount = "fusermount" if shutil.which("fusermount") else "fusermount3"
-            r = subprocess.run([fusermount, "-u", mount], capture_output=True, text=True)
-            if r.returncode != 0:
-                process.terminate()
-                sys.exit(f"{fusermount} -u {mount} failed: {r.stderr}")
-            process.wait(timeout=60)
-            marks["unmount_s"] = time.monotonic() - t2
-        if process.returncode != 0:
-            sys.exit(f"{tool} exited {process.returncode} after unmounting: see {log.name}")
-
-    result, _ = measure(b, control, whole_way)
-    result.update({k: round(v, 3) for k, v in marks.items()})
-    result["command"] = " ".join(command[:-1] + ["MOUNT"])
-    return result
+    def rsync(storage):
+        r = subprocess.run(RSYNC + [spec["library"] + "/", os.path.join(storage, "Music") + "/"], capture_output=True,
+                           text=True)
+        if r.returncode != 0:
+            sys.exit(f"{' '.join(RSYNC)} into {spec['kind']} failed ({r.returncode}): {r.stderr[-2000:]}")
+    return fuse_way(spec, "rsync", rsync)
 
 
 def inner(spec):

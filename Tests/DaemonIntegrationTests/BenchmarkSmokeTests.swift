@@ -92,6 +92,16 @@ final class BenchmarkSmokeTests: XCTestCase {
         XCTAssertEqual(
             sharing["separate_tx_per_file"] as? Double ?? 0, sharing["bundle_tx_per_file"] as? Double ?? -1, accuracy: 0.5,
             "separate puts cost what the bundle costs a file on a device that reports changes")
+        // The script checks that every file sent arrived with its bytes and that the folder's objects are still there.
+        let full = try XCTUnwrap(
+            rows(
+                try run(
+                    "full-folder.py",
+                    ["--files", "5", "--existing", "20", "--links", "none", "--tools", "", "--rounds", "1"])
+            ).first)
+        let put = try XCTUnwrap(full["mtpctl"] as? [String: Any])
+        XCTAssertEqual((put["arrived"] as? [String: Any])?["existing_kept"] as? Int, 20)
+        XCTAssertEqual((put["operations"] as? [String: Any])?["SendObject"] as? Int, 5, "one put sent each file once")
 
         let report = results.appendingPathComponent("BENCHMARKS.md")
         let r = try runCommand(
@@ -104,7 +114,7 @@ final class BenchmarkSmokeTests: XCTestCase {
         let text = try String(contentsOf: report, encoding: .utf8)
         for section in [
             "## One large file", "## Listing a folder of 40 objects", "## Scale", "## Sharing one device",
-            "## Start to device attached",
+            "## Start to device attached", "## Into a full folder: 5 files of 4 KiB into a folder of 20 objects",
         ] {
             XCTAssertTrue(text.contains(section), "\(section) missing from:\n\(text)")
         }
