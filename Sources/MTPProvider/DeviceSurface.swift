@@ -82,25 +82,39 @@ public protocol DeviceSurface: AnyObject {
 
 extension MTPDevice: DeviceSurface {}
 
-/// How the core reaches a device on the bus: opening it, and resetting its USB port (from any thread) when it
-/// stops answering. The daemon uses `libmtp`; a unit test opens an in-memory device and resets nothing.
+/// How the core reaches a device on the bus: describing it (who it is, without opening it), opening it, and
+/// resetting its USB port (from any thread) when it stops answering. The daemon uses `libmtp`; a unit test opens
+/// an in-memory device, describes nothing and resets nothing.
 public struct DeviceAccess: Sendable {
-    /// Opens the device found at `AttachedDevice`.
-    public var open: @Sendable (AttachedDevice) throws(MTPError) -> any DeviceSurface
+    /// Who the device at `AttachedDevice` says it is, without opening it; nil when only opening tells.
+    public var describe: @Sendable (AttachedDevice) -> DeviceDescription?
+    /// Opens the device found at `AttachedDevice`, given its description if one was just read.
+    public var open: @Sendable (AttachedDevice, DeviceDescription?) throws(MTPError) -> any DeviceSurface
     /// Resets the device's port; the errno of a failure, nil on success.
     public var resetPort: @Sendable (AttachedDevice) -> Int32?
 
-    /// Creates an access from its two operations.
+    /// Creates an access from its three operations.
     public init(
-        open: @escaping @Sendable (AttachedDevice) throws(MTPError) -> any DeviceSurface,
+        describe: @escaping @Sendable (AttachedDevice) -> DeviceDescription?,
+        open: @escaping @Sendable (AttachedDevice, DeviceDescription?) throws(MTPError) -> any DeviceSurface,
         resetPort: @escaping @Sendable (AttachedDevice) -> Int32?
     ) {
+        self.describe = describe
         self.open = open
         self.resetPort = resetPort
     }
 
-    /// The real device: libmtp over libusb, reset through usbdevfs.
+    /// An access that learns who a device is only by opening it.
+    public init(
+        open: @escaping @Sendable (AttachedDevice) throws(MTPError) -> any DeviceSurface,
+        resetPort: @escaping @Sendable (AttachedDevice) -> Int32?
+    ) {
+        self.init(describe: { _ in nil }, open: { attached, _ throws(MTPError) in try open(attached) }, resetPort: resetPort)
+    }
+
+    /// The real device: described over libusb, opened with libmtp, reset through usbdevfs.
     public static let libmtp = DeviceAccess(
-        open: { attached throws(MTPError) in try MTPDevice.open(attached) },
+        describe: { $0.describe() },
+        open: { attached, described throws(MTPError) in try MTPDevice.open(attached, described: described) },
         resetPort: { $0.resetPort() })
 }

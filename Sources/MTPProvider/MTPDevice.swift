@@ -84,8 +84,8 @@ public final class MTPDevice {
 
     /// Opens `attached` (found again by bus and address) without enumerating its objects: our own
     /// GetDeviceInfo for its events (see `eventsSupported`), then libmtp's USB claim, OpenSession, device info,
-    /// storages.
-    public static func open(_ attached: AttachedDevice) throws(MTPError) -> MTPDevice {
+    /// storages. `described` is the device's description read just before, which saves reading DeviceInfo again.
+    public static func open(_ attached: AttachedDevice, described: DeviceDescription? = nil) throws(MTPError) -> MTPDevice {
         _ = libmtpInitialised
         var raw: UnsafeMutablePointer<LIBMTP_raw_device_t>? = nil
         var count: Int32 = 0
@@ -104,7 +104,7 @@ public final class MTPDevice {
                 kind: .connectionFailed, function: "LIBMTP_Detect_Raw_Devices", message: "the device is no longer attached")
         }
         // Once per opening, not per try below: the interface is free only before libmtp claims it.
-        let info = attached.readDeviceInfo()
+        let info = described?.info ?? attached.readDeviceInfo()
         // A failed open leaves no error stack to read (libmtp prints "Could not open session! (Return code
         // 8217)" for DeviceBusy), so any failure of a device still on the bus is tried again a few times.
         return try BusyRetry.standard.run(

@@ -18,7 +18,9 @@ actor DeviceActor {
     nonisolated let attached: AttachedDevice
     /// How the device is opened and its port reset: libmtp in the daemon, an in-memory device in unit tests.
     nonisolated let access: DeviceAccess
-    /// Read at the first opening; the device's name for clients.
+    /// The device's description from the probe, until the opening that follows takes it.
+    private var description: DeviceDescription?
+    /// Read at the probe or first opening; the device's name for clients.
     private(set) var identity: DeviceIdentity? { didSet { published.withLock { $0.identity = identity } } }
     private(set) var storages: [StorageSummary] = [] { didSet { published.withLock { $0.storages = storages } } }
     /// Whether `storages` is what the device holds now: read at opening or since, and adjusted for what this
@@ -122,11 +124,31 @@ actor DeviceActor {
     /// The name given `identity` (the actor's, or the one it last published).
     nonisolated func name(_ identity: DeviceIdentity?) -> String { identity?.serial ?? "\(attached.bus):\(attached.address)" }
 
-    /// Opens the device once to learn who it is, then lets it linger.
-    func probe() throws(ServiceError) -> DeviceIdentity {
+    /// Learns who the device is: from its description when it gives one (no opening; `openBehind` then opens
+    /// it), else by opening it once and letting it linger. `described` tells which way it went.
+    func probe() throws(ServiceError) -> (identity: DeviceIdentity, described: Bool) {
+        if handle == nil, let described = access.describe(attached) {
+            description = described
+            identity = DeviceIdentity(
+                serial: described.serialNumber, manufacturer: described.manufacturer, model: described.model,
+                friendlyName: identity?.friendlyName, battery: identity?.battery)
+            logger[metadataKey: "device"] = "\(described.serialNumber)"
+            return (identity!, true)
+        }
         try acquire()
         defer { release() }
-        return identity!
+        return (identity!, false)
+    }
+
+    /// Opens the device just described and lets it linger, so the first command finds it open as it would have
+    /// after a probe by opening; a failure is left for that command to meet (and report) again.
+    func openBehind() {
+        do throws(ServiceError) {
+            try acquire()
+            release()
+        } catch {
+            logger.warning("the device could not be opened; will retry when asked", metadata: ["error": "\(error)"])
+        }
     }
 
     // MARK: Holding the device
@@ -156,7 +178,9 @@ actor DeviceActor {
 
     private func openHandle() throws(ServiceError) {
         do throws(MTPError) {
-            let device = try access.open(attached)
+            // A description read by the probe is the device's state of a moment ago: good for this opening only.
+            defer { description = nil }
+            let device = try access.open(attached, description)
             openings += 1
             handle = device
             let id = DeviceIdentity(

@@ -68,7 +68,7 @@ public actor SessionManager {
 
     // MARK: Devices coming and going
 
-    /// A USB device arrived: if it is an MTP device, open it once to learn its serial, then let it linger.
+    /// A USB device arrived: learn who it is (its DeviceInfo, or an opening), list it, and open it.
     public func attached(_ device: AttachedDevice) async {
         let location = USBLocation(device)
         guard attachments[location] == nil else { return }  // Hotplug may repeat itself.
@@ -92,7 +92,8 @@ public actor SessionManager {
     private func runProbe(_ location: USBLocation) async {
         guard let actor = attachments[location]?.actor else { return }
         do {
-            var serial = try await actor.probe().serial
+            let (identity, described) = try await actor.probe()
+            var serial = identity.serial
             if serial.isEmpty || attachments.contains(where: { $0.key != location && $0.value.serial == serial }) {
                 serial = "\(serial)@\(location.bus)-\(location.address)"
             }
@@ -101,6 +102,9 @@ public actor SessionManager {
             attachments[location]!.probeError = nil
             logger.info("device attached", metadata: ["device": "\(serial)", "usb": "\(location)"])
             hub.publish(DeviceEvent(kind: .deviceAdded, device: serial, storage: nil, object: nil))
+            // Listed from its description at once; the opening follows on the device's own thread (a client
+            // that asks first opens it itself, and this finds it open).
+            if described { Task { await actor.openBehind() } }
         } catch {
             attachments[location]?.probeError = error
             logger.warning(

@@ -6,9 +6,10 @@ import XCTest
 /// the daemon asks again with a back-off, and when the device stays busy the client hears so and can retry.
 final class DeviceFaultsTests: XCTestCase {
     func testADeviceBusyAtOpeningIsOpenedOnceItServes() throws {
-        // The first busy answer goes to the DeviceInfo read before libmtp's opening (which gives up on it, the
-        // events left unknown), the next three to libmtp's OpenSession.
-        let d = try DaemonFixture(simOptions: ["--busy-responses", "4"])
+        // The first busy answer goes to the DeviceInfo read that would describe the device (so it is opened to
+        // learn who it is), the second to the one before libmtp's opening (which gives up on it, the events left
+        // unknown), the next three to libmtp's OpenSession.
+        let d = try DaemonFixture(simOptions: ["--busy-responses", "5"])
         XCTAssertTrue(try d.ctlOK(["devices"]).stdout.contains(d.serial))
         try d.ctlOK(["ls", ":/"])
         XCTAssertGreaterThanOrEqual(

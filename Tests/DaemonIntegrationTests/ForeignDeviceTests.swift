@@ -125,7 +125,8 @@ final class ForeignDeviceTests: XCTestCase {
                 XCTAssertFalse(FileManager.default.fileExists(atPath: source.path), "#\(trial)")
             } else {
                 XCTAssertTrue(mv.stderr.contains(d.serial), "#\(trial): \(mv.stderr)")
-                try d.waitForLog("device attached", occurrence: 2)  // Attached afresh, with what was in flight settled.
+                try d.waitForLog("device attached", occurrence: 2)  // Attached afresh,
+                try d.ctlOK(["ls", ":/"])  // and opened, which settles what was in flight.
                 let copyData = try? Data(contentsOf: copy)
                 if FileManager.default.fileExists(atPath: source.path) {
                     XCTAssertEqual(try Data(contentsOf: source), original, "#\(trial): the original is whole")

@@ -58,7 +58,8 @@ final class UnplugTrialsTests: XCTestCase {
                 })
 
             try d.waitForLog("device detached")
-            try d.waitForLog("device attached", occurrence: 2)  // The replugged device, attached afresh.
+            try d.waitForLog("device attached", occurrence: 2)  // The replugged device, attached afresh
+            try d.ctlOK(["ls", ":/"])  // and opened, which settles what was in flight.
             let onDevice = d.sim.storage.appendingPathComponent("bundle")
             let present = (try? FileManager.default.contentsOfDirectory(atPath: onDevice.path)) ?? []
             for name in present {

@@ -40,6 +40,31 @@ final class SessionManagerCountsTests: XCTestCase {
         XCTAssertEqual(removed?.kind, .deviceRemoved)
     }
 
+    func testADeviceThatDescribesItselfIsListedAtOnceAndOpenedBehind() async {
+        let device = FakeDevice()
+        device.gate("storages")
+        let description = DeviceDescription(serialNumber: "FAKE-1", manufacturer: "Fake", model: "Described")
+        let manager = makeManager(
+            DeviceAccess(
+                describe: { _ in description },
+                open: { _, described in
+                    XCTAssertNotNil(described, "the opening takes the description instead of reading it again")
+                    return device
+                }, resetPort: { _ in nil }))
+        let attaching = Task { await manager.attached(place) }
+        let held = await device.waitUntilHeld()
+        XCTAssertTrue(held, "the opening followed by itself")
+        var counts = await manager.counts()
+        XCTAssertEqual([counts.attached, counts.identified], [1, 1], "listed from its description, mid-opening")
+        device.open("storages")
+        await attaching.value
+        let listed = await manager.listDevices()
+        XCTAssertEqual(listed.map(\.serial), ["FAKE-1"])
+        XCTAssertEqual(listed.first?.storages.count, 1, "ListDevices answers after the opening under way")
+        counts = await manager.counts()
+        XCTAssertEqual(counts.identified, 1)
+    }
+
     func testADeviceThatWillNotOpenIsAttachedButNotIdentified() async {
         let refusing = DeviceAccess(
             open: { _ throws(MTPError) in
