@@ -59,7 +59,7 @@ class Daemon:
         daemon = daemon or os.environ.get("DAEMON") or f"{bin_dir}/mtpsessiond"
         # How long the start took, from just before exec: to READY=1 and to the STATUS= naming the devices.
         self.ready_ms = None
-        t0 = time.monotonic()
+        self.started = t0 = time.monotonic()
         self.process = subprocess.Popen([daemon, "--socket", self.socket, "--linger", str(linger)],
                                         env=dict(os.environ, NOTIFY_SOCKET=notify_path), stdout=subprocess.DEVNULL,
                                         stderr=open(os.path.join(work, "daemon.log"), "w"))
