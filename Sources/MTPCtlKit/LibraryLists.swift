@@ -52,6 +52,28 @@ enum LibraryLists {
         return work
     }
 
+    /// The playlist objects on the device (paths below the synced folder) that no playlist file of the library
+    /// accounts for any more, leaving out those in folders deleted whole (`deletedFolders`): what `--delete` removes
+    /// besides files, so a playlist dropped from the library leaves the player too.
+    static func stalePlaylists(files: [String], onDevice: [String: Set<String>], deletedFolders: Set<String>) -> [String] {
+        let kept = Set(
+            files.lazy.map { SyncItem(path: $0, isFolder: false) }.filter { isPlaylist($0.name) }.map {
+                ($0.folder.isEmpty ? "" : $0.folder + "/") + stem($0.name) + ".pla"
+            })
+        func deleted(_ folder: String) -> Bool {
+            var path = folder
+            while !path.isEmpty {
+                if deletedFolders.contains(path) { return true }
+                path = SyncItem(path: path, isFolder: true).folder
+            }
+            return false
+        }
+        return onDevice.keys.sorted().filter { !deleted($0) }.flatMap { folder in
+            onDevice[folder]!.sorted().filter { $0.lowercased().hasSuffix(".pla") }
+                .map { folder.isEmpty ? $0 : folder + "/" + $0 }.filter { !kept.contains($0) }
+        }
+    }
+
     /// The entries of an M3U playlist in folder `folder` (below the synced folder) as paths below the synced folder,
     /// in order, and how many point outside it or to nothing it holds.
     static func entries(ofPlaylist text: String, in folder: String, library: Set<String>) -> (tracks: [String], missing: Int) {

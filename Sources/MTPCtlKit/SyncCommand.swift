@@ -116,9 +116,15 @@ public enum SyncCommand {
                     onUpdate: ctx.waitingUpdates(device.device))
             }
             let there = try listing(at, device.path, exclude: exclude, mayBeAbsent: options.dryRun)
-            let plan = SyncPlan(
+            var plan = SyncPlan(
                 source: tree.syncItems, destination: there.items.map(\.syncItem), sizeOnly: options.sizeOnly,
                 delete: options.delete)
+            if options.delete {
+                plan.deletions += LibraryLists.stalePlaylists(
+                    files: tree.files.map(\.relativePath), onDevice: there.trackLists,
+                    deletedFolders: Set(plan.deletions.filter(\.isFolder).map(\.path))
+                ).map { SyncItem(path: $0, isFolder: false) }
+            }
             var tags: [String: TrackTags] = [:]  // Read once, for the track and again for its album.
             if options.dryRun {
                 describe(ctx, plan, &outcome)

@@ -271,7 +271,8 @@ struct Sync: ParsableCommand {
             """)
     @OptionGroup var global: Global
     @OptionGroup var place: Where
-    @Flag(help: "Delete from DEST what SRC does not hold (never without this flag).") var delete = false
+    @Flag(help: "Delete from DEST what SRC does not hold, and device playlists whose .m3u left SRC (never without this flag).")
+    var delete = false
     @Flag(name: [.customShort("n"), .long], help: "Print what would be done and change nothing.") var dryRun = false
     @Flag(help: "Compare sizes only, not modification times.") var sizeOnly = false
     @Flag(

@@ -43,7 +43,8 @@ final class SyncTests: XCTestCase {
         XCTAssertEqual(r.status, 0, "\(personality): \(r.combined)")
         for check in [
             "ok first sync", "ok second sync: 0 sent", "ok after a change", "ok --delete removed exactly",
-            "ok get -r matched", "ok sync --delete from the device", "ok --times", "ok mtp-tracks", "ok mtp-albums",
+            "ok get -r matched", "ok sync --delete from the device", "ok --delete removed the playlist", "ok --times",
+            "ok mtp-tracks", "ok mtp-albums",
             "ok album art", "ok mtp-playlists",
             "ok sync of a library",
         ] {

@@ -26,6 +26,19 @@ final class LibraryListsTests: XCTestCase {
         XCTAssertEqual(work.playlists, ["Mix.m3u8"], "a replaced track is a new object a playlist may name")
     }
 
+    func testOnlyPlaylistsWhoseFileLeftTheLibraryAreStaleAndNotInsideAFolderDeletedWhole() {
+        let onDevice: [String: Set<String>] = [
+            "": ["Mix.pla", "Gone.pla", "Album.alb"], "A/Album": ["Album.alb", "Old.pla"], "Stray/Deeper": ["Lost.pla"],
+        ]
+        XCTAssertEqual(
+            LibraryLists.stalePlaylists(files: files, onDevice: onDevice, deletedFolders: []),
+            ["Gone.pla", "A/Album/Old.pla", "Stray/Deeper/Lost.pla"])
+        XCTAssertEqual(
+            LibraryLists.stalePlaylists(files: files, onDevice: onDevice, deletedFolders: ["Stray"]),
+            ["Gone.pla", "A/Album/Old.pla"], "a folder deleted whole takes its playlists with it")
+        XCTAssertEqual(LibraryLists.stalePlaylists(files: files, onDevice: ["": ["Mix.pla"]], deletedFolders: []), [])
+    }
+
     func testPlaylistEntriesResolveAgainstTheirFolderAndWhatIsNotSyncedIsCounted() {
         let library: Set<String> = ["A/Album/01 One.mp3", "A/Album/02 Two.flac", "B/Other/01 x.ogg"]
         let text = """

@@ -132,6 +132,28 @@ assert deleted == ["Stray", "stray.txt"] and s["sent"] == 0, (deleted, s)
 same_tree(music, os.path.join(back, "Music"), "sync --delete back")
 print(f"ok sync --delete from the device removed exactly {deleted} locally")
 
+# A playlist whose file left the library stays on the device without --delete and goes, with its file, with it.
+def listed_names(path):
+    r = subprocess.run([f"{BIN}/mtpctl", "--socket", SOCKET, "--json", "ls", path], capture_output=True, text=True,
+                       timeout=60)
+    assert r.returncode == 0, r.stderr
+    return {entry["name"] for entry in json.loads(r.stdout.strip().splitlines()[-1])}
+
+
+second = os.path.join(LIBRARY, "Second.m3u8")
+shutil.copyfile(os.path.join(LIBRARY, "Playlist.m3u8"), second)
+lines, s, _ = sends_during(["sync", LIBRARY, ":/Music"])
+assert s["playlists"] >= 1 and "Second.pla" in listed_names(":/Music"), (s, listed_names(":/Music"))
+os.remove(second)
+lines, s, _ = sends_during(["sync", LIBRARY, ":/Music"])
+assert s["deleted"] == 0 and "Second.pla" in listed_names(":/Music"), s
+lines, s, _ = sends_during(["sync", "--delete", LIBRARY, ":/Music"])
+deleted = sorted(l["deleted"] for l in lines if "deleted" in l)
+assert deleted == ["Second.m3u8", "Second.pla"] and s["deleted"] == 2, (deleted, s)
+names = listed_names(":/Music")
+assert "Second.pla" not in names and "Playlist.pla" in names, names
+print(f"ok --delete removed the playlist whose file left the library: {deleted}")
+
 # --times gives a file sent its own modification time, as the device then reports it.
 old_folder = os.path.join(LIBRARY, "Old Times")
 os.makedirs(old_folder, exist_ok=True)
