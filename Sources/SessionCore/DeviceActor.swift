@@ -183,8 +183,10 @@ actor DeviceActor {
             let device = try access.open(attached, description)
             openings += 1
             handle = device
+            // The serial it was first listed under stays its name while attached, whatever a later reading says.
             let id = DeviceIdentity(
-                serial: device.serialNumber ?? "\(attached.vendorID):\(attached.productID)@\(attached.bus):\(attached.address)",
+                serial: identity?.serial ?? device.serialNumber
+                    ?? "\(attached.vendorID):\(attached.productID)@\(attached.bus):\(attached.address)",
                 manufacturer: device.manufacturer ?? "", model: device.model ?? "",
                 friendlyName: device.friendlyName, battery: device.batteryLevel)
             if identity == nil { logger[metadataKey: "device"] = "\(id.serial)" }
