@@ -20,6 +20,21 @@ sharing, sync, startup = load("sharing.json"), load("sync.json"), load("startup.
 full = load("full-folder.json")
 WAYS = {"a": "mtp-sendfile per file", "b": "mtpctl put per file", "c": "one mtpctl put", "d": "varlink session"}
 ok = lambda c: "met" if c else "**missed**"
+# A way's fastest time, with every round's beside it when there were several.
+took = lambda m: f"{m['s']:.1f} s" + (f" ({', '.join(f'{x:.1f}' for x in m['rounds_s'])})" if len(m.get("rounds_s", [])) > 1 else "")
+
+
+def tool_rows(verb, tools, operations):
+    """The table rows of the FUSE tools a benchmark compared with: `verb` (rsync, cp) into each mount."""
+    rows = []
+    for name, t in tools.items():
+        if t["installed"]:
+            rows.append(f"| {verb} into {name} | {took(t)} | {t['ratio']:.2f}× the time | {t['tx_per_file']:.2f} | "
+                        f"{t['load'][0]:.1f}–{t['load'][1]:.1f} | {operations(t)} |")
+        else:
+            rows.append(f"| {verb} into {name} | not installed | | | | |")
+    return rows
+
 out = ["# Benchmarks", "",
        "Made by `make bench` on the virtual player (real libmtp and libusb; see README). Times are ratios within "
        "one run where the issue asks for ratios; transaction counts come from the player's own counters.", ""]
@@ -171,7 +186,6 @@ if sync:
     put = sync["daemon_command"] == "put"
     mine = "mtpctl put (stand-in)" if put else "mtpctl sync"
     # A time with every round's beside it when there were several (the fastest is the one reported).
-    took = lambda m: f"{m['s']:.1f} s" + (f" ({', '.join(f'{x:.1f}' for x in m['rounds_s'])})" if len(m.get("rounds_s", [])) > 1 else "")
     out += [f"## Syncing a library: {sync['tracks']:,} tracks in {sync['folders']} folders", "",
             f"Commit {sync['commit']}, {sync['machine']}. `benchmarks/make-library.py`: Artist/Album/NN Title.ext, six "
             f"tracks an album of half a second each ({', '.join(sync['formats'])}), a cover.jpg per album and a playlist: "
@@ -193,12 +207,7 @@ if sync:
                 "|---|---|---|---|---|---|",
                 f"| {mine} | {took(first)} | 1.00× | {first['tx_per_file']:.2f} | {first['load'][0]:.1f}–"
                 f"{first['load'][1]:.1f} | {by_op(first, n)} |"]
-        for name, t in r["tools"].items():
-            if t["installed"]:
-                out.append(f"| rsync into {name} | {took(t)} | {t['ratio']:.2f}× the time | {t['tx_per_file']:.2f} | "
-                           f"{t['load'][0]:.1f}–{t['load'][1]:.1f} | {by_op(t, n)} |")
-            else:
-                out.append(f"| rsync into {name} | not installed | | | | |")
+        out += tool_rows("rsync", r["tools"], lambda t: by_op(t, n))
         out += ["", "Targets:", ""]
         for name, t in r["tools"].items():
             if t["installed"]:
@@ -224,7 +233,6 @@ if sync:
         out += [""]
 if full:
     n = full["files"]
-    took = lambda m: f"{m['s']:.1f} s" + (f" ({', '.join(f'{x:.1f}' for x in m['rounds_s'])})" if len(m.get("rounds_s", [])) > 1 else "")
     by_op = lambda m: ", ".join(f"{k} {v:,}" for k, v in sorted(m["operations"].items()))
     out += [f"## Into a full folder: {n} files of {full['file_bytes'] // 1024} KiB into a folder of {full['existing']:,} objects", "",
             f"Commit {full['commit']}, {full['machine']}. Each way sent the files into /{full['folder']}, which already held "
@@ -241,12 +249,7 @@ if full:
                 "| way | time | against mtpctl put | transactions a file | load | operations |", "|---|---|---|---|---|---|",
                 f"| mtpctl put | {took(mine)} | 1.00× | {mine['tx_per_file']:.2f} | {mine['load'][0]:.1f}–{mine['load'][1]:.1f} "
                 f"| {by_op(mine)} |"]
-        for name, t in r["tools"].items():
-            if t["installed"]:
-                out.append(f"| cp into {name} | {took(t)} | {t['ratio']:.2f}× the time | {t['tx_per_file']:.2f} | "
-                           f"{t['load'][0]:.1f}–{t['load'][1]:.1f} | {by_op(t)} |")
-            else:
-                out.append(f"| cp into {name} | not installed | | | | |")
+        out += tool_rows("cp", r["tools"], by_op)
         targets = full["targets"]
         speed = (f"the faster FUSE tool, {r['faster_tool']}, took {r['speedup']:.2f}× mtpctl put's time (target ≥ "
                  f"{targets['speedup_min']}×: {ok(r['speedup_met'])})" if r["faster_tool"] else

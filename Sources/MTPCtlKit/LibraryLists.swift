@@ -60,15 +60,7 @@ enum LibraryLists {
             files.lazy.map { SyncItem(path: $0, isFolder: false) }.filter { isPlaylist($0.name) }.map {
                 ($0.folder.isEmpty ? "" : $0.folder + "/") + stem($0.name) + ".pla"
             })
-        func deleted(_ folder: String) -> Bool {
-            var path = folder
-            while !path.isEmpty {
-                if deletedFolders.contains(path) { return true }
-                path = SyncItem(path: path, isFolder: true).folder
-            }
-            return false
-        }
-        return onDevice.keys.sorted().filter { !deleted($0) }.flatMap { folder in
+        return onDevice.keys.sorted().filter { !SyncItem.lies($0, in: deletedFolders) }.flatMap { folder in
             onDevice[folder]!.sorted().filter { $0.lowercased().hasSuffix(".pla") }
                 .map { folder.isEmpty ? $0 : folder + "/" + $0 }.filter { !kept.contains($0) }
         }

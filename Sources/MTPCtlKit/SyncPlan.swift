@@ -25,6 +25,16 @@ public struct SyncItem: Sendable, Equatable {
         guard let slash = path.lastIndex(of: "/") else { return path }
         return String(path[path.index(after: slash)...])
     }
+
+    /// Whether `path` is one of `folders` or lies below one of them, at any depth.
+    static func lies(_ path: String, in folders: Set<String>) -> Bool {
+        var folder = path
+        while !folder.isEmpty {
+            if folders.contains(folder) { return true }
+            folder = SyncItem(path: folder, isFolder: true).folder
+        }
+        return false
+    }
 }
 
 /// What a sync does, decided from the two sides' listings alone (no I/O), so every rule is unit-tested.
@@ -81,14 +91,7 @@ public struct SyncPlan: Sendable, Equatable {
         let there = Dictionary(destination.map { ($0.path, $0) }, uniquingKeysWith: { first, _ in first })
         let here = Dictionary(source.map { ($0.path, $0) }, uniquingKeysWith: { first, _ in first })
         var cleared: Set<String> = []  // Destination folders deleted to make way, with all below them.
-        func isCleared(_ path: String) -> Bool {
-            var folder = path
-            while !folder.isEmpty {
-                if cleared.contains(folder) { return true }
-                folder = SyncItem(path: folder, isFolder: true).folder
-            }
-            return false
-        }
+        func isCleared(_ path: String) -> Bool { SyncItem.lies(path, in: cleared) }
         for item in source.sorted(by: { $0.path < $1.path }) {
             let existing = isCleared(item.path) ? nil : there[item.path]
             if item.isFolder {
